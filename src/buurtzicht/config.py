@@ -1,0 +1,86 @@
+"""Settings, read from environment variables ``BUURTZICHT_*``.
+
+The offline mirror of real open data defaults to ``../shared/data`` beside the checkout
+when that folder exists; it is never copied into the repository.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from buurtzicht.errors import MirrorMissingError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _default_mirror() -> Path | None:
+    for base in (Path.cwd(), PROJECT_ROOT):
+        candidate = (base / ".." / "shared" / "data").resolve()
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field maps to ``BUURTZICHT_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="BUURTZICHT_", extra="ignore")
+
+    mirror: Path | None = Field(
+        default_factory=_default_mirror,
+        description="Folder with the offline mirror of CBS / Politie / PDOK open data.",
+    )
+    home: Path = Field(
+        default=Path("var"),
+        description="Working folder: warehouse builds, download cache, synthetic microdata.",
+    )
+    keep_builds: int = Field(
+        default=5, ge=2, description="How many warehouse builds to keep for rollback."
+    )
+    cbs_odata_v3_url: str = Field(
+        default="https://opendata.cbs.nl/ODataApi/odata",
+        description="Base URL of CBS OData v3 (StatLine tables).",
+    )
+    cbs_odata_v3_police_url: str = Field(
+        default="https://dataderden.cbs.nl/ODataApi/odata",
+        description="Base URL of CBS OData v3 for third-party tables (Politie, 47018NED).",
+    )
+    cbs_odata_v4_url: str = Field(
+        default="https://odata4.cbs.nl/CBS",
+        description="Base URL of CBS OData v4.",
+    )
+    pdok_wfs_url: str = Field(
+        default="https://service.pdok.nl/cbs/wijkenbuurten/{year}/wfs/v1_0",
+        description="PDOK WFS of the CBS wijk- en buurtkaart; {year} is filled in.",
+    )
+    http_retries: int = Field(default=4, ge=0, description="Retries per HTTP request.")
+    http_backoff: float = Field(
+        default=0.5, ge=0, description="First retry delay in seconds (doubles each retry)."
+    )
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    def require_mirror(self) -> Path:
+        """The mirror folder, or a clear error saying how to point at it."""
+        if self.mirror is None or not Path(self.mirror).is_dir():
+            raise MirrorMissingError(
+                f"offline data mirror not found (BUURTZICHT_MIRROR={self.mirror!s}); "
+                "set BUURTZICHT_MIRROR to the folder that holds raw/INDEX.md, "
+                "normally ../shared/data beside the checkout"
+            )
+        return Path(self.mirror)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

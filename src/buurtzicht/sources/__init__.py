@@ -1,0 +1,1 @@
+"""Source connectors: every source yields the same long observations shape."""

@@ -1,0 +1,36 @@
+"""Shared fixtures. Tests that need the real open-data mirror fail loudly without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from buurtzicht.config import Settings
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The offline mirror of real open data (``BUURTZICHT_MIRROR`` or ../shared/data).
+
+    Never skips: a missing mirror is a broken test environment, not an optional extra.
+    """
+    path = Settings().mirror
+    if path is None or not (Path(path) / "raw" / "INDEX.md").is_file():
+        pytest.fail(
+            "offline data mirror not found: set BUURTZICHT_MIRROR or put ../shared/data "
+            "beside the checkout",
+            pytrace=False,
+        )
+    return Path(path)
+
+
+@pytest.fixture(scope="session")
+def raw(mirror: Path) -> Path:
+    return mirror / "raw"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, mirror: Path) -> Settings:
+    """Settings with a private working folder, reading the real mirror."""
+    return Settings(mirror=mirror, home=tmp_path / "var")
