@@ -96,7 +96,7 @@ def parse_number(text: object, *, path: Path | str, line: int, column: str) -> f
     Accepts ``1234.5`` and the Dutch ``1.234,5``; anything else is an error naming
     the file, line and column.
     """
-    if text is None or pd.isna(text):  # type: ignore[arg-type]
+    if text is None or text is pd.NA:
         return None
     value = str(text).strip()
     if value in MISSING_MARKERS:

@@ -1,0 +1,21 @@
+"""The root Typer application that command modules attach to."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="buurtzicht",
+    help="Zicht op ondermijning per gemeente, wijk en buurt: data, analyses, dashboard.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Zicht op ondermijning per gemeente, wijk en buurt: data, analyses, dashboard.
+
+    Settings come from environment variables BUURTZICHT_* (see docs/configuration.md).
+    """
