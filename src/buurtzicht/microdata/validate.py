@@ -1,0 +1,131 @@
+"""Check microdata (synthetic or real) before any linkage runs.
+
+Missing tables or columns, NULLs in required columns, duplicate ids, dangling keys
+(an owner id not in persons), dates outside ``[1900-01-01, reference date]``, end
+before start, unknown category values and malformed buurt codes each raise a
+:class:`~buurtzicht.microdata.errors.MicrodataError` that names the table, the key
+and an example value. Validation only reads; nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from buurtzicht.microdata.errors import MicrodataError, MicrodataMissingError
+from buurtzicht.microdata.schema import CATEGORIES, DATE_MIN, ENTITIES, WORLD_DATE, Entity
+
+BUURT_PATTERN = r"BU\d{4}[0-9A-Z]{4}"
+BUURT_COLUMNS = {"addresses": "buurt", "incidents": "buurt", "holiday_parks": "buurt"}
+
+
+def dataset_glob(folder: Path, entity: str) -> str:
+    return str(folder / entity / "*.parquet")
+
+
+def register_views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """A view per entity over its Parquet files; a missing dataset is an error."""
+    for name in ENTITIES:
+        if not any((folder / name).glob("*.parquet")):
+            raise MicrodataMissingError(
+                name,
+                f"no Parquet files in {folder / name}",
+                hint="run `buurtzicht synth` or point --input at a folder with one "
+                "sub-folder of Parquet files per table",
+            )
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{dataset_glob(folder, name)}')")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    present = {row[0]: row[1] for row in con.execute(f"DESCRIBE {entity.name}").fetchall()}
+    missing = [c for c in entity.columns if c not in present]
+    if missing:
+        raise MicrodataError(entity.name, f"columns {missing} are missing", hint=f"expected {list(entity.columns)}")
+    for column in entity.dates:
+        if present[column] != "DATE":
+            raise MicrodataError(entity.name, f"column {column} has type {present[column]}", key=column, hint="expected DATE")
+
+
+def _first(con: duckdb.DuckDBPyConnection, sql: str) -> object | None:
+    row = con.execute(sql).fetchone()
+    return None if row is None else row[0]
+
+
+def _keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    for column in entity.not_null:
+        bad = _first(con, f"SELECT count(*) FROM {entity.name} WHERE {column} IS NULL")
+        if bad:
+            raise MicrodataError(entity.name, f"{bad} rows have no {column}", key=column, hint="this column is required")
+    dup = _first(con, f"SELECT {entity.key} FROM {entity.name} GROUP BY 1 HAVING count(*) > 1 LIMIT 1")
+    if dup is not None:
+        raise MicrodataError(entity.name, f"duplicate id {dup!r}", key=entity.key, hint="ids must be unique")
+    for fk in entity.foreign_keys:
+        target = ENTITIES[fk.target]
+        dangling = _first(
+            con,
+            f"SELECT c.{fk.column} FROM {entity.name} c ANTI JOIN {fk.target} t "
+            f"ON c.{fk.column} = t.{target.key} WHERE c.{fk.column} IS NOT NULL LIMIT 1",
+        )
+        if dangling is not None:
+            raise MicrodataError(
+                entity.name,
+                f"{fk.column} {dangling!r} does not exist in {fk.target}.{target.key}",
+                key=fk.column,
+                hint="every reference must point at an existing row (dangling key)",
+            )
+
+
+def _values(con: duckdb.DuckDBPyConnection, entity: Entity, reference: date) -> None:
+    for column in entity.dates:
+        bad = _first(
+            con,
+            f"SELECT {column} FROM {entity.name} WHERE {column} < DATE '{DATE_MIN}' "
+            f"OR {column} > DATE '{reference}' LIMIT 1",
+        )
+        if bad is not None:
+            raise MicrodataError(
+                entity.name,
+                f"{column} {bad} is out of range",
+                key=column,
+                hint=f"dates must lie between {DATE_MIN} and the reference date {reference}",
+            )
+    if "start_date" in entity.columns and "end_date" in entity.columns:
+        bad = _first(con, f"SELECT {entity.key} FROM {entity.name} WHERE end_date < start_date LIMIT 1")
+        if bad is not None:
+            raise MicrodataError(entity.name, f"row {bad!r} ends before it starts", key="end_date")
+    for (table, column), allowed in CATEGORIES.items():
+        if table != entity.name:
+            continue
+        listed = ", ".join(f"'{v}'" for v in sorted(allowed))
+        bad = _first(con, f"SELECT {column} FROM {table} WHERE {column} NOT IN ({listed}) LIMIT 1")
+        if bad is not None:
+            raise MicrodataError(table, f"{column} {bad!r} is not a known value", key=column, hint=f"allowed: {sorted(allowed)}")
+    column = BUURT_COLUMNS.get(entity.name)
+    if column:
+        bad = _first(con, f"SELECT {column} FROM {entity.name} WHERE NOT regexp_full_match({column}, '{BUURT_PATTERN}') LIMIT 1")
+        if bad is not None:
+            raise MicrodataError(entity.name, f"{column} {bad!r} is not a buurt code", key=column, hint="expected e.g. BU03630000 or BU0363AD03")
+
+
+def validate_microdata(folder: Path, *, reference_date: date = WORLD_DATE, threads: int = 2) -> dict[str, int]:
+    """Validate every entity under ``folder``; return its row counts.
+
+    Raises
+    ------
+    MicrodataError
+        On the first problem found, naming table, key and an example value.
+    """
+    con = duckdb.connect(config={"threads": threads})
+    try:
+        register_views(con, folder)
+        rows = {}
+        for entity in ENTITIES.values():
+            _columns(con, entity)
+            _keys(con, entity)
+            _values(con, entity, reference_date)
+            rows[entity.name] = int(_first(con, f"SELECT count(*) FROM {entity.name}") or 0)
+        return rows
+    finally:
+        con.close()
