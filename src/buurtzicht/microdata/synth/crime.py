@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from buurtzicht.microdata.national import SUSPECT_GROUPS, NationalVolumes
+from buurtzicht.microdata.national import SUSPECT_GROUPS, UNDERMINING_CODES, NationalVolumes
 from buurtzicht.microdata.synth import params as P
 from buurtzicht.microdata.synth.common import group_starts, pick_in_groups, weighted_in_groups, year_start
 from buurtzicht.microdata.synth.population import Chunk
@@ -21,7 +21,7 @@ from buurtzicht.microdata.synth.population import Chunk
 URBAN = np.array([0.0, 1.8, 1.4, 1.0, 0.8, 0.6])  # by stedelijkheid 1..5
 #: Planted risk factors for becoming a suspect (multipliers on the age/sex base rate).
 RISK = {"household_benefits": 2.0, "household_debts": 2.5, "household_low_income": 1.5}
-YOUTH_DRUG_RISK = {"household_member_criminal": 8.0, "male": 1.5}
+YOUTH_DRUG_RISK = {"household_member_undermining_record": 8.0, "male": 1.5}
 PARK_CODES = np.array(["3.1.1", "2.2.1", "1.4.5", "1.6.2"], dtype=object)
 FORCED_CODES = np.array(["3.1.1", "3.1.3", "3.9.1", "1.6.3"], dtype=object)
 
@@ -40,6 +40,7 @@ class Nation:
     hh_criminal: np.ndarray
     criminal: np.ndarray
     income: np.ndarray
+    household: np.ndarray  # global household id
     buurt_codes: np.ndarray
     buurt_gemeente: np.ndarray
     buurt_weight: np.ndarray
@@ -112,7 +113,7 @@ def _park_incidents(nation: Nation, year: int, rng: np.random.Generator) -> pd.D
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["code", "year", "buurt", "park_address"])
 
 
-def _weights(nation: Nation, volumes: NationalVolumes, group: str) -> np.ndarray:
+def _weights(nation: Nation, volumes: NationalVolumes, group: str, hh_member_record: np.ndarray) -> np.ndarray:
     prof = volumes.suspect_profile[volumes.suspect_profile["group"] == group]
     w = np.zeros(len(nation.age))
     for sex, lo, hi, count in zip(prof["sex"], prof["lo"], prof["hi"], prof["count"], strict=True):
@@ -124,22 +125,45 @@ def _weights(nation: Nation, volumes: NationalVolumes, group: str) -> np.ndarray
     w *= np.where(nation.hh_low_income, RISK["household_low_income"], 1.0)
     if group == "VerdachtenVanDrugsmisdrijven":
         young = (nation.age >= 12) & (nation.age <= 23)
-        w *= np.where(young & nation.hh_criminal, YOUTH_DRUG_RISK["household_member_criminal"], 1.0)
+        w *= np.where(young & hh_member_record, YOUTH_DRUG_RISK["household_member_undermining_record"], 1.0)
         w *= np.where(young & nation.male, YOUTH_DRUG_RISK["male"], 1.0)
     return w
 
 
-def make_suspects(nation: Nation, incidents: pd.DataFrame, volumes: NationalVolumes, scale: float, rng: np.random.Generator) -> pd.DataFrame:
-    """Suspect registrations: an incident of the group, a person weighted by risk."""
+def _household_records(nation: Nation, persons: np.ndarray) -> np.ndarray:
+    """Per person: does another household member aged 24+ have an undermining record?"""
+    flagged = np.zeros(len(nation.age), dtype=bool)
+    flagged[persons] = True
+    flagged &= nation.age >= 24
+    _, household = np.unique(nation.household, return_inverse=True)
+    return (np.bincount(household, weights=flagged) > 0)[household] & ~flagged
+
+
+def make_suspects(
+    nation: Nation, incidents: pd.DataFrame, volumes: NationalVolumes, scale: float, rng: np.random.Generator, prior: np.ndarray
+) -> pd.DataFrame:
+    """Suspect registrations: an incident of the group, a person weighted by risk.
+
+    ``prior`` are persons with undermining records already (the planted criminals);
+    young people in their households, and in those of other adults with undermining
+    records, are likelier drug suspects (planted youth risk).
+    """
     g_counts = np.bincount(nation.gemeente, minlength=int(nation.buurt_gemeente.max()) + 1)
     g_start = group_starts(g_counts)
     g_end = g_start + g_counts
     inc_gm = nation.buurt_gemeente[incidents["buurt"].to_numpy()]
-    out = []
+    codes_all = incidents["code"].to_numpy()
+    out: list[pd.DataFrame] = []
     for group, codes in SUSPECT_GROUPS.items():
-        w = _weights(nation, volumes, group)
+        records = np.empty(0, dtype=np.int64)
+        if group == "VerdachtenVanDrugsmisdrijven":
+            done = pd.concat(out, ignore_index=True) if out else pd.DataFrame({"person": [], "incident": []})
+            undermining = np.isin(codes_all[done["incident"].to_numpy().astype(np.int64)], UNDERMINING_CODES)
+            records = np.concatenate([prior, done["person"].to_numpy().astype(np.int64)[undermining]])
+        hh_record = _household_records(nation, records) if len(records) else np.zeros(len(nation.age), dtype=bool)
+        w = _weights(nation, volumes, group, hh_record)
         cw = np.cumsum(w)
-        pool_codes = incidents["code"].isin(codes).to_numpy()
+        pool_codes = np.isin(codes_all, codes)
         for year in P.CRIME_YEARS:
             pool = np.flatnonzero(pool_codes & (incidents["year"].to_numpy() == year))
             n = int(round(volumes.suspects_in(year).get(group, 0) * scale))

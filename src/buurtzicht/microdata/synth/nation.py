@@ -49,6 +49,7 @@ class NationBuilder:
         self._add("hh_criminal", any_in_household(chunk.criminal))
         self._add("criminal", chunk.criminal)
         self._add("income", chunk.income)
+        self._add("household", chunk.household_id[member])
         self._add("address_id", chunk.address_id)
         self._add("address_buurt", global_index[chunk.a_buurt])
         self._add("address_park", chunk.park)
@@ -71,6 +72,7 @@ class NationBuilder:
             person_id=cat["person_id"], gemeente=cat["gemeente"], age=cat["age"], male=cat["male"],
             hh_benefits=cat["hh_benefits"], hh_debts=cat["hh_debts"], hh_low_income=cat["hh_low_income"],
             hh_criminal=cat["hh_criminal"], criminal=cat["criminal"], income=cat["income"],
+            household=cat["household"],
             buurt_codes=self.buurten["buurt"].to_numpy(), buurt_gemeente=self.buurt_gemeente,
             buurt_weight=np.maximum(weight, 0.0), address_id=cat["address_id"][order],
             address_buurt=cat["address_buurt"][order], address_park=cat["address_park"][order],
@@ -81,12 +83,12 @@ class NationBuilder:
 def write_national(nation: C.Nation, volumes: NationalVolumes, scale: float, rng: np.random.Generator, writer: PartWriter, ids, truth, parks: pd.DataFrame) -> None:  # type: ignore[no-untyped-def]
     """Incidents, suspects (incl. the planted criminals' records), FIU, holiday parks."""
     incidents = C.make_incidents(nation, volumes, scale, rng)
-    suspects = C.make_suspects(nation, incidents, volumes, scale, rng)
     forced_inc, forced_person = C.forced_records(nation, rng)
     offset = len(incidents)
     incidents = pd.concat([incidents, forced_inc], ignore_index=True)
     forced = pd.DataFrame({"person": forced_person["person"].to_numpy(), "incident": offset + np.arange(len(forced_inc))})
-    suspects = pd.concat([suspects, forced], ignore_index=True)
+    suspects = C.make_suspects(nation, incidents, volumes, scale, rng, forced["person"].to_numpy())
+    suspects = pd.concat([suspects, forced], ignore_index=True).drop_duplicates()
     incident_ids = ids.take("incidents", len(incidents)) + np.arange(len(incidents), dtype=np.int64)
     address = incidents["address"].to_numpy().astype(np.int64)
     for lo in range(0, len(incidents), PART_ROWS):
