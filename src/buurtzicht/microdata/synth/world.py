@@ -96,7 +96,7 @@ def _parks(buurten: pd.DataFrame, scale: float, rng: np.random.Generator) -> pd.
 def _clusters(buurten: pd.DataFrame, scale: float, rng: np.random.Generator) -> np.ndarray:
     """Hennep cluster buurten: chosen where incomes are low and dwellings many."""
     n = max(P.MIN_HENNEP_CLUSTERS, int(round(P.HENNEP_CLUSTERS_PER_MILLION * 17.9 * scale**0.5)))
-    w = (buurten["dwellings"].to_numpy() * scale >= 30) * (35_000 / buurten["income_per_inhabitant"].to_numpy()) ** 4
+    w = buurten["dwellings"].to_numpy() ** 1.5 * (35_000 / buurten["income_per_inhabitant"].to_numpy()) ** 4
     pick = rng.choice(len(buurten), size=n, replace=False, p=w / w.sum())
     mask = np.zeros(len(buurten), dtype=bool)
     mask[pick] = True
