@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from buurtzicht.microdata.errors import MicrodataError, MicrodataMissingError
 from buurtzicht.microdata.schema import CATEGORIES, DATE_MIN, ENTITIES, WORLD_DATE, Entity
@@ -43,9 +44,23 @@ def _columns(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     missing = [c for c in entity.columns if c not in present]
     if missing:
         raise MicrodataError(entity.name, f"columns {missing} are missing", hint=f"expected {list(entity.columns)}")
-    for column in entity.dates:
-        if present[column] != "DATE":
-            raise MicrodataError(entity.name, f"column {column} has type {present[column]}", key=column, hint="expected DATE")
+    for column, arrow_type in entity.columns.items():
+        expected = _duckdb_family(arrow_type)
+        if not present[column].startswith(expected):
+            raise MicrodataError(
+                entity.name, f"column {column} has type {present[column]}", key=column, hint=f"expected {expected}"
+            )
+
+
+def _duckdb_family(arrow_type: pa.DataType) -> str:
+    """The DuckDB type (prefix) a column of this Arrow type must have."""
+    if pa.types.is_integer(arrow_type):
+        return {8: "TINYINT", 16: "SMALLINT", 32: "INTEGER", 64: "BIGINT"}[arrow_type.bit_width]
+    if pa.types.is_date(arrow_type):
+        return "DATE"
+    if pa.types.is_boolean(arrow_type):
+        return "BOOLEAN"
+    return "VARCHAR"
 
 
 def _first(con: duckdb.DuckDBPyConnection, sql: str) -> object | None:
