@@ -53,20 +53,32 @@ class Nation:
 
 
 def plant_hennep(chunk: Chunk, cluster: np.ndarray, base_rate: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Dismantled plantations at risky dwellings, many more in planted cluster buurten."""
+    """Dismantled plantations at risky dwellings, plus planted clusters in a few buurten.
+
+    Risk: residents with debts or benefits, a planted criminal in the household, private
+    rental. Every cluster buurt gets about ``HENNEP_CLUSTER_PER_YEAR`` extra plantations
+    a year whatever the scale, so that clusters stand out in small worlds too.
+    """
     occupant = np.full(len(chunk.address_id), -1, dtype=np.int64)
     occupant[chunk.h_address] = np.arange(len(chunk.h_address))
     h = len(chunk.household_id)
-    risky = np.bincount(chunk.household, weights=chunk.debts | (chunk.benefit == "bijstand"), minlength=h) > 0
+    on_benefit = np.isin(chunk.benefit, ["bijstand", "ww", "ao"])
+    risky = np.bincount(chunk.household, weights=chunk.debts | on_benefit, minlength=h) > 0
     crim = np.bincount(chunk.household, weights=chunk.criminal, minlength=h) > 0
     occ = occupant >= 0
-    weight = np.where(occ, 1.0, 0.3) * np.where(chunk.a_dwelling, 1.0, 0.0)
+    weight = np.where(occ, 1.0, 0.2) * chunk.a_dwelling
     weight *= np.where(chunk.tenure == 2, 2.0, 1.0)
-    weight[occ] *= np.where(risky[occupant[occ]], 3.0, 1.0) * np.where(crim[occupant[occ]], 10.0, 1.0)
-    weight *= np.where(cluster[chunk.a_buurt], P.HENNEP_CLUSTER_BOOST, 1.0)
+    weight[occ] *= np.where(risky[occupant[occ]], 8.0, 1.0) * np.where(crim[occupant[occ]], 10.0, 1.0)
     rows_a, rows_d = [], []
+    in_cluster = cluster[chunk.a_buurt] & (weight > 0)
     for year in P.ANALYSIS_YEARS:
         hit = np.flatnonzero(rng.random(len(weight)) < base_rate * weight)
+        extra = [
+            rng.choice(idx, size=min(len(idx), rng.poisson(P.HENNEP_CLUSTER_PER_YEAR)), replace=False, p=weight[idx] / weight[idx].sum())
+            for b in np.unique(chunk.a_buurt[in_cluster])
+            for idx in [np.flatnonzero(in_cluster & (chunk.a_buurt == b))]
+        ]
+        hit = np.unique(np.concatenate([hit, *extra])) if extra else hit
         rows_a.append(hit)
         rows_d.append(year_start(year) + np.floor(rng.random(len(hit)) * 365).astype(np.int64))
     address = np.concatenate(rows_a)

@@ -31,7 +31,7 @@ LANDLORD_MEAN_DWELLINGS = 3.0
 LEGIT_SALES_MEAN = 0.8  # sales per dwelling in 20 years, capped at LEGIT_SALES_MAX
 LEGIT_SALES_MAX = 3
 FINANCING_INCOME_MULTIPLE = 5  # capacity = household wealth + 5 x household income
-UNEXPLAINED_NOISE = 0.03  # legit multi-owners left unexplained (inheritance etc.)
+UNEXPLAINED_NOISE = 0.01  # legit multi-owners left unexplained (inheritance etc.)
 
 # Planted patterns (rates per person, adult or dwelling of the chunk)
 PLANT_UNEXPLAINED_OWNER = 4e-4  # per adult
@@ -49,7 +49,7 @@ MIN_HENNEP_CLUSTERS = 3
 # Hennep, holiday parks, FIU, care
 HENNEP_PER_YEAR = 2500  # dismantled plantations nationally per year (Politie order of size)
 HENNEP_CLUSTERS_PER_MILLION = 1.0
-HENNEP_CLUSTER_BOOST = 25.0
+HENNEP_CLUSTER_PER_YEAR = 4.0  # extra plantations per cluster buurt and year (any scale)
 HOLIDAY_PARKS = 1500
 FIU_UNUSUAL_PER_YEAR = 2_000_000
 FIU_SUSPICIOUS_SHARE = 0.07

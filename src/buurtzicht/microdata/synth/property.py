@@ -120,11 +120,14 @@ def plant_owners(
         return got
 
     adults = chunk.adults
-    poor = adults[(chunk.income[adults] < 35_000) & (chunk.age[adults] >= 25) & (chunk.age[adults] <= 70) & ~chunk.criminal[adults]]
+    hh_income = np.bincount(chunk.household, weights=chunk.income, minlength=len(chunk.household_id))[chunk.household]
+    poor = adults[(hh_income[adults] < 35_000) & (chunk.age[adults] >= 25) & (chunk.age[adults] <= 70) & ~chunk.criminal[adults]]
+    poor = poor[~np.isin(poor, board)]
     n_unexplained = min(len(poor), rng.binomial(len(adults), P.PLANT_UNEXPLAINED_OWNER))
     unexplained = rng.choice(poor, size=n_unexplained, replace=False) if n_unexplained else np.empty(0, np.int64)
     truth: dict[str, list[int]] = {"unexplained_person": [], "unexplained_address": [], "foundation_address": [], "criminal_address": []}
     for person in unexplained:
+        chunk.wealth[chunk.household == chunk.household[person]] = 0
         chunk.wealth[person] = int(rng.integers(0, 15_000))
         got = give(owner_person=int(person), k=int(rng.integers(2, 6)))
         truth["unexplained_person"].append(int(person))
@@ -137,7 +140,7 @@ def plant_owners(
     for member in board:
         truth["unexplained_address"].extend(give(owner_person=int(member), k=int(rng.integers(2, 4))).tolist())
         truth["unexplained_person"].append(int(member))
-        chunk.wealth[member] = int(rng.integers(0, 15_000))
+        chunk.wealth[chunk.household == chunk.household[member]] = 0
     return {k: np.asarray(v, dtype=np.int64) for k, v in truth.items()}
 
 

@@ -155,7 +155,7 @@ def _build(tmp: Path, planted: Path, cal: Calibration, volumes: NationalVolumes,
     national_rng = np.random.default_rng([seed, 0])
     parks = _parks(buurten, scale, national_rng)
     cluster = _clusters(buurten, scale, national_rng)
-    base_rate = P.HENNEP_PER_YEAR / (buurten["dwellings"].sum() * 2.0)
+    base_rate = P.HENNEP_PER_YEAR / (buurten["dwellings"].sum() * 3.0)
     writer, ids = PartWriter(tmp), Ids()
     nation = NationBuilder(buurten, parks)
     truth = TruthLog()
@@ -240,7 +240,14 @@ def _businesses(chunk: POP.Chunk, rng: np.random.Generator, scale: float, truth:
     }
     planted_f = B.add_special(out, chunk, S.IDEAL_FOUNDATION, "stichting", rng.binomial(n, P.PLANT_FOUNDATION), rng)
     special["planted_foundation"] = planted_f
-    special["board"] = out.directors[-1][1][::3] if len(planted_f) else np.empty(0, np.int64)
+    # One board member per planted foundation from a low-income household owns
+    # dwellings personally (planted unexplained ownership).
+    size = len(chunk.household_id)
+    hh_income = np.bincount(chunk.household, weights=chunk.income, minlength=size)[chunk.household]
+    poor = np.flatnonzero((chunk.age >= 30) & (hh_income < 35_000) & ~chunk.criminal)
+    board = rng.choice(poor, size=len(planted_f), replace=False) if len(planted_f) and len(poor) >= len(planted_f) else np.empty(0, np.int64)
+    out.add_directors(planted_f[: len(board)], board)
+    special["board"] = board
     special["churn_address"] = B.plant_churn(out, chunk, rng.binomial(n, P.PLANT_CHURN_ADDRESS), rng)["address"]
     care = B.care_providers(out, chunk, rng.binomial(n, P.PLANT_CARE_FRAUD), rng)
     special.update({f"care_{k}": v for k, v in care.items()})
