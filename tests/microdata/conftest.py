@@ -20,7 +20,7 @@ from buurtzicht.microdata.store import aggregates_path, microdata_dir, planted_d
 from buurtzicht.microdata.synth.world import WorldSummary, generate_world
 
 SMALL_SCALE, SMALL_SEED = 0.01, 20241
-TINY_SCALE, TINY_SEED = 0.002, 7
+TINY_SCALE, TINY_SEED = 0.001, 7
 
 
 @dataclass
@@ -40,7 +40,9 @@ class World:
         return set(pd.read_parquet(self.planted / f"{pattern}.parquet")["id"].tolist())
 
 
-def _world(tmp_path_factory: pytest.TempPathFactory, mirror: Path, name: str, scale: float, seed: int) -> World:
+def _world(
+    tmp_path_factory: pytest.TempPathFactory, mirror: Path, name: str, scale: float, seed: int
+) -> World:
     settings = Settings(mirror=mirror, home=tmp_path_factory.mktemp(name) / "var")
     return World(settings, generate_world(scale, seed, settings=settings))
 
@@ -53,7 +55,7 @@ def small_world(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> World
 
 @pytest.fixture(scope="session")
 def tiny_world(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> World:
-    """Scale 0.002: for Spark, the CLI and corrupted-input tests."""
+    """Scale 0.001 (~18,000 persons): for Spark, the CLI and corrupted-input tests."""
     return _world(tmp_path_factory, mirror, "tiny", TINY_SCALE, TINY_SEED)
 
 

@@ -46,8 +46,17 @@ def test_missing_buurt_woz_falls_back_to_its_gemeente_not_zero(calibration, raw:
     path = raw / "cbs_statline_dumps_dertje/85984NED_kwb2024_TRUNCATED_first10000rows.csv.gz"
     kwb = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig")
     codes = kwb["Codering_3"].str.strip()
-    woz = pd.Series(pd.to_numeric(kwb["GemiddeldeWOZWaardeVanWoningen_39"].str.strip(), errors="coerce").to_numpy(), index=codes)
-    missing = [c for c in woz.index if c.startswith("BU") and pd.isna(woz[c]) and not pd.isna(woz["GM" + c[2:6]])]
+    woz = pd.Series(
+        pd.to_numeric(
+            kwb["GemiddeldeWOZWaardeVanWoningen_39"].str.strip(), errors="coerce"
+        ).to_numpy(),
+        index=codes,
+    )
+    missing = [
+        c
+        for c in woz.index
+        if c.startswith("BU") and pd.isna(woz[c]) and not pd.isna(woz["GM" + c[2:6]])
+    ]
     assert missing, "the truncated KWB has buurten without WOZ"
     b = calibration.buurten.set_index("buurt")
     for code in missing[:20]:
@@ -64,11 +73,15 @@ def test_age_shares_sum_to_one(calibration) -> None:  # type: ignore[no-untyped-
 def test_national_volumes_are_the_real_series(mirror: Path, raw: Path) -> None:
     volumes = load_national(mirror)
     crime = pd.read_csv(raw / "politie_47018NED_nationaal_bernasco_staat/NL_Crime.csv")
-    total_2023 = crime[(crime["incident_type_code"] == "Totaal misdrijven") & (crime["year"] == 2023)]["incident_count"].item()
+    total_2023 = crime[
+        (crime["incident_type_code"] == "Totaal misdrijven") & (crime["year"] == 2023)
+    ]["incident_count"].item()
     assert volumes.crimes_in(2023).sum() == total_2023 == 802_043
     assert volumes.crimes_in(2024).equals(volumes.crimes_in(2023))  # last published year
     assert set(volumes.crimes["code"]) <= official_codes(mirror)
     assert volumes.suspects_in(2022)["TotaalVerdachtenVanMisdrijven"] == 158_290
     assert volumes.suspects_in(2022)["VerdachtenVanDrugsmisdrijven"] == 12_880
-    drugs = volumes.suspect_profile[volumes.suspect_profile["group"] == "VerdachtenVanDrugsmisdrijven"]
+    drugs = volumes.suspect_profile[
+        volumes.suspect_profile["group"] == "VerdachtenVanDrugsmisdrijven"
+    ]
     assert drugs["count"].sum() <= 12_880

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from buurtzicht.microdata.baseline import baseline_measures, read_world, rollup
-from buurtzicht.microdata.pipeline import profile as PF
+from buurtzicht.microdata.pipeline import profile
 from buurtzicht.microdata.pipeline.measures import TOTALS
 from buurtzicht.microdata.store import aggregates_path
 from buurtzicht.regions.codes import is_region_code
@@ -26,8 +26,12 @@ def expected(small_world) -> pd.DataFrame:  # type: ignore[no-untyped-def]
 def test_every_measure_matches_pandas_in_every_region(linked, expected) -> None:  # type: ignore[no-untyped-def]
     got = linked.aggregates
     pipeline_measures = set(got["measure"]) - {"secure.drugs.jonge_aanwas"}
-    assert pipeline_measures == set(expected["measure"]), pipeline_measures ^ set(expected["measure"])
-    merged = got.merge(expected, on=["measure", "region", "period"], how="outer", suffixes=("", "_pandas"))
+    assert pipeline_measures == set(expected["measure"]), pipeline_measures ^ set(
+        expected["measure"]
+    )
+    merged = got.merge(
+        expected, on=["measure", "region", "period"], how="outer", suffixes=("", "_pandas")
+    )
     merged = merged[merged["measure"] != "secure.drugs.jonge_aanwas"]
     mismatch = merged[merged["value"].fillna(0) != merged["value_pandas"].fillna(0)]
     assert mismatch.empty, mismatch.head(10).to_string()
@@ -49,13 +53,31 @@ def test_dominance_figures_match_pandas(linked, small_world) -> None:  # type: i
     world = read_world(small_world.folder)
     dec = world["declarations"]
     dec = dec[pd.to_datetime(dec["date"]).dt.year == 2024]
-    where = world["care_providers"].merge(world["businesses"], on="business_id").merge(world["addresses"], on="address_id")
-    per_provider = dec.groupby("provider_id")["amount"].sum().rename("v").reset_index().merge(where[["provider_id", "buurt"]])
+    where = (
+        world["care_providers"]
+        .merge(world["businesses"], on="business_id")
+        .merge(world["addresses"], on="address_id")
+    )
+    per_provider = (
+        dec.groupby("provider_id")["amount"]
+        .sum()
+        .rename("v")
+        .reset_index()
+        .merge(where[["provider_id", "buurt"]])
+    )
     per_provider["gm"] = "GM" + per_provider["buurt"].str[2:6]
+    a = linked.aggregates
+    cells = a[(a["measure"] == "secure.zorg.declaraties_bedrag") & (a["period"] == "2024JJ00")]
+    cells = cells.set_index("region")
     for gm, part in per_provider.groupby("gm"):
-        top = sorted(part["v"], reverse=True) + [0]
-        row = linked.aggregates.query("measure == 'secure.zorg.declaraties_bedrag' and region == @gm and period == '2024JJ00'").iloc[0]
-        assert (row["value"], row["n_units"], row["top1"], row["top2"]) == (part["v"].sum(), len(part), top[0], top[1])
+        top = [*sorted(part["v"], reverse=True), 0]
+        row = cells.loc[gm]
+        assert (row["value"], row["n_units"], row["top1"], row["top2"]) == (
+            part["v"].sum(),
+            len(part),
+            top[0],
+            top[1],
+        )
 
 
 def test_levels_add_up(linked) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +98,16 @@ def test_totals_equal_their_components(linked) -> None:  # type: ignore[no-untyp
 
 def test_output_contract_and_synthetic_label(linked, small_world) -> None:  # type: ignore[no-untyped-def]
     a = linked.aggregates
-    assert list(a.columns) == ["measure", "region", "period", "value", "n_units", "top1", "top2", "source"]
+    assert list(a.columns) == [
+        "measure",
+        "region",
+        "period",
+        "value",
+        "n_units",
+        "top1",
+        "top2",
+        "source",
+    ]
     assert a["measure"].str.match(r"secure\.[a-z]+\.[a-z0-9_]+$").all()
     assert all(is_region_code(r) for r in a["region"].unique())
     assert set(a["period"]) == {"2023JJ00", "2024JJ00"}
@@ -94,10 +125,15 @@ def test_flows_match_the_drug_registrations(linked, expected) -> None:  # type: 
     flows = linked.flows
     for period in ("2023JJ00", "2024JJ00"):
         f = flows[flows["period"] == period]
-        total = expected.query("measure == 'secure.drugs.registraties' and region == 'NL01' and period == @period")["value"].item()
+        total = expected.query(
+            "measure == 'secure.drugs.registraties' and region == 'NL01' and period == @period"
+        )["value"].item()
         assert f["value"].sum() == total
         other = f[f["home_gemeente"] != f["offence_gemeente"]]["value"].sum()
-        elsewhere = expected.query("measure == 'secure.drugs.registraties_pleeg_andere_gemeente' and region == 'NL01' and period == @period")
+        elsewhere = expected.query(
+            "measure == 'secure.drugs.registraties_pleeg_andere_gemeente' "
+            "and region == 'NL01' and period == @period"
+        )
         assert other == elsewhere["value"].item()
 
 
@@ -106,17 +142,31 @@ def test_jonge_aanwas_recomputed_from_the_profile(linked, small_world) -> None: 
     w = read_world(small_world.folder)
     ref = pd.Timestamp(2024, 12, 31)
     res = w["residences"]
-    res = res[(pd.to_datetime(res["start_date"]) <= ref) & (res["end_date"].isna() | (pd.to_datetime(res["end_date"]) > ref))]
+    res = res[
+        (pd.to_datetime(res["start_date"]) <= ref)
+        & (res["end_date"].isna() | (pd.to_datetime(res["end_date"]) > ref))
+    ]
     people = res.merge(w["persons"], on="person_id").merge(w["addresses"], on="address_id")
     people["age"] = 2024 - people["birth_year"]
-    hh = w["persons"].groupby("household_id").agg(
-        inc=("income", "sum"), debts=("problematic_debts", "max"),
-        ben=("benefit", lambda b: b.isin(["bijstand", "ww", "ao"]).any()),
-    )  # fmt: skip
+    hh = (
+        w["persons"]
+        .groupby("household_id")
+        .agg(
+            inc=("income", "sum"),
+            debts=("problematic_debts", "max"),
+            ben=("benefit", lambda b: b.isin(["bijstand", "ww", "ao"]).any()),
+        )
+    )
     regs = w["suspects"].merge(w["incidents"], on="incident_id")
     regs["date"] = pd.to_datetime(regs["date"])
     window = regs[(regs["date"] > pd.Timestamp(2019, 12, 31)) & (regs["date"] <= ref)]
-    und = set(window[window["offence_code"].isin(["3.1.1", "3.1.2", "3.1.3", "1.6.3", "1.4.7", "1.6.1", "3.9.1", "3.9.2", "3.9.3"])]["person_id"])
+    und = set(
+        window[
+            window["offence_code"].isin(
+                ["3.1.1", "3.1.2", "3.1.3", "1.6.3", "1.4.7", "1.6.1", "3.9.1", "3.9.2", "3.9.3"]
+            )
+        ]["person_id"]
+    )
     drug = set(window[window["offence_code"] == "3.1.1"]["person_id"])
     older = people[(people["age"] >= 24) & people["person_id"].isin(und)]["household_id"]
     young = people[people["age"].between(8, 23)].copy()
@@ -125,10 +175,12 @@ def test_jonge_aanwas_recomputed_from_the_profile(linked, small_world) -> None: 
     young["hh_debts"] = young["household_id"].map(hh["debts"]).astype(int)
     young["hh_low_income"] = (young["household_id"].map(hh["inc"]) < 25_000).astype(int)
     young["hh_member_antecedents"] = young["household_id"].isin(set(older)).astype(int)
-    profile = next(p for p in linked.profiles if p.year == 2024)
-    combos = profile.combinations[profile.combinations["in_profile"]][list(PF.FEATURES)]
-    hit = young.merge(combos, on=list(PF.FEATURES))
+    learnt = next(p for p in linked.profiles if p.year == 2024)
+    combos = learnt.combinations[learnt.combinations["in_profile"]][list(profile.FEATURES)]
+    hit = young.merge(combos, on=list(profile.FEATURES))
     hit = hit[~hit["person_id"].isin(drug)]
-    got = linked.aggregates.query("measure == 'secure.drugs.jonge_aanwas' and region == 'NL01' and period == '2024JJ00'")
+    got = linked.aggregates.query(
+        "measure == 'secure.drugs.jonge_aanwas' and region == 'NL01' and period == '2024JJ00'"
+    )
     assert len(combos) > 0 and len(hit) > 0
     assert got["value"].item() == len(hit)

@@ -16,10 +16,16 @@ YEAR = 2024
 
 def units(engine, measure: str, year: int | None = YEAR) -> set[int]:  # type: ignore[no-untyped-def]
     where = f"measure = 'secure.{measure}'" + (f" AND year = {year}" if year else "")
-    return set(engine.fetch(f"SELECT DISTINCT unit_id FROM contrib_units WHERE {where}")["unit_id"].tolist())
+    return set(
+        engine.fetch(f"SELECT DISTINCT unit_id FROM contrib_units WHERE {where}")[
+            "unit_id"
+        ].tolist()
+    )
 
 
-def scores(found: set[int], truth: set[int], explained: set[int] | None = None) -> tuple[float, float]:
+def scores(
+    found: set[int], truth: set[int], explained: set[int] | None = None
+) -> tuple[float, float]:
     """Recall of ``truth``; precision of ``found`` against ``explained`` (default truth)."""
     hits = len(found & truth)
     recall = hits / len(truth) if truth else 1.0
@@ -30,16 +36,25 @@ def scores(found: set[int], truth: set[int], explained: set[int] | None = None) 
 
 def test_unexplained_ownership(linked_engine, small_world) -> None:  # type: ignore[no-untyped-def]
     engine, _ = linked_engine
-    flagged = set(engine.fetch(f"SELECT person_id FROM unexplained_owners WHERE year = {YEAR}")["person_id"])
+    flagged = set(
+        engine.fetch(f"SELECT person_id FROM unexplained_owners WHERE year = {YEAR}")["person_id"]
+    )
     planted = small_world.truth("unexplained_owners")
     recall, precision = scores(flagged, planted, planted | small_world.truth("criminal_persons"))
     assert recall >= 0.9 and precision >= 0.75
     dwellings = units(engine, "vastgoed.onverklaarbaar_bezit_woningen")
-    assert len(dwellings & small_world.truth("unexplained_addresses")) / len(small_world.truth("unexplained_addresses")) >= 0.9
+    assert (
+        len(dwellings & small_world.truth("unexplained_addresses"))
+        / len(small_world.truth("unexplained_addresses"))
+        >= 0.9
+    )
 
 
 def test_doorsluiswoningen(linked_engine, small_world) -> None:  # type: ignore[no-untyped-def]
-    recall, precision = scores(units(linked_engine[0], "vastgoed.doorsluiswoningen"), small_world.truth("doorsluiswoningen"))
+    recall, precision = scores(
+        units(linked_engine[0], "vastgoed.doorsluiswoningen"),
+        small_world.truth("doorsluiswoningen"),
+    )
     assert recall == 1.0 and precision == 1.0
 
 
@@ -70,7 +85,9 @@ def test_criminal_owners(linked_engine, small_world) -> None:  # type: ignore[no
 
 def test_business_churn_and_care_misuse(linked_engine, small_world) -> None:  # type: ignore[no-untyped-def]
     engine = linked_engine[0]
-    recall, precision = scores(units(engine, "bedrijven.adressen_verloop"), small_world.truth("churn_addresses"))
+    recall, precision = scores(
+        units(engine, "bedrijven.adressen_verloop"), small_world.truth("churn_addresses")
+    )
     # Multi-tenant buildings also collect short-lived businesses: precision stays lower.
     assert recall == 1.0 and precision >= 0.5
     fraud = small_world.truth("care_fraud_providers")
@@ -84,7 +101,9 @@ def test_business_churn_and_care_misuse(linked_engine, small_world) -> None:  # 
 def test_hennep_cluster_recall(linked, small_world) -> None:  # type: ignore[no-untyped-def]
     a = linked.aggregates
     clusters = set(pd.read_parquet(small_world.planted / "hennep_cluster_buurten.parquet")["buurt"])
-    counts = a[(a["measure"] == "secure.drugs.hennep_ontmanteld") & a["region"].str.startswith("BU")]
+    counts = a[
+        (a["measure"] == "secure.drugs.hennep_ontmanteld") & a["region"].str.startswith("BU")
+    ]
     ranked = counts.groupby("region")["value"].sum().sort_values(ascending=False)
     top = set(ranked.index[: 2 * len(clusters)])
     recall, _ = scores(top, clusters, clusters)
@@ -94,12 +113,21 @@ def test_hennep_cluster_recall(linked, small_world) -> None:  # type: ignore[no-
 def test_misused_parks_stand_out(linked, small_world) -> None:  # type: ignore[no-untyped-def]
     a = linked.aggregates
     misused = set(pd.read_parquet(small_world.planted / "misused_parks.parquet")["buurt"])
-    cells = a[(a["measure"] == "secure.vakantieparken.incidenten") & a["region"].str.startswith("BU")]
+    cells = a[
+        (a["measure"] == "secure.vakantieparken.incidenten") & a["region"].str.startswith("BU")
+    ]
     ranked = cells.groupby("region")["value"].sum().sort_values(ascending=False)
     recall, _ = scores(set(ranked.index[: len(misused)]), misused)
     assert recall == 1.0
-    residents = a[(a["measure"] == "secure.vakantieparken.ingeschrevenen") & a["region"].str.startswith("BU")]
-    top = residents.groupby("region")["value"].sum().sort_values(ascending=False).index[: len(misused)]
+    residents = a[
+        (a["measure"] == "secure.vakantieparken.ingeschrevenen") & a["region"].str.startswith("BU")
+    ]
+    top = (
+        residents.groupby("region")["value"]
+        .sum()
+        .sort_values(ascending=False)
+        .index[: len(misused)]
+    )
     assert set(top) == misused
 
 
@@ -115,7 +143,9 @@ def test_jonge_aanwas_profile_learns_the_planted_factors(linked, small_world) ->
         assert profile.combinations["in_profile"].any()
 
 
-@pytest.mark.parametrize("measure", ["secure.drugs.hennep_bewoners_schulden", "secure.drugs.hennep_bewoners_uitkering"])
+@pytest.mark.parametrize(
+    "measure", ["secure.drugs.hennep_bewoners_schulden", "secure.drugs.hennep_bewoners_uitkering"]
+)
 def test_residents_of_plantations_differ_from_all_residents(linked, measure: str) -> None:
     a = linked.aggregates.query("region == 'NL01'").set_index(["measure", "period"])["value"]
     base = measure.replace("secure.drugs.hennep_bewoners", "secure.basis.inwoners")

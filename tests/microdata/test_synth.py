@@ -18,7 +18,9 @@ from buurtzicht.microdata.synth.world import generate_world
 
 def _digest(folder: Path) -> dict[str, str]:
     return {
-        str(p.relative_to(folder)): hashlib.sha256(pq.read_table(p).to_pandas().to_csv().encode()).hexdigest()
+        str(p.relative_to(folder)): hashlib.sha256(
+            pq.read_table(p).to_pandas().to_csv().encode()
+        ).hexdigest()
         for p in sorted(folder.rglob("*.parquet"))
     }
 
@@ -44,7 +46,9 @@ def test_population_follows_the_real_buurt_figures(small_world, mirror: Path) ->
     cal = load_calibration(mirror).buurten
     persons = pd.read_parquet(small_world.folder / "persons", columns=["person_id", "household_id"])
     residences = pd.read_parquet(small_world.folder / "residences")
-    addresses = pd.read_parquet(small_world.folder / "addresses", columns=["address_id", "buurt", "function"])
+    addresses = pd.read_parquet(
+        small_world.folder / "addresses", columns=["address_id", "buurt", "function"]
+    )
     current = residences[residences["end_date"].isna()].merge(addresses, on="address_id")
     assert len(current) == len(persons)  # one current registration per person
     # Persons per gemeente against real inhabitants x scale (stochastic rounding per buurt).
@@ -61,7 +65,12 @@ def test_population_follows_the_real_buurt_figures(small_world, mirror: Path) ->
 
 def test_planted_truth_is_kept_apart(small_world) -> None:  # type: ignore[no-untyped-def]
     planted = {p.stem for p in small_world.planted.glob("*.parquet")}
-    assert {"doorsluiswoningen", "unexplained_owners", "misused_parks", "hennep_cluster_buurten"} <= planted
+    assert {
+        "doorsluiswoningen",
+        "unexplained_owners",
+        "misused_parks",
+        "hennep_cluster_buurten",
+    } <= planted
     assert not any(small_world.folder.rglob("*planted*"))
     assert small_world.planted.parent == small_world.folder.parent
     for pattern, count in small_world.summary.planted.items():

@@ -24,10 +24,16 @@ secure_app = typer.Typer(
 app.add_typer(secure_app, name="secure")
 console = Console()
 
-Home = Annotated[Path | None, typer.Option(help="Working folder (default BUURTZICHT_HOME or var/).")]
+Home = Annotated[
+    Path | None, typer.Option(help="Working folder (default BUURTZICHT_HOME or var/).")
+]
 Input = Annotated[
     Path | None,
-    typer.Option("--input", help="Folder with one sub-folder of Parquet files per table (default <home>/secure/microdata)."),
+    typer.Option(
+        "--input",
+        help="Folder with one sub-folder of Parquet files per table "
+        "(default <home>/secure/microdata).",
+    ),
 ]
 
 
@@ -37,8 +43,17 @@ def _settings(home: Path | None) -> Settings:
 
 @app.command()
 def synth(
-    scale: Annotated[float, typer.Option(min=0.0001, max=1.0, help="Fraction of the population: 1.0 = whole country, 0.01 = test world.")] = 0.01,
-    seed: Annotated[int, typer.Option(help="Seed of every random draw (same seed, same world).")] = 42,
+    scale: Annotated[
+        float,
+        typer.Option(
+            min=0.0001,
+            max=1.0,
+            help="Fraction of the population: 1.0 = whole country, 0.01 = test world.",
+        ),
+    ] = 0.01,
+    seed: Annotated[
+        int, typer.Option(help="Seed of every random draw (same seed, same world).")
+    ] = 42,
     home: Home = None,
 ) -> None:
     """Generate the SYNTHETIC national microdata, calibrated per buurt on the real mirror."""
@@ -50,8 +65,12 @@ def synth(
     for name, rows in summary.rows.items():
         table.add_row(name, f"{rows:,}")
     console.print(table)
-    console.print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items()))
-    console.print(f"planted patterns (truth in {summary.path.parent / 'planted'}): {summary.planted}")
+    console.print(
+        "seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.seconds.items())
+    )
+    console.print(
+        f"planted patterns (truth in {summary.path.parent / 'planted'}): {summary.planted}"
+    )
 
 
 @secure_app.command("validate")
@@ -67,8 +86,13 @@ def validate(folder: Input = None, home: Home = None) -> None:
 @secure_app.command("link")
 def link(
     folder: Input = None,
-    engine: Annotated[str, typer.Option(help="duckdb (default) or spark (PySpark local mode).")] = "duckdb",
-    output: Annotated[Path | None, typer.Option(help="Aggregates file (default <home>/secure/aggregates.parquet).")] = None,
+    engine: Annotated[
+        str, typer.Option(help="duckdb (default) or spark (PySpark local mode).")
+    ] = "duckdb",
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Aggregates file (default <home>/secure/aggregates.parquet)."),
+    ] = None,
     home: Home = None,
 ) -> None:
     """Run linkage and all theme analyses; write secure aggregates (input of disclosure control)."""
@@ -79,8 +103,11 @@ def link(
         result = run_linkage(settings=settings, folder=folder, engine=engine, output=output)
     meta = result.metadata
     label = " [bold yellow]SYNTHETISCH / SYNTHETIC[/]" if meta["synthetic"] else ""
-    console.print(f"{len(result.aggregates):,} cells, {len(meta['measures'])} measures, source {meta['source']}{label}")
-    console.print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
+    cells, measures = len(result.aggregates), result.aggregates["measure"].nunique()
+    console.print(f"{cells:,} cells, {measures} measures, source {meta['source']}{label}")
+    console.print(
+        "seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items())
+    )
 
 
 @secure_app.command("info")
@@ -98,4 +125,6 @@ def info(home: Home = None) -> None:
     agg = aggregates_path(settings).with_suffix(".json")
     if agg.is_file():
         meta = json.loads(agg.read_text(encoding="utf-8"))
-        console.print(f"aggregates: {meta['source']} synthetic={meta['synthetic']} periods {meta['periods']}")
+        console.print(
+            f"aggregates: {meta['source']} synthetic={meta['synthetic']} periods {meta['periods']}"
+        )

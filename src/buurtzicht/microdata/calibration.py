@@ -105,9 +105,7 @@ def _gemeente_properties(mirror: Path, year: int) -> pd.DataFrame:
     return frame.apply(pd.to_numeric, errors="coerce")
 
 
-def _fill(
-    target: pd.DataFrame, column: str, chain: list[tuple[str, pd.Series]], log: dict
-) -> None:
+def _fill(target: pd.DataFrame, column: str, chain: list[tuple[str, pd.Series]], log: dict) -> None:
     """Fill ``column`` level by level; record how many buurten each level supplied."""
     values = pd.Series(np.nan, index=target.index, dtype="float64")
     counts: dict[str, int] = {}
@@ -139,7 +137,7 @@ def load_calibration(mirror: Path) -> Calibration:
         per field, how many buurten took it from which level.
     """
     frame = _regions(mirror)
-    b, gm, wk = frame["buurt"], frame["gemeente"], frame["wijk"]
+    b, gm = frame["buurt"], frame["gemeente"]
     subset_path = mirror / SUBSET / "buurten_features_clusters_with_crime_2024.csv"
     subset = _kwb_frame(subset_path)
     sub = _numbers(
@@ -217,9 +215,22 @@ def load_calibration(mirror: Path) -> Calibration:
         "non_dwellings",
         [
             ("buurt (KWB 85984NED)", at(kb["NietWoningvoorraad"])),
-            ("gemeente ratio (KWB 85984NED)", at(kg["NietWoningvoorraad"] / kg["Woningvoorraad"]) * out["dwellings"]),
-            ("gemeente ratio (PDOK BAG 2024)", at((g24["bag_adressen_totaal"] - g24["bag_adressen_woon"]) / g24["bag_adressen_woon"]) * out["dwellings"]),
-            ("Nederland ratio (KWB 85984NED)", at(kn["NietWoningvoorraad"] / kn["Woningvoorraad"]) * out["dwellings"]),
+            (
+                "gemeente ratio (KWB 85984NED)",
+                at(kg["NietWoningvoorraad"] / kg["Woningvoorraad"]) * out["dwellings"],
+            ),
+            (
+                "gemeente ratio (PDOK BAG 2024)",
+                at(
+                    (g24["bag_adressen_totaal"] - g24["bag_adressen_woon"])
+                    / g24["bag_adressen_woon"]
+                )
+                * out["dwellings"],
+            ),
+            (
+                "Nederland ratio (KWB 85984NED)",
+                at(kn["NietWoningvoorraad"] / kn["Woningvoorraad"]) * out["dwellings"],
+            ),
         ],
         log,
     )

@@ -27,23 +27,43 @@ SUSPECTS_FILE = "raw/cbs_statline_dumps_dertje/81947NED_verdachten_nationaal.csv
 #: types whose registrations they are drawn from.
 SUSPECT_GROUPS: dict[str, tuple[str, ...]] = {
     "TotaalVermogensmisdrijven": (
-        "1.1.1", "1.1.2", "1.2.1", "1.2.2", "1.2.3", "1.2.4", "1.2.5", "1.5.2",
-        "1.6.2", "2.5.1", "2.5.2", "3.9.1", "3.9.2", "3.9.3",
+        "1.1.1",
+        "1.1.2",
+        "1.2.1",
+        "1.2.2",
+        "1.2.3",
+        "1.2.4",
+        "1.2.5",
+        "1.5.2",
+        "1.6.2",
+        "2.5.1",
+        "2.5.2",
+        "3.9.1",
+        "3.9.2",
+        "3.9.3",
     ),
     "TotaalVernielingEnOpenbareOrde": ("1.6.1", "2.2.1", "2.4.2", "3.6.4", "1.4.3"),
     "TotaalGeweldsmisdrijven": ("1.4.1", "1.4.2", "1.4.4", "1.4.5", "1.4.6", "1.4.7", "1.6.3"),
     "TotaalVerkeersmisdrijven": ("1.3.1", "3.5.2", "3.5.5"),
     "VerdachtenVanDrugsmisdrijven": ("3.1.1",),
     "VerdachtenVanVuurwapenmisdrijven": ("3.1.3",),
-}  # fmt: skip
+}
 TOTAL_SUSPECTS = "TotaalVerdachtenVanMisdrijven"
 
 #: Offences that count as antecedents for undermining (ondermijning): drug trade,
 #: human smuggling and trafficking, arms trade, robbery with violence, fraud, and
 #: arson/explosions (used for intimidation). Documented in docs/microdata.md.
 UNDERMINING_CODES: tuple[str, ...] = (
-    "3.1.1", "3.1.2", "3.1.3", "1.6.3", "1.4.7", "1.6.1", "3.9.1", "3.9.2", "3.9.3",
-)  # fmt: skip
+    "3.1.1",
+    "3.1.2",
+    "3.1.3",
+    "1.6.3",
+    "1.4.7",
+    "1.6.1",
+    "3.9.1",
+    "3.9.2",
+    "3.9.3",
+)
 DRUG_CODES: tuple[str, ...] = ("3.1.1",)
 
 AGE_BANDS = {
@@ -132,7 +152,9 @@ def _suspects(mirror: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if long.empty:
         raise SourceFormatError(path, "no national totals of suspects")
     last = int(long["year"].max())
-    detail = numbers[numbers["sex"].notna() & numbers["age"].isin(AGE_BANDS) & (numbers["year"] == last)]
+    detail = numbers[
+        numbers["sex"].notna() & numbers["age"].isin(AGE_BANDS) & (numbers["year"] == last)
+    ]
     profile = detail.melt(
         id_vars=["sex", "age"], value_vars=[TOTAL_SUSPECTS, *SUSPECT_GROUPS]
     ).rename(columns={"variable": "group", "value": "count"})

@@ -47,10 +47,19 @@ class Entity:
 
     @property
     def schema(self) -> pa.Schema:
-        return pa.schema([pa.field(n, t, nullable=n not in self.not_null) for n, t in self.columns.items()])
+        return pa.schema(
+            [pa.field(n, t, nullable=n not in self.not_null) for n, t in self.columns.items()]
+        )
 
 
-I64, I32, I16, STR, DATE, BOOL = pa.int64(), pa.int32(), pa.int16(), pa.string(), pa.date32(), pa.bool_()
+I64, I32, I16, STR, DATE, BOOL = (
+    pa.int64(),
+    pa.int32(),
+    pa.int16(),
+    pa.string(),
+    pa.date32(),
+    pa.bool_(),
+)
 
 ENTITIES: dict[str, Entity] = {
     e.name: e
@@ -84,7 +93,8 @@ ENTITIES: dict[str, Entity] = {
         Entity(
             "addresses",
             "VSLGWBTAB (verblijfsobject -> buurt) + BAG + WOZ + energy (Liander/CBS)",
-            "Verblijfsobjecten: buurt, postcode, function, dwelling type, WOZ, energy, holiday park.",
+            "Verblijfsobjecten: buurt, postcode, function, dwelling type, WOZ, energy use, "
+            "holiday park.",
             {
                 "address_id": I64,
                 "buurt": STR,
@@ -303,7 +313,9 @@ CATEGORIES: dict[tuple[str, str], frozenset[str]] = {
         {"woon", "winkel", "kantoor", "industrie", "logies", "bijeenkomst", "overig"}
     ),
     ("ownerships", "owner_kind"): frozenset({"persoon", "rechtspersoon", "onbekend", "buitenland"}),
-    ("transactions", "buyer_kind"): frozenset({"persoon", "rechtspersoon", "onbekend", "buitenland"}),
+    ("transactions", "buyer_kind"): frozenset(
+        {"persoon", "rechtspersoon", "onbekend", "buitenland"}
+    ),
     ("businesses", "legal_form"): frozenset(
         {"eenmanszaak", "vof", "bv", "nv", "stichting", "vereniging", "overig"}
     ),

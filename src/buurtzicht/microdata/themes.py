@@ -51,6 +51,7 @@ def load_theme_indicators(path: Path = THEMES_FILE) -> list[ThemeIndicator]:
 
 def compute_indicator(indicator: ThemeIndicator, aggregates: pd.DataFrame) -> pd.DataFrame:
     """``region, period, value`` of one indicator; NaN where the denominator is 0 or absent."""
+
     def summed(measures: tuple[str, ...]) -> pd.Series:
         part = aggregates[aggregates["measure"].isin(measures)]
         return part.groupby(["region", "period"])["value"].sum()

@@ -36,19 +36,27 @@ def register_views(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
                 hint="run `buurtzicht synth` or point --input at a folder with one "
                 "sub-folder of Parquet files per table",
             )
-        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{dataset_glob(folder, name)}')")
+        con.execute(
+            f"CREATE OR REPLACE VIEW {name} AS "
+            f"SELECT * FROM read_parquet('{dataset_glob(folder, name)}')"
+        )
 
 
 def _columns(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     present = {row[0]: row[1] for row in con.execute(f"DESCRIBE {entity.name}").fetchall()}
     missing = [c for c in entity.columns if c not in present]
     if missing:
-        raise MicrodataError(entity.name, f"columns {missing} are missing", hint=f"expected {list(entity.columns)}")
+        raise MicrodataError(
+            entity.name, f"columns {missing} are missing", hint=f"expected {list(entity.columns)}"
+        )
     for column, arrow_type in entity.columns.items():
         expected = _duckdb_family(arrow_type)
         if not present[column].startswith(expected):
             raise MicrodataError(
-                entity.name, f"column {column} has type {present[column]}", key=column, hint=f"expected {expected}"
+                entity.name,
+                f"column {column} has type {present[column]}",
+                key=column,
+                hint=f"expected {expected}",
             )
 
 
@@ -72,10 +80,19 @@ def _keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     for column in entity.not_null:
         bad = _first(con, f"SELECT count(*) FROM {entity.name} WHERE {column} IS NULL")
         if bad:
-            raise MicrodataError(entity.name, f"{bad} rows have no {column}", key=column, hint="this column is required")
-    dup = _first(con, f"SELECT {entity.key} FROM {entity.name} GROUP BY 1 HAVING count(*) > 1 LIMIT 1")
+            raise MicrodataError(
+                entity.name,
+                f"{bad} rows have no {column}",
+                key=column,
+                hint="this column is required",
+            )
+    dup = _first(
+        con, f"SELECT {entity.key} FROM {entity.name} GROUP BY 1 HAVING count(*) > 1 LIMIT 1"
+    )
     if dup is not None:
-        raise MicrodataError(entity.name, f"duplicate id {dup!r}", key=entity.key, hint="ids must be unique")
+        raise MicrodataError(
+            entity.name, f"duplicate id {dup!r}", key=entity.key, hint="ids must be unique"
+        )
     for fk in entity.foreign_keys:
         target = ENTITIES[fk.target]
         dangling = _first(
@@ -107,7 +124,9 @@ def _values(con: duckdb.DuckDBPyConnection, entity: Entity, reference: date) -> 
                 hint=f"dates must lie between {DATE_MIN} and the reference date {reference}",
             )
     if "start_date" in entity.columns and "end_date" in entity.columns:
-        bad = _first(con, f"SELECT {entity.key} FROM {entity.name} WHERE end_date < start_date LIMIT 1")
+        bad = _first(
+            con, f"SELECT {entity.key} FROM {entity.name} WHERE end_date < start_date LIMIT 1"
+        )
         if bad is not None:
             raise MicrodataError(entity.name, f"row {bad!r} ends before it starts", key="end_date")
     for (table, column), allowed in CATEGORIES.items():
@@ -116,15 +135,31 @@ def _values(con: duckdb.DuckDBPyConnection, entity: Entity, reference: date) -> 
         listed = ", ".join(f"'{v}'" for v in sorted(allowed))
         bad = _first(con, f"SELECT {column} FROM {table} WHERE {column} NOT IN ({listed}) LIMIT 1")
         if bad is not None:
-            raise MicrodataError(table, f"{column} {bad!r} is not a known value", key=column, hint=f"allowed: {sorted(allowed)}")
-    column = BUURT_COLUMNS.get(entity.name)
-    if column:
-        bad = _first(con, f"SELECT {column} FROM {entity.name} WHERE NOT regexp_full_match({column}, '{BUURT_PATTERN}') LIMIT 1")
+            raise MicrodataError(
+                table,
+                f"{column} {bad!r} is not a known value",
+                key=column,
+                hint=f"allowed: {sorted(allowed)}",
+            )
+    buurt_column = BUURT_COLUMNS.get(entity.name)
+    if buurt_column:
+        bad = _first(
+            con,
+            f"SELECT {buurt_column} FROM {entity.name} "
+            f"WHERE NOT regexp_full_match({buurt_column}, '{BUURT_PATTERN}') LIMIT 1",
+        )
         if bad is not None:
-            raise MicrodataError(entity.name, f"{column} {bad!r} is not a buurt code", key=column, hint="expected e.g. BU03630000 or BU0363AD03")
+            raise MicrodataError(
+                entity.name,
+                f"{buurt_column} {bad!r} is not a buurt code",
+                key=buurt_column,
+                hint="expected e.g. BU03630000 or BU0363AD03",
+            )
 
 
-def validate_microdata(folder: Path, *, reference_date: date = WORLD_DATE, threads: int = 2) -> dict[str, int]:
+def validate_microdata(
+    folder: Path, *, reference_date: date = WORLD_DATE, threads: int = 2
+) -> dict[str, int]:
     """Validate every entity under ``folder``; return its row counts.
 
     Raises
@@ -140,7 +175,8 @@ def validate_microdata(folder: Path, *, reference_date: date = WORLD_DATE, threa
             _columns(con, entity)
             _keys(con, entity)
             _values(con, entity, reference_date)
-            rows[entity.name] = int(_first(con, f"SELECT count(*) FROM {entity.name}") or 0)
+            count = con.execute(f"SELECT count(*) FROM {entity.name}").fetchone()
+            rows[entity.name] = int(count[0]) if count else 0
         return rows
     finally:
         con.close()

@@ -26,6 +26,8 @@ def aliased(sql: str, names: Sequence[str] = COLUMNS) -> str:
     "SELECT 'm' AS measure, y AS year, b AS buurt, id AS unit_id, 1 AS value FROM t"
     """
     tree = sqlglot.parse_one(sql, read="duckdb")
+    if not isinstance(tree, exp.Query):
+        raise ValueError(f"not a query: {sql[:80]}")
     selects = tree.selects
     if len(selects) != len(names):
         raise ValueError(f"query has {len(selects)} columns, expected {list(names)}: {sql[:80]}")
@@ -50,23 +52,36 @@ def _levels(source: str, columns: str) -> str:
     """The same rows at buurt, wijk, gemeente and national level."""
     return "\nUNION ALL\n".join(
         f"SELECT measure, year, {region} AS region, {columns} FROM {source}"
-        for region in ("buurt", "'WK' || SUBSTRING(buurt, 3, 6)", "'GM' || SUBSTRING(buurt, 3, 4)", "'NL01'")
+        for region in (
+            "buurt",
+            "'WK' || SUBSTRING(buurt, 3, 6)",
+            "'GM' || SUBSTRING(buurt, 3, 4)",
+            "'NL01'",
+        )
     )
 
 
 def units_cells(table: str) -> str:
     """Cells of ``units`` measures: each unit contributes 1."""
+    counts = (
+        f"(SELECT measure, year, buurt, COUNT(*) AS n FROM {table} "
+        "GROUP BY measure, year, buurt) AS b"
+    )
     return f"""
-    SELECT measure, year, region, CAST(SUM(n) AS DOUBLE) AS value, CAST(SUM(n) AS BIGINT) AS n_units,
+    SELECT measure, year, region, CAST(SUM(n) AS DOUBLE) AS value,
+           CAST(SUM(n) AS BIGINT) AS n_units,
            1.0 AS top1, CASE WHEN SUM(n) >= 2 THEN 1.0 ELSE 0.0 END AS top2
-    FROM ({_levels(f"(SELECT measure, year, buurt, COUNT(*) AS n FROM {table} GROUP BY measure, year, buurt) AS b", "n")}) AS l
+    FROM ({_levels(counts, "n")}) AS l
     GROUP BY measure, year, region
     """
 
 
 def amount_cells(table: str) -> str:
     """Cells of ``amount`` measures, with the two largest unit contributions."""
-    unit_sums = f"(SELECT measure, year, buurt, unit_id, SUM(value) AS v FROM {table} GROUP BY measure, year, buurt, unit_id) AS u"
+    unit_sums = (
+        f"(SELECT measure, year, buurt, unit_id, SUM(value) AS v FROM {table} "
+        "GROUP BY measure, year, buurt, unit_id) AS u"
+    )
     return f"""
     SELECT measure, year, region, SUM(v) AS value, CAST(COUNT(*) AS BIGINT) AS n_units,
            MAX(CASE WHEN rn = 1 THEN v END) AS top1,
@@ -87,11 +102,13 @@ def amount_cells(table: str) -> str:
 def flows_cells() -> str:
     """Drug-suspect registrations by gemeente of residence x gemeente of offence."""
     return """
-    SELECT year, home_gemeente, offence_gemeente, SUM(v) AS value, CAST(COUNT(*) AS BIGINT) AS n_units,
-           MAX(CASE WHEN rn = 1 THEN v END) AS top1, COALESCE(MAX(CASE WHEN rn = 2 THEN v END), 0.0) AS top2
+    SELECT year, home_gemeente, offence_gemeente, SUM(v) AS value,
+           CAST(COUNT(*) AS BIGINT) AS n_units, MAX(CASE WHEN rn = 1 THEN v END) AS top1,
+           COALESCE(MAX(CASE WHEN rn = 2 THEN v END), 0.0) AS top2
     FROM (
       SELECT year, home_gemeente, offence_gemeente, person_id, v,
-             ROW_NUMBER() OVER (PARTITION BY year, home_gemeente, offence_gemeente ORDER BY v DESC, person_id) AS rn
+             ROW_NUMBER() OVER (PARTITION BY year, home_gemeente, offence_gemeente
+                                ORDER BY v DESC, person_id) AS rn
       FROM (
         SELECT year, home_gemeente, offence_gemeente, person_id, CAST(COUNT(*) AS DOUBLE) AS v
         FROM drug_registrations GROUP BY year, home_gemeente, offence_gemeente, person_id

@@ -39,8 +39,14 @@ class DuckDBEngine:
 
     name = "duckdb"
 
-    def __init__(self, *, threads: int = 2, memory_limit: str = "6GB", temp_directory: Path | None = None) -> None:
-        config = {"threads": threads, "memory_limit": memory_limit, "preserve_insertion_order": False}
+    def __init__(
+        self, *, threads: int = 2, memory_limit: str = "6GB", temp_directory: Path | None = None
+    ) -> None:
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "threads": threads,
+            "memory_limit": memory_limit,
+            "preserve_insertion_order": False,
+        }
         if temp_directory is not None:
             temp_directory.mkdir(parents=True, exist_ok=True)
             config["temp_directory"] = str(temp_directory)
@@ -66,7 +72,7 @@ def make_engine(name: str, **options: object) -> Engine:
     if name == "spark":
         from buurtzicht.microdata.pipeline.spark import SparkEngine
 
-        return SparkEngine(**options)  # type: ignore[arg-type]
+        return SparkEngine(**options)
     from buurtzicht.errors import ConfigurationError
 
     raise ConfigurationError(f"unknown engine {name!r}: use 'duckdb' or 'spark'")

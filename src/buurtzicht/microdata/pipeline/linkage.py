@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from buurtzicht.microdata import sbi as S
+from buurtzicht.microdata import sbi
 from buurtzicht.microdata.national import DRUG_CODES, UNDERMINING_CODES
 from buurtzicht.microdata.synth.params import FINANCING_INCOME_MULTIPLE
 
@@ -142,7 +142,7 @@ LINKAGE: list[tuple[str, str]] = [
                  WHEN o.owner_kind = 'persoon' THEN 'persoon'
                  WHEN o.owner_kind = 'onbekend' THEN 'onbekend'
                  WHEN o.owner_kind = 'buitenland' THEN 'buitenland'
-                 WHEN b.sbi = '{S.HOUSING_CORPORATION}' THEN 'woningcorporatie'
+                 WHEN b.sbi = '{sbi.HOUSING_CORPORATION}' THEN 'woningcorporatie'
                  WHEN b.legal_form = 'stichting' THEN 'stichting'
                  ELSE 'bedrijf'
                END AS owner_class

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from buurtzicht.microdata import sbi as S
+from buurtzicht.microdata import sbi
 from buurtzicht.microdata.pipeline.linkage import DRUGS, sql_list
 
 PREFIX = "secure."
-SENSITIVE = sql_list(sorted(S.MONEY_LAUNDERING_SENSITIVE))
-CARE = " OR ".join(f"b.sbi LIKE '{p}%'" for p in S.CARE_PREFIXES)
+SENSITIVE = sql_list(sorted(sbi.MONEY_LAUNDERING_SENSITIVE))
+CARE = " OR ".join(f"b.sbi LIKE '{p}%'" for p in sbi.CARE_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -32,30 +32,64 @@ def _m(name: str) -> str:
 
 
 BASIS = [
-    Query("units", f"SELECT {_m('basis.inwoners')} AS measure, year, buurt, person_id AS unit_id, 1 AS value FROM person_ref"),
-    Query("units", f"SELECT {_m('basis.jongeren_8_23')}, year, buurt, person_id, 1 FROM person_ref WHERE age BETWEEN 8 AND 23"),
-    Query("units", f"SELECT {_m('basis.inwoners_uitkering')}, year, buurt, person_id, 1 FROM person_ref WHERE benefit IN ('bijstand', 'ww', 'ao')"),
-    Query("units", f"SELECT {_m('basis.inwoners_schulden')}, year, buurt, person_id, 1 FROM person_ref WHERE debts"),
-    Query("units", f"SELECT {_m('basis.inwoners_antecedenten')}, r.year, r.buurt, r.person_id, 1 FROM person_ref r JOIN antecedents a ON a.person_id = r.person_id AND a.year = r.year"),
-    Query("units", f"SELECT {_m('basis.woningen')}, y.year, a.buurt, a.address_id, 1 FROM addresses a CROSS JOIN years y WHERE a.function = 'woon'"),
-    Query("units", f"SELECT {_m('basis.bedrijfsvestigingen')}, year, buurt, business_id, 1 FROM business_ref"),
+    Query(
+        "units",
+        f"""SELECT {_m("basis.inwoners")} AS measure, year, buurt, person_id AS unit_id, 1 AS value
+            FROM person_ref""",
+    ),
+    Query(
+        "units",
+        f"""SELECT {_m("basis.jongeren_8_23")}, year, buurt, person_id, 1 FROM person_ref
+            WHERE age BETWEEN 8 AND 23""",
+    ),
+    Query(
+        "units",
+        f"""SELECT {_m("basis.inwoners_uitkering")}, year, buurt, person_id, 1 FROM person_ref
+            WHERE benefit IN ('bijstand', 'ww', 'ao')""",
+    ),
+    Query(
+        "units",
+        f"""SELECT {_m("basis.inwoners_schulden")}, year, buurt, person_id, 1 FROM person_ref
+            WHERE debts""",
+    ),
+    Query(
+        "units",
+        f"""SELECT {_m("basis.inwoners_antecedenten")}, r.year, r.buurt, r.person_id, 1
+            FROM person_ref r JOIN antecedents a ON a.person_id = r.person_id
+            AND a.year = r.year""",
+    ),
+    Query(
+        "units",
+        f"""SELECT {_m("basis.woningen")}, y.year, a.buurt, a.address_id, 1 FROM addresses a
+            CROSS JOIN years y WHERE a.function = 'woon'""",
+    ),
+    Query(
+        "units",
+        f"SELECT {_m('basis.bedrijfsvestigingen')}, year, buurt, business_id, 1 FROM business_ref",
+    ),
 ]
 
 VASTGOED = [
-    Query("units", f"SELECT '{PREFIX}vastgoed.woningen_eigenaar_' || owner_class, year, buurt, address_id, 1 FROM owner_class"),
     Query(
         "units",
-        f"""SELECT {_m('vastgoed.onverklaarbaar_bezit_woningen')}, o.year, o.buurt, o.address_id, 1
-        FROM owner_class o JOIN unexplained_owners u ON u.person_id = o.owner_person_id AND u.year = o.year""",
+        f"""SELECT '{PREFIX}vastgoed.woningen_eigenaar_' || owner_class, year, buurt, address_id, 1
+            FROM owner_class""",
     ),
     Query(
         "units",
-        f"""SELECT {_m('vastgoed.onverklaarbaar_bezit_eigenaren')}, r.year, r.buurt, r.person_id, 1
-        FROM unexplained_owners u JOIN person_ref r ON r.person_id = u.person_id AND r.year = u.year""",
+        f"""SELECT {_m("vastgoed.onverklaarbaar_bezit_woningen")}, o.year, o.buurt, o.address_id, 1
+        FROM owner_class o JOIN unexplained_owners u ON u.person_id = o.owner_person_id
+        AND u.year = o.year""",
     ),
     Query(
         "units",
-        f"""SELECT {_m('vastgoed.doorsluiswoningen')}, y.year, a.buurt, a.address_id, 1
+        f"""SELECT {_m("vastgoed.onverklaarbaar_bezit_eigenaren")}, r.year, r.buurt, r.person_id, 1
+        FROM unexplained_owners u JOIN person_ref r ON r.person_id = u.person_id
+        AND r.year = u.year""",
+    ),
+    Query(
+        "units",
+        f"""SELECT {_m("vastgoed.doorsluiswoningen")}, y.year, a.buurt, a.address_id, 1
         FROM transactions t JOIN years y ON t.date > y.back20 AND t.date <= y.ref
         JOIN addresses a ON a.address_id = t.address_id
         WHERE a.function = 'woon'
@@ -63,7 +97,8 @@ VASTGOED = [
     ),
     Query(
         "units",
-        f"""SELECT {_m('vastgoed.aankopen_boven_financieringscapaciteit')}, y.year, a.buurt, t.transaction_id, 1
+        f"""SELECT {_m("vastgoed.aankopen_boven_financieringscapaciteit")},
+            y.year, a.buurt, t.transaction_id, 1
         FROM transactions t JOIN years y ON t.date >= y.y_start AND t.date <= y.ref
         JOIN addresses a ON a.address_id = t.address_id
         JOIN persons p ON p.person_id = t.buyer_person_id
@@ -72,7 +107,8 @@ VASTGOED = [
     ),
     Query(
         "amount",
-        f"""SELECT {_m('vastgoed.aankopen_boven_financieringscapaciteit_bedrag')}, y.year, a.buurt, t.buyer_person_id, t.price
+        f"""SELECT {_m("vastgoed.aankopen_boven_financieringscapaciteit_bedrag")},
+            y.year, a.buurt, t.buyer_person_id, t.price
         FROM transactions t JOIN years y ON t.date >= y.y_start AND t.date <= y.ref
         JOIN addresses a ON a.address_id = t.address_id
         JOIN persons p ON p.person_id = t.buyer_person_id
@@ -81,25 +117,29 @@ VASTGOED = [
     ),
     Query(
         "units",
-        f"""SELECT {_m('vastgoed.woningen_bestuurders_stichtingen')}, o.year, o.buurt, o.address_id, 1
-        FROM owner_class o JOIN foundation_board f ON f.person_id = o.owner_person_id AND f.year = o.year""",
+        f"""SELECT {_m("vastgoed.woningen_bestuurders_stichtingen")},
+            o.year, o.buurt, o.address_id, 1
+        FROM owner_class o JOIN foundation_board f ON f.person_id = o.owner_person_id
+        AND f.year = o.year""",
     ),
     Query(
         "units",
-        f"""SELECT {_m('vastgoed.woningen_eigenaar_antecedenten')}, o.year, o.buurt, o.address_id, 1
-        FROM owner_class o JOIN antecedents a ON a.person_id = o.owner_person_id AND a.year = o.year""",
+        f"""SELECT {_m("vastgoed.woningen_eigenaar_antecedenten")}, o.year, o.buurt, o.address_id, 1
+        FROM owner_class o JOIN antecedents a ON a.person_id = o.owner_person_id
+        AND a.year = o.year""",
     ),
 ]
 
 DRUGS_THEME = [
     Query(
         "units",
-        f"""SELECT {_m('drugs.hennep_ontmanteld')}, YEAR(h.date), a.buurt, h.plantation_id, 1
+        f"""SELECT {_m("drugs.hennep_ontmanteld")}, YEAR(h.date), a.buurt, h.plantation_id, 1
         FROM hennep h JOIN addresses a ON a.address_id = h.address_id""",
     ),
     Query(
         "units",
-        f"""SELECT '{PREFIX}drugs.hennep_bewoners' || k.suffix, YEAR(h.date), a.buurt, p.person_id, 1
+        f"""SELECT '{PREFIX}drugs.hennep_bewoners' || k.suffix,
+            YEAR(h.date), a.buurt, p.person_id, 1
         FROM hennep h JOIN addresses a ON a.address_id = h.address_id
         JOIN residences r ON r.address_id = h.address_id AND r.start_date <= h.date
              AND (r.end_date IS NULL OR r.end_date > h.date)
@@ -113,18 +153,23 @@ DRUGS_THEME = [
     ),
     Query(
         "units",
-        f"""SELECT {_m('drugs.verdachten')}, r.year, r.buurt, r.person_id, 1
+        f"""SELECT {_m("drugs.verdachten")}, r.year, r.buurt, r.person_id, 1
         FROM (SELECT DISTINCT year, person_id FROM registrations WHERE offence_code IN {DRUGS}) g
         JOIN person_ref r ON r.person_id = g.person_id AND r.year = g.year""",
     ),
     Query("units", "SELECT measure, year, home_buurt, suspect_id, 1 FROM drug_registrations"),
-    Query("units", f"SELECT {_m('drugs.registraties')}, year, home_buurt, suspect_id, 1 FROM drug_registrations"),
+    Query(
+        "units",
+        f"""SELECT {_m("drugs.registraties")}, year, home_buurt, suspect_id, 1
+            FROM drug_registrations""",
+    ),
 ]
 
 FIU = [
     Query(
         "amount",
-        f"""SELECT '{PREFIX}fiu.' || k.prefix || m.name, f.year, f.buurt, f.subject, CASE WHEN m.name = 'transacties' THEN 1 ELSE f.amount END
+        f"""SELECT '{PREFIX}fiu.' || k.prefix || m.name,
+            f.year, f.buurt, f.subject, CASE WHEN m.name = 'transacties' THEN 1 ELSE f.amount END
         FROM fiu_subjects f
         CROSS JOIN (VALUES ('transacties'), ('bedrag')) AS m(name)
         JOIN (VALUES (''), ('verdacht_')) AS k(prefix) ON k.prefix = '' OR f.status = 'verdacht'""",
@@ -132,16 +177,21 @@ FIU = [
 ]
 
 BEDRIJVEN = [
-    Query("units", f"SELECT {_m('bedrijven.witwasgevoelig')}, year, buurt, business_id, 1 FROM business_ref WHERE sbi IN {SENSITIVE}"),
     Query(
         "units",
-        f"""SELECT DISTINCT {_m('bedrijven.bestuurder_antecedenten')}, b.year, b.buurt, b.business_id, 1
+        f"""SELECT {_m("bedrijven.witwasgevoelig")}, year, buurt, business_id, 1
+            FROM business_ref WHERE sbi IN {SENSITIVE}""",
+    ),
+    Query(
+        "units",
+        f"""SELECT DISTINCT {_m("bedrijven.bestuurder_antecedenten")},
+            b.year, b.buurt, b.business_id, 1
         FROM business_ref b JOIN director_ref d ON d.business_id = b.business_id AND d.year = b.year
         JOIN antecedents a ON a.person_id = d.person_id AND a.year = b.year""",
     ),
     Query(
         "units",
-        f"""SELECT {_m('bedrijven.adressen_verloop')}, y.year, a.buurt, a.address_id, 1
+        f"""SELECT {_m("bedrijven.adressen_verloop")}, y.year, a.buurt, a.address_id, 1
         FROM businesses b JOIN years y ON b.end_date > y.back5 AND b.end_date <= y.ref
         JOIN addresses a ON a.address_id = b.address_id
         WHERE DATE_DIFF('day', b.start_date, b.end_date) < 730
@@ -149,7 +199,8 @@ BEDRIJVEN = [
     ),
     Query(
         "units",
-        f"""SELECT {_m('bedrijven.kortlevend_beeindigd')}, YEAR(b.end_date), a.buurt, b.business_id, 1
+        f"""SELECT {_m("bedrijven.kortlevend_beeindigd")},
+            YEAR(b.end_date), a.buurt, b.business_id, 1
         FROM businesses b JOIN addresses a ON a.address_id = b.address_id
         WHERE b.end_date IS NOT NULL AND DATE_DIFF('day', b.start_date, b.end_date) < 730""",
     ),
@@ -160,21 +211,27 @@ ZORG = [
         "units",
         f"""SELECT '{PREFIX}zorg.aanbieders' || k.suffix, z.year, z.buurt, z.provider_id, 1
         FROM care_ref z
-        JOIN (VALUES (''), ('_antecedenten'), ('_gevoelige_branche'), ('_zonder_zorgactiviteit')) AS k(suffix)
+        JOIN (VALUES (''), ('_antecedenten'), ('_gevoelige_branche'), ('_zonder_zorgactiviteit'))
+          AS k(suffix)
           ON k.suffix = ''
           OR (k.suffix = '_antecedenten' AND z.director_antecedents = 1)
           OR (k.suffix = '_gevoelige_branche' AND z.care_branch = 0)
           OR (k.suffix = '_zonder_zorgactiviteit' AND NOT z.care_activity_registered)""",
     ),
-    Query("amount", f"SELECT {_m('zorg.declaraties_bedrag')}, year, buurt, provider_id, amount FROM care_ref"),
+    Query(
+        "amount",
+        f"SELECT {_m('zorg.declaraties_bedrag')}, year, buurt, provider_id, amount FROM care_ref",
+    ),
 ]
 
 VAKANTIEPARKEN = [
     Query(
         "units",
-        f"""SELECT '{PREFIX}vakantieparken.ingeschrevenen' || k.suffix, r.year, r.buurt, r.person_id, 1
+        f"""SELECT '{PREFIX}vakantieparken.ingeschrevenen' || k.suffix,
+            r.year, r.buurt, r.person_id, 1
         FROM person_ref r
-        LEFT JOIN (SELECT DISTINCT year, person_id FROM registrations) g ON g.person_id = r.person_id AND g.year = r.year
+        LEFT JOIN (SELECT DISTINCT year, person_id FROM registrations) g
+        ON g.person_id = r.person_id AND g.year = r.year
         JOIN (VALUES (''), ('_schulden'), ('_uitkering'), ('_verdachten')) AS k(suffix)
           ON k.suffix = ''
           OR (k.suffix = '_schulden' AND r.debts)
@@ -184,11 +241,15 @@ VAKANTIEPARKEN = [
     ),
     Query(
         "amount",
-        f"""SELECT {_m('vakantieparken.incidenten')}, YEAR(i.date), a.buurt, a.holiday_park_id, 1
+        f"""SELECT {_m("vakantieparken.incidenten")}, YEAR(i.date), a.buurt, a.holiday_park_id, 1
         FROM incidents i JOIN addresses a ON a.address_id = i.address_id
         WHERE a.holiday_park_id IS NOT NULL""",
     ),
-    Query("units", f"SELECT {_m('vakantieparken.parken')}, y.year, p.buurt, p.holiday_park_id, 1 FROM holiday_parks p CROSS JOIN years y"),
+    Query(
+        "units",
+        f"""SELECT {_m("vakantieparken.parken")}, y.year, p.buurt, p.holiday_park_id, 1
+            FROM holiday_parks p CROSS JOIN years y""",
+    ),
 ]
 
 #: Intermediate tables the theme queries need besides :data:`linkage.LINKAGE`.
@@ -198,7 +259,8 @@ THEME_TABLES: list[tuple[str, str]] = [
         f"""
         SELECT g.suspect_id, g.year, a.buurt AS home_buurt,
                '{PREFIX}drugs.registraties_' || CASE
-                 WHEN SUBSTRING(a.buurt, 3, 4) = SUBSTRING(g.buurt, 3, 4) THEN 'pleeg_eigen_gemeente'
+                 WHEN SUBSTRING(a.buurt, 3, 4) = SUBSTRING(g.buurt, 3, 4)
+                 THEN 'pleeg_eigen_gemeente'
                  ELSE 'pleeg_andere_gemeente' END AS measure,
                'GM' || SUBSTRING(a.buurt, 3, 4) AS home_gemeente,
                'GM' || SUBSTRING(g.buurt, 3, 4) AS offence_gemeente, g.person_id
@@ -214,10 +276,12 @@ THEME_TABLES: list[tuple[str, str]] = [
         """
         SELECT YEAR(f.date) AS year, f.status, f.amount,
                COALESCE(r.buurt, b.buurt) AS buurt,
-               CASE WHEN f.person_id IS NOT NULL THEN 2 * f.person_id ELSE 2 * f.business_id + 1 END AS subject
+               CASE WHEN f.person_id IS NOT NULL THEN 2 * f.person_id
+                    ELSE 2 * f.business_id + 1 END AS subject
         FROM fiu f
         LEFT JOIN person_ref r ON r.person_id = f.person_id AND r.year = YEAR(f.date)
-        LEFT JOIN (SELECT b.business_id, a.buurt FROM businesses b JOIN addresses a ON a.address_id = b.address_id) b
+        LEFT JOIN (SELECT b.business_id, a.buurt FROM businesses b JOIN addresses a
+        ON a.address_id = b.address_id) b
           ON b.business_id = f.business_id
         WHERE COALESCE(r.buurt, b.buurt) IS NOT NULL
         """,

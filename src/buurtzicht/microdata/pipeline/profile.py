@@ -59,13 +59,24 @@ class Profile:
             "lift_threshold": LIFT,
             "odds_ratios": self.odds_ratios,
             "profile": [
-                {**{f: int(r[f]) for f in FEATURES}, "predicted_rate": float(r["predicted"]), "lift": float(r["lift"])}
-                for _, r in flagged.iterrows()
+                {
+                    **dict(zip(FEATURES, (int(v) for v in values), strict=True)),
+                    "predicted_rate": float(rate),
+                    "lift": float(lift),
+                }
+                for values, rate, lift in zip(
+                    flagged[list(FEATURES)].to_numpy(dtype=int),
+                    flagged["predicted"].to_numpy(),
+                    flagged["lift"].to_numpy(),
+                    strict=True,
+                )
             ],
         }
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, n: np.ndarray, *, iterations: int = 50) -> np.ndarray:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, n: np.ndarray, *, iterations: int = 50
+) -> np.ndarray:
     """Binomial logistic regression on grouped data by IRLS (intercept first).
 
     >>> x = np.array([[0.0], [1.0]]); n = np.array([1000.0, 1000.0]); y = np.array([10.0, 50.0])
@@ -90,7 +101,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, n: np.ndarray, *, iterations: int
 def learn_profiles(crosstab: pd.DataFrame) -> list[Profile]:
     """One profile per year of the cross-table (columns year, FEATURES, n, y)."""
     profiles = []
-    for year, table in crosstab.groupby("year", sort=True):
+    for _, table in crosstab.groupby("year", sort=True):
         table = table.sort_values(list(FEATURES)).reset_index(drop=True)
         x = table[list(FEATURES)].to_numpy(dtype=float)
         n, y = table["n"].to_numpy(dtype=float), table["y"].to_numpy(dtype=float)
@@ -100,16 +111,16 @@ def learn_profiles(crosstab: pd.DataFrame) -> list[Profile]:
         table["lift"] = table["predicted"] / base if base > 0 else 0.0
         table["in_profile"] = table["lift"] >= LIFT
         odds = {f: float(np.exp(b)) for f, b in zip(FEATURES, beta[1:], strict=True)}
-        profiles.append(Profile(int(year), base, odds, table))
+        profiles.append(Profile(int(table["year"].iloc[0]), base, odds, table))
     return profiles
 
 
 def flagged_select(profiles: list[Profile]) -> str:
     """The profile combinations as an inline table for the engine."""
     rows = [
-        "(" + ", ".join(str(int(v)) for v in (p.year, *(r[f] for f in FEATURES))) + ")"
+        "(" + ", ".join(str(int(v)) for v in (p.year, *values)) + ")"
         for p in profiles
-        for _, r in p.combinations[p.combinations["in_profile"]].iterrows()
+        for values in p.combinations[p.combinations["in_profile"]][list(FEATURES)].to_numpy(int)
     ]
     columns = ", ".join(("year", *FEATURES))
     if not rows:
@@ -117,8 +128,9 @@ def flagged_select(profiles: list[Profile]) -> str:
     return f"SELECT * FROM (VALUES {', '.join(rows)}) AS t({columns})"
 
 
+_SAME = " AND ".join(f"f.{c} = y.{c}" for c in FEATURES)
 JONGE_AANWAS = f"""
 SELECT 'secure.drugs.jonge_aanwas' AS measure, y.year, y.buurt, y.person_id AS unit_id, 1 AS value
-FROM youth y JOIN profile_combinations f ON f.year = y.year AND {" AND ".join(f"f.{c} = y.{c}" for c in FEATURES)}
+FROM youth y JOIN profile_combinations f ON f.year = y.year AND {_SAME}
 WHERE y.drug_suspect = 0
 """

@@ -15,8 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from buurtzicht.config import Settings
-from buurtzicht.microdata.pipeline import aggregate as A
-from buurtzicht.microdata.pipeline import profile as PF
+from buurtzicht.microdata.pipeline import aggregate, profile
 from buurtzicht.microdata.pipeline.engine import Engine, make_engine
 from buurtzicht.microdata.pipeline.linkage import LINKAGE, years_select
 from buurtzicht.microdata.pipeline.measures import THEME_TABLES, THEMES, TOTALS, Query
@@ -29,10 +28,13 @@ AGGREGATE_COLUMNS = ["measure", "region", "period", "value", "n_units", "top1", 
 DENOMINATORS = {
     "inwoners": {"secure": "secure.basis.inwoners", "open": "kwb.AantalInwoners"},
     "woningen": {"secure": "secure.basis.woningen", "open": "kwb.Woningvoorraad"},
-    "bedrijfsvestigingen": {"secure": "secure.basis.bedrijfsvestigingen", "open": "kwb.BedrijfsvestigingenTotaal"},
+    "bedrijfsvestigingen": {
+        "secure": "secure.basis.bedrijfsvestigingen",
+        "open": "kwb.BedrijfsvestigingenTotaal",
+    },
     "jongeren_8_23": {"secure": "secure.basis.jongeren_8_23", "open": None},
 }
-JONGE_AANWAS_QUERY = Query("units", PF.JONGE_AANWAS)
+JONGE_AANWAS_QUERY = Query("units", profile.JONGE_AANWAS)
 
 
 @dataclass
@@ -41,7 +43,7 @@ class LinkageResult:
 
     aggregates: pd.DataFrame
     flows: pd.DataFrame
-    profiles: list[PF.Profile]
+    profiles: list[profile.Profile]
     metadata: dict[str, object]
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -65,23 +67,34 @@ def link(engine: Engine, folder: Path, years: Sequence[int] = ANALYSIS_YEARS) ->
         engine.create(name, select)
     seconds["linkage"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    engine.create("youth", PF.YOUTH)
-    profiles = PF.learn_profiles(engine.fetch(PF.CROSSTAB))
-    engine.create("profile_combinations", PF.flagged_select(profiles))
+    engine.create("youth", profile.YOUTH)
+    profiles = profile.learn_profiles(engine.fetch(profile.CROSSTAB))
+    engine.create("profile_combinations", profile.flagged_select(profiles))
     seconds["profile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     queries = [q for qs in THEMES.values() for q in qs]
     units = [q for q in queries if q.kind == "units"] + [JONGE_AANWAS_QUERY]
-    engine.create("contrib_units", A.contributions(units))
-    engine.create("contrib_amount", A.contributions([q for q in queries if q.kind == "amount"]))
-    cells = pd.concat([engine.fetch(A.units_cells("contrib_units")), engine.fetch(A.amount_cells("contrib_amount"))])
-    flows = engine.fetch(A.flows_cells())
+    engine.create("contrib_units", aggregate.contributions(units))
+    engine.create(
+        "contrib_amount", aggregate.contributions([q for q in queries if q.kind == "amount"])
+    )
+    cells = pd.concat(
+        [
+            engine.fetch(aggregate.units_cells("contrib_units")),
+            engine.fetch(aggregate.amount_cells("contrib_amount")),
+        ]
+    )
+    flows = engine.fetch(aggregate.flows_cells())
     seconds["themes"] = time.perf_counter() - t0
     source, synthetic, world = world_source(folder)
     aggregates = _frame(cells, source, years)
     flows["period"] = flows["year"].astype(int).astype(str) + "JJ00"
     flows["source"] = source
-    flows = flows.drop(columns="year").sort_values(["period", "home_gemeente", "offence_gemeente"]).reset_index(drop=True)
+    flows = (
+        flows.drop(columns="year")
+        .sort_values(["period", "home_gemeente", "offence_gemeente"])
+        .reset_index(drop=True)
+    )
     metadata = _metadata(aggregates, source, synthetic, world, years)
     return LinkageResult(aggregates, flows, profiles, metadata, seconds)
 
@@ -91,13 +104,27 @@ def _frame(cells: pd.DataFrame, source: str, years: Sequence[int]) -> pd.DataFra
     cells["period"] = cells["year"].astype(int).astype(str) + "JJ00"
     cells["source"] = source
     out = cells[AGGREGATE_COLUMNS].astype(
-        {"measure": "string", "region": "string", "period": "string", "value": "float64",
-         "n_units": "int64", "top1": "float64", "top2": "float64", "source": "string"}
-    )  # fmt: skip
+        {
+            "measure": "string",
+            "region": "string",
+            "period": "string",
+            "value": "float64",
+            "n_units": "int64",
+            "top1": "float64",
+            "top2": "float64",
+            "source": "string",
+        }
+    )
     return out.sort_values(["measure", "period", "region"]).reset_index(drop=True)
 
 
-def _metadata(aggregates: pd.DataFrame, source: str, synthetic: bool, world: dict[str, object], years: Sequence[int]) -> dict[str, object]:
+def _metadata(
+    aggregates: pd.DataFrame,
+    source: str,
+    synthetic: bool,
+    world: dict[str, object],
+    years: Sequence[int],
+) -> dict[str, object]:
     return {
         "synthetic": synthetic,
         "source": source,
@@ -146,13 +173,24 @@ def write_outputs(result: LinkageResult, path: Path) -> None:
     """Write all outputs to temporary files, then rename them into place."""
     meta = json.dumps(result.metadata, sort_keys=True)
     table = pa.Table.from_pandas(result.aggregates, preserve_index=False)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"buurtzicht": meta.encode()})
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), b"buurtzicht": meta.encode()}
+    )
     targets = {
         path: lambda p: pq.write_table(table, p),
-        path.with_suffix(".json"): lambda p: p.write_text(json.dumps(result.metadata, indent=2, sort_keys=True), encoding="utf-8"),
+        path.with_suffix(".json"): lambda p: p.write_text(
+            json.dumps(result.metadata, indent=2, sort_keys=True), encoding="utf-8"
+        ),
         path.parent / "flows.parquet": lambda p: result.flows.to_parquet(p, index=False),
         path.parent / "profile.json": lambda p: p.write_text(
-            json.dumps({"synthetic": result.metadata["synthetic"], "source": result.metadata["source"], "profiles": [pr.as_dict() for pr in result.profiles]}, indent=2),
+            json.dumps(
+                {
+                    "synthetic": result.metadata["synthetic"],
+                    "source": result.metadata["source"],
+                    "profiles": [pr.as_dict() for pr in result.profiles],
+                },
+                indent=2,
+            ),
             encoding="utf-8",
         ),
     }

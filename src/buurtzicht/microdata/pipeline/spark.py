@@ -16,7 +16,7 @@ def to_spark(sql: str) -> str:
     """Transpile one DuckDB statement to Spark SQL.
 
     >>> to_spark("SELECT DATE_DIFF('day', a, b) AS d FROM t")
-    'SELECT DATEDIFF(b, a) AS d FROM t'
+    'SELECT DATEDIFF(DAY, a, b) AS d FROM t'
     """
     return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
 
@@ -32,6 +32,8 @@ def local_session(app: str = "buurtzicht", cores: int = 2) -> Any:
         .config("spark.default.parallelism", str(cores))
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.autoBroadcastJoinThreshold", str(64 * 1024 * 1024))
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
@@ -44,8 +46,9 @@ class SparkEngine:
 
     name = "spark"
 
-    def __init__(self, session: Any = None) -> None:
+    def __init__(self, session: Any = None, partitions: int = 2) -> None:
         self.spark = session or local_session()
+        self.partitions = partitions
         self._cached: list[Any] = []
 
     def load(self, folder: Path) -> None:
@@ -55,7 +58,9 @@ class SparkEngine:
             self.spark.read.parquet(str(folder / name)).createOrReplaceTempView(name)
 
     def create(self, name: str, select: str) -> None:
-        frame = self.spark.sql(to_spark(select)).cache()
+        # Few partitions per cached table: a union of many small branches otherwise
+        # multiplies tasks, and task overhead dominates on small data.
+        frame = self.spark.sql(to_spark(select)).coalesce(self.partitions).cache()
         frame.createOrReplaceTempView(name)
         self._cached.append(frame)
 

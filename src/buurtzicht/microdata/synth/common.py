@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -82,9 +84,25 @@ def weighted_in_groups(
     return np.where(hi > lo, np.minimum(idx, len(cumulative) - 1), -1)
 
 
-def random_days(rng: np.random.Generator, lo: int | np.ndarray, hi: int | np.ndarray, n: int) -> np.ndarray:
+def random_days(
+    rng: np.random.Generator, lo: int | np.ndarray, hi: int | np.ndarray, n: int
+) -> np.ndarray:
     """Uniform day numbers in ``[lo, hi]``."""
-    return (np.asarray(lo) + np.floor(rng.random(n) * (np.asarray(hi) - np.asarray(lo) + 1))).astype(np.int32)
+    return (
+        np.asarray(lo) + np.floor(rng.random(n) * (np.asarray(hi) - np.asarray(lo) + 1))
+    ).astype(np.int32)
+
+
+class Ids:
+    """Running id counters per entity, so that ids are unique across chunks."""
+
+    def __init__(self) -> None:
+        self.next: dict[str, int] = {}
+
+    def take(self, entity: str, n: int) -> int:
+        first = self.next.get(entity, 1)
+        self.next[entity] = first + int(n)
+        return first
 
 
 class PartWriter:
@@ -95,7 +113,7 @@ class PartWriter:
         self.rows: dict[str, int] = {}
         self._parts: dict[str, int] = {}
 
-    def write(self, entity: str, columns: dict[str, object]) -> None:
+    def write(self, entity: str, columns: Mapping[str, Any]) -> None:
         spec = ENTITIES[entity]
         arrays = []
         for name, typ in spec.columns.items():
@@ -104,8 +122,10 @@ class PartWriter:
                 arrays.append(values.cast(typ))
             elif typ == pa.date32():
                 values = np.asarray(values)
-                mask = values < -10**6 if values.dtype.kind in "iu" else None
-                arrays.append(pa.array(values.astype(np.int32), type=pa.int32(), mask=mask).cast(typ))
+                mask = values < -(10**6) if values.dtype.kind in "iu" else None
+                arrays.append(
+                    pa.array(values.astype(np.int32), type=pa.int32(), mask=mask).cast(typ)
+                )
             else:
                 arrays.append(_to_arrow(values, typ))
         table = pa.Table.from_arrays(arrays, schema=spec.schema)
@@ -127,10 +147,18 @@ def _to_arrow(values: object, typ: pa.DataType) -> pa.Array:
     arr = np.asarray(values)
     if arr.dtype.kind in "iu" and pa.types.is_integer(typ):
         mask = arr == NULL
-        return pa.array(np.where(mask, 0, arr).astype(typ.to_pandas_dtype()), type=typ, mask=mask if mask.any() else None)
+        return pa.array(
+            np.where(mask, 0, arr).astype(typ.to_pandas_dtype()),
+            type=typ,
+            mask=mask if mask.any() else None,
+        )
     if arr.dtype.kind == "f" and pa.types.is_integer(typ):
         mask = np.isnan(arr)
-        return pa.array(np.where(mask, 0, np.round(arr)).astype(typ.to_pandas_dtype()), type=typ, mask=mask if mask.any() else None)
+        return pa.array(
+            np.where(mask, 0, np.round(arr)).astype(typ.to_pandas_dtype()),
+            type=typ,
+            mask=mask if mask.any() else None,
+        )
     if arr.dtype == object:
         return pa.array(arr, type=typ, from_pandas=True)
     return pa.array(arr, type=typ)

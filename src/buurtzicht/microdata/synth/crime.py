@@ -14,8 +14,13 @@ import numpy as np
 import pandas as pd
 
 from buurtzicht.microdata.national import SUSPECT_GROUPS, UNDERMINING_CODES, NationalVolumes
-from buurtzicht.microdata.synth import params as P
-from buurtzicht.microdata.synth.common import group_starts, pick_in_groups, weighted_in_groups, year_start
+from buurtzicht.microdata.synth import params
+from buurtzicht.microdata.synth.common import (
+    group_starts,
+    pick_in_groups,
+    weighted_in_groups,
+    year_start,
+)
 from buurtzicht.microdata.synth.population import Chunk
 
 URBAN = np.array([0.0, 1.8, 1.4, 1.0, 0.8, 0.6])  # by stedelijkheid 1..5
@@ -52,7 +57,9 @@ class Nation:
     business_weight: np.ndarray
 
 
-def plant_hennep(chunk: Chunk, cluster: np.ndarray, base_rate: float, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def plant_hennep(
+    chunk: Chunk, cluster: np.ndarray, base_rate: float, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """Dismantled plantations at risky dwellings, plus planted clusters in a few buurten.
 
     Risk: residents with debts or benefits, a planted criminal in the household, private
@@ -68,13 +75,20 @@ def plant_hennep(chunk: Chunk, cluster: np.ndarray, base_rate: float, rng: np.ra
     occ = occupant >= 0
     weight = np.where(occ, 1.0, 0.2) * chunk.a_dwelling
     weight *= np.where(chunk.tenure == 2, 2.0, 1.0)
-    weight[occ] *= np.where(risky[occupant[occ]], 8.0, 1.0) * np.where(crim[occupant[occ]], 10.0, 1.0)
+    weight[occ] *= np.where(risky[occupant[occ]], 8.0, 1.0) * np.where(
+        crim[occupant[occ]], 10.0, 1.0
+    )
     rows_a, rows_d = [], []
     in_cluster = cluster[chunk.a_buurt] & (weight > 0)
-    for year in P.ANALYSIS_YEARS:
+    for year in params.ANALYSIS_YEARS:
         hit = np.flatnonzero(rng.random(len(weight)) < base_rate * weight)
         extra = [
-            rng.choice(idx, size=min(len(idx), rng.poisson(P.HENNEP_CLUSTER_PER_YEAR)), replace=False, p=weight[idx] / weight[idx].sum())
+            rng.choice(
+                idx,
+                size=min(len(idx), rng.poisson(params.HENNEP_CLUSTER_PER_YEAR)),
+                replace=False,
+                p=weight[idx] / weight[idx].sum(),
+            )
             for b in np.unique(chunk.a_buurt[in_cluster])
             for idx in [np.flatnonzero(in_cluster & (chunk.a_buurt == b))]
         ]
@@ -83,30 +97,42 @@ def plant_hennep(chunk: Chunk, cluster: np.ndarray, base_rate: float, rng: np.ra
         rows_d.append(year_start(year) + np.floor(rng.random(len(hit)) * 365).astype(np.int64))
     address = np.concatenate(rows_a)
     chunk.kwh[address] = chunk.kwh[address] * rng.integers(4, 11, len(address))
-    return {"address": address, "date": np.concatenate(rows_d), "plants": rng.integers(100, 2000, len(address))}
+    return {
+        "address": address,
+        "date": np.concatenate(rows_d),
+        "plants": rng.integers(100, 2000, len(address)),
+    }
 
 
-def make_incidents(nation: Nation, volumes: NationalVolumes, scale: float, rng: np.random.Generator) -> pd.DataFrame:
+def make_incidents(
+    nation: Nation, volumes: NationalVolumes, scale: float, rng: np.random.Generator
+) -> pd.DataFrame:
     """Registered crimes per type and year at buurten weighted by people and urbanity."""
     p = nation.buurt_weight / nation.buurt_weight.sum()
     counts = np.bincount(nation.address_buurt, minlength=len(p))
     starts = group_starts(counts)
     frames = []
-    for year in P.CRIME_YEARS:
+    for year in params.CRIME_YEARS:
         per_type = volumes.crimes_in(year)
-        n = (per_type.to_numpy() * scale)
+        n = per_type.to_numpy() * scale
         k = np.floor(n).astype(np.int64) + (rng.random(len(n)) < n - np.floor(n))
         code = np.repeat(per_type.index.to_numpy().astype(object), k)
         buurt = rng.choice(len(p), size=len(code), p=p)
         frames.append(pd.DataFrame({"code": code, "year": year, "buurt": buurt}))
         frames.append(_park_incidents(nation, year, rng))
     inc = pd.concat(frames, ignore_index=True)
-    day0 = np.array([year_start(y) for y in P.CRIME_YEARS])
-    inc["date"] = day0[inc["year"].to_numpy() - P.CRIME_YEARS[0]] + np.floor(rng.random(len(inc)) * 365).astype(np.int64)
+    day0 = np.array([year_start(y) for y in params.CRIME_YEARS])
+    inc["date"] = day0[inc["year"].to_numpy() - params.CRIME_YEARS[0]] + np.floor(
+        rng.random(len(inc)) * 365
+    ).astype(np.int64)
     pick = pick_in_groups(rng, inc["buurt"].to_numpy(), starts, counts)
     has = (rng.random(len(inc)) < 0.7) & (pick >= 0)
     address = np.where(has, pick, -1)
-    park_rows = inc["park_address"].notna().to_numpy() if "park_address" in inc else np.zeros(len(inc), bool)
+    park_rows = (
+        inc["park_address"].notna().to_numpy()
+        if "park_address" in inc
+        else np.zeros(len(inc), bool)
+    )
     address[park_rows] = inc.loc[park_rows, "park_address"].to_numpy().astype(np.int64)
     inc["address"] = address
     return inc.drop(columns=[c for c in ("park_address",) if c in inc])
@@ -121,11 +147,26 @@ def _park_incidents(nation: Nation, year: int, rng: np.random.Generator) -> pd.D
         if k == 0 or len(idx) == 0:
             continue
         where = idx[rng.integers(0, len(idx), k)]
-        rows.append(pd.DataFrame({"code": PARK_CODES[rng.integers(0, len(PARK_CODES), k)], "year": year, "buurt": nation.address_buurt[where], "park_address": where}))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["code", "year", "buurt", "park_address"])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "code": PARK_CODES[rng.integers(0, len(PARK_CODES), k)],
+                    "year": year,
+                    "buurt": nation.address_buurt[where],
+                    "park_address": where,
+                }
+            )
+        )
+    return (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame(columns=["code", "year", "buurt", "park_address"])
+    )
 
 
-def _weights(nation: Nation, volumes: NationalVolumes, group: str, hh_member_record: np.ndarray) -> np.ndarray:
+def _weights(
+    nation: Nation, volumes: NationalVolumes, group: str, hh_member_record: np.ndarray
+) -> np.ndarray:
     prof = volumes.suspect_profile[volumes.suspect_profile["group"] == group]
     w = np.zeros(len(nation.age))
     for sex, lo, hi, count in zip(prof["sex"], prof["lo"], prof["hi"], prof["count"], strict=True):
@@ -137,7 +178,9 @@ def _weights(nation: Nation, volumes: NationalVolumes, group: str, hh_member_rec
     w *= np.where(nation.hh_low_income, RISK["household_low_income"], 1.0)
     if group == "VerdachtenVanDrugsmisdrijven":
         young = (nation.age >= 12) & (nation.age <= 23)
-        w *= np.where(young & hh_member_record, YOUTH_DRUG_RISK["household_member_undermining_record"], 1.0)
+        w *= np.where(
+            young & hh_member_record, YOUTH_DRUG_RISK["household_member_undermining_record"], 1.0
+        )
         w *= np.where(young & nation.male, YOUTH_DRUG_RISK["male"], 1.0)
     return w
 
@@ -152,7 +195,12 @@ def _household_records(nation: Nation, persons: np.ndarray) -> np.ndarray:
 
 
 def make_suspects(
-    nation: Nation, incidents: pd.DataFrame, volumes: NationalVolumes, scale: float, rng: np.random.Generator, prior: np.ndarray
+    nation: Nation,
+    incidents: pd.DataFrame,
+    volumes: NationalVolumes,
+    scale: float,
+    rng: np.random.Generator,
+    prior: np.ndarray,
 ) -> pd.DataFrame:
     """Suspect registrations: an incident of the group, a person weighted by risk.
 
@@ -169,22 +217,36 @@ def make_suspects(
     for group, codes in SUSPECT_GROUPS.items():
         records = np.empty(0, dtype=np.int64)
         if group == "VerdachtenVanDrugsmisdrijven":
-            done = pd.concat(out, ignore_index=True) if out else pd.DataFrame({"person": [], "incident": []})
-            undermining = np.isin(codes_all[done["incident"].to_numpy().astype(np.int64)], UNDERMINING_CODES)
-            records = np.concatenate([prior, done["person"].to_numpy().astype(np.int64)[undermining]])
-        hh_record = _household_records(nation, records) if len(records) else np.zeros(len(nation.age), dtype=bool)
+            done = (
+                pd.concat(out, ignore_index=True)
+                if out
+                else pd.DataFrame({"person": [], "incident": []})
+            )
+            undermining = np.isin(
+                codes_all[done["incident"].to_numpy().astype(np.int64)], UNDERMINING_CODES
+            )
+            records = np.concatenate(
+                [prior, done["person"].to_numpy().astype(np.int64)[undermining]]
+            )
+        hh_record = (
+            _household_records(nation, records)
+            if len(records)
+            else np.zeros(len(nation.age), dtype=bool)
+        )
         w = _weights(nation, volumes, group, hh_record)
         cw = np.cumsum(w)
         pool_codes = np.isin(codes_all, codes)
-        for year in P.CRIME_YEARS:
+        for year in params.CRIME_YEARS:
             pool = np.flatnonzero(pool_codes & (incidents["year"].to_numpy() == year))
-            n = int(round(volumes.suspects_in(year).get(group, 0) * scale))
+            n = round(volumes.suspects_in(year).get(group, 0) * scale)
             if n == 0 or len(pool) == 0:
                 continue
             inc = pool[rng.integers(0, len(pool), n)]
             local = weighted_in_groups(rng, inc_gm[inc], cw, g_start, g_end)
             far = (rng.random(n) >= 0.7) | (local < 0)
-            local[far] = np.minimum(np.searchsorted(cw, rng.random(far.sum()) * cw[-1], side="right"), len(cw) - 1)
+            local[far] = np.minimum(
+                np.searchsorted(cw, rng.random(far.sum()) * cw[-1], side="right"), len(cw) - 1
+            )
             out.append(pd.DataFrame({"person": local, "incident": inc}))
     return pd.concat(out, ignore_index=True).drop_duplicates()
 
@@ -194,13 +256,27 @@ def forced_records(nation: Nation, rng: np.random.Generator) -> tuple[pd.DataFra
     crim = np.flatnonzero(nation.criminal)
     k = rng.integers(1, 4, len(crim))
     person = np.repeat(crim, k)
-    years = np.array(P.CRIME_YEARS)[rng.integers(0, len(P.CRIME_YEARS), len(person))]
+    years = np.array(params.CRIME_YEARS)[rng.integers(0, len(params.CRIME_YEARS), len(person))]
     gm = nation.gemeente[person]
-    buurten = np.flatnonzero(np.isin(nation.buurt_gemeente, np.unique(gm))) if len(gm) else np.empty(0, np.int64)
+    buurten = (
+        np.flatnonzero(np.isin(nation.buurt_gemeente, np.unique(gm)))
+        if len(gm)
+        else np.empty(0, np.int64)
+    )
     by_gm = {g: buurten[nation.buurt_gemeente[buurten] == g] for g in np.unique(gm)}
     buurt = np.array([by_gm[g][rng.integers(0, len(by_gm[g]))] for g in gm], dtype=np.int64)
-    date = np.array([year_start(int(y)) for y in years], dtype=np.int64) + rng.integers(0, 365, len(person))
-    inc = pd.DataFrame({"code": FORCED_CODES[rng.integers(0, len(FORCED_CODES), len(person))], "year": years, "buurt": buurt, "date": date, "address": -1})
+    date = np.array([year_start(int(y)) for y in years], dtype=np.int64) + rng.integers(
+        0, 365, len(person)
+    )
+    inc = pd.DataFrame(
+        {
+            "code": FORCED_CODES[rng.integers(0, len(FORCED_CODES), len(person))],
+            "year": years,
+            "buurt": buurt,
+            "date": date,
+            "address": -1,
+        }
+    )
     return inc, pd.DataFrame({"person": person})
 
 
@@ -209,14 +285,41 @@ def make_fiu(nation: Nation, scale: float, rng: np.random.Generator) -> pd.DataF
     frames = []
     wp = 1.0 + nation.income / 50_000 + 300.0 * nation.criminal
     wp = np.where(nation.age >= 18, wp, 0.0)
-    for year in P.ANALYSIS_YEARS:
-        n = int(round(P.FIU_UNUSUAL_PER_YEAR * scale))
+    for year in params.ANALYSIS_YEARS:
+        n = round(params.FIU_UNUSUAL_PER_YEAR * scale)
         is_person = rng.random(n) < 0.75
         person = np.where(is_person, rng.choice(len(wp), size=n, p=wp / wp.sum()), -1)
-        business = np.where(~is_person, rng.choice(len(nation.business_weight), size=n, p=nation.business_weight / nation.business_weight.sum()), -1)
-        crim = np.where(is_person, nation.criminal[np.maximum(person, 0)], nation.business_weight[np.maximum(business, 0)] > 50)
-        amount = np.round(5000 * np.exp(1.2 * rng.standard_normal(n)) * np.where(crim, 5.0, 1.0)).astype(np.int64) + 1
-        suspicious = rng.random(n) < np.where(crim, 0.6, P.FIU_SUSPICIOUS_SHARE)
+        business = np.where(
+            ~is_person,
+            rng.choice(
+                len(nation.business_weight),
+                size=n,
+                p=nation.business_weight / nation.business_weight.sum(),
+            ),
+            -1,
+        )
+        crim = np.where(
+            is_person,
+            nation.criminal[np.maximum(person, 0)],
+            nation.business_weight[np.maximum(business, 0)] > 50,
+        )
+        amount = (
+            np.round(5000 * np.exp(1.2 * rng.standard_normal(n)) * np.where(crim, 5.0, 1.0)).astype(
+                np.int64
+            )
+            + 1
+        )
+        suspicious = rng.random(n) < np.where(crim, 0.6, params.FIU_SUSPICIOUS_SHARE)
         date = year_start(year) + rng.integers(0, 365, n)
-        frames.append(pd.DataFrame({"person": person, "business": business, "amount": amount, "suspicious": suspicious, "date": date}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "person": person,
+                    "business": business,
+                    "amount": amount,
+                    "suspicious": suspicious,
+                    "date": date,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)

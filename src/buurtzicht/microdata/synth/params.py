@@ -26,7 +26,13 @@ WEALTH_ZERO_SHARE = 0.2
 MOVER_SHARE = 0.12  # persons with a previous address since 2019
 
 # Property
-PRIVATE_RENTAL_OWNERS = {"bv": 0.45, "persoon": 0.42, "stichting": 0.05, "onbekend": 0.04, "buitenland": 0.04}
+PRIVATE_RENTAL_OWNERS = {
+    "bv": 0.45,
+    "persoon": 0.42,
+    "stichting": 0.05,
+    "onbekend": 0.04,
+    "buitenland": 0.04,
+}
 LANDLORD_MEAN_DWELLINGS = 3.0
 LEGIT_SALES_MEAN = 0.8  # sales per dwelling in 20 years, capped at LEGIT_SALES_MAX
 LEGIT_SALES_MAX = 3

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from buurtzicht.microdata.synth import params as P
+from buurtzicht.microdata.synth import params
 from buurtzicht.microdata.synth.common import group_starts, stochastic_round
 
 WORLD_YEAR = 2024
 AGE_LO = np.array([0, 15, 25, 45, 65])
 AGE_SPAN = np.array([15, 10, 20, 20, 30])
-DWELLING_TYPES = np.array(["appartement", "tussenwoning", "hoekwoning", "twee_onder_een_kap", "vrijstaand"], dtype=object)
+DWELLING_TYPES = np.array(
+    ["appartement", "tussenwoning", "hoekwoning", "twee_onder_een_kap", "vrijstaand"], dtype=object
+)
 TYPE_WOZ = np.array([0.8, 0.9, 0.95, 1.15, 1.5])
 TYPE_KWH = np.array([2200, 2800, 3000, 3400, 4200])
-NON_DWELLING = np.array(["winkel", "kantoor", "industrie", "bijeenkomst", "logies", "overig"], dtype=object)
+NON_DWELLING = np.array(
+    ["winkel", "kantoor", "industrie", "bijeenkomst", "logies", "overig"], dtype=object
+)
 NON_DWELLING_P = np.array([0.2, 0.2, 0.3, 0.1, 0.05, 0.15])
-_LETTERS = np.array([a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"], dtype=object)
+_LETTERS = np.array(
+    [a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"],
+    dtype=object,
+)
+
+Columns = dict[str, Any]
 
 
 @dataclass
@@ -42,7 +52,9 @@ class Chunk:
     criminal: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     # households (local index = position)
     household_id: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    h_address: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # local address index
+    h_address: np.ndarray = field(
+        default_factory=lambda: np.empty(0, np.int64)
+    )  # local address index
     # addresses (sorted by buurt)
     address_id: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     a_buurt: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
@@ -50,7 +62,9 @@ class Chunk:
     woz: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     kwh: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     park: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # holiday_park_id or -1
-    tenure: np.ndarray = field(default_factory=lambda: np.empty(0, np.int8))  # 0 koop 1 corp 2 private 3 park
+    tenure: np.ndarray = field(
+        default_factory=lambda: np.empty(0, np.int8)
+    )  # 0 koop 1 corp 2 private 3 park
     kind: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # DWELLING_TYPES index
     function: np.ndarray = field(default_factory=lambda: np.empty(0, object))
     build_year: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
@@ -84,32 +98,37 @@ def _income_wealth(chunk: Chunk, rng: np.random.Generator) -> None:
     adults_b = np.bincount(chunk.p_buurt[adult], minlength=len(b)).clip(min=1)
     persons_b = np.bincount(chunk.p_buurt, minlength=len(b))
     mean_adult = b["income_per_inhabitant"].to_numpy() * persons_b / adults_b
-    factor = np.select([age < 25, age >= P.AOW_AGE], [0.45, 0.7], 1.0)
-    mu = np.log(mean_adult[chunk.p_buurt] * factor) - P.INCOME_SIGMA**2 / 2
-    income = np.where(adult, np.exp(mu + P.INCOME_SIGMA * rng.standard_normal(n)), 0.0)
+    factor = np.select([age < 25, age >= params.AOW_AGE], [0.45, 0.7], 1.0)
+    mu = np.log(mean_adult[chunk.p_buurt] * factor) - params.INCOME_SIGMA**2 / 2
+    income = np.where(adult, np.exp(mu + params.INCOME_SIGMA * rng.standard_normal(n)), 0.0)
     income = np.where((age >= 15) & ~adult, rng.random(n) * 3000, income)
     wealth_factor = np.select([age < 30, age < 45, age >= 65], [0.1, 0.5, 1.6], 1.0)
     median = b["wealth_median"].to_numpy()[chunk.p_buurt] * 0.5 * wealth_factor
-    wealth = median * np.exp(P.WEALTH_SIGMA * rng.standard_normal(n))
-    wealth = np.where(adult & (rng.random(n) > P.WEALTH_ZERO_SHARE), wealth, 0.0)
+    wealth = median * np.exp(params.WEALTH_SIGMA * rng.standard_normal(n))
+    wealth = np.where(adult & (rng.random(n) > params.WEALTH_ZERO_SHARE), wealth, 0.0)
     # Benefits are likelier where incomes are low.
     poverty = np.clip(32_500 / b["income_per_inhabitant"].to_numpy(), 0.5, 2.0) ** 2
     f = poverty[chunk.p_buurt]
     u = rng.random(n)
-    working_age = adult & (age < P.AOW_AGE)
+    working_age = adult & (age < params.AOW_AGE)
     benefit = np.full(n, "geen", dtype=object)
     edge = 0.0
-    for kind, rate in P.BENEFIT_RATES.items():
+    for kind, rate in params.BENEFIT_RATES.items():
         hit = working_age & (u >= edge * f) & (u < (edge + rate) * f)
         benefit[hit] = kind
         edge += rate
-    benefit[age >= P.AOW_AGE] = "aow"
+    benefit[age >= params.AOW_AGE] = "aow"
     on_bijstand = benefit == "bijstand"
     income[on_bijstand] = 14_000 + rng.random(on_bijstand.sum()) * 5_000
-    debt_p = P.DEBT_RATE * np.where(on_bijstand, 3.0, 1.0) * np.where(income < 20_000, 1.5, 1.0)
+    debt_p = (
+        params.DEBT_RATE * np.where(on_bijstand, 3.0, 1.0) * np.where(income < 20_000, 1.5, 1.0)
+    )
     chunk.debts = adult & (rng.random(n) < debt_p)
     wealth[chunk.debts] = 0
-    chunk.income, chunk.wealth = np.round(income).astype(np.int64), np.round(wealth).astype(np.int64)
+    chunk.income, chunk.wealth = (
+        np.round(income).astype(np.int64),
+        np.round(wealth).astype(np.int64),
+    )
     chunk.benefit = benefit
     chunk.criminal = np.zeros(n, dtype=bool)
 
@@ -124,7 +143,9 @@ def make_households(chunk: Chunk, rng: np.random.Generator, scale: float, first_
     _reorder_persons(chunk, order)
     rank = np.arange(n) - group_starts(n_b)[chunk.p_buurt]
     heads = h_b[chunk.p_buurt]
-    local = np.where(rank < heads, rank, np.floor(rng.random(n) * np.maximum(heads, 1)).astype(np.int64))
+    local = np.where(
+        rank < heads, rank, np.floor(rng.random(n) * np.maximum(heads, 1)).astype(np.int64)
+    )
     chunk.household = group_starts(h_b)[chunk.p_buurt] + local
     chunk.household_id = first_id + np.arange(int(h_b.sum()), dtype=np.int64)
     chunk.h_address = np.full(len(chunk.household_id), -1, dtype=np.int64)
@@ -160,7 +181,9 @@ def make_addresses(chunk: Chunk, rng: np.random.Generator, scale: float, first_i
     meer = b["share_meergezins"].to_numpy()[a_buurt]
     u = rng.random(n)
     kind = np.where(u < meer, 0, 1 + np.floor(rng.random(n) * 4).astype(np.int64))
-    woz = b["woz"].to_numpy()[a_buurt] * TYPE_WOZ[kind] * np.exp(0.25 * rng.standard_normal(n) - 0.03)
+    woz = (
+        b["woz"].to_numpy()[a_buurt] * TYPE_WOZ[kind] * np.exp(0.25 * rng.standard_normal(n) - 0.03)
+    )
     kwh = TYPE_KWH[kind] * np.exp(0.3 * rng.standard_normal(n))
     nd = ~dwelling
     woz[nd] = 450_000 * np.exp(0.8 * rng.standard_normal(nd.sum()))
@@ -170,7 +193,9 @@ def make_addresses(chunk: Chunk, rng: np.random.Generator, scale: float, first_i
     chunk.woz, chunk.kwh = np.round(woz, -3).astype(np.int64), np.round(kwh).astype(np.int64)
     chunk.park = np.full(n, -1, dtype=np.int64)
     chunk.kind = kind
-    chunk.function = np.where(dwelling, "woon", NON_DWELLING[rng.choice(6, size=n, p=NON_DWELLING_P)]).astype(object)
+    chunk.function = np.where(
+        dwelling, "woon", NON_DWELLING[rng.choice(6, size=n, p=NON_DWELLING_P)]
+    ).astype(object)
     new = rng.random(n) < b["share_new"].to_numpy()[a_buurt]
     chunk.build_year = np.where(
         new, 2014 + np.floor(rng.random(n) * 10), 1900 + np.floor(114 * rng.beta(3, 2, n))
@@ -191,7 +216,9 @@ def _household_buurt(chunk: Chunk) -> np.ndarray:
     return hb
 
 
-def add_park_units(chunk: Chunk, parks: pd.DataFrame, rng: np.random.Generator, first_id: int) -> np.ndarray:
+def add_park_units(
+    chunk: Chunk, parks: pd.DataFrame, rng: np.random.Generator, first_id: int
+) -> np.ndarray:
     """Append the units of this chunk's holiday parks; return their local indices."""
     if parks.empty:
         return np.empty(0, dtype=np.int64)
@@ -199,26 +226,39 @@ def add_park_units(chunk: Chunk, parks: pd.DataFrame, rng: np.random.Generator, 
     n = int(units.sum())
     start = len(chunk.address_id)
     chunk.address_id = np.concatenate([chunk.address_id, first_id + np.arange(n)])
-    chunk.a_buurt = np.concatenate([chunk.a_buurt, np.repeat(parks["local_buurt"].to_numpy(), units)])
+    chunk.a_buurt = np.concatenate(
+        [chunk.a_buurt, np.repeat(parks["local_buurt"].to_numpy(), units)]
+    )
     chunk.a_dwelling = np.concatenate([chunk.a_dwelling, np.zeros(n, bool)])
-    chunk.woz = np.concatenate([chunk.woz, np.round(150_000 * np.exp(0.3 * rng.standard_normal(n)), -3).astype(np.int64)])
-    chunk.kwh = np.concatenate([chunk.kwh, np.round(1800 * np.exp(0.3 * rng.standard_normal(n))).astype(np.int64)])
+    chunk.woz = np.concatenate(
+        [chunk.woz, np.round(150_000 * np.exp(0.3 * rng.standard_normal(n)), -3).astype(np.int64)]
+    )
+    chunk.kwh = np.concatenate(
+        [chunk.kwh, np.round(1800 * np.exp(0.3 * rng.standard_normal(n))).astype(np.int64)]
+    )
     chunk.park = np.concatenate([chunk.park, np.repeat(parks["holiday_park_id"].to_numpy(), units)])
     chunk.kind = np.concatenate([chunk.kind, np.full(n, -1)])
     chunk.function = np.concatenate([chunk.function, np.full(n, "logies", dtype=object)])
-    chunk.build_year = np.concatenate([chunk.build_year, 1965 + np.floor(rng.random(n) * 45).astype(np.int64)])
+    chunk.build_year = np.concatenate(
+        [chunk.build_year, 1965 + np.floor(rng.random(n) * 45).astype(np.int64)]
+    )
     chunk.tenure = np.concatenate([chunk.tenure, np.full(n, 3, dtype=np.int8)])
     return start + np.arange(n)
 
 
-def address_columns(chunk: Chunk) -> dict[str, object]:
+def address_columns(chunk: Chunk) -> Columns:
     """The ``addresses`` table of the chunk (postcodes are synthetic PC6)."""
     codes = chunk.buurten["buurt"].to_numpy()
     pc4 = np.array([str(1000 + zlib.crc32(c.encode()) % 9000) for c in codes], dtype=object)
-    rank = np.arange(len(chunk.a_buurt)) - group_starts(np.bincount(chunk.a_buurt, minlength=len(codes)))[chunk.a_buurt]
+    rank = (
+        np.arange(len(chunk.a_buurt))
+        - group_starts(np.bincount(chunk.a_buurt, minlength=len(codes)))[chunk.a_buurt]
+    )
     letters = _LETTERS[np.minimum(rank // 18, len(_LETTERS) - 1)]
     postcode = pc.binary_join_element_wise(pa.array(pc4[chunk.a_buurt]), pa.array(letters), "")
-    dtype = np.where(chunk.kind >= 0, DWELLING_TYPES[np.maximum(chunk.kind, 0)], None)
+    dtype = np.asarray(
+        np.where(chunk.kind >= 0, DWELLING_TYPES[np.maximum(chunk.kind, 0)], None), dtype=object
+    )
     dtype[chunk.park >= 0] = "recreatiewoning"
     dtype[~chunk.a_dwelling & (chunk.park < 0)] = None
     return {

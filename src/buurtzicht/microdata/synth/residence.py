@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from buurtzicht.microdata.schema import WORLD_DATE
-from buurtzicht.microdata.synth import params as P
+from buurtzicht.microdata.synth import params
 from buurtzicht.microdata.synth.common import NULL, day, random_days, year_start
 from buurtzicht.microdata.synth.population import Chunk
 
+Columns = dict[str, Any]
 
-def move_to_parks(chunk: Chunk, parks: pd.DataFrame, units: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+
+def move_to_parks(
+    chunk: Chunk, parks: pd.DataFrame, units: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Register small households at park units; misused parks get many, with risk.
 
     Returns the local household indices that moved.
@@ -19,7 +25,9 @@ def move_to_parks(chunk: Chunk, parks: pd.DataFrame, units: np.ndarray, rng: np.
     if parks.empty or len(units) == 0:
         return np.empty(0, dtype=np.int64)
     size = np.bincount(chunk.household, minlength=len(chunk.household_id))
-    risk = np.bincount(chunk.household, weights=chunk.debts | (chunk.benefit == "bijstand"), minlength=len(size))
+    risk = np.bincount(
+        chunk.household, weights=chunk.debts | (chunk.benefit == "bijstand"), minlength=len(size)
+    )
     free = np.flatnonzero((size <= 2) & (size > 0))
     moved: list[np.ndarray] = []
     taken = np.zeros(len(size), dtype=bool)
@@ -40,7 +48,7 @@ def move_to_parks(chunk: Chunk, parks: pd.DataFrame, units: np.ndarray, rng: np.
 
 def residence_columns(
     chunk: Chunk, moved: np.ndarray, rng: np.random.Generator, first_id: int
-) -> dict[str, object]:
+) -> Columns:
     """Current registrations for everyone, earlier ones for recent movers."""
     n = len(chunk.person_id)
     today = day(WORLD_DATE)
@@ -51,10 +59,16 @@ def residence_columns(
     start = np.maximum(start, born)
     park_mover = np.zeros(len(chunk.household_id), dtype=bool)
     park_mover[moved] = True
-    mover = park_mover[chunk.household] | ((rng.random(n) < P.MOVER_SHARE) & (chunk.age >= 18))
+    mover = park_mover[chunk.household] | ((rng.random(n) < params.MOVER_SHARE) & (chunk.age >= 18))
     start[mover] = random_days(rng, year_start(2019), today, int(mover.sum()))
     dwellings = np.flatnonzero(chunk.a_dwelling)
-    prev_address = chunk.address_id[dwellings[np.floor(rng.random(mover.sum()) * len(dwellings)).astype(np.int64)]] if len(dwellings) else np.empty(0, np.int64)
+    prev_address = (
+        chunk.address_id[
+            dwellings[np.floor(rng.random(mover.sum()) * len(dwellings)).astype(np.int64)]
+        ]
+        if len(dwellings)
+        else np.empty(0, np.int64)
+    )
     prev_start = start[mover] - np.floor(rng.random(mover.sum()) * 3650).astype(np.int64)
     person = np.concatenate([chunk.person_id, chunk.person_id[mover]])
     return {
@@ -66,7 +80,7 @@ def residence_columns(
     }
 
 
-def person_columns(chunk: Chunk) -> dict[str, object]:
+def person_columns(chunk: Chunk) -> Columns:
     return {
         "person_id": chunk.person_id,
         "birth_year": WORLD_DATE.year - chunk.age,

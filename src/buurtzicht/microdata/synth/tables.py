@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from buurtzicht.microdata.synth.business import Businesses
 from buurtzicht.microdata.synth.common import NULL
 from buurtzicht.microdata.synth.population import Chunk, household_kinds
 from buurtzicht.microdata.synth.property import KINDS, History
+
+Columns = dict[str, Any]
 
 
 def ids_or_null(ids: np.ndarray, local: np.ndarray) -> np.ndarray:
@@ -18,13 +22,15 @@ def ids_or_null(ids: np.ndarray, local: np.ndarray) -> np.ndarray:
     return np.where(local >= 0, ids[np.maximum(local, 0)], NULL)
 
 
-def household_columns(chunk: Chunk) -> dict[str, object]:
+def household_columns(chunk: Chunk) -> Columns:
     size, kind = household_kinds(chunk)
     keep = size > 0
     return {"household_id": chunk.household_id[keep], "kind": kind[keep], "size": size[keep]}
 
 
-def ownership_columns(chunk: Chunk, history: History, business_ids: np.ndarray, first_id: int) -> dict[str, object]:
+def ownership_columns(
+    chunk: Chunk, history: History, business_ids: np.ndarray, first_id: int
+) -> Columns:
     n = len(history.own_address)
     return {
         "ownership_id": first_id + np.arange(n, dtype=np.int64),
@@ -37,7 +43,9 @@ def ownership_columns(chunk: Chunk, history: History, business_ids: np.ndarray, 
     }
 
 
-def transaction_columns(chunk: Chunk, history: History, business_ids: np.ndarray, first_id: int) -> dict[str, object]:
+def transaction_columns(
+    chunk: Chunk, history: History, business_ids: np.ndarray, first_id: int
+) -> Columns:
     row = history.tx_row
     prev = row - 1
     return {
@@ -54,7 +62,7 @@ def transaction_columns(chunk: Chunk, history: History, business_ids: np.ndarray
     }
 
 
-def business_columns(chunk: Chunk, out: Businesses, business_ids: np.ndarray) -> dict[str, object]:
+def business_columns(chunk: Chunk, out: Businesses, business_ids: np.ndarray) -> Columns:
     return {
         "business_id": business_ids,
         "sbi": out.concat("sbi"),
@@ -65,14 +73,18 @@ def business_columns(chunk: Chunk, out: Businesses, business_ids: np.ndarray) ->
     }
 
 
-def director_columns(chunk: Chunk, out: Businesses, business_ids: np.ndarray, first_id: int) -> dict[str, object]:
+def director_columns(
+    chunk: Chunk, out: Businesses, business_ids: np.ndarray, first_id: int
+) -> Columns:
     if out.directors:
         business = np.concatenate([b for b, _ in out.directors])
         person = np.concatenate([p for _, p in out.directors])
     else:
         business = person = np.empty(0, dtype=np.int64)
     form = out.concat("form")
-    board = np.isin(form[business], ["stichting", "vereniging"]) if len(business) else np.empty(0, bool)
+    board = (
+        np.isin(form[business], ["stichting", "vereniging"]) if len(business) else np.empty(0, bool)
+    )
     return {
         "directorship_id": first_id + np.arange(len(business), dtype=np.int64),
         "business_id": business_ids[business],

@@ -17,18 +17,13 @@ import numpy as np
 import pandas as pd
 
 from buurtzicht.config import Settings
-from buurtzicht.microdata import sbi as S
+from buurtzicht.microdata import sbi
 from buurtzicht.microdata.calibration import Calibration, load_calibration
 from buurtzicht.microdata.national import NationalVolumes, load_national
 from buurtzicht.microdata.store import atomic_dir, microdata_dir, planted_dir, write_json
-from buurtzicht.microdata.synth import business as B
-from buurtzicht.microdata.synth import crime as C
-from buurtzicht.microdata.synth import params as P
-from buurtzicht.microdata.synth import population as POP
-from buurtzicht.microdata.synth import property as PR
-from buurtzicht.microdata.synth import residence as R
-from buurtzicht.microdata.synth import tables as T
-from buurtzicht.microdata.synth.common import PartWriter, stochastic_round
+from buurtzicht.microdata.synth import business, crime, params, population, residence, tables
+from buurtzicht.microdata.synth import property as ownership
+from buurtzicht.microdata.synth.common import Ids, PartWriter
 from buurtzicht.microdata.synth.nation import NationBuilder, write_national
 from buurtzicht.microdata.validate import validate_microdata
 
@@ -47,27 +42,17 @@ class WorldSummary:
     path: Path = Path()
 
 
-class Ids:
-    """Running id counters per entity, so that ids are unique across chunks."""
-
-    def __init__(self) -> None:
-        self.next: dict[str, int] = {}
-
-    def take(self, entity: str, n: int) -> int:
-        first = self.next.get(entity, 1)
-        self.next[entity] = first + int(n)
-        return first
-
-
 def chunks_of(buurten: pd.DataFrame, scale: float, chunk_persons: int) -> list[pd.DataFrame]:
     """Batches of whole gemeenten, in code order, of about ``chunk_persons`` persons."""
     per_gm = buurten.groupby("gemeente", sort=True)["inhabitants"].sum() * scale
-    groups, current, size = [], [], 0.0
+    groups: list[list[str]] = []
+    current: list[str] = []
+    size = 0.0
     for gm, persons in per_gm.items():
         if current and size + persons > chunk_persons:
             groups.append(current)
             current, size = [], 0.0
-        current.append(gm)
+        current.append(str(gm))
         size += persons
     if current:
         groups.append(current)
@@ -76,12 +61,12 @@ def chunks_of(buurten: pd.DataFrame, scale: float, chunk_persons: int) -> list[p
 
 def _parks(buurten: pd.DataFrame, scale: float, rng: np.random.Generator) -> pd.DataFrame:
     """Holiday parks in rural buurten (the number scales, a park's size does not)."""
-    n = max(P.MIN_HOLIDAY_PARKS, int(round(P.HOLIDAY_PARKS * scale)))
+    n = max(params.MIN_HOLIDAY_PARKS, round(params.HOLIDAY_PARKS * scale))
     rural = buurten["stedelijkheid"].to_numpy() >= 4
     w = np.where(rural, 1.0, 0.05) * (buurten["inhabitants"].to_numpy() > 0)
     where = rng.choice(len(buurten), size=n, replace=False, p=w / w.sum())
     misused = np.zeros(n, dtype=bool)
-    misused[: max(P.MIN_MISUSED_PARKS, int(round(n * P.MISUSED_PARK_SHARE)))] = True
+    misused[: max(params.MIN_MISUSED_PARKS, round(n * params.MISUSED_PARK_SHARE))] = True
     return pd.DataFrame(
         {
             "holiday_park_id": np.arange(1, n + 1, dtype=np.int64),
@@ -95,8 +80,14 @@ def _parks(buurten: pd.DataFrame, scale: float, rng: np.random.Generator) -> pd.
 
 def _clusters(buurten: pd.DataFrame, scale: float, rng: np.random.Generator) -> np.ndarray:
     """Hennep cluster buurten: chosen where incomes are low and dwellings many."""
-    n = max(P.MIN_HENNEP_CLUSTERS, int(round(P.HENNEP_CLUSTERS_PER_MILLION * 17.9 * scale**0.5)))
-    w = buurten["dwellings"].to_numpy() ** 1.5 * (35_000 / buurten["income_per_inhabitant"].to_numpy()) ** 4
+    n = max(
+        params.MIN_HENNEP_CLUSTERS,
+        round(params.HENNEP_CLUSTERS_PER_MILLION * 17.9 * scale**0.5),
+    )
+    w = (
+        buurten["dwellings"].to_numpy() ** 1.5
+        * (35_000 / buurten["income_per_inhabitant"].to_numpy()) ** 4
+    )
     pick = rng.choice(len(buurten), size=n, replace=False, p=w / w.sum())
     mask = np.zeros(len(buurten), dtype=bool)
     mask[pick] = True
@@ -145,17 +136,28 @@ def _world_meta(summary: WorldSummary, cal: Calibration) -> dict[str, object]:
         "rows": summary.rows,
         "seconds": summary.seconds,
         "calibration_fallbacks": cal.fallbacks,
-        "analysis_years": list(P.ANALYSIS_YEARS),
-        "warning": "SYNTHETIC population calibrated on open CBS/Politie figures: not real microdata.",
+        "analysis_years": list(params.ANALYSIS_YEARS),
+        "warning": "SYNTHETIC population calibrated on open CBS/Politie figures: "
+        "not real microdata.",
     }
 
 
-def _build(tmp: Path, planted: Path, cal: Calibration, volumes: NationalVolumes, scale: float, seed: int, chunk_persons: int, summary: WorldSummary, progress: Progress | None) -> None:
+def _build(
+    tmp: Path,
+    planted: Path,
+    cal: Calibration,
+    volumes: NationalVolumes,
+    scale: float,
+    seed: int,
+    chunk_persons: int,
+    summary: WorldSummary,
+    progress: Progress | None,
+) -> None:
     buurten = cal.buurten.reset_index(drop=True)
     national_rng = np.random.default_rng([seed, 0])
     parks = _parks(buurten, scale, national_rng)
     cluster = _clusters(buurten, scale, national_rng)
-    base_rate = P.HENNEP_PER_YEAR / (buurten["dwellings"].sum() * 3.0)
+    base_rate = params.HENNEP_PER_YEAR / (buurten["dwellings"].sum() * 3.0)
     writer, ids = PartWriter(tmp), Ids()
     nation = NationBuilder(buurten, parks)
     truth = TruthLog()
@@ -168,7 +170,7 @@ def _build(tmp: Path, planted: Path, cal: Calibration, volumes: NationalVolumes,
             progress("chunks", (i + 1) / len(chunks))
     summary.seconds["population"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    write_national(nation.build(), volumes, scale, national_rng, writer, ids, truth, parks)
+    write_national(nation.build(), volumes, scale, national_rng, writer, ids, parks)
     summary.seconds["crime"] = time.perf_counter() - t0
     summary.rows = dict(writer.rows)
     summary.planted = truth.write(planted, cluster, buurten, parks)
@@ -183,101 +185,198 @@ class TruthLog:
     def add(self, pattern: str, values: np.ndarray) -> None:
         self.ids.setdefault(pattern, []).append(np.asarray(values, dtype=np.int64))
 
-    def write(self, folder: Path, cluster: np.ndarray, buurten: pd.DataFrame, parks: pd.DataFrame) -> dict[str, int]:
+    def write(
+        self, folder: Path, cluster: np.ndarray, buurten: pd.DataFrame, parks: pd.DataFrame
+    ) -> dict[str, int]:
         counts = {}
         for pattern, parts in sorted(self.ids.items()):
             values = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
             pd.DataFrame({"id": values}).to_parquet(folder / f"{pattern}.parquet", index=False)
             counts[pattern] = len(values)
-        pd.DataFrame({"buurt": buurten["buurt"].to_numpy()[cluster]}).to_parquet(folder / "hennep_cluster_buurten.parquet", index=False)
-        parks[parks["misused"]][["holiday_park_id", "buurt"]].to_parquet(folder / "misused_parks.parquet", index=False)
-        write_json(folder / "risk_factors.json", {"suspects": C.RISK, "young_drug_suspects": C.YOUTH_DRUG_RISK})
+        pd.DataFrame({"buurt": buurten["buurt"].to_numpy()[cluster]}).to_parquet(
+            folder / "hennep_cluster_buurten.parquet", index=False
+        )
+        parks[parks["misused"]][["holiday_park_id", "buurt"]].to_parquet(
+            folder / "misused_parks.parquet", index=False
+        )
+        write_json(
+            folder / "risk_factors.json",
+            {"suspects": crime.RISK, "young_drug_suspects": crime.YOUTH_DRUG_RISK},
+        )
         counts["hennep_cluster_buurten"] = int(cluster.sum())
         counts["misused_parks"] = int(parks["misused"].sum())
         return counts
 
 
-def _chunk(rows: pd.DataFrame, rng: np.random.Generator, scale: float, parks: pd.DataFrame, cluster: np.ndarray, base_rate: float, writer: PartWriter, ids: Ids, nation: NationBuilder, truth: TruthLog) -> None:
+def _chunk(
+    rows: pd.DataFrame,
+    rng: np.random.Generator,
+    scale: float,
+    parks: pd.DataFrame,
+    cluster: np.ndarray,
+    base_rate: float,
+    writer: PartWriter,
+    ids: Ids,
+    nation: NationBuilder,
+    truth: TruthLog,
+) -> None:
     global_index = rows.index.to_numpy()
-    chunk = POP.Chunk(buurten=rows.reset_index(drop=True))
-    POP.make_persons(chunk, rng, scale, ids.next.get("persons", 1))
+    chunk = population.Chunk(buurten=rows.reset_index(drop=True))
+    population.make_persons(chunk, rng, scale, ids.next.get("persons", 1))
     ids.take("persons", len(chunk.age))
-    POP.make_households(chunk, rng, scale, ids.next.get("households", 1))
+    population.make_households(chunk, rng, scale, ids.next.get("households", 1))
     ids.take("households", len(chunk.household_id))
     adult_ok = (chunk.age >= 20) & (chunk.age <= 55)
-    chunk.criminal = adult_ok & (rng.random(len(chunk.age)) < P.PLANT_CRIMINAL * 2.0 * np.where(chunk.male, 1.6, 0.4))
+    chunk.criminal = adult_ok & (
+        rng.random(len(chunk.age)) < params.PLANT_CRIMINAL * 2.0 * np.where(chunk.male, 1.6, 0.4)
+    )
     first_address = ids.next.get("addresses", 1)
-    POP.make_addresses(chunk, rng, scale, first_address)
+    population.make_addresses(chunk, rng, scale, first_address)
     local_parks = parks[np.isin(parks["buurt_index"], global_index)].copy()
     local_parks["local_buurt"] = np.searchsorted(global_index, local_parks["buurt_index"])
-    units = POP.add_park_units(chunk, local_parks, rng, first_address + len(chunk.address_id))
+    units = population.add_park_units(
+        chunk, local_parks, rng, first_address + len(chunk.address_id)
+    )
     ids.take("addresses", len(chunk.address_id))
-    moved = R.move_to_parks(chunk, local_parks, units, rng)
+    moved = residence.move_to_parks(chunk, local_parks, units, rng)
     out, special = _businesses(chunk, rng, scale, truth)
     business_ids = ids.take("businesses", out.size) + np.arange(out.size, dtype=np.int64)
-    owners = PR.assign_owners(chunk, special, out.concat("address").astype(np.int64), rng)
+    owners = ownership.assign_owners(chunk, special, out.concat("address").astype(np.int64), rng)
     board = special["board"]
-    planted = PR.plant_owners(chunk, owners, special["planted_foundation"], board, rng)
-    protected = np.unique(np.concatenate([planted["unexplained_person"], np.flatnonzero(chunk.criminal), board]))
-    PR.explain_legit_owners(chunk, owners, protected, rng)
-    history = PR.sales_history(chunk, owners, out.size, rng)
-    above = PR.purchases_above_capacity(chunk, history, protected, rng)
-    hennep = C.plant_hennep(chunk, cluster[global_index], base_rate, rng)
+    planted = ownership.plant_owners(chunk, owners, special["planted_foundation"], board, rng)
+    protected = np.unique(
+        np.concatenate([planted["unexplained_person"], np.flatnonzero(chunk.criminal), board])
+    )
+    ownership.explain_legit_owners(chunk, owners, protected, rng)
+    history = ownership.sales_history(chunk, owners, out.size, rng)
+    above = ownership.purchases_above_capacity(chunk, history, protected, rng)
+    hennep = crime.plant_hennep(chunk, cluster[global_index], base_rate, rng)
     _write_chunk(chunk, out, business_ids, history, hennep, special, moved, rng, writer, ids)
     _log_truth(truth, chunk, business_ids, planted, history, above, special, ids)
     nation.add(chunk, global_index, business_ids, out, special)
 
 
-def _businesses(chunk: POP.Chunk, rng: np.random.Generator, scale: float, truth: TruthLog) -> tuple[B.Businesses, dict[str, np.ndarray]]:
-    out = B.make_businesses(chunk, rng, scale)
+def _businesses(
+    chunk: population.Chunk, rng: np.random.Generator, scale: float, truth: TruthLog
+) -> tuple[business.Businesses, dict[str, np.ndarray]]:
+    out = business.make_businesses(chunk, rng, scale)
     private = int((chunk.a_dwelling & (chunk.tenure == 2)).sum())
     n_gm = chunk.buurten["gemeente"].nunique()
     n = len(chunk.age)
     special = {
-        "corporation": B.add_special(out, chunk, S.HOUSING_CORPORATION, "stichting", n_gm, rng),
-        "landlord_bv": B.add_special(out, chunk, S.LETTING, "bv", max(1, int(private * 0.45 / 20)), rng),
-        "foundation": B.add_special(out, chunk, S.IDEAL_FOUNDATION, "stichting", max(1, int(private * 0.05 / 8)), rng),
+        "corporation": business.add_special(
+            out, chunk, sbi.HOUSING_CORPORATION, "stichting", n_gm, rng
+        ),
+        "landlord_bv": business.add_special(
+            out, chunk, sbi.LETTING, "bv", max(1, int(private * 0.45 / 20)), rng
+        ),
+        "foundation": business.add_special(
+            out, chunk, sbi.IDEAL_FOUNDATION, "stichting", max(1, int(private * 0.05 / 8)), rng
+        ),
     }
-    planted_f = B.add_special(out, chunk, S.IDEAL_FOUNDATION, "stichting", rng.binomial(n, P.PLANT_FOUNDATION), rng)
+    planted_f = business.add_special(
+        out, chunk, sbi.IDEAL_FOUNDATION, "stichting", rng.binomial(n, params.PLANT_FOUNDATION), rng
+    )
     special["planted_foundation"] = planted_f
     # One board member per planted foundation from a low-income household owns
     # dwellings personally (planted unexplained ownership).
     size = len(chunk.household_id)
     hh_income = np.bincount(chunk.household, weights=chunk.income, minlength=size)[chunk.household]
     poor = np.flatnonzero((chunk.age >= 30) & (hh_income < 35_000) & ~chunk.criminal)
-    board = rng.choice(poor, size=len(planted_f), replace=False) if len(planted_f) and len(poor) >= len(planted_f) else np.empty(0, np.int64)
+    board = (
+        rng.choice(poor, size=len(planted_f), replace=False)
+        if len(planted_f) and len(poor) >= len(planted_f)
+        else np.empty(0, np.int64)
+    )
     out.add_directors(planted_f[: len(board)], board)
     special["board"] = board
-    special["churn_address"] = B.plant_churn(out, chunk, rng.binomial(n, P.PLANT_CHURN_ADDRESS), rng)["address"]
-    care = B.care_providers(out, chunk, rng.binomial(n, P.PLANT_CARE_FRAUD), rng)
+    special["churn_address"] = business.plant_churn(
+        out, chunk, rng.binomial(n, params.PLANT_CHURN_ADDRESS), rng
+    )["address"]
+    care = business.care_providers(out, chunk, rng.binomial(n, params.PLANT_CARE_FRAUD), rng)
     special.update({f"care_{k}": v for k, v in care.items()})
     return out, special
 
 
-def _write_chunk(chunk, out, business_ids, history, hennep, special, moved, rng, writer, ids) -> None:  # type: ignore[no-untyped-def]
-    writer.write("persons", R.person_columns(chunk))
-    writer.write("households", T.household_columns(chunk))
-    writer.write("addresses", POP.address_columns(chunk))
-    res = R.residence_columns(chunk, moved, rng, ids.next.get("residences", 1))
+def _write_chunk(
+    chunk: population.Chunk,
+    out: business.Businesses,
+    business_ids: np.ndarray,
+    history: ownership.History,
+    hennep: dict[str, np.ndarray],
+    special: dict[str, np.ndarray],
+    moved: np.ndarray,
+    rng: np.random.Generator,
+    writer: PartWriter,
+    ids: Ids,
+) -> None:
+    writer.write("persons", residence.person_columns(chunk))
+    writer.write("households", tables.household_columns(chunk))
+    writer.write("addresses", population.address_columns(chunk))
+    res = residence.residence_columns(chunk, moved, rng, ids.next.get("residences", 1))
     ids.take("residences", len(res["residence_id"]))
     writer.write("residences", res)
-    writer.write("ownerships", T.ownership_columns(chunk, history, business_ids, ids.take("ownerships", len(history.own_address))))
-    writer.write("transactions", T.transaction_columns(chunk, history, business_ids, ids.take("transactions", len(history.tx_row))))
-    writer.write("businesses", T.business_columns(chunk, out, business_ids))
-    directors = T.director_columns(chunk, out, business_ids, ids.next.get("directors", 1))
+    writer.write(
+        "ownerships",
+        tables.ownership_columns(
+            chunk, history, business_ids, ids.take("ownerships", len(history.own_address))
+        ),
+    )
+    writer.write(
+        "transactions",
+        tables.transaction_columns(
+            chunk, history, business_ids, ids.take("transactions", len(history.tx_row))
+        ),
+    )
+    writer.write("businesses", tables.business_columns(chunk, out, business_ids))
+    directors = tables.director_columns(chunk, out, business_ids, ids.next.get("directors", 1))
     ids.take("directors", len(directors["directorship_id"]))
     writer.write("directors", directors)
     n_prov = len(special["care_business"])
     provider_ids = ids.take("care_providers", n_prov) + np.arange(n_prov, dtype=np.int64)
     special["care_provider_ids"] = provider_ids
-    writer.write("care_providers", {"provider_id": provider_ids, "business_id": business_ids[special["care_business"]], "care_activity_registered": special["care_activity"]})
-    dec = B.declarations({"planted": special["care_planted"]}, chunk, rng)
-    writer.write("declarations", {"declaration_id": ids.take("declarations", len(dec["provider"])) + np.arange(len(dec["provider"]), dtype=np.int64), "provider_id": provider_ids[dec["provider"]], "person_id": chunk.person_id[dec["client"]], "date": dec["date"], "amount": dec["amount"]})
+    writer.write(
+        "care_providers",
+        {
+            "provider_id": provider_ids,
+            "business_id": business_ids[special["care_business"]],
+            "care_activity_registered": special["care_activity"],
+        },
+    )
+    dec = business.declarations({"planted": special["care_planted"]}, chunk, rng)
+    writer.write(
+        "declarations",
+        {
+            "declaration_id": ids.take("declarations", len(dec["provider"]))
+            + np.arange(len(dec["provider"]), dtype=np.int64),
+            "provider_id": provider_ids[dec["provider"]],
+            "person_id": chunk.person_id[dec["client"]],
+            "date": dec["date"],
+            "amount": dec["amount"],
+        },
+    )
     n_h = len(hennep["address"])
-    writer.write("hennep", {"plantation_id": ids.take("hennep", n_h) + np.arange(n_h, dtype=np.int64), "address_id": chunk.address_id[hennep["address"]], "date": hennep["date"], "plants": hennep["plants"]})
+    writer.write(
+        "hennep",
+        {
+            "plantation_id": ids.take("hennep", n_h) + np.arange(n_h, dtype=np.int64),
+            "address_id": chunk.address_id[hennep["address"]],
+            "date": hennep["date"],
+            "plants": hennep["plants"],
+        },
+    )
 
 
-def _log_truth(truth, chunk, business_ids, planted, history, above, special, ids) -> None:  # type: ignore[no-untyped-def]
+def _log_truth(
+    truth: TruthLog,
+    chunk: population.Chunk,
+    business_ids: np.ndarray,
+    planted: dict[str, np.ndarray],
+    history: ownership.History,
+    above: np.ndarray,
+    special: dict[str, np.ndarray],
+    ids: Ids,
+) -> None:
     truth.add("unexplained_owners", chunk.person_id[planted["unexplained_person"]])
     truth.add("unexplained_addresses", chunk.address_id[planted["unexplained_address"]])
     truth.add("criminal_persons", chunk.person_id[np.flatnonzero(chunk.criminal)])
