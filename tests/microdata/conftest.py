@@ -63,7 +63,7 @@ def tiny_world(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> World:
 def linked_engine(small_world: World) -> Iterator[tuple[DuckDBEngine, LinkageResult]]:
     """The DuckDB pipeline run on the small world, engine left open for unit-level queries."""
     engine = DuckDBEngine()
-    result = link(engine, small_world.folder)
+    result = link(engine, small_world.folder, keep_units=True)
     write_outputs(result, aggregates_path(small_world.settings))
     yield engine, result
     engine.close()

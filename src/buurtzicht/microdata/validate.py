@@ -4,11 +4,16 @@ Missing tables or columns, NULLs in required columns, duplicate ids, dangling ke
 (an owner id not in persons), dates outside ``[1900-01-01, reference date]``, end
 before start, unknown category values and malformed buurt codes each raise a
 :class:`~buurtzicht.microdata.errors.MicrodataError` that names the table, the key
-and an example value. Validation only reads; nothing is written.
+and an example value. Validation only reads the data; on success it leaves a stamp
+(``.validated.json``: a fingerprint of the files) so that linkage can skip a second
+validation of unchanged files.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 from datetime import date
 from pathlib import Path
 
@@ -157,6 +162,29 @@ def _values(con: duckdb.DuckDBPyConnection, entity: Entity, reference: date) -> 
             )
 
 
+STAMP = ".validated.json"
+
+
+def fingerprint(folder: Path) -> str:
+    """A digest of every Parquet file's path, size and modification time under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.parquet")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def is_validated(folder: Path, reference_date: date) -> bool:
+    """True when ``folder`` passed validation up to ``reference_date`` and has not changed since."""
+    stamp = folder / STAMP
+    if not stamp.is_file():
+        return False
+    data = json.loads(stamp.read_text(encoding="utf-8"))
+    return data.get("fingerprint") == fingerprint(folder) and data.get("reference_date", "") >= str(
+        reference_date
+    )
+
+
 def validate_microdata(
     folder: Path, *, reference_date: date = WORLD_DATE, threads: int = 2
 ) -> dict[str, int]:
@@ -177,6 +205,15 @@ def validate_microdata(
             _values(con, entity, reference_date)
             count = con.execute(f"SELECT count(*) FROM {entity.name}").fetchone()
             rows[entity.name] = int(count[0]) if count else 0
-        return rows
     finally:
         con.close()
+    # Remember the result so that a second run over unchanged files can skip it; a
+    # read-only folder of real microdata is simply validated again next time.
+    stamp = {
+        "fingerprint": fingerprint(folder),
+        "reference_date": str(reference_date),
+        "rows": rows,
+    }
+    with contextlib.suppress(OSError):
+        (folder / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
+    return rows

@@ -61,12 +61,17 @@ def _levels(source: str, columns: str) -> str:
     )
 
 
-def units_cells(table: str) -> str:
-    """Cells of ``units`` measures: each unit contributes 1."""
-    counts = (
-        f"(SELECT measure, year, buurt, COUNT(*) AS n FROM {table} "
-        "GROUP BY measure, year, buurt) AS b"
+def buurt_counts(source: str) -> str:
+    """Units per measure, year and buurt of a contributions table or query."""
+    return (
+        f"SELECT measure, year, buurt, COUNT(*) AS n FROM ({source}) AS s "
+        "GROUP BY measure, year, buurt"
     )
+
+
+def units_cells(counts_table: str) -> str:
+    """Cells of ``units`` measures from buurt counts: each unit contributes 1."""
+    counts = f"{counts_table} AS b"
     return f"""
     SELECT measure, year, region, CAST(SUM(n) AS DOUBLE) AS value,
            CAST(SUM(n) AS BIGINT) AS n_units,

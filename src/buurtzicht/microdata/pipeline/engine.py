@@ -9,7 +9,7 @@ pipeline never knows which engine it drives.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
@@ -65,10 +65,10 @@ class DuckDBEngine:
         self.con.close()
 
 
-def make_engine(name: str, **options: object) -> Engine:
+def make_engine(name: str, **options: Any) -> Engine:
     """``duckdb`` (default) or ``spark`` (PySpark local mode, needs Java 17)."""
     if name == "duckdb":
-        return DuckDBEngine(**options)  # type: ignore[arg-type]
+        return DuckDBEngine(**options)
     if name == "spark":
         from buurtzicht.microdata.pipeline.spark import SparkEngine
 

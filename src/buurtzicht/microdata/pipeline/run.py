@@ -21,7 +21,7 @@ from buurtzicht.microdata.pipeline.linkage import LINKAGE, years_select
 from buurtzicht.microdata.pipeline.measures import THEME_TABLES, THEMES, TOTALS, Query
 from buurtzicht.microdata.store import aggregates_path, atomic_file, microdata_dir
 from buurtzicht.microdata.synth.params import ANALYSIS_YEARS
-from buurtzicht.microdata.validate import validate_microdata
+from buurtzicht.microdata.validate import is_validated, validate_microdata
 
 AGGREGATE_COLUMNS = ["measure", "region", "period", "value", "n_units", "top1", "top2", "source"]
 #: Denominators: the secure measure and the open KWB measure it corresponds to.
@@ -57,8 +57,15 @@ def world_source(folder: Path) -> tuple[str, bool, dict[str, object]]:
     return f"microdata:{folder.name}", False, {}
 
 
-def link(engine: Engine, folder: Path, years: Sequence[int] = ANALYSIS_YEARS) -> LinkageResult:
-    """Run the pipeline on ``engine`` over the microdata in ``folder`` (already validated)."""
+def link(
+    engine: Engine, folder: Path, years: Sequence[int] = ANALYSIS_YEARS, *, keep_units: bool = False
+) -> LinkageResult:
+    """Run the pipeline on ``engine`` over the microdata in ``folder`` (already validated).
+
+    With ``keep_units`` the unit-level contributions of ``units`` measures stay in the
+    engine as table ``contrib_units`` (for audits and the recovery tests); otherwise
+    they are counted per buurt on the fly and never materialised.
+    """
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     engine.load(folder)
@@ -74,13 +81,16 @@ def link(engine: Engine, folder: Path, years: Sequence[int] = ANALYSIS_YEARS) ->
     t0 = time.perf_counter()
     queries = [q for qs in THEMES.values() for q in qs]
     units = [q for q in queries if q.kind == "units"] + [JONGE_AANWAS_QUERY]
-    engine.create("contrib_units", aggregate.contributions(units))
-    engine.create(
-        "contrib_amount", aggregate.contributions([q for q in queries if q.kind == "amount"])
-    )
+    if keep_units:
+        engine.create("contrib_units", aggregate.contributions(units))
+        engine.create("units_buurt", aggregate.buurt_counts("SELECT * FROM contrib_units"))
+    else:
+        engine.create("units_buurt", aggregate.buurt_counts(aggregate.contributions(units)))
+    amounts = [q for q in queries if q.kind == "amount"]
+    engine.create("contrib_amount", aggregate.contributions(amounts))
     cells = pd.concat(
         [
-            engine.fetch(aggregate.units_cells("contrib_units")),
+            engine.fetch(aggregate.units_cells("units_buurt")),
             engine.fetch(aggregate.amount_cells("contrib_amount")),
         ]
     )
@@ -156,7 +166,9 @@ def run_linkage(
     settings = settings or Settings()
     folder = folder or microdata_dir(settings)
     t0 = time.perf_counter()
-    validate_microdata(folder, reference_date=date(max(years), 12, 31))
+    reference = date(max(years), 12, 31)
+    if not is_validated(folder, reference):
+        validate_microdata(folder, reference_date=reference)
     validated = time.perf_counter() - t0
     eng = make_engine(engine) if isinstance(engine, str) else engine
     try:
