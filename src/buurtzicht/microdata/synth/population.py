@@ -250,10 +250,11 @@ def address_columns(chunk: Chunk) -> Columns:
     """The ``addresses`` table of the chunk (postcodes are synthetic PC6)."""
     codes = chunk.buurten["buurt"].to_numpy()
     pc4 = np.array([str(1000 + zlib.crc32(c.encode()) % 9000) for c in codes], dtype=object)
-    rank = (
-        np.arange(len(chunk.a_buurt))
-        - group_starts(np.bincount(chunk.a_buurt, minlength=len(codes)))[chunk.a_buurt]
-    )
+    # Rank of each address within its buurt (park units were appended unsorted).
+    order = np.argsort(chunk.a_buurt, kind="stable")
+    starts = group_starts(np.bincount(chunk.a_buurt, minlength=len(codes)))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - starts[chunk.a_buurt[order]]
     letters = _LETTERS[np.minimum(rank // 18, len(_LETTERS) - 1)]
     postcode = pc.binary_join_element_wise(pa.array(pc4[chunk.a_buurt]), pa.array(letters), "")
     dtype = np.asarray(
