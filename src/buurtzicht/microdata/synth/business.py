@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -80,7 +81,9 @@ def _sbi_for_sections(section: np.ndarray, rng: np.random.Generator) -> np.ndarr
 
 def _lifetimes(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     today = day(WORLD_DATE)
-    start = today - np.floor(rng.exponential(9 * 365.25, n)).astype(np.int64)
+    # Ages are exponential (mean 9 years), capped: registers hold no firm founded before 1950.
+    age = np.minimum(np.floor(rng.exponential(9 * 365.25, n)), today - day(date(1950, 1, 1)))
+    start = today - age.astype(np.int64)
     ended = rng.random(n) < 0.12
     end = start + np.floor(rng.exponential(4 * 365.25, n)).astype(np.int64) + 30
     end = np.where(ended & (end <= today), end, NULL)

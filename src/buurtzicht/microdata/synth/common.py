@@ -134,7 +134,7 @@ class PartWriter:
         part = self._parts.get(entity, 0)
         folder = self.root / entity
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, folder / f"part-{part:04d}.parquet", compression="zstd")
+        pq.write_table(table, folder / f"part-{part:04d}.parquet", compression="snappy")
         self._parts[entity] = part + 1
         self.rows[entity] = self.rows.get(entity, 0) + table.num_rows
 
