@@ -223,7 +223,7 @@ def _recompute(converted: pd.DataFrame, rule: RateRule) -> pd.DataFrame:
         base = keyed.loc[denominator]
     except KeyError:
         return pd.DataFrame(columns=converted.columns)
-    both = numerator.join(base, lsuffix="_n", rsuffix="_d", how="inner")
+    both = numerator.merge(base, left_index=True, right_index=True, suffixes=("_n", "_d"))
     both = both[both["value_d"] > 0]
     value = both["value_n"] / both["value_d"] * rule.scale
     status = np.where(
