@@ -70,3 +70,21 @@ def _parents(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> list[di
     ).fetchall()
     by_code = {code: {"code": code, "level": level, "name": name} for code, level, name in rows}
     return [by_code[c] for c in codes if c in by_code]
+
+
+def region_observations(
+    conn: duckdb.DuckDBPyConnection, code: str, *, period: str | None = None
+) -> list[dict[str, Any]]:
+    """Every observation of a region (all indelingen), with measure titles and units."""
+    cursor = conn.execute(
+        """
+        SELECT o.measure, m.title, m.unit, m.decimals, o.period, o.indeling, o.value,
+               o.status, o.source
+        FROM observations o LEFT JOIN measures m USING (measure)
+        WHERE o.region = $code AND ($period IS NULL OR o.period = $period)
+        ORDER BY o.measure, o.period, o.indeling
+        """,
+        {"code": code, "period": period},
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
