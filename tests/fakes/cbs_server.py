@@ -83,7 +83,8 @@ def page_at(path_end: str, skip: int = 0) -> Callable[[str, dict[str, str]], boo
 @dataclass
 class CbsReplayServer:
     data: ReplayData
-    page_size: int = 10_000
+    page_size: int = 10_000  # data pages (TypedDataSet, Observations)
+    list_page_size: int = 10_000  # metadata and code lists, as CBS pages them
     wfs_max: int = 1000
     swap_axes: bool = False
     hits: list[Hit] = field(default_factory=list)
@@ -157,12 +158,12 @@ class CbsReplayServer:
         if name == "DataProperties":
             return 200, {"odata.metadata": meta, "value": spec.properties}
         if name in spec.code_lists:
-            rows = spec.code_lists[name]
+            page, link = self._page(spec.code_lists[name], params, path, self.list_page_size)
         elif name == "TypedDataSet":
             rows = _filtered(spec.rows, params.get("$filter", ""))
+            page, link = self._page(rows, params, path, self.page_size)
         else:
             return 404, {"odata.error": {"message": {"value": f"no {name}"}}}
-        page, link = self._page(rows, params, path)
         body: dict[str, Any] = {"odata.metadata": meta, "value": page}
         if link:
             body["odata.nextLink"] = link
@@ -182,21 +183,21 @@ class CbsReplayServer:
         if name != "Observations":
             return 404, {"error": {"message": f"no {name}"}}
         rows = _filtered(spec.observations, params.get("$filter", ""))
-        page, link = self._page(rows, params, path)
+        page, link = self._page(rows, params, path, self.page_size)
         body: dict[str, Any] = {"@odata.context": context, "value": page}
         if link:
             body["@odata.nextLink"] = link
         return 200, body
 
     def _page(
-        self, rows: list[dict[str, Any]], params: dict[str, str], path: str
+        self, rows: list[dict[str, Any]], params: dict[str, str], path: str, size: int
     ) -> tuple[list[dict[str, Any]], str]:
         skip = int(params.get("$skip", "0") or 0)
-        page = rows[skip : skip + self.page_size]
-        if skip + self.page_size >= len(rows):
+        page = rows[skip : skip + size]
+        if skip + size >= len(rows):
             return page, ""
         query = {k: v for k, v in params.items() if k != "$skip"}
-        query["$skip"] = str(skip + self.page_size)
+        query["$skip"] = str(skip + size)
         return page, f"{self.base_url}{path}?{urlencode(query, quote_via=quote)}"
 
     def _wfs(self, year: int, params: dict[str, str]) -> tuple[int, Any]:

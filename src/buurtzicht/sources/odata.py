@@ -120,7 +120,8 @@ def iter_pages(
     """Yield the pages of a collection, following the server's next link.
 
     With a ``store``, pages already on disk are read from it and each new page is
-    written as it arrives, so an interrupted run resumes at the first missing page.
+    written once the consumer has accepted it, so an interrupted run resumes at the
+    first missing page.
     """
     index, current, query = 0, url, dict(params or {})
     while True:
@@ -130,10 +131,11 @@ def iter_pages(
         else:
             response = client.get_json(current, query or None)
             source, payload = response.url, response.payload
-            collection(payload, source)  # validate before it reaches the cache
-            if store is not None:
-                store.write(index, response.body)
         yield Page(index, source, collection(payload, source), cached is not None)
+        # Stored only once the consumer has taken the page without an error, so a
+        # page with a changed schema never poisons the cache.
+        if cached is None and store is not None:
+            store.write(index, response.body)
         link = payload.get(next_key)
         if not link:
             return
