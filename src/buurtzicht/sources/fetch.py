@@ -12,17 +12,21 @@ True
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 from buurtzicht.config import Settings
-from buurtzicht.sources.base import Batch, SourceFile
+from buurtzicht.errors import MirrorMissingError
+from buurtzicht.sources.base import Batch, SourceFile, sha256_of
 from buurtzicht.sources.cbs_odata_v3 import fetch_v3_table
 from buurtzicht.sources.cbs_odata_v4 import fetch_v4_table
 from buurtzicht.sources.http import Client
 from buurtzicht.sources.odata import PageProgress, TableResult
 from buurtzicht.sources.pdok import GeometryFile, fetch_boundaries
-from buurtzicht.sources.tables import Api, TableSpec, get_spec
+from buurtzicht.sources.tables import TABLES, Api, TableSpec, get_spec
 
 #: The tables the dashboard needs online (see docs/sources-online.md).
 DEFAULT_TABLES: tuple[str, ...] = (
@@ -122,3 +126,61 @@ def _with_periods(spec: TableSpec, recent: int) -> TableSpec:
     if spec.recent_periods is None:
         return spec
     return dataclasses.replace(spec, recent_periods=recent or None)
+
+
+# -- offline: what the mirror holds -----------------------------------------------------
+_TOKEN = re.compile(
+    r"`([^`\s/]+(?:\.|…)(?:csv|json|geojson|gz|xlsx|zip|parquet|txt|gpkg)(?:\.gz)?)`"
+)
+
+
+@dataclass(frozen=True)
+class MirrorFolder:
+    """One folder of the offline mirror checked against its SOURCE.md."""
+
+    name: str
+    files: dict[str, str]  # file name -> sha256
+    sizes: dict[str, int]
+    missing: list[str]  # named in SOURCE.md (plainly) but not present
+    unnamed: list[str]  # present but not named in SOURCE.md
+    tables: list[str]  # registry tables the SOURCE.md mentions
+
+
+def _described(name: str, tokens: set[str]) -> bool:
+    for token in tokens:
+        pattern = re.escape(token).replace("YYYY", r"\d{4}").replace("…", ".*").replace(r"\*", ".*")
+        stem = token.split(".", 1)[0]
+        if re.fullmatch(pattern, name) or (len(stem) > 4 and name.startswith(stem)):
+            return True
+    return False
+
+
+def check_mirror_folder(folder: Path) -> MirrorFolder:
+    """Files of one mirror folder with their sha256, against what SOURCE.md names."""
+    source = folder / "SOURCE.md"
+    text = source.read_text(encoding="utf-8") if source.is_file() else ""
+    tokens = set(_TOKEN.findall(text))
+    present = sorted(p for p in folder.iterdir() if p.is_file() and p.name != "SOURCE.md")
+    names = [p.name for p in present]
+    plain = {t for t in tokens if not re.search(r"[*…]|YYYY", t)}
+    missing = sorted(
+        t for t in plain if not any(n == t or n.startswith(t.split(".")[0]) for n in names)
+    )
+    return MirrorFolder(
+        name=folder.name,
+        files={p.name: sha256_of(p) for p in present},
+        sizes={p.name: p.stat().st_size for p in present},
+        missing=missing,
+        unnamed=[n for n in names if not _described(n, tokens)],
+        tables=sorted(t for t in TABLES if t in text),
+    )
+
+
+def check_mirror(mirror: Path) -> list[MirrorFolder]:
+    """Every folder under ``<mirror>/raw`` checked against its SOURCE.md (no network)."""
+    raw = Path(mirror) / "raw"
+    if not raw.is_dir():
+        raise MirrorMissingError(
+            f"{mirror}: no raw/ folder; point --mirror at the folder that holds raw/INDEX.md"
+        )
+    return [check_mirror_folder(d) for d in sorted(raw.iterdir()) if d.is_dir()]

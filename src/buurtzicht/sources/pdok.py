@@ -80,8 +80,8 @@ def fetch_boundaries(
     task = progress.task(f"PDOK {layer} {year}") if progress else None
     features: list[dict[str, Any]] = []
     fetched = 0
-    for page, was_cached in _pages(client, url, layer, store, page_size):
-        features.extend(_checked(page, code, url))
+    for page, source, was_cached in _pages(client, url, layer, store, page_size):
+        features.extend(_checked(page, code, source))
         fetched += not was_cached
         if progress is not None and task is not None:
             progress.advance(task, len(page["features"]))
@@ -94,32 +94,36 @@ def fetch_boundaries(
 
 def _pages(
     client: Client, url: str, layer: str, store: PageStore, page_size: int
-) -> Iterator[tuple[dict[str, Any], bool]]:
+) -> Iterator[tuple[dict[str, Any], str, bool]]:
+    """Pages as (payload, source, cached); a new page is stored once it was accepted."""
     index = 0
     while True:
         body = store.read(index)
-        cached = body is not None
-        if body is None:
-            params = {
-                "service": "WFS",
-                "version": "2.0.0",
-                "request": "GetFeature",
-                "typeNames": f"{SERVICE}:{layer}",
-                "outputFormat": "application/json",
-                "srsName": "EPSG:4326",
-                "count": str(page_size),
-                "startIndex": str(index * page_size),
-            }
-            response = client.get_json(url, params)
-            _collection(response.payload, response.url)
-            store.write(index, response.body)
-            payload = response.payload
+        if body is not None:
+            payload, source = json.loads(body), str(store.path(index))
         else:
-            payload = json.loads(body)
-        yield payload, cached
+            response = client.get_json(url, _params(layer, page_size, index * page_size))
+            payload, source = response.payload, response.url
+            _collection(payload, source)
+        yield payload, source, body is not None
+        if body is None:
+            store.write(index, response.body)
         if len(payload["features"]) < page_size:
             return
         index += 1
+
+
+def _params(layer: str, count: int, start: int) -> dict[str, str]:
+    return {
+        "service": "WFS",
+        "version": "2.0.0",
+        "request": "GetFeature",
+        "typeNames": f"{SERVICE}:{layer}",
+        "outputFormat": "application/json",
+        "srsName": "EPSG:4326",
+        "count": str(count),
+        "startIndex": str(start),
+    }
 
 
 def _collection(payload: Any, source: str) -> None:
