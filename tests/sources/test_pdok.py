@@ -89,28 +89,31 @@ def test_latitude_first_coordinates_are_swapped(replay_data: ReplayData, tmp_pat
 
 
 def test_interrupted_download_resumes(server: CbsReplayServer, tmp_path: Path) -> None:
-    server.inject(Fault(page_at(WFS, 2000), status=400))
+    server.inject(Fault(page_at(WFS, 200), status=400))
     with pytest.raises(SourceUnavailableError, match="HTTP 400"):
-        _fetch(server, tmp_path)
+        _fetch(server, tmp_path, "gemeente", page_size=100)
     server.hits.clear()
-    result = _fetch(server, tmp_path)
-    assert [h.params["startIndex"] for h in server.data_hits()] == ["2000", "3000"]
-    assert result.features == 3475 and result.pages_fetched == 2
+    result = _fetch(server, tmp_path, "gemeente", page_size=100)
+    assert [h.params["startIndex"] for h in server.data_hits()] == ["200", "300"]
+    assert result.features == 343 and result.pages_fetched == 2
 
 
 def test_unavailable_page_is_retried(server: CbsReplayServer, tmp_path: Path) -> None:
-    server.inject(Fault(page_at(WFS, 1000), status=503))
-    server.inject(Fault(page_at(WFS, 3000), kind="reset"))
-    assert _fetch(server, tmp_path).features == 3475
+    server.inject(Fault(page_at(WFS, 100), status=503))
+    server.inject(Fault(page_at(WFS, 300), kind="reset"))
+    assert _fetch(server, tmp_path, "gemeente", page_size=100).features == 343
     assert len(server.data_hits()) == 6
 
 
 def test_feature_without_code_is_an_error(replay_data: ReplayData, tmp_path: Path) -> None:
     data = ReplayData(wfs=copy.deepcopy(replay_data.wfs))
-    del data.wfs[(2024, "wijken")][1500]["properties"]["wijkcode"]
-    with CbsReplayServer(data) as srv, pytest.raises(SourceFormatError, match="wijkcode") as err:
-        _fetch(srv, tmp_path)
-    assert "wfs/v1_0" in str(err.value) and "startIndex=1000" in str(err.value)
+    del data.wfs[(2024, "gemeenten")][150]["properties"]["gemeentecode"]
+    with (
+        CbsReplayServer(data) as srv,
+        pytest.raises(SourceFormatError, match="gemeentecode") as err,
+    ):
+        _fetch(srv, tmp_path, "gemeente", page_size=100)
+    assert "wfs/v1_0" in str(err.value) and "startIndex=100" in str(err.value)
 
 
 def test_not_geojson_is_an_error(server: CbsReplayServer, tmp_path: Path) -> None:
