@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from fakes.replay_data import ReplayData
+from tests.fakes.replay_data import ReplayData
 
 _CLAUSE = re.compile(r"(\w+) eq '([^']*)'")
 

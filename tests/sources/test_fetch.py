@@ -23,8 +23,8 @@ from buurtzicht.sources.fetch import (
     geometry_source,
 )
 from buurtzicht.sources.tables import TABLES
-from fakes.cbs_server import CbsReplayServer
-from fakes.replay_data import ReplayData, cached_build
+from tests.fakes.cbs_server import CbsReplayServer
+from tests.fakes.replay_data import ReplayData, cached_build
 
 
 @pytest.fixture(scope="module")

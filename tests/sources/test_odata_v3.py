@@ -26,8 +26,8 @@ from buurtzicht.sources.cbs_odata_v3_frame import qualified_stems
 from buurtzicht.sources.http import Client
 from buurtzicht.sources.odata import TableResult
 from buurtzicht.sources.tables import TABLES, TableSpec
-from fakes.cbs_server import CbsReplayServer, Fault, page_at
-from fakes.replay_data import ReplayData, cached_build
+from tests.fakes.cbs_server import CbsReplayServer, Fault, page_at
+from tests.fakes.replay_data import ReplayData, cached_build
 
 POLICE_ALL = dataclasses.replace(TABLES["47018NED"], recent_periods=None)
 TYPED = "/TypedDataSet"

@@ -17,8 +17,8 @@ from buurtzicht.sources.cbs_odata_v4 import fetch_v4_table
 from buurtzicht.sources.http import Client
 from buurtzicht.sources.odata import TableResult
 from buurtzicht.sources.tables import Api, TableSpec
-from fakes.cbs_server import CbsReplayServer, Fault, page_at
-from fakes.replay_data import KWB_V4_MEASURES, ReplayData, cached_build
+from tests.fakes.cbs_server import CbsReplayServer, Fault, page_at
+from tests.fakes.replay_data import KWB_V4_MEASURES, ReplayData, cached_build
 
 KWB_V4 = TableSpec(
     "85984NED",

@@ -16,8 +16,8 @@ from buurtzicht.config import Settings
 from buurtzicht.errors import ConfigurationError, SourceFormatError, SourceUnavailableError
 from buurtzicht.sources.http import Client
 from buurtzicht.sources.pdok import GeometryFile, fetch_boundaries
-from fakes.cbs_server import CbsReplayServer, Fault, page_at
-from fakes.replay_data import ReplayData, cached_build
+from tests.fakes.cbs_server import CbsReplayServer, Fault, page_at
+from tests.fakes.replay_data import ReplayData, cached_build
 
 WFS = "/wfs/v1_0"
 
@@ -125,3 +125,20 @@ def test_not_geojson_is_an_error(server: CbsReplayServer, tmp_path: Path) -> Non
 def test_unknown_level(server: CbsReplayServer, tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="choose one of gemeente, wijk, buurt"):
         _fetch(server, tmp_path, "straat")
+
+
+def test_output_reads_as_boundaries(server: CbsReplayServer, tmp_path: Path) -> None:
+    """The downloaded file is what sources/geojson.py turns into boundaries."""
+    from buurtzicht.regions.codes import Level
+    from buurtzicht.sources.geojson import boundaries_from_geojson
+
+    result = _fetch(server, tmp_path, "gemeente")
+    frame = boundaries_from_geojson(
+        result.path,
+        level=Level.GEMEENTE,
+        year=2024,
+        code_fields=["gemeentecode"],
+        name_fields=["gemeentenaam"],
+    )
+    assert len(frame) == 343
+    assert frame.set_index("code").loc["GM0363", "name"] == "Amsterdam"
