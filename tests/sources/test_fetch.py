@@ -3,11 +3,13 @@ the replay server (and, for ``--mirror``, the real mirror)."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 import buurtzicht.cli.fetch  # noqa: F401  (registers the command; the lead imports it in cli)
@@ -18,10 +20,13 @@ from buurtzicht.sources.fetch import (
     DEFAULT_TABLES,
     check_mirror,
     fetch_geometry,
+    fetch_table,
     fetch_table_results,
     fetch_tables,
     geometry_source,
 )
+from buurtzicht.sources.http import Client
+from buurtzicht.sources.odata import PageProgress
 from buurtzicht.sources.tables import TABLES
 from tests.fakes.cbs_server import CbsReplayServer
 from tests.fakes.replay_data import ReplayData, cached_build
@@ -52,6 +57,22 @@ def test_fetch_tables_returns_batches_over_one_session(online: tuple) -> None:
     assert len({h.port for h in server.hits}) == 1
     (everything,) = fetch_table_results(settings, ["47018NED"], progress=False, recent_periods=0)
     assert sorted(everything.batch.observations["period"].unique())[0] == "2012JJ00"
+
+
+def test_progress_bar_counts_pages_and_rows(online: tuple) -> None:
+    server, settings = online
+    police = server.data.v3["dataderden"]["47018NED"]
+    recent = {p["Key"] for p in police.code_lists["Perioden"][-5:]}
+    rows = sum(r["Perioden"] in recent for r in police.rows)
+    out = io.StringIO()
+    bar = PageProgress(True, Console(file=out, force_terminal=True, width=120))
+    with Client(settings) as client, bar:
+        fetch_table(client, TABLES["47018NED"], progress=bar)
+    assert f"3 pages, {rows} rows" in out.getvalue() and 600 < rows <= 900  # 300 a page
+    quiet = io.StringIO()
+    with Client(settings) as client, PageProgress(True, Console(file=quiet)) as bar:
+        fetch_table(client, TABLES["47018NED"], progress=bar)
+    assert quiet.getvalue() == ""  # not a terminal: no progress output
 
 
 def test_unknown_table_lists_the_known_ones(online: tuple) -> None:

@@ -280,8 +280,7 @@ class V3Frame:
             if prop.get("Type") != "Topic" or prop["Key"] not in self.numeric:
                 continue
             for combo in combos:
-                keys = {d: k for d, k in combo.items()}
-                measure = self._measure_id(prop["Key"], keys)
+                measure = self._measure_id(prop["Key"], combo)
                 if measure in present and measure not in measures:
                     measures[measure] = self._measure(measure, prop, combo, titles, version)
         return list(measures.values())

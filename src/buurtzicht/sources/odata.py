@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -157,7 +158,12 @@ def _read_cached(store: PageStore | None, index: int) -> Any | None:
 
 
 def cached_collection(
-    client: Client, url: str, path: Any, *, next_key: str, params: Mapping[str, str] | None = None
+    client: Client,
+    url: str,
+    path: Path,
+    *,
+    next_key: str,
+    params: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """A whole (metadata) collection, read from ``path`` or fetched and stored there."""
     try:
