@@ -53,3 +53,5 @@ class Batch:
     measures: list[Measure] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Small dimension tables that belong with the batch (e.g. ``crime_types``), by name.
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
