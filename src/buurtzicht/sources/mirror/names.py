@@ -108,6 +108,18 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[-\s]+", " ", text).strip()
 
 
+def _spellings(key: str) -> list[str]:
+    """The normalised name, its aliases, and the name without a (qualifier)."""
+    spellings = [key]
+    if key in ALIASES:
+        spellings.append(ALIASES[key])
+    spellings += [alias for alias, target in ALIASES.items() if target == key]
+    bare = re.sub(r"\s*\([^)]*\)$", "", key)
+    if bare != key:
+        spellings.append(bare)
+    return spellings
+
+
 def _qualifier(match: re.Match[str]) -> str:
     inner = re.sub(r"[.\s-]", "", match.group(1))
     return f"({_QUALIFIERS.get(inner, inner)})"
@@ -141,18 +153,17 @@ class NameResolver:
         self._names.setdefault(code, name)
 
     def candidates(self, name: str, level: Level) -> dict[str, set[int]]:
-        """Codes (with the indeling years they were seen in) that carry this name."""
+        """Codes (with the indeling years they were seen in) that carry this name.
+
+        Collects the name as written, its aliases and the name without a province
+        qualifier: one source writes "Hengelo (O.)", another "Hengelo" for GM0164.
+        """
         prefix = LEVEL_PREFIX[level]
-        key = normalise_name(name)
-        found = self._index.get((prefix, key))
-        if not found and key in ALIASES:
-            found = self._index.get((prefix, ALIASES[key]))
-        if not found:
-            reverse = [alias for alias, target in ALIASES.items() if target == key]
-            found = next(
-                (self._index[(prefix, a)] for a in reverse if (prefix, a) in self._index), None
-            )
-        return dict(found or {})
+        found: dict[str, set[int]] = defaultdict(set)
+        for spelling in _spellings(normalise_name(name)):
+            for code, years in self._index.get((prefix, spelling), {}).items():
+                found[code] |= years
+        return dict(found)
 
     def resolve(
         self,

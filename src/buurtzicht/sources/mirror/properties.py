@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from buurtzicht.errors import SourceFormatError
 from buurtzicht.sources.observations import Measure, measure_stem
 
 Properties = Sequence[Mapping[str, Any]]
@@ -155,6 +156,42 @@ def measures_from_properties(
             flags=("positional-id",) if mk.positional else (),
         )
     return measures
+
+
+def match_columns(columns: Sequence[str], properties: Properties, *, where: str) -> dict[str, str]:
+    """Map a file's column names to DataProperties keys by stem, never by suffix.
+
+    A file fetched from another table revision numbers its columns differently
+    (``MateVanStedelijkheid_122`` here, ``_127`` in the current DataProperties). A
+    repeated stem is matched by its order of occurrence, which revisions keep. Columns
+    that are no Topic (``ID``, dimension columns) are left out; a Topic-like column
+    whose stem DataProperties lacks raises :class:`SourceFormatError`.
+
+    >>> props = [{"Type": "Topic", "Key": "MateVanStedelijkheid_127"}]
+    >>> match_columns(["ID", "MateVanStedelijkheid_122"], props, where="f.csv")
+    {'MateVanStedelijkheid_122': 'MateVanStedelijkheid_127'}
+    """
+    by_stem: dict[str, list[str]] = {}
+    for prop in properties:
+        if prop.get("Type") == "Topic" and prop.get("Key"):
+            key = str(prop["Key"]).strip()
+            by_stem.setdefault(measure_stem(key), []).append(key)
+    seen: Counter[str] = Counter()
+    result: dict[str, str] = {}
+    for column in columns:
+        if not re.search(r"_\d+$", column):
+            continue
+        stem = measure_stem(column)
+        keys = by_stem.get(stem, [])
+        if seen[stem] >= len(keys):
+            raise SourceFormatError(
+                where,
+                f"column {column} has no entry in the table's DataProperties",
+                expected=f"one of the stems {sorted(by_stem)[:5]}...",
+            )
+        result[column] = keys[seen[stem]]
+        seen[stem] += 1
+    return result
 
 
 def title_from_stem(stem: str) -> str:
