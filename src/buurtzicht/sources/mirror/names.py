@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -108,21 +108,12 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[-\s]+", " ", text).strip()
 
 
-def _spellings(key: str) -> list[str]:
-    """The normalised name, its aliases, and the name without a (qualifier)."""
-    spellings = [key]
-    if key in ALIASES:
-        spellings.append(ALIASES[key])
-    spellings += [alias for alias, target in ALIASES.items() if target == key]
-    bare = re.sub(r"\s*\([^)]*\)$", "", key)
-    if bare != key:
-        spellings.append(bare)
-    return spellings
-
-
 def _qualifier(match: re.Match[str]) -> str:
     inner = re.sub(r"[.\s-]", "", match.group(1))
     return f"({_QUALIFIERS.get(inner, inner)})"
+
+
+Candidates = dict[str, set[int]]
 
 
 class NameResolver:
@@ -130,13 +121,16 @@ class NameResolver:
 
     Built from ``(code, name, indeling)`` triples (e.g. the regions frame, geometry
     attribute tables, a StatLine dimension). The level comes from the code prefix.
+    A name is matched in two tiers: first as written (and through
+    :data:`ALIASES`), then without its province qualifier on either side (one source
+    writes "Hengelo (O.)", another "Hengelo" for GM0164). The first tier that knows
+    the name in the requested year decides; "Bergen" without a qualifier stays
+    ambiguous between Bergen (L.) and Bergen (NH.).
     """
 
     def __init__(self, entries: Iterable[tuple[str, str, int]] = ()) -> None:
-        self._index: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(
-            lambda: defaultdict(set)
-        )
-        self._names: dict[str, str] = {}
+        self._index: dict[tuple[str, str], Candidates] = defaultdict(lambda: defaultdict(set))
+        self._bare: dict[tuple[str, str], Candidates] = defaultdict(lambda: defaultdict(set))
         for code, name, indeling in entries:
             self.add(code, name, indeling)
 
@@ -150,20 +144,24 @@ class NameResolver:
             return
         key = normalise_name(name)
         self._index[(code[:2], key)][code].add(int(indeling))
-        self._names.setdefault(code, name)
+        self._bare[(code[:2], _bare(key))][code].add(int(indeling))
 
-    def candidates(self, name: str, level: Level) -> dict[str, set[int]]:
-        """Codes (with the indeling years they were seen in) that carry this name.
-
-        Collects the name as written, its aliases and the name without a province
-        qualifier: one source writes "Hengelo (O.)", another "Hengelo" for GM0164.
-        """
+    def candidates(self, name: str, level: Level) -> list[Candidates]:
+        """Codes (with the years they were seen in) carrying this name, per tier."""
         prefix = LEVEL_PREFIX[level]
-        found: dict[str, set[int]] = defaultdict(set)
-        for spelling in _spellings(normalise_name(name)):
-            for code, years in self._index.get((prefix, spelling), {}).items():
-                found[code] |= years
-        return dict(found)
+        key = normalise_name(name)
+        exact = [key, *([ALIASES[key]] if key in ALIASES else [])]
+        exact += [alias for alias, target in ALIASES.items() if target == key]
+        tiers = [
+            _union(self._index.get((prefix, k), {}) for k in exact),
+            _union(
+                [
+                    self._index.get((prefix, _bare(key)), {}),
+                    self._bare.get((prefix, _bare(key)), {}),
+                ]
+            ),
+        ]
+        return [t for t in tiers if t]
 
     def resolve(
         self,
@@ -182,21 +180,35 @@ class NameResolver:
         """
         if level is Level.LAND:
             return NEDERLAND
-        found = self.candidates(name, level)
-        if indeling is not None:
-            in_year = [code for code, years in found.items() if indeling in years]
-            if len(in_year) == 1:
-                return in_year[0]
-            if not in_year and not strict and found:
-                return _nearest(found, indeling, name=name, where=where)
-        elif len(found) == 1:
-            return next(iter(found))
+        tiers = self.candidates(name, level)
+        for found in tiers:
+            codes = [c for c, years in found.items() if indeling is None or indeling in years]
+            if len(codes) == 1:
+                return codes[0]
+            if len(codes) > 1:
+                raise UnknownRegionError(
+                    f"{where}: {level.value} {name!r} is ambiguous (candidates: {sorted(codes)})"
+                )
+        if tiers and indeling is not None and not strict:
+            return _nearest(tiers[0], indeling, name=name, where=where)
         year = f" in indeling {indeling}" if indeling is not None else ""
-        problem = "is ambiguous" if len(found) > 1 else "is unknown"
+        seen = sorted(_union(tiers))
         raise UnknownRegionError(
-            f"{where}: {level.value} {name!r} {problem}{year} (candidates: {sorted(found)}); "
+            f"{where}: {level.value} {name!r} is unknown{year} (known in other years: {seen}); "
             "add the name to the region sources or to names.ALIASES"
         )
+
+
+def _bare(key: str) -> str:
+    return re.sub(r"\s*\([^)]*\)$", "", key)
+
+
+def _union(parts: Iterable[Mapping[str, set[int]]]) -> Candidates:
+    result: Candidates = defaultdict(set)
+    for part in parts:
+        for code, years in part.items():
+            result[code] |= years
+    return dict(result)
 
 
 def _nearest(found: dict[str, set[int]], indeling: int, *, name: str, where: str) -> str:
