@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from buurtzicht.regions.codes import normalise_code
+from buurtzicht.errors import SourceFormatError
 from buurtzicht.sources.base import SourceFile
 from buurtzicht.sources.mirror.files import FILES, GEBIEDEN_TABLES
 from buurtzicht.sources.mirror.gebieden import Gebieden, read_gebieden
-from buurtzicht.sources.mirror.readers import read_features
+from buurtzicht.sources.mirror.readers import read_features, read_table, region_codes
 
 if TYPE_CHECKING:
     from buurtzicht.sources.mirror.regions import RegionsResult
@@ -59,6 +59,18 @@ class MirrorContext:
         value: T = self._cache[name]
         return value
 
+    def table(self, key: str, required: Sequence[str] = ()) -> pd.DataFrame:
+        """A CSV file of the mirror as text columns, read once per load."""
+        frame = self.cached(f"table:{key}", lambda: read_table(self.path(key)))
+        absent = [c for c in required if c not in frame]
+        if absent:
+            raise SourceFormatError(
+                self.path(key),
+                f"columns {absent} are missing; the table's schema changed",
+                expected=f"columns {list(required)}",
+            )
+        return frame
+
     def gebieden(self, year: int) -> Gebieden:
         key = f"gebieden_{year}"
         return self.cached(key, lambda: read_gebieden(self.path(key), year))
@@ -75,8 +87,6 @@ class MirrorContext:
 def _attributes(path: Path) -> pd.DataFrame:
     rows = read_features(path, required=["gemeentecode", "gemeentenaam"])
     frame = pd.DataFrame(rows)
-    frame["gemeentecode"] = [
-        normalise_code(c, where=f"{path}, feature {i}") for i, c in enumerate(frame["gemeentecode"])
-    ]
+    frame["gemeentecode"] = region_codes(frame["gemeentecode"], path=path, record="feature")
     frame["gemeentenaam"] = frame["gemeentenaam"].astype("string").str.strip()
     return frame

@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
-from buurtzicht.regions.codes import Level, normalise_code
-from buurtzicht.sources.mirror.readers import numeric_columns, read_table
+from buurtzicht.regions.codes import Level
+from buurtzicht.sources.mirror.readers import numeric_columns, read_table, region_codes
 
 #: Region divisions we keep, by code prefix; the other divisions (GGD, arbeidsmarkt,
 #: COROP-sub, NUTS, ...) are not part of the data model.
@@ -58,9 +58,7 @@ def read_gebieden(path: Path, year: int) -> Gebieden:
     """Read one Gebieden in Nederland dump; a missing division or column is an error."""
     table = read_table(path, required=["Code_1", "Naam_2"])
     header = list(table.columns)
-    gemeenten = pd.DataFrame(
-        {"code": [normalise_code(c, where=f"{path} Code_1") for c in table["Code_1"]]}
-    )
+    gemeenten = pd.DataFrame({"code": region_codes(table["Code_1"], path=path)})
     gemeenten["name"] = table["Naam_2"].to_numpy()
     parents: list[pd.DataFrame] = []
     for code_col, name_col in _pairs(header, "Naam_"):
@@ -101,10 +99,13 @@ def _pairs(header: list[str], second: str) -> list[tuple[str, str]]:
 
 def _division(codes: pd.Series) -> str | None:
     """The prefix (LD, PV, ...) when every code in the column is such a region code."""
-    values = codes.dropna().astype(str)
-    for prefix in PARENT_PREFIXES:
-        if len(values) and values.str.fullmatch(rf"{prefix}\d{{2}}").all():
-            return prefix
+    values = codes.dropna().astype("string")
+    prefixes = set(values.str[:2].unique())
+    if len(prefixes) != 1 or not len(values):
+        return None
+    prefix = prefixes.pop()
+    if prefix in PARENT_PREFIXES and values.str.fullmatch(r"[A-Z]{2}\d{2}").all():
+        return str(prefix)
     return None
 
 

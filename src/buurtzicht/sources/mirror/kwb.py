@@ -23,13 +23,12 @@ from typing import Any
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
-from buurtzicht.regions.codes import normalise_code
 from buurtzicht.sources.base import Batch
 from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import FILES
 from buurtzicht.sources.mirror.kwb_attributes import geometry_kwb
 from buurtzicht.sources.mirror.properties import match_columns, measures_from_properties
-from buurtzicht.sources.mirror.readers import numeric_columns, read_json, read_table
+from buurtzicht.sources.mirror.readers import numeric_columns, read_json, read_table, region_codes
 from buurtzicht.sources.mirror.wide import melt, merge_by_priority, summarise
 from buurtzicht.sources.observations import Measure, observations_frame
 
@@ -79,7 +78,7 @@ def _modified(ctx: MirrorContext) -> str:
 
 
 def _codes(values: pd.Series, path: Path) -> list[str]:
-    return [normalise_code(c, where=f"{path}, line {i + 2}") for i, c in enumerate(values)]
+    return region_codes(values, path=path).tolist()
 
 
 def dump_observations(ctx: MirrorContext, props: KwbProperties) -> tuple[pd.DataFrame, list[str]]:
@@ -111,7 +110,7 @@ def stripped_observations(ctx: MirrorContext, props: KwbProperties) -> pd.DataFr
     if not isinstance(document, dict):
         raise SourceFormatError(path, "not an object keyed by region code", expected="{GM..: {}}")
     frame = pd.DataFrame.from_dict(document, orient="index")
-    codes = [normalise_code(c, where=f"{path}, key {c!r}") for c in frame.index]
+    codes = region_codes(frame.index.to_series(), path=path, record="key")
     columns = props.columns(list(frame.columns), path)
     values = frame[list(columns)].apply(pd.to_numeric, errors="coerce")
     return melt(
@@ -160,7 +159,7 @@ def load_kwb(ctx: MirrorContext) -> Batch:
         population_observations(ctx),
         geometry,
     ]
-    merged, disagreements, agreed = merge_by_priority(frames, rtol=1e-9, atol=1e-9)
+    merged, conflicts, agreed = merge_by_priority(frames, rtol=1e-9, atol=1e-9)
     used = set(merged["measure"].unique())
     measures = {m.id: m for m in [*props.by_key.values(), *geometry_measures] if m.id in used}
     keys = [
@@ -183,7 +182,8 @@ def load_kwb(ctx: MirrorContext) -> Batch:
             "stripped_filtered_data_2024.json and the buurt subset only",
             f"{len(empty)} 85984NED columns are empty for every region in this revision "
             f"(not yet published) and are left out: {', '.join(empty)}",
-            summarise(disagreements, agreed),
+            summarise(conflicts, agreed),
             *geometry_notes,
         ],
+        conflicts=conflicts,
     )

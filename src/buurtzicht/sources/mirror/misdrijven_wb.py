@@ -18,12 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
-from buurtzicht.regions.codes import normalise_code
 from buurtzicht.sources.base import Batch
 from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import FILES
 from buurtzicht.sources.mirror.properties import title_from_stem
-from buurtzicht.sources.mirror.readers import numeric_columns, read_table
+from buurtzicht.sources.mirror.readers import numeric_columns, region_codes
 from buurtzicht.sources.mirror.wide import melt
 from buurtzicht.sources.observations import Measure, measure_stem, observations_frame
 
@@ -101,12 +100,10 @@ def _measures(counts: list[str], rates: dict[str, str]) -> dict[str, Measure]:
 def load_misdrijven_wb(ctx: MirrorContext) -> Batch:
     """84468NED (2018): counts and rates per gemeente, wijk and buurt present in the dump."""
     path = ctx.path("misdrijven_wb_2018")
-    table = read_table(path, required=["Codering_3", INWONERS])
+    table = ctx.table("misdrijven_wb_2018", required=["Codering_3", INWONERS])
     counts, rates = split_blocks(list(table.columns), where=path)
     values = numeric_columns(table, [INWONERS, *counts, *rates], path=path)
-    regions = [
-        normalise_code(c, where=f"{path}, line {i + 2}") for i, c in enumerate(table["Codering_3"])
-    ]
+    regions = region_codes(table["Codering_3"], path=path).tolist()
     values["_level"] = [r[:2] for r in regions]
     pairs = pair_rates(values, counts, rates, where=path)
     measures = _measures(counts, pairs)

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
-from buurtzicht.regions.codes import normalise_code
 from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import POLITIE_47018_MODIFIED
-from buurtzicht.sources.mirror.readers import numeric_columns, read_table
+from buurtzicht.sources.mirror.readers import numeric_columns, read_table, region_codes
 from buurtzicht.sources.mirror.wide import melt
 from buurtzicht.sources.observations import Measure, normalise_period, period_year
 
@@ -135,10 +134,7 @@ def first_rows(ctx: MirrorContext, catalogue: Catalogue) -> pd.DataFrame:
         path,
         required=["SoortMisdrijf", "WijkenEnBuurten", "Perioden", "GeregistreerdeMisdrijven_1"],
     )
-    regions = [
-        normalise_code(r, where=f"{path}, line {i + 2}")
-        for i, r in enumerate(table["WijkenEnBuurten"])
-    ]
+    regions = region_codes(table["WijkenEnBuurten"], path=path).tolist()
     periods = [normalise_period(p, where=str(path))[0] for p in table["Perioden"]]
     indeling = [
         period_year(p) if r == "NL01" else 2024 for r, p in zip(regions, periods, strict=True)

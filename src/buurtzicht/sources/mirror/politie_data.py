@@ -39,7 +39,7 @@ def load_politie_misdrijven(ctx: MirrorContext) -> Batch:
     reference, _, _ = merge_by_priority([official[official["region"] == "NL01"], national])
     checks = check_against_national(gemeenten, reference, coverage_per_year(ctx))
     flags = flags_from_checks(checks)
-    merged, disagreements, agreed = merge_by_priority([official, national, gemeenten])
+    merged, conflicts, agreed = merge_by_priority([official, national, gemeenten])
     keys = [
         "politie_soorten",
         "politie_brengdelicten",
@@ -55,7 +55,7 @@ def load_politie_misdrijven(ctx: MirrorContext) -> Batch:
         notes=[
             "47018NED presents all years on the 2024 wijk/buurt indeling (indeling 2024); "
             "national figures use the period's year; cr_* figures the geometry file's year",
-            "duplicate keys: " + summarise(disagreements, agreed),
+            "duplicate keys: " + summarise(conflicts, agreed),
             *_check_notes(checks, flags),
             "cr_drugs_drank is 2.1.1 Drugs/drankoverlast (a misdrijf category of ~200 a "
             "year), not drugs crime: drugshandel is 3.1.1, which the cr_* attributes lack",
@@ -63,6 +63,7 @@ def load_politie_misdrijven(ctx: MirrorContext) -> Batch:
             "crime), not a Politie field; NULL for 0.0.0",
         ],
         tables={"crime_types": catalogue.table},
+        conflicts=conflicts,
     )
 
 

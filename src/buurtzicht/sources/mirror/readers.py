@@ -9,16 +9,24 @@ feature without a required property names the feature.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
+from buurtzicht.regions.codes import normalise_code
 from buurtzicht.sources.statline_csv import numeric_column, open_text, read_table
 
-__all__ = ["numeric_columns", "read_features", "read_json", "read_table", "require_values"]
+__all__ = [
+    "numeric_columns",
+    "read_features",
+    "read_json",
+    "read_table",
+    "region_codes",
+    "require_values",
+]
 
 
 def read_json(path: Path) -> Any:
@@ -56,6 +64,24 @@ def read_features(path: Path, *, required: Sequence[str] = ()) -> list[dict[str,
             )
         rows.append(properties)
     return rows
+
+
+def region_codes(values: Iterable[object], *, path: Path | str, record: str = "line") -> pd.Series:
+    """Normalised region codes of a column, each distinct value checked once.
+
+    A malformed code raises :class:`RegionCodeError` naming the file and the line
+    (header = line 1) or, with ``record="feature"``, the feature index.
+    """
+    series = pd.Series(list(values) if not isinstance(values, pd.Series) else values)
+    series = series.reset_index(drop=True)
+    mapping: dict[object, str] = {}
+    unique = series.drop_duplicates()
+    for position, raw in zip(unique.index.tolist(), unique.tolist(), strict=True):
+        place = {"line": f"line {position + 2}", "feature": f"feature {position}"}
+        mapping[raw] = normalise_code(
+            raw, where=f"{path}, {place.get(record, f'{record} {raw!r}')}"
+        )
+    return series.map(mapping).astype("string")
 
 
 def numeric_columns(frame: pd.DataFrame, columns: Sequence[str], *, path: Path) -> pd.DataFrame:

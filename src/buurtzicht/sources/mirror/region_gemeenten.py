@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from buurtzicht.regions.codes import NEDERLAND, Level, normalise_code
+from buurtzicht.regions.codes import NEDERLAND, Level
 from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import FILES, GEOMETRY_YEARS
 from buurtzicht.sources.mirror.gebieden import PARENT_COLUMNS, Gebieden
-from buurtzicht.sources.mirror.readers import read_table
+from buurtzicht.sources.mirror.readers import region_codes
 from buurtzicht.sources.mirror.region_rows import (
     GEMEENTE_CONTEXT,
     NIET_IN_TE_DELEN,
@@ -70,9 +70,9 @@ def _inherit(parents: pd.DataFrame, gm: pd.DataFrame, prefix: str, column: str) 
 def dimension_83648(ctx: MirrorContext) -> pd.DataFrame:
     """83648NED's RegioS dimension: code, level, name (labels without the suffix)."""
     path = ctx.path("regios_83648_dimension")
-    table = read_table(path, required=["Key", "Title"])
+    table = ctx.table("regios_83648_dimension", required=["Key", "Title"])
     table = table[~table["Key"].isin(list(AGGREGATES_WITHOUT_CODE))]
-    codes = [normalise_code(k, where=f"{path} Key") for k in table["Key"]]
+    codes = region_codes(table["Key"], path=path).tolist()
     frame = pd.DataFrame({"code": codes, "label": table["Title"].to_numpy()})
     frame = frame[frame["code"].str[:2].isin(list(_DIMENSION_LEVELS))]
     frame["level"] = [_DIMENSION_LEVELS[c[:2]].value for c in frame["code"]]

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from buurtzicht.regions.codes import special_kind
+from buurtzicht.regions.codes import BUITENLAND, ONBEKEND, special_kind
 
 REGION_COLUMNS = [
     "code",
@@ -56,8 +56,25 @@ def special_of(code: str, name: str | None) -> str | None:
 
 
 def mark_special(frame: pd.DataFrame) -> pd.DataFrame:
+    """Set ``special`` on every row (:func:`special_of`), looking only at rows that can be."""
     frame = frame.copy()
-    frame["special"] = [special_of(c, n) for c, n in zip(frame["code"], frame["name"], strict=True)]
+    code = frame["code"].astype("string")
+    maybe = (
+        (
+            code.isin(list(NIET_IN_TE_DELEN | ONBEKEND))
+            | (code.str[2:6] == BUITENLAND[2:])
+            | (code.str.startswith("WK") & code.str.endswith("99"))
+            | (code.str.startswith("BU") & (code.str[6:8] == "99"))
+        )
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
+    special = pd.Series(pd.NA, index=frame.index, dtype="string")
+    candidates = frame[maybe]
+    special[maybe] = [
+        special_of(c, n) for c, n in zip(candidates["code"], candidates["name"], strict=True)
+    ]
+    frame["special"] = special
     return frame
 
 

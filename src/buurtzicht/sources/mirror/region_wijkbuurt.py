@@ -13,10 +13,10 @@ from __future__ import annotations
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
-from buurtzicht.regions.codes import Level, gemeente_of, normalise_code, wijk_of
+from buurtzicht.regions.codes import Level
 from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import FILES
-from buurtzicht.sources.mirror.readers import read_features, read_table
+from buurtzicht.sources.mirror.readers import read_features, read_table, region_codes
 from buurtzicht.sources.mirror.region_rows import mark_special, rows_frame
 
 LEVEL_NAMES = {"GM": Level.GEMEENTE, "WK": Level.WIJK, "BU": Level.BUURT}
@@ -26,8 +26,8 @@ def dimension_frame(ctx: MirrorContext, key: str) -> pd.DataFrame:
     """A WijkenEnBuurten dimension (Key, Title, Municipality) with normalised codes."""
     path = ctx.path(key)
     table = read_table(path, required=["Key", "Title", "Municipality"])
-    codes = [normalise_code(k, where=f"{path}, line {i + 2}") for i, k in enumerate(table["Key"])]
-    frame = pd.DataFrame({"code": codes, "name": table["Title"].to_numpy()})
+    codes = region_codes(table["Key"], path=path)
+    frame = pd.DataFrame({"code": codes.to_numpy(), "name": table["Title"].to_numpy()})
     return frame[frame["code"].str[:2].isin(list(LEVEL_NAMES))].reset_index(drop=True)
 
 
@@ -49,10 +49,7 @@ def regions_2024(ctx: MirrorContext) -> pd.DataFrame:
 def _with_buurt_names(ctx: MirrorContext, frame: pd.DataFrame) -> pd.DataFrame:
     path = ctx.path("buurt_names")
     names = read_table(path, required=["Identifier", "Title"])
-    mapping = {
-        normalise_code(c, where=f"{path}, line {i + 2}"): t
-        for i, (c, t) in enumerate(zip(names["Identifier"], names["Title"], strict=True))
-    }
+    mapping = dict(zip(region_codes(names["Identifier"], path=path), names["Title"], strict=True))
     buurten = frame["code"].str.startswith("BU")
     unnamed = buurten & ~frame["code"].isin(list(mapping))
     if unnamed.any():
@@ -67,9 +64,7 @@ def _geometry_wijken(ctx: MirrorContext) -> pd.DataFrame:
     path = ctx.path("wijken_geo_2024")
     rows = read_features(path, required=["wijkcode", "wijknaam", "gemeentecode"])
     frame = pd.DataFrame(rows)
-    codes = [
-        normalise_code(c, where=f"{path}, feature {i}") for i, c in enumerate(frame["wijkcode"])
-    ]
+    codes = region_codes(frame["wijkcode"], path=path, record="feature").tolist()
     result = pd.DataFrame({"code": codes, "name": frame["wijknaam"].astype("string")})
     gemeenten = frame[["gemeentecode", "gemeentenaam"]].drop_duplicates()
     gm = pd.DataFrame({"code": gemeenten["gemeentecode"], "name": gemeenten["gemeentenaam"]})
@@ -79,9 +74,10 @@ def _geometry_wijken(ctx: MirrorContext) -> pd.DataFrame:
 def _hierarchy(frame: pd.DataFrame, *, indeling: int, where: str) -> pd.DataFrame:
     """Level, gemeente and wijk of every row; a buurt whose wijk is absent is an error."""
     frame = frame.copy()
-    frame["level"] = [LEVEL_NAMES[c[:2]].value for c in frame["code"]]
-    frame["gemeente"] = [gemeente_of(c) for c in frame["code"]]
-    frame["wijk"] = [wijk_of(c) if c[:2] == "BU" else None for c in frame["code"]]
+    code = frame["code"].astype("string")
+    frame["level"] = code.str[:2].map({p: level.value for p, level in LEVEL_NAMES.items()})
+    frame["gemeente"] = "GM" + code.str[2:6]
+    frame["wijk"] = ("WK" + code.str[2:8]).where(code.str.startswith("BU"))
     frame["indeling"] = indeling
     wijken = set(frame["code"][frame["level"] == Level.WIJK.value])
     orphans = frame[(frame["level"] == Level.BUURT.value) & ~frame["wijk"].isin(list(wijken))]
@@ -99,24 +95,17 @@ def _hierarchy(frame: pd.DataFrame, *, indeling: int, where: str) -> pd.DataFram
 
 def _inherit_special(frame: pd.DataFrame) -> pd.DataFrame:
     """Buurten of a special wijk and wijken of a special gemeente are special too."""
-    special = dict(zip(frame["code"], frame["special"], strict=True))
-    inherited = [
-        own if isinstance(own, str) else special.get(wijk) or special.get(gm)
-        for own, wijk, gm in zip(frame["special"], frame["wijk"], frame["gemeente"], strict=True)
-    ]
-    frame["special"] = pd.array(
-        [v if isinstance(v, str) else None for v in inherited], dtype="string"
-    )
+    by_code = pd.Series(frame["special"].to_numpy(), index=frame["code"].to_numpy())
+    special = frame["special"].fillna(frame["wijk"].map(by_code))
+    frame["special"] = special.fillna(frame["gemeente"].map(by_code)).astype("string")
     return frame
 
 
 def regions_2018(ctx: MirrorContext) -> pd.DataFrame:
     """Gemeenten, wijken and buurten present in the 84468NED dump (indeling 2018)."""
     path = ctx.path("misdrijven_wb_2018")
-    table = read_table(path, required=["WijkenEnBuurten", "Codering_3"])
-    codes = [
-        normalise_code(c, where=f"{path}, line {i + 2}") for i, c in enumerate(table["Codering_3"])
-    ]
+    table = ctx.table("misdrijven_wb_2018", required=["WijkenEnBuurten", "Codering_3"])
+    codes = region_codes(table["Codering_3"], path=path).tolist()
     frame = pd.DataFrame({"code": codes, "name": table["WijkenEnBuurten"].to_numpy()})
     frame["source"] = FILES["misdrijven_wb_2018"].table
     return _hierarchy(frame, indeling=2018, where=str(path))

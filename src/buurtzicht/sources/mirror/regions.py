@@ -51,13 +51,14 @@ class RegionsResult:
 def load_regions(mirror: Path, *, context: MirrorContext | None = None) -> RegionsResult:
     """Build the regions frame from the offline mirror.
 
-    Examples
-    --------
-    >>> from buurtzicht.config import Settings
-    >>> regions = load_regions(Settings().require_mirror())
-    >>> frame = regions.frame
-    >>> int(((frame.indeling == 2024) & (frame.level == "gemeente") & frame.special.isna()).sum())
-    342
+    Pass ``context`` to share parsed files with :func:`load_datasets`. Raises
+    :class:`SourceFormatError`, :class:`RegionCodeError` or
+    :class:`UnknownRegionError` naming the file and line when a source is malformed or
+    names a region no other source knows. Usage (``Settings().require_mirror()`` gives
+    the mirror)::
+
+        regions = load_regions(mirror)
+        gemeenten_2024 = regions.frame.query("indeling == 2024 and level == 'gemeente'")
     """
     ctx = context or MirrorContext(mirror)
     frame = pd.concat([gebieden_rows(ctx.gebieden(y)) for y in ctx.gebieden_years()])

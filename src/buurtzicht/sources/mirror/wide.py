@@ -8,11 +8,11 @@ figure of the most authoritative file and reports where the others disagree.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from buurtzicht.sources.base import CONFLICT_COLUMNS, empty_conflicts
 from buurtzicht.sources.observations import OBSERVATION_COLUMNS, Status
 
 KEY = ["measure", "region", "period", "indeling"]
@@ -47,65 +47,51 @@ def melt(
     return long[OBSERVATION_COLUMNS].reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class Disagreement:
-    """Figures for one key that differ between two files."""
-
-    measure: str
-    region: str
-    period: str
-    kept: float
-    kept_source: str
-    other: float
-    other_source: str
-
-
 def merge_by_priority(
     frames: Sequence[pd.DataFrame], *, rtol: float = 1e-9, atol: float = 0.0
-) -> tuple[pd.DataFrame, list[Disagreement], int]:
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """One observation per key, taken from the earliest frame that has it.
 
-    Returns the merged frame, the keys on which a later frame's value differs from the
-    kept one (beyond ``atol + rtol * |kept|``, or one NULL and the other not) and the
-    number of duplicate keys that agreed.
+    Returns the merged frame, the conflicts (keys where a later frame's value differs
+    from the kept one beyond ``atol + rtol * |kept|``, or one is NULL and the other
+    not; columns of ``sources.base.CONFLICT_COLUMNS``) and the number of duplicate
+    keys that agreed.
     """
     tagged = [f.assign(_rank=i) for i, f in enumerate(frames) if not f.empty]
     if not tagged:
-        return pd.DataFrame(columns=OBSERVATION_COLUMNS), [], 0
+        return pd.DataFrame(columns=OBSERVATION_COLUMNS), empty_conflicts(), 0
     frame = pd.concat(tagged, ignore_index=True).sort_values("_rank", kind="stable")
     duplicated = frame.duplicated(KEY, keep=False)
+    if not duplicated.any():
+        return frame.drop(columns="_rank").reset_index(drop=True), empty_conflicts(), 0
     kept = frame.drop_duplicates(KEY, keep="first")
     others = frame[duplicated & ~frame.index.isin(kept.index)]
     joined = others.merge(kept[[*KEY, "value", "source"]], on=KEY, suffixes=("", "_kept"))
     both = joined["value"].notna() & joined["value_kept"].notna()
     close = np.isclose(joined["value"], joined["value_kept"], rtol=rtol, atol=atol)
     differs = (both & ~close) | (joined["value"].isna() != joined["value_kept"].isna())
-    disagreements = [
-        Disagreement(
-            str(r["measure"]),
-            str(r["region"]),
-            str(r["period"]),
-            float(r["value_kept"]),
-            str(r["source_kept"]),
-            float(r["value"]),
-            str(r["source"]),
-        )
-        for r in joined[differs].to_dict("records")
-    ]
+    conflicts = joined[differs].rename(
+        columns={
+            "value_kept": "kept_value",
+            "source_kept": "kept_source",
+            "value": "other_value",
+            "source": "other_source",
+        }
+    )[CONFLICT_COLUMNS]
     merged = kept.drop(columns="_rank").reset_index(drop=True)
-    return merged, disagreements, int((~differs).sum())
+    return merged, conflicts.reset_index(drop=True), int((~differs).sum())
 
 
-def summarise(disagreements: Sequence[Disagreement], agreed: int, *, limit: int = 5) -> str:
+def summarise(conflicts: pd.DataFrame, agreed: int, *, limit: int = 5) -> str:
     """One note line: how many duplicate figures agreed, and examples of those that did not."""
-    if not disagreements:
+    if conflicts.empty:
         return f"{agreed:,} figures given by more than one file: all agree"
     examples = "; ".join(
-        f"{d.measure} {d.region} {d.period}: kept {d.kept:g} ({d.kept_source}), "
-        f"other {d.other:g} ({d.other_source})"
-        for d in disagreements[:limit]
+        f"{r['measure']} {r['region']} {r['period']}: kept {r['kept_value']:g} "
+        f"({r['kept_source']}), other {r['other_value']:g} ({r['other_source']})"
+        for r in conflicts.head(limit).to_dict("records")
     )
     return (
-        f"{agreed:,} duplicate figures agree, {len(disagreements):,} disagree "
-        f"(kept the most authoritative file); e.g. {examples}"
+        f"{agreed:,} duplicate figures agree, {len(conflicts):,} disagree "
+        f"(kept the most authoritative file, all in Batch.conflicts); e.g. {examples}"
     )
