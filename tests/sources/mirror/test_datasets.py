@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 
@@ -15,6 +16,12 @@ def test_one_batch_per_dataset(batches: dict[str, Batch]) -> None:
     assert list(batches) == [d.name for d in DATASETS]
     for entry in DATASETS:
         assert entry.title and entry.description and callable(entry.loader)
+
+
+def test_every_dataset_documented() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "sources.md").read_text("utf-8")
+    for entry in DATASETS:
+        assert f"### `{entry.name}`" in text, f"dataset {entry.name} is not in docs/sources.md"
 
 
 def test_observation_keys_unique_and_typed(batches: dict[str, Batch]) -> None:
