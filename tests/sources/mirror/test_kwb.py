@@ -90,6 +90,7 @@ def test_files_that_overlap_agree(raw: Path) -> None:
 
 
 def test_kwb_notes_report_agreement(batches: dict[str, Batch]) -> None:
+    assert batches["kwb"].conflicts.empty
     notes = " ".join(batches["kwb"].notes)
     assert "all agree" in notes
     assert "GeboorteTotaal_25" in notes  # empty in this revision, left out and said so

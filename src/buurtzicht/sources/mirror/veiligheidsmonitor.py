@@ -23,6 +23,8 @@ such, everything else a percentage of residents of 15 years and older.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
@@ -118,6 +120,32 @@ def _code(label: str, year: int, resolver: NameResolver, where: str) -> str | No
     return resolver.resolve(parsed.name, level=parsed.level, indeling=year, where=where)
 
 
+def _long(
+    table: pd.DataFrame,
+    rows: pd.DataFrame,
+    columns: list[str],
+    measures: dict[tuple[str, str], Measure],
+    path: Path,
+) -> pd.DataFrame:
+    """Observations of the kept rows, one melt per kind of margin."""
+    kept = table.loc[rows.index]
+    values = numeric_columns(kept, columns, path=path)
+    frames = []
+    for marge in MARGES:
+        mask = (kept["Marges"] == marge).to_numpy()
+        frames.append(
+            melt(
+                values[mask],
+                {c: measures[(c, marge)].id for c in columns},
+                region=rows["region"][mask],
+                period=rows["period"][mask],
+                indeling=rows["indeling"][mask],
+                source="85146NED",
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
 def load_veiligheidsmonitor(ctx: MirrorContext) -> Batch:
     """All VM indicators with margins for NL, LD, PV, RE and the gemeenten it covers."""
     path = ctx.path("veiligheidsmonitor")
@@ -138,24 +166,9 @@ def load_veiligheidsmonitor(ctx: MirrorContext) -> Batch:
         {"region": regions, "period": periods, "indeling": years}, index=table.index
     )
     rows = rows[rows["region"].notna()]
-    kept = table.loc[rows.index]
-    values = numeric_columns(kept, columns, path=path)
-    frames = []
-    for marge in MARGES:
-        mask = (kept["Marges"] == marge).to_numpy()
-        frames.append(
-            melt(
-                values[mask],
-                {c: measures[(c, marge)].id for c in columns},
-                region=rows["region"][mask],
-                period=rows["period"][mask],
-                indeling=rows["indeling"][mask],
-                source="85146NED",
-            )
-        )
     return Batch(
         name="veiligheidsmonitor",
-        observations=observations_frame(pd.concat(frames, ignore_index=True)),
+        observations=observations_frame(_long(table, rows, columns, measures, path)),
         measures=list(measures.values()),
         files=ctx.source_files("veiligheidsmonitor"),
         notes=[
