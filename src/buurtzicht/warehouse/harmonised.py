@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from buurtzicht.regions.codes import special_kind
 from buurtzicht.regions.harmonise import (
     TARGET_INDELING,
     RateRule,
@@ -14,7 +15,6 @@ from buurtzicht.regions.harmonise import (
     overlay_weights,
     weights_for_year,
 )
-from buurtzicht.regions.codes import special_kind
 from buurtzicht.sources.base import Batch
 from buurtzicht.sources.observations import period_year
 

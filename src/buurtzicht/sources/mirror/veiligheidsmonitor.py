@@ -16,7 +16,8 @@ does not resolve is an error.
 
 The mirror has no DataProperties for 85146NED, so a stem that occurs more than once
 (``Slachtoffers_68``, ``Slachtoffers_72``, ... one per kind of crime) cannot be
-qualified by its TopicGroup; it keeps its full key and the flag ``positional-id``.
+qualified by its TopicGroup: the occurrences are numbered (``vm.Slachtoffers``,
+``vm.Slachtoffers.2``) and flagged ``positional-id``.
 Units are inferred from the names: rapportcijfers, schaalscores and somscores as
 such, everything else a percentage of residents of 15 years and older.
 """
@@ -72,8 +73,8 @@ def _measures(keys: dict[str, MeasureKey]) -> dict[tuple[str, str], Measure]:
             description = "Veiligheidsmonitor; unit inferred from the indicator name."
             if key.positional:
                 description += (
-                    " The stem repeats in 85146NED (one per kind of crime) and the "
-                    "mirror lacks its DataProperties: the id keeps the column key."
+                    f" The stem repeats in 85146NED (one per kind of crime) and the mirror "
+                    f"lacks its DataProperties: this is column {column}, told apart by order."
                 )
             result[(column, marge)] = Measure(
                 id=key.id + suffix,
@@ -177,6 +178,6 @@ def load_veiligheidsmonitor(ctx: MirrorContext) -> Batch:
             f"indeling {indeling} for both periods: the table uses its latest classification "
             "(2021 rows name Voorne aan Zee, formed 2023)",
             f"{sum(k.positional for k in keys.values())} of {len(keys)} indicators repeat a stem "
-            "and keep their column key as id (no DataProperties in the mirror)",
+            "and are told apart by order only (no DataProperties in the mirror)",
         ],
     )
