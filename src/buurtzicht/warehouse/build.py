@@ -185,6 +185,11 @@ def _insert_observations(conn: duckdb.DuckDBPyConnection, batches: list[Batch]) 
         """
     )
     conn.execute("DROP TABLE ranked; DROP TABLE staged")
+    for batch in batches:
+        if not batch.conflicts.empty:
+            conn.register("conflicts_in", batch.conflicts)
+            conn.execute("INSERT INTO conflicts SELECT * FROM conflicts_in")
+            conn.unregister("conflicts_in")
 
 
 def _insert_boundaries(conn: duckdb.DuckDBPyConnection, sets: list[BoundarySet]) -> None:

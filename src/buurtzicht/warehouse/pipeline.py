@@ -38,7 +38,7 @@ def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
     say("regions")
     regions = load_regions(mirror)
     say("datasets")
-    batches = load_datasets(mirror)
+    batches = load_datasets(mirror, regions=regions)
     say("boundaries")
     boundary_sets, geometry_files = mirror_boundaries(mirror)
     say("harmonisation to the 2024 indeling")
