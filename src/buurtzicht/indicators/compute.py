@@ -70,8 +70,10 @@ def _wide(obs: pd.DataFrame, measures: Sequence[str]) -> tuple[pd.DataFrame, pd.
 
 def _sum_all(values: pd.DataFrame, measures: Sequence[str]) -> pd.Series:
     """Sum of measures per row; NaN unless every measure has a figure."""
-    return values[list(measures)].sum(axis=1, min_count=len(measures)).where(
-        values[list(measures)].notna().all(axis=1)
+    return (
+        values[list(measures)]
+        .sum(axis=1, min_count=len(measures))
+        .where(values[list(measures)].notna().all(axis=1))
     )
 
 
@@ -89,11 +91,15 @@ def evaluate_formula(obs: pd.DataFrame, formula: Formula) -> pd.DataFrame:
         for alternative in formula.denominator_alternatives:
             den = den.fillna(values[alternative])
         den = den.where(den > 0)
+    value = formula.scale * (num / den if formula.denominator else num)
+    # A published share or mean is shown as published (no float round trip), even where
+    # its weight is missing; the rebuilt count is only needed to add regions up.
     if formula.published_as is PublishedAs.PERCENTAGE:
+        value = formula.scale / 100.0 * num
         num = num / 100.0 * den
     elif formula.published_as is PublishedAs.MEAN:
+        value = formula.scale * num
         num = num * den
-    value = formula.scale * (num / den if formula.denominator else num)
     out = pd.DataFrame({"numerator": num, "denominator": den, "value": value})
     out["status"] = _row_status(status, out["value"])
     return out
@@ -120,7 +126,8 @@ def direct_values(obs: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
             combined = frame
             continue
         frame = frame[frame["value"].notna()]
-        holes = combined.index[combined["value"].isna()].union(frame.index.difference(combined.index))
+        new = frame.index.difference(combined.index)
+        holes = combined.index[combined["value"].isna()].union(new)
         take = frame.loc[frame.index.intersection(holes)]
         combined = pd.concat([combined.drop(take.index, errors="ignore"), take])
     assert combined is not None
@@ -148,16 +155,25 @@ def _combined_status(statuses: pd.Series) -> str:
     return "ok"
 
 
-def aggregate_gemeenten(gemeenten: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+def aggregate_gemeenten(
+    gemeenten: pd.DataFrame, regions: pd.DataFrame, *, has_denominator: bool = True
+) -> pd.DataFrame:
     """Areas built from complete sets of gemeenten: sum(numerator) / sum(denominator).
 
     ``gemeenten`` holds gemeente rows (region, period, indeling, numerator,
     denominator, value, status). An area gets a figure only if all of its ordinary
-    gemeenten (not buitenland/onbekend) of that indeling have one.
+    gemeenten (not buitenland/onbekend) of that indeling have a numerator (and a
+    denominator, when the formula has one).
     """
     members = regions[(regions["level"] == Level.GEMEENTE.value) & regions["special"].isna()]
     members = members.assign(land=NEDERLAND)
-    have = gemeenten[gemeenten["value"].notna()].merge(
+    empty = pd.DataFrame(columns=[*KEY, "numerator", "denominator", "level", "status"])
+    if members.empty or gemeenten.empty:
+        return empty
+    usable = gemeenten["numerator"].notna()
+    if has_denominator:
+        usable &= gemeenten["denominator"].notna()
+    have = gemeenten[usable].merge(
         members, left_on=["region", "indeling"], right_on=["code", "indeling"]
     )
     pieces = []
@@ -171,13 +187,12 @@ def aggregate_gemeenten(gemeenten: pd.DataFrame, regions: pd.DataFrame) -> pd.Da
             n=("region", "size"),
             status=("status", _combined_status),
         )
-        got = got.join(expected, on=[column, "indeling"])
-        got = got[got["n"] == got["expected"]].reset_index().rename(columns={column: "region"})
+        got = got.reset_index().merge(expected.reset_index(), on=[column, "indeling"])
+        got = got[got["n"] == got["expected"]].rename(columns={column: "region"})
         got["level"] = level.value
         pieces.append(got)
-    if not pieces:
-        return pd.DataFrame(columns=[*KEY, "numerator", "denominator", "level", "status"])
-    return pd.concat(pieces, ignore_index=True)
+    pieces = [p for p in pieces if len(p)]
+    return pd.concat(pieces, ignore_index=True) if pieces else empty
 
 
 def compute_indicator(
@@ -188,13 +203,15 @@ def compute_indicator(
     direct = direct[direct["value"].notna() | direct["status"].isin(_BAD_STATUS)]
     direct["level"] = _levels(direct, regions) if len(direct) else []
     if indicator.formula.aggregates and len(direct):
-        agg = aggregate_gemeenten(direct[direct["level"] == Level.GEMEENTE.value], regions)
+        has_den = indicator.formula.denominator is not None
+        gemeenten = direct[direct["level"] == Level.GEMEENTE.value]
+        agg = aggregate_gemeenten(gemeenten, regions, has_denominator=has_den)
         agg = agg.merge(direct[KEY], on=KEY, how="left", indicator=True)
         agg = agg[agg["_merge"] == "left_only"].drop(columns="_merge")
         if len(agg):
             scale = indicator.formula.scale
-            has_den = indicator.formula.denominator is not None
-            agg["value"] = scale * (agg["numerator"] / agg["denominator"] if has_den else agg["numerator"])
+            ratio = agg["numerator"] / agg["denominator"] if has_den else agg["numerator"]
+            agg["value"] = scale * ratio
             agg["method"] = "aggregated"
             direct = pd.concat([direct, agg[direct.columns.intersection(agg.columns)]])
     direct["indicator"] = indicator.id

@@ -21,6 +21,8 @@ from buurtzicht.indicators.model import Composite, Indicator, ThemeFile
 CATALOG_DIR = Path(__file__).with_name("catalog")
 
 Loc = tuple[str | int, ...]
+#: libyaml's parser when available (5x faster); both keep line marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogError(SourceFormatError):
@@ -82,7 +84,7 @@ def read_yaml_with_lines(path: Path) -> tuple[object, dict[Loc, int]]:
     except FileNotFoundError as exc:
         raise CatalogError(path, "file not found") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

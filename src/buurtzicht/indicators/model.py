@@ -136,10 +136,9 @@ class Formula(_Strict):
 
     @property
     def measures(self) -> list[str]:
-        """Every measure the formula reads, numerator first."""
-        out = list(self.numerator)
-        out += self.denominator or []
-        return out + list(self.denominator_alternatives)
+        """Every measure the formula reads, numerator first, each once."""
+        out = [*self.numerator, *(self.denominator or []), *self.denominator_alternatives]
+        return list(dict.fromkeys(out))
 
     @property
     def aggregates(self) -> bool:
@@ -199,9 +198,7 @@ class Indicator(_Strict):
     methodology: Localised
     uncertainty: Uncertainty = Uncertainty.REGISTER
     disclosure_rule: Text = DEFAULT_DISCLOSURE_RULE
-    context: bool = Field(
-        default=False, description="Used as context variable for similar regions"
-    )
+    context: bool = Field(default=False, description="Used as context variable for similar regions")
     synthetic: bool = Field(
         default=False, description="Figures come from the synthetic population (secure side)"
     )

@@ -1,0 +1,45 @@
+"""Each indicator has a test case: tiny input tables and the values they must give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from numpy.testing import assert_allclose
+
+from buurtzicht.indicators.compute import compute_indicator_values
+from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.indicators.testing import make_warehouse, observation_rows, region_rows
+
+CASES = yaml.safe_load((Path(__file__).with_name("cases.yaml")).read_text(encoding="utf-8"))
+REGIONS = region_rows(
+    [
+        {"code": "NL01"},
+        {"code": "PV20"},
+        {"code": "RE01"},
+        {"code": "GM0001", "provincie": "PV20", "politie_eenheid": "RE01"},
+        {"code": "GM0002", "provincie": "PV20", "politie_eenheid": "RE01"},
+    ],
+    indeling=2024,
+)
+
+
+def test_every_indicator_has_a_case() -> None:
+    ids = {i.id for i in default_catalog().indicators}
+    assert ids - set(CASES) == set(), "indicators without a test case in cases.yaml"
+    assert set(CASES) - ids == set(), "cases.yaml has cases for unknown indicators"
+
+
+@pytest.mark.parametrize("indicator_id", sorted(CASES))
+def test_indicator_case(indicator_id: str) -> None:
+    case = CASES[indicator_id]
+    obs = observation_rows(case["inputs"], period=case["period"], indeling=2024)
+    conn = make_warehouse(REGIONS, obs)
+    indicator = default_catalog().get(indicator_id)
+    values = compute_indicator_values(conn, [indicator]).set_index("region")["value"]
+    for region, expected in case["expected"].items():
+        if expected is None:
+            assert region not in values.index or values.isna()[region], region
+        else:
+            assert_allclose(values[region], expected, rtol=1e-12, err_msg=region)

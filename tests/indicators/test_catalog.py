@@ -1,0 +1,153 @@
+"""The catalog: >= 40 documented indicators in >= 5 themes, file:line errors, schema."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from buurtzicht.indicators.loader import CATALOG_DIR, CatalogError, default_catalog, load_catalog
+from buurtzicht.indicators.model import Uncertainty
+from buurtzicht.indicators.rules import MIN_METHODOLOGY_CHARS
+from buurtzicht.indicators.schema import SCHEMA_PATH, schema_text, write_schema
+from buurtzicht.sources.observations import measure_stem
+from buurtzicht.sources.statline_csv import read_table
+
+
+def test_catalog_size_and_themes() -> None:
+    catalog = default_catalog()
+    themes = {t.theme.theme for t in catalog.themes}
+    assert len(catalog) >= 40
+    assert len(themes) >= 5
+    assert {
+        "veiligheid",
+        "wonen",
+        "sociaal_economisch",
+        "bevolking",
+        "bedrijvigheid",
+        "leefbaarheid",
+    } <= themes
+
+
+def test_every_indicator_is_documented() -> None:
+    for ind in default_catalog():
+        for text in (ind.methodology.nl, ind.methodology.en):
+            assert len(text) >= MIN_METHODOLOGY_CHARS, ind.id
+        assert ind.title.nl and ind.title.en and ind.description.nl and ind.description.en
+        assert ind.sources and all(s.table and s.licence for s in ind.sources), ind.id
+        assert ind.disclosure_rule == "default"
+
+
+def test_composites_refer_to_their_theme() -> None:
+    catalog = default_catalog()
+    for comp in catalog.composites:
+        themes = {catalog.theme_of(c.indicator).theme for c in comp.components}
+        assert len(themes) == 1, comp.id
+
+
+def _copy_catalog(tmp_path: Path) -> Path:
+    for f in CATALOG_DIR.glob("*.yaml"):
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_unknown_key_names_file_and_line(tmp_path: Path) -> None:
+    folder = _copy_catalog(tmp_path)
+    path = folder / "wonen.yaml"
+    old = "  direction: neutral\n"
+    path.write_text(path.read_text().replace(old, old + "  richting: x\n", 1))
+    pattern = r"wonen\.yaml, line (\d+): .*richting.*Extra inputs"
+    with pytest.raises(CatalogError, match=pattern) as exc:
+        load_catalog(folder.glob("*.yaml"))
+    assert exc.value.line == _line_of(path, "richting: x")
+
+
+def test_bad_enum_value_names_the_line(tmp_path: Path) -> None:
+    folder = _copy_catalog(tmp_path)
+    path = folder / "bevolking.yaml"
+    path.write_text(path.read_text().replace("direction: neutral", "direction: sideways", 1))
+    with pytest.raises(CatalogError, match=r"bevolking\.yaml, line \d+: indicators\.0\.direction"):
+        load_catalog(folder.glob("*.yaml"))
+
+
+def test_duplicate_id_is_an_error(tmp_path: Path) -> None:
+    folder = _copy_catalog(tmp_path)
+    path = folder / "wonen.yaml"
+    path.write_text(path.read_text().replace("id: koopwoningen_pct", "id: woz_gemiddeld", 1))
+    with pytest.raises(CatalogError, match="'woz_gemiddeld' is used twice"):
+        load_catalog(folder.glob("*.yaml"))
+
+
+def test_short_methodology_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "wonen.yaml"
+    data = yaml.safe_load((CATALOG_DIR / "wonen.yaml").read_text())
+    data["indicators"][0]["methodology"]["en"] = "Mean WOZ."
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(CatalogError, match=r"line \d+: methodology\.en has 9 characters"):
+        load_catalog([path])
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "wonen.yaml"
+    path.write_text("theme: wonen\ntitle: {nl: a\n")
+    with pytest.raises(CatalogError, match=r"wonen\.yaml, line \d+: not valid YAML"):
+        load_catalog([path])
+
+
+def test_poisson_requires_counts(tmp_path: Path) -> None:
+    path = tmp_path / "wonen.yaml"
+    data = yaml.safe_load((CATALOG_DIR / "wonen.yaml").read_text())
+    data["indicators"][1]["uncertainty"] = "poisson"  # koopwoningen_pct is a percentage
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(CatalogError, match="uncertainty poisson needs a numerator"):
+        load_catalog([path])
+
+
+def test_schema_snapshot_is_current() -> None:
+    if os.environ.get("BUURTZICHT_REGENERATE"):
+        write_schema()
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
+        "catalog.schema.json is stale: run `buurtzicht indicators schema --write`"
+    )
+    schema = json.loads(SCHEMA_PATH.read_text())
+    assert schema["$defs"]["Indicator"]["additionalProperties"] is False
+
+
+def _mirror_measures(raw: Path) -> set[str]:
+    """Every measure id the offline mirror can produce, by the documented naming."""
+    meta = json.loads((raw / "cbs_kwb2024_85984NED_odata_meta/DataProperties.json").read_text())
+    ids = {"kwb." + measure_stem(p["Key"]) for p in meta if p.get("Type") == "Topic"}
+    pdok = json.loads(
+        (
+            raw / "geo_gemeenten_2023_pdok_stdekker/gemeenten_2023_simplified_with_kwb2023.geojson"
+        ).read_text()
+    )["features"][0]["properties"]
+    ids |= {"kwb." + k[0].upper() + k[1:] for k in pdok}  # PDOK attribute names, CBS style
+    dumps = raw / "cbs_statline_dumps_dertje"
+    for prefix, name in (("vm", "85146NED_*.csv"), ("misdrijven_wb", "84468NED_*.csv.gz")):
+        header = read_table(next(dumps.glob(name))).columns
+        ids |= {f"{prefix}.{measure_stem(c)}" for c in header}
+    slice_ = read_table(next(dumps.glob("83648NED_*COMPLETE_SLICE.csv"))).columns
+    ids |= {"misdrijven." + measure_stem(c) for c in slice_}
+    soort = read_table(raw / "politie_47018NED_bernasco/crime_SoortMisdrijf.csv")
+    ids |= {"politie.misdrijven." + k.strip() for k in soort["Key"]}
+    return ids | {"gebieden.Inwonertal", "gebieden.Omgevingsadressendichtheid"}
+
+
+def test_measure_ids_exist_in_the_real_sources(raw: Path) -> None:
+    known = _mirror_measures(raw)
+    missing = {(ind.id, m) for ind in default_catalog() for m in ind.measures if m not in known}
+    assert missing == set()
+
+
+def test_margins_only_on_survey_indicators() -> None:
+    for ind in default_catalog():
+        if ind.uncertainty is Uncertainty.MARGINS:
+            assert ind.formula.numerator[0].startswith("vm.")

@@ -1,0 +1,58 @@
+"""Our per-1,000 crime rates against CBS's published relative figures (83648NED).
+
+CBS publishes 'Geregistreerde misdrijven per 1 000 inwoners' per gemeente and year; it
+divides by the population on 1 January. Our indicator, computed from the published count
+and the population measures, must match it within rounding for every gemeente-year
+whose population is in the mirror (Gebieden in Nederland 2018-2024, KWB 2012 and 2017).
+CBS rounds counts to multiples of five and computes the rate from the unrounded count,
+so the tolerance is half a decimal plus 2.5 crimes over the population.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from mirror_inputs import crime_observations
+
+from buurtzicht.indicators.compute import compute_indicator
+from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.indicators.testing import region_rows
+
+
+@pytest.fixture(scope="module")
+def matched(raw: Path) -> pd.DataFrame:
+    obs, published = crime_observations(raw)
+    values = compute_indicator(
+        obs, region_rows([], indeling=2024), default_catalog().get("misdrijven_per_1000")
+    )
+    values["year"] = values["period"].str[:4].astype(int)
+    out = published.merge(values, on=["region", "year"], how="left")
+    return out[out["GeregistreerdeMisdrijvenPer1000Inw_3"].notna()]
+
+
+def test_every_gemeente_year_with_population_matches(matched: pd.DataFrame) -> None:
+    computed = matched[matched["value"].notna()]
+    diff = (computed["value"] - computed["GeregistreerdeMisdrijvenPer1000Inw_3"]).abs()
+    tolerance = 0.05 + 2.5 / computed["denominator"] * 1000 + 1e-9
+    bad = computed[diff > tolerance]
+    assert bad.empty, bad[["region", "year", "value", "GeregistreerdeMisdrijvenPer1000Inw_3"]]
+    # Typical differences are rounding-sized, not systematic.
+    assert diff.median() < 0.05
+    assert (computed["value"] - computed["GeregistreerdeMisdrijvenPer1000Inw_3"]).mean() < 0.01
+
+
+def test_coverage_is_all_years_with_a_population(matched: pd.DataFrame) -> None:
+    years = set(matched.loc[matched["value"].notna(), "year"])
+    assert years == {2012, *range(2017, 2025)}
+    for year in (2012, *range(2017, 2025)):
+        in_year = matched[matched["year"] == year]
+        assert in_year["value"].notna().mean() > 0.97, year
+    assert len(matched[matched["value"].notna()]) > 3_000
+
+
+def test_amsterdam_2023_by_hand(matched: pd.DataFrame) -> None:
+    row = matched[(matched["region"] == "GM0363") & (matched["year"] == 2023)].iloc[0]
+    assert row["numerator"] == 82_405 and row["denominator"] == 918_117
+    assert round(row["value"], 1) == 89.8 == row["GeregistreerdeMisdrijvenPer1000Inw_3"]
