@@ -1,0 +1,108 @@
+"""Reading indicator figures and regions from a warehouse connection.
+
+The build materialises ``indicator_values`` once
+(:func:`buurtzicht.indicators.materialise.materialise`). On a warehouse without it
+(an older build, a test database) the figures are computed once and registered on the
+connection as a view of the same name, so every analysis runs the same SQL either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from buurtzicht.errors import UnknownRegionError
+from buurtzicht.regions.codes import Level, normalise_code
+
+VIEW = "indicator_values"
+
+
+def has_relation(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when a table or view ``name`` exists (registered frames included)."""
+    row = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def ensure_indicator_values(conn: duckdb.DuckDBPyConnection) -> None:
+    """Make ``indicator_values`` queryable on ``conn`` (computing it if the build did not)."""
+    if has_relation(conn, VIEW):
+        return
+    from buurtzicht.indicators.materialise import indicator_values_frame
+
+    conn.register(VIEW, indicator_values_frame(conn))
+
+
+def query(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
+    ensure_indicator_values(conn)
+    return conn.execute(sql, params or []).df()
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    """A region as the analyses need it: level, names and parents in its newest indeling."""
+
+    code: str
+    name: str
+    level: str
+    indeling: int
+    gemeente: str | None
+    provincie: str | None
+    politie_eenheid: str | None
+    stedelijkheid: int | None
+    special: str | None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def region_info(conn: duckdb.DuckDBPyConnection, code: str) -> RegionInfo:
+    """The region in its newest indeling, or :class:`UnknownRegionError`."""
+    code = normalise_code(code)
+    rows = conn.execute(
+        "SELECT * FROM regions WHERE code = ? ORDER BY indeling DESC LIMIT 1", [code]
+    ).df()
+    if rows.empty:
+        raise UnknownRegionError(
+            f"region {code} is not in the warehouse (check the code, e.g. GM0363 for "
+            "Amsterdam, or rebuild with `buurtzicht build`)"
+        )
+    row = rows.iloc[0]
+    sted = row.get("stedelijkheid")
+    return RegionInfo(
+        code=code,
+        name=str(row["name"]),
+        level=str(row["level"]),
+        indeling=int(row["indeling"]),
+        gemeente=_text(row.get("gemeente")),
+        provincie=_text(row.get("provincie")),
+        politie_eenheid=_text(row.get("politie_eenheid")),
+        stedelijkheid=None if sted is None or pd.isna(sted) else int(sted),
+        special=_text(row.get("special")),
+    )
+
+
+def region_names(conn: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, str]:
+    """Newest name per code."""
+    if not codes:
+        return {}
+    rows = conn.execute(
+        "SELECT code, arg_max(name, indeling) AS name FROM regions "
+        "WHERE code IN (SELECT unnest(?::VARCHAR[])) GROUP BY code",
+        [codes],
+    ).fetchall()
+    return {str(c): str(n) for c, n in rows}
+
+
+def regions_of_level(
+    conn: duckdb.DuckDBPyConnection, level: Level | str, indeling: int
+) -> pd.DataFrame:
+    """Ordinary regions (no buitenland/onbekend/water) of one level and indeling."""
+    return conn.execute(
+        "SELECT * FROM regions WHERE level = ? AND indeling = ? AND special IS NULL",
+        [str(level), indeling],
+    ).df()
