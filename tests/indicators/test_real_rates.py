@@ -16,17 +16,16 @@ import pandas as pd
 import pytest
 from mirror_inputs import crime_observations
 
-from buurtzicht.indicators.compute import compute_indicator
+from buurtzicht.indicators.compute import compute_indicator_values
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.indicators.testing import region_rows
+from buurtzicht.indicators.testing import make_warehouse, region_rows
 
 
 @pytest.fixture(scope="module")
 def matched(raw: Path) -> pd.DataFrame:
     obs, published = crime_observations(raw)
-    values = compute_indicator(
-        obs, region_rows([], indeling=2024), default_catalog().get("misdrijven_per_1000")
-    )
+    conn = make_warehouse(region_rows([], indeling=2024), obs)
+    values = compute_indicator_values(conn, [default_catalog().get("misdrijven_per_1000")])
     values["year"] = values["period"].str[:4].astype(int)
     out = published.merge(values, on=["region", "year"], how="left")
     return out[out["GeregistreerdeMisdrijvenPer1000Inw_3"].notna()]

@@ -123,19 +123,42 @@ def getis_ord(
     values, w = _prepared(y, w)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # esda's future default notice
-        g = esda.G_Local(values, w, transform="B", permutations=permutations, star=True,
-                         seed=seed, n_jobs=1, keep_simulations=False)
+        g = esda.G_Local(
+            values,
+            w,
+            transform="B",
+            permutations=permutations,
+            star=True,
+            seed=seed,
+            n_jobs=1,
+            keep_simulations=False,
+        )
     significant = benjamini_hochberg(g.p_sim, alpha)
-    labels = np.where(significant, np.where(g.Zs > 0, HotspotClass.HOT, HotspotClass.COLD),
-                      HotspotClass.NOT_SIGNIFICANT)
-    return HotspotResult(tuple(w.id_order), np.asarray(g.Gs, dtype=float),
-                         np.asarray(g.Zs, dtype=float), np.asarray(g.p_sim, dtype=float),
-                         significant, tuple(str(x) for x in labels), "getis_ord_gi_star",
-                         alpha, permutations, seed)
+    labels = np.where(
+        significant,
+        np.where(g.Zs > 0, HotspotClass.HOT, HotspotClass.COLD),
+        HotspotClass.NOT_SIGNIFICANT,
+    )
+    return HotspotResult(
+        tuple(w.id_order),
+        np.asarray(g.Gs, dtype=float),
+        np.asarray(g.Zs, dtype=float),
+        np.asarray(g.p_sim, dtype=float),
+        significant,
+        tuple(str(x) for x in labels),
+        "getis_ord_gi_star",
+        alpha,
+        permutations,
+        seed,
+    )
 
 
-_QUADRANT = {1: HotspotClass.HOT, 2: HotspotClass.LOW_HIGH, 3: HotspotClass.COLD,
-             4: HotspotClass.HIGH_LOW}
+_QUADRANT = {
+    1: HotspotClass.HOT,
+    2: HotspotClass.LOW_HIGH,
+    3: HotspotClass.COLD,
+    4: HotspotClass.HIGH_LOW,
+}
 
 
 def local_moran(
@@ -163,15 +186,32 @@ def local_moran(
     values, w = _prepared(y, w)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        lisa = esda.Moran_Local(values, w, transformation="r", permutations=permutations,
-                                seed=seed, n_jobs=1, keep_simulations=False)
+        lisa = esda.Moran_Local(
+            values,
+            w,
+            transformation="r",
+            permutations=permutations,
+            seed=seed,
+            n_jobs=1,
+            keep_simulations=False,
+        )
     significant = benjamini_hochberg(lisa.p_sim, alpha)
-    labels = [str(_QUADRANT[int(q)]) if s else str(HotspotClass.NOT_SIGNIFICANT)
-              for q, s in zip(lisa.q, significant, strict=True)]
-    return HotspotResult(tuple(w.id_order), np.asarray(lisa.Is, dtype=float),
-                         np.asarray(lisa.z_sim, dtype=float),
-                         np.asarray(lisa.p_sim, dtype=float), significant, tuple(labels),
-                         "local_moran", alpha, permutations, seed)
+    labels = [
+        str(_QUADRANT[int(q)]) if s else str(HotspotClass.NOT_SIGNIFICANT)
+        for q, s in zip(lisa.q, significant, strict=True)
+    ]
+    return HotspotResult(
+        tuple(w.id_order),
+        np.asarray(lisa.Is, dtype=float),
+        np.asarray(lisa.z_sim, dtype=float),
+        np.asarray(lisa.p_sim, dtype=float),
+        significant,
+        tuple(labels),
+        "local_moran",
+        alpha,
+        permutations,
+        seed,
+    )
 
 
 def gi_star_z(y: ArrayLike, w: W) -> FloatArray:

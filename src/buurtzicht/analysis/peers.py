@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from buurtzicht.analysis.store import RegionInfo, query
+from buurtzicht.analysis.store import RegionInfo, query, records
 
 #: Upper bounds (exclusive) of CBS gemeentegrootteklassen 1..8.
 GEMEENTE_SIZE_BOUNDS = (5_000, 10_000, 20_000, 50_000, 100_000, 150_000, 250_000)
@@ -28,8 +28,14 @@ GEMEENTE_SIZE_LABELS = (
     ">= 250.000",
 )
 SMALL_AREA_SIZE_BOUNDS = (500, 1_000, 2_500, 5_000, 10_000)
-SMALL_AREA_SIZE_LABELS = ("< 500", "500-1.000", "1.000-2.500", "2.500-5.000",
-                          "5.000-10.000", ">= 10.000")
+SMALL_AREA_SIZE_LABELS = (
+    "< 500",
+    "500-1.000",
+    "1.000-2.500",
+    "2.500-5.000",
+    "5.000-10.000",
+    ">= 10.000",
+)
 
 
 def size_class(population: float, level: str) -> int:
@@ -117,24 +123,37 @@ def pool(rows: pd.DataFrame, scale: float) -> tuple[float, bool]:
     return float(rows["value"].mean()), False
 
 
-def pooled_values(
-    conn: duckdb.DuckDBPyConnection, members: tuple[str, ...], indeling: int
-) -> pd.DataFrame:
-    """Per indicator and period: the value of the group ``members`` (see :func:`pool`)."""
+def pooled_values(conn: duckdb.DuckDBPyConnection, members: tuple[str, ...]) -> pd.DataFrame:
+    """Per indicator and period: the value of the group ``members`` (as :func:`pool`).
+
+    Summed inside DuckDB; per (indicator, region, period) the newest indeling counts.
+    """
     from buurtzicht.indicators.loader import default_catalog
 
     columns = ["indicator", "period", "value", "n", "pooled"]
     if not members:
         return pd.DataFrame(columns=columns)
-    rows = query(
+    sums = records(
         conn,
-        "SELECT indicator, period, value, numerator, denominator FROM indicator_values "
-        "WHERE region IN (SELECT unnest(?::VARCHAR[])) AND indeling = ? AND value IS NOT NULL",
-        [list(members), indeling],
+        """
+        WITH v AS (
+            SELECT * FROM indicator_values WHERE region IN (SELECT unnest(?::VARCHAR[]))
+            QUALIFY row_number() OVER (
+                PARTITION BY indicator, region, period ORDER BY indeling DESC) = 1
+        )
+        SELECT indicator, period, sum(numerator) AS num, sum(denominator) AS den,
+               avg(value) AS mean, count(*) AS n,
+               count(numerator) = count(*) AND count(denominator) = count(*) AS complete
+        FROM v WHERE value IS NOT NULL GROUP BY indicator, period
+        """,
+        [list(members)],
     )
     catalog = default_catalog()
     out = []
-    for (indicator, period), group in rows.groupby(["indicator", "period"]):
-        value, pooled = pool(group, catalog.get(str(indicator)).formula.scale)
-        out.append((indicator, period, value, len(group), pooled))
+    for r in sums:
+        scale = catalog.get(str(r["indicator"])).formula.scale
+        num, den = r["num"], r["den"]
+        pooled = bool(r["complete"]) and isinstance(den, float) and den > 0
+        value = scale * num / den if pooled else r["mean"]  # type: ignore[operator]
+        out.append((r["indicator"], r["period"], float(value), int(r["n"]), pooled))  # type: ignore[arg-type, call-overload]
     return pd.DataFrame(out, columns=columns)

@@ -39,13 +39,11 @@ def add_ranks(frame: pd.DataFrame, *, exclude: pd.Series | None = None) -> pd.Da
     key = out["eb_value"].where(out["eb_value"].notna(), out["value"])
     if exclude is not None:
         key = key.mask(exclude.to_numpy())
-    out["_key"] = key
-    out["rank"] = np.nan
-    out["n_ranked"] = np.nan
-    out["percentile"] = np.nan
-    for _, idx in out.groupby(GROUP, dropna=False).groups.items():
-        rank, n, pct = rank_within(out.loc[idx, "_key"])
-        out.loc[idx, "rank"] = rank
-        out.loc[idx, "n_ranked"] = n.where(rank.notna())
-        out.loc[idx, "percentile"] = pct
-    return out.drop(columns="_key")
+    groups = [out[c] for c in GROUP]
+    grouped = key.groupby(groups, dropna=False)
+    n = grouped.transform("count")
+    out["rank"] = grouped.rank(ascending=False, method="min")
+    below = grouped.rank(ascending=True, method="min") - 1
+    out["n_ranked"] = n.where(out["rank"].notna())
+    out["percentile"] = (100.0 * below / (n - 1)).where(n > 1)
+    return out

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
@@ -146,6 +147,31 @@ def empirical_bayes(events: ArrayLike, base: ArrayLike) -> EmpiricalBayes:
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(variance > 0, variance / (variance + m / b), 0.0)
     return EmpiricalBayes(r, w * r + (1 - w) * m, w, m, variance)
+
+
+def grouped_empirical_bayes(
+    events: pd.Series, base: pd.Series, by: list[pd.Series], *, min_areas: int = 3
+) -> pd.Series:
+    """:func:`empirical_bayes` within each group at once (vectorised); NaN for groups of
+    fewer than ``min_areas`` areas, where no between-area variance can be estimated.
+
+    >>> e = pd.Series([3.0, 100.0, 50.0, 1.0]); b = pd.Series([40.0, 1e4, 1e4, 10.0])
+    >>> out = grouped_empirical_bayes(e, b, [pd.Series(["a", "a", "a", "b"])])
+    >>> [round(float(x), 4) for x in out[:3]], bool(np.isnan(out[3]))
+    ([0.0123, 0.0099, 0.0051], True)
+    """
+    e = events.astype(float)
+    b = base.astype(float).where(base > 0)
+    groups = e.groupby(by, sort=False)
+    n = groups.transform("count")
+    m = groups.transform("sum") / b.groupby(by, sort=False).transform("sum")
+    r = e / b
+    spread = (b * (r - m) ** 2).groupby(by, sort=False).transform("sum")
+    variance = spread / b.groupby(by, sort=False).transform("sum")
+    variance = (variance - m / b.groupby(by, sort=False).transform("mean")).clip(lower=0)
+    weight = (variance / (variance + m / b)).where(variance > 0, 0.0)
+    smoothed = weight * r + (1 - weight) * m
+    return smoothed.where(n >= min_areas)
 
 
 def poisson_reliability(count: ArrayLike, *, alpha: float = 0.05) -> NDArray[np.str_]:

@@ -43,17 +43,15 @@ def standardise(matrix: pd.DataFrame) -> pd.DataFrame:
     """
     out = {}
     for column in matrix.columns:
-        x = matrix[column].astype(float)
-        if (x.dropna() > 0).all() and x.skew() > LOG_SKEW:
-            x = np.log(x)
+        x = pd.Series(matrix[column].to_numpy(dtype=float), index=matrix.index)
+        if (x.dropna() > 0).all() and float(x.skew()) > LOG_SKEW:  # type: ignore[arg-type]
+            x = pd.Series(np.log(x.to_numpy()), index=matrix.index)
         sd = x.std(ddof=0)
         out[column] = (x - x.mean()) / sd if sd > 0 else x * 0.0
     return pd.DataFrame(out, index=matrix.index)
 
 
-def nearest(
-    z: pd.DataFrame, code: str, k: int = 5, *, explain: int = 3
-) -> list[SimilarRegion]:
+def nearest(z: pd.DataFrame, code: str, k: int = 5, *, explain: int = 3) -> list[SimilarRegion]:
     """The ``k`` rows of ``z`` closest to row ``code`` (RMS difference over its columns).
 
     Only columns where ``code`` has a value count; candidates need all of them.
@@ -74,14 +72,16 @@ def nearest(
     for i in order:
         closest = np.argsort(diff[i], kind="stable")[:explain]
         out.append(
-            SimilarRegion(str(others.index[i]), float(distance[i]),
-                          tuple(dims[j] for j in closest))
+            SimilarRegion(str(others.index[i]), float(distance[i]), tuple(dims[j] for j in closest))
         )
     return out
 
 
 def context_matrix(
-    conn: duckdb.DuckDBPyConnection, level: str, indeling: int, period: str,
+    conn: duckdb.DuckDBPyConnection,
+    level: str,
+    indeling: int,
+    period: str,
     catalog: Catalog | None = None,
 ) -> pd.DataFrame:
     """Regions x context indicators: each indicator's newest value up to ``period``."""
@@ -105,8 +105,13 @@ def context_matrix(
 
 
 def similar_regions(
-    conn: duckdb.DuckDBPyConnection, code: str, level: str, indeling: int, period: str,
-    *, k: int = 5,
+    conn: duckdb.DuckDBPyConnection,
+    code: str,
+    level: str,
+    indeling: int,
+    period: str,
+    *,
+    k: int = 5,
 ) -> list[SimilarRegion]:
     """The ``k`` regions of the same level most like ``code`` in context."""
     matrix = context_matrix(conn, level, indeling, period)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from libpysal.weights import W, Queen
+from libpysal.weights import Queen, W
 from shapely import wkb
 from shapely.geometry.base import BaseGeometry
 

@@ -29,16 +29,68 @@ def has_relation(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def ensure_indicator_values(conn: duckdb.DuckDBPyConnection) -> None:
     """Make ``indicator_values`` queryable on ``conn`` (computing it if the build did not)."""
-    if has_relation(conn, VIEW):
+    try:
+        conn.execute(f"SELECT 1 FROM {VIEW} LIMIT 0")
         return
+    except duckdb.CatalogException:
+        pass
     from buurtzicht.indicators.materialise import indicator_values_frame
 
     conn.register(VIEW, indicator_values_frame(conn))
 
 
-def query(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
+def query(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> pd.DataFrame:
     ensure_indicator_values(conn)
     return conn.execute(sql, params or []).df()
+
+
+def values_for(
+    conn: duckdb.DuckDBPyConnection,
+    regions: list[str],
+    indicators: list[str] | None = None,
+) -> pd.DataFrame:
+    """Indicator rows of some regions, one per (indicator, region, period).
+
+    Where a period exists on several indelingen the newest wins: a figure harmonised
+    onto the current boundaries beats the one as published on the old boundaries.
+    """
+    if not regions:
+        return pd.DataFrame(columns=["indicator", "region", "period", "indeling", "value"])
+    sql = "SELECT * FROM indicator_values WHERE region IN (SELECT unnest(?::VARCHAR[]))"
+    params: list[object] = [regions]
+    if indicators is not None:
+        sql += " AND indicator IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(indicators)
+    rows = query(conn, sql, params)
+    rows = rows.sort_values("indeling").drop_duplicates(
+        ["indicator", "region", "period"], keep="last"
+    )
+    return rows.reset_index(drop=True)
+
+
+def records(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> list[dict[str, object]]:
+    """Rows as dicts without a DataFrame in between (a profile runs many small queries)."""
+    ensure_indicator_values(conn)
+    cursor = conn.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def region_records(conn: duckdb.DuckDBPyConnection, regions: list[str]) -> list[dict[str, object]]:
+    """Like :func:`values_for` but as dicts, newest indeling per (indicator, region, period)."""
+    if not regions:
+        return []
+    return records(
+        conn,
+        "SELECT * FROM indicator_values WHERE region IN (SELECT unnest(?::VARCHAR[])) "
+        "QUALIFY row_number() OVER (PARTITION BY indicator, region, period "
+        "ORDER BY indeling DESC) = 1 ORDER BY period",
+        [regions],
+    )
 
 
 @dataclass(frozen=True)
@@ -57,7 +109,9 @@ class RegionInfo:
 
 
 def _text(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)
+    if value is None or (isinstance(value, float) and value != value):  # NULL or NaN
+        return None
+    return str(value)
 
 
 def region_info(conn: duckdb.DuckDBPyConnection, code: str) -> RegionInfo:

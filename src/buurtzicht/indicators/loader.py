@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -131,9 +131,13 @@ class Catalog:
     themes: tuple[LoadedTheme, ...]
     warnings: tuple[Issue, ...] = ()
 
-    @property
+    @cached_property
     def indicators(self) -> list[Indicator]:
         return [ind for t in self.themes for ind in t.theme.indicators]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Indicator]:
+        return {ind.id: ind for ind in self.indicators}
 
     @property
     def composites(self) -> list[Composite]:
@@ -147,9 +151,8 @@ class Catalog:
 
     def get(self, indicator_id: str) -> Indicator:
         """The indicator with this id, or :class:`UnknownMeasureError` listing close ids."""
-        for ind in self.indicators:
-            if ind.id == indicator_id:
-                return ind
+        if indicator_id in self._by_id:
+            return self._by_id[indicator_id]
         close = [i.id for i in self.indicators if indicator_id.split("_")[0] in i.id][:8]
         hint = f"; similar: {', '.join(close)}" if close else ""
         raise UnknownMeasureError(

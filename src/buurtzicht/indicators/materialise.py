@@ -16,7 +16,7 @@ import pandas as pd
 
 from buurtzicht.analysis.ranking import add_ranks
 from buurtzicht.analysis.reliability import (
-    empirical_bayes,
+    grouped_empirical_bayes,
     margin_reliability,
     poisson_ci,
     poisson_reliability,
@@ -55,12 +55,12 @@ def _poisson(frame: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     frame.loc[ok, "ci_low"] = scale * low / frame.loc[ok, "denominator"]
     frame.loc[ok, "ci_high"] = scale * high / frame.loc[ok, "denominator"]
     frame.loc[ok, "reliability"] = poisson_reliability(frame.loc[ok, "numerator"].clip(lower=0))
-    for _, idx in frame[ok].groupby(["level", "period", "indeling"]).groups.items():
-        sub = frame.loc[idx]
-        if len(sub) < 3:
-            continue  # no between-area variance to estimate
-        eb = empirical_bayes(sub["numerator"].clip(lower=0), sub["denominator"])
-        frame.loc[idx, "eb_value"] = scale * eb.smoothed
+    sub = frame[ok]
+    frame.loc[ok, "eb_value"] = scale * grouped_empirical_bayes(
+        sub["numerator"].clip(lower=0),
+        sub["denominator"],
+        [sub["level"], sub["period"], sub["indeling"]],
+    )
     return frame
 
 
