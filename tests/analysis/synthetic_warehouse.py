@@ -8,6 +8,8 @@ the four north-west cells, which have 8 per 1,000 (a planted cluster).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import duckdb
 import pandas as pd
 from shapely.geometry import box
@@ -91,8 +93,12 @@ def synthetic_boundaries() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "level", "year", "geometry"])
 
 
+@lru_cache(maxsize=2)
 def synthetic_warehouse(*, materialised: bool = True) -> duckdb.DuckDBPyConnection:
-    """The synthetic warehouse, with ``indicator_values`` built as the build would."""
+    """The synthetic warehouse, with ``indicator_values`` built as the build would.
+
+    Built once per test session (the analyses only read from it).
+    """
     conn = make_warehouse(synthetic_regions(), synthetic_observations(), synthetic_boundaries())
     if materialised:
         materialise(conn)

@@ -28,9 +28,8 @@ class Reliability(StrEnum):
     ONBETROUWBAAR = "onbetrouwbaar"
 
 
-#: Relative half-width of the 95% interval up to which a rate is reliable / indicative.
-#: 20% needs about 100 events, 50% about 16 (Poisson); the same thresholds CBS uses in
-#: spirit for publishing relative figures of small areas.
+#: Relative half-width of the exact 95% interval up to which a rate is reliable /
+#: indicative: 20% needs 102 events or more, 50% needs 18 or more.
 RELIABLE_REL_HALF_WIDTH = 0.20
 INDICATIVE_REL_HALF_WIDTH = 0.50
 #: Survey margins (percentage points) up to which a Veiligheidsmonitor figure is

@@ -45,7 +45,7 @@ def contiguity_weights(
     (['B'], ['B'], [])
     """
     ids = list(ids)
-    queen = Queen.from_iterable(list(geometries), ids=ids)
+    queen = Queen.from_iterable(list(geometries), ids=ids, silence_warnings=True)
     neighbours = {i: list(queen.neighbors[i]) for i in ids}
     islands = [i for i in ids if not neighbours[i]]
     if islands and len(ids) > 1:
