@@ -41,7 +41,7 @@ def open_warehouse(path: Path | None) -> duckdb.DuckDBPyConnection:
             raise NoBuildError(f"warehouse file {path} does not exist")
         return duckdb.connect(str(path), read_only=True)
     try:
-        from buurtzicht.warehouse.store import open_current  # type: ignore[import-not-found]
+        from buurtzicht.warehouse.store import open_current
     except ImportError as exc:
         raise NoBuildError(
             "no warehouse build available in this installation; run `buurtzicht build` "
@@ -318,15 +318,19 @@ def composite_command(
     import pandas as pd
 
     report = sensitivity(result.indices, pd.Series(weights), draws=draws, seed=seed)
-    scored = result.scores.dropna().sort_values(ascending=False)
-    rows = [
+    scored = {
+        str(k): float(v) for k, v in result.scores.dropna().sort_values(ascending=False).items()
+    }
+    base, shift = report.base_rank.to_dict(), report.max_shift.to_dict()
+    p05, p95 = report.p05_rank.to_dict(), report.p95_rank.to_dict()
+    rows: list[dict[str, object]] = [
         {
             "region": code,
-            "index": float(score),
-            "rank": int(report.base_rank[code]),
-            "rank_p05": float(report.p05_rank[code]),
-            "rank_p95": float(report.p95_rank[code]),
-            "max_shift": float(report.max_shift[code]),
+            "index": score,
+            "rank": int(base[code]),
+            "rank_p05": p05[code],
+            "rank_p95": p95[code],
+            "max_shift": shift[code],
         }
         for code, score in scored.items()
     ]
@@ -356,8 +360,8 @@ def composite_command(
         table.add_column(column)
     for r in rows[:25]:
         table.add_row(
-            r["region"],
-            _fmt(r["index"], 1),
+            str(r["region"]),
+            _fmt(float(r["index"]), 1),  # type: ignore[arg-type]
             str(r["rank"]),
             f"{r['rank_p05']:.0f}-{r['rank_p95']:.0f}",
             f"{r['max_shift']:.0f}",
