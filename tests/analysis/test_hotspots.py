@@ -82,10 +82,18 @@ def test_benjamini_hochberg_by_hand() -> None:
 
 
 def test_islands_get_nearest_neighbours() -> None:
-    shapes = [box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1), box(10, 10, 11, 11)]
-    w = contiguity_weights(shapes, ["A", "B", "C", "WADDEN"], island_k=2)
-    assert sorted(w.neighbors["WADDEN"]) == ["B", "C"]
-    assert "WADDEN" in w.neighbors["C"] and not w.islands
+    # Texel and Vlieland touch each other but not the mainland A-B-C.
+    shapes = [
+        box(0, 0, 1, 1),
+        box(1, 0, 2, 1),
+        box(2, 0, 3, 1),
+        box(10, 10, 11, 11),
+        box(11, 10, 12, 11),
+    ]
+    w = contiguity_weights(shapes, ["A", "B", "C", "TEXEL", "VLIELAND"], island_k=2)
+    assert sorted(w.neighbors["TEXEL"]) == ["B", "C", "VLIELAND"]
+    assert sorted(w.neighbors["VLIELAND"]) == ["B", "C", "TEXEL"]
+    assert "TEXEL" in w.neighbors["C"] and not w.islands and w.n_components == 1
 
 
 def test_hotspot_map_on_the_warehouse() -> None:

@@ -4,6 +4,11 @@ Reads the figures (``indicator_values``) and the geometry (``boundaries``) of on
 and period, builds contiguity weights and runs :func:`~buurtzicht.analysis.hotspots.
 getis_ord` or :func:`~buurtzicht.analysis.hotspots.local_moran`. Small areas use the
 Empirical Bayes rate by default, so that a hotspot is not one tiny buurt's noise.
+
+The default of 9,999 permutations matters: the smallest pseudo p-value is
+1 / (permutations + 1), and Benjamini-Hochberg over 342 gemeenten needs p-values near
+0.05 / 342 = 0.00015 for the strongest cluster. With 999 permutations no gemeente can
+pass unless seven or more share the minimum p-value.
 """
 
 from __future__ import annotations
@@ -86,7 +91,7 @@ def hotspot_map(
     period: str | None = None,
     *,
     method: str = "gi_star",
-    permutations: int = 999,
+    permutations: int = 9999,
     seed: int = 12345,
     alpha: float = 0.05,
     smoothed: bool = True,

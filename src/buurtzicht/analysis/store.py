@@ -8,6 +8,7 @@ connection as a view of the same name, so every analysis runs the same SQL eithe
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import duckdb
@@ -17,6 +18,8 @@ from buurtzicht.errors import UnknownRegionError
 from buurtzicht.regions.codes import Level, normalise_code
 
 VIEW = "indicator_values"
+#: Connections already checked (weak: closing a connection forgets it).
+_READY: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
 
 
 def has_relation(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -29,6 +32,9 @@ def has_relation(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def ensure_indicator_values(conn: duckdb.DuckDBPyConnection) -> None:
     """Make ``indicator_values`` queryable on ``conn`` (computing it if the build did not)."""
+    if conn in _READY:
+        return
+    _READY.add(conn)
     try:
         conn.execute(f"SELECT 1 FROM {VIEW} LIMIT 0")
         return

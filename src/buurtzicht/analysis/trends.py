@@ -53,7 +53,9 @@ def poisson_rate_test(count1: float, base1: float, count2: float, base2: float) 
     """Two-sided exact p-value that two Poisson rates are equal.
 
     Conditional on the total ``n = k1 + k2``, ``k2`` is binomial with
-    ``p = b2 / (b1 + b2)`` under equal rates (Przyborowski & Wilenski 1940).
+    ``p = b2 / (b1 + b2)`` under equal rates (Przyborowski & Wilenski 1940). The
+    two-sided p-value doubles the smaller exact tail (capped at 1), which stays fast for
+    the hundreds of thousands of crimes of a large gemeente.
 
     References
     ----------
@@ -71,7 +73,9 @@ def poisson_rate_test(count1: float, base1: float, count2: float, base2: float) 
     k1, k2 = round(count1), round(count2)
     if k1 + k2 == 0:
         return 1.0
-    return float(stats.binomtest(k2, k1 + k2, base2 / (base1 + base2)).pvalue)
+    n, p = k1 + k2, base2 / (base1 + base2)
+    tail = min(stats.binom.cdf(k2, n, p), stats.binom.sf(k2 - 1, n, p))
+    return float(min(1.0, 2.0 * tail))
 
 
 def margins_z_test(

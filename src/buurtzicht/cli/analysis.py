@@ -240,7 +240,7 @@ def hotspots_command(
     ] = "gemeente",
     period: PeriodOption = None,
     method: Annotated[str, typer.Option(help="gi_star or local_moran.")] = "gi_star",
-    permutations: int = 999,
+    permutations: int = 9999,
     seed: int = 12345,
     alpha: float = 0.05,
     as_json: JsonOption = False,
