@@ -151,3 +151,23 @@ def test_margins_only_on_survey_indicators() -> None:
     for ind in default_catalog():
         if ind.uncertainty is Uncertainty.MARGINS:
             assert ind.formula.numerator[0].startswith("vm.")
+
+
+def test_generated_indicator_docs_are_current() -> None:
+    from buurtzicht.indicators.docs import DOCS_DIR, render, write_docs
+
+    if os.environ.get("BUURTZICHT_REGENERATE"):
+        write_docs(default_catalog())
+    for name, text in render(default_catalog()).items():
+        path = DOCS_DIR / name
+        assert path.is_file() and path.read_text(encoding="utf-8") == text, (
+            f"docs/indicators/{name} is stale: run `buurtzicht indicators docs --write`"
+        )
+
+
+def test_every_indicator_has_a_methods_section_in_the_docs() -> None:
+    from buurtzicht.indicators.docs import DOCS_DIR
+
+    text = "".join(p.read_text(encoding="utf-8") for p in DOCS_DIR.glob("*.md"))
+    for ind in default_catalog():
+        assert f"(`{ind.id}`)" in text, ind.id

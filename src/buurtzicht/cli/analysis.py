@@ -142,6 +142,22 @@ def indicators_schema(
         print(schema_text(), end="")
 
 
+@indicators_app.command("docs")
+def indicators_docs(
+    write: Annotated[bool, typer.Option("--write", help="Regenerate docs/indicators.")] = False,
+) -> None:
+    """Print the names of (or regenerate) the methodology pages in docs/indicators/."""
+    from buurtzicht.indicators.docs import render, write_docs
+    from buurtzicht.indicators.loader import default_catalog
+
+    if write:
+        for path in write_docs(default_catalog()):
+            print(path)
+    else:
+        for name in render(default_catalog()):
+            print(name)
+
+
 @app.command("profile")
 def profile_command(
     code: str,
