@@ -112,3 +112,46 @@ def crime_observations(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         ignore_index=True,
     )
     return obs, crime
+
+
+WIJKBUURT = (
+    "cbs_statline_dumps_dertje/84468NED_misdrijven_wijkbuurt_TRUNCATED_first10000rows.csv.gz"
+)
+#: Count column -> the relative column (per 1,000 inhabitants) CBS publishes beside it.
+WIJKBUURT_RELATIVE = {
+    "TotaalVermogenVernielingEnGeweld_6": "TotaalVermogenVernielingEnGeweld_26",
+    "TotaalVermogensmisdrijven_7": "TotaalVermogensmisdrijven_27",
+    "TotaalDiefstalUitWoningSchuurED_13": "TotaalDiefstalUitWoningSchuurED_28",
+    "TotaalGeweldsEnSeksueleMisdrijven_22": "GeweldsEnSeksueleMisdrijven_30",
+}
+
+
+def wijkbuurt_observations(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """84468NED (2018, first 10,000 rows): counts as observations, plus the published
+    relative figures per region keyed by the count's measure id."""
+    path = raw / WIJKBUURT
+    table = read_table(path)
+    regions = table["Codering_3"]
+    year = pd.Series(2018, index=table.index)
+    frames = [
+        _obs(
+            "misdrijven_wb.AantalInwoners",
+            regions,
+            year,
+            numeric_column(table, "AantalInwoners_5", path=path),
+        )
+    ]
+    published = []
+    for count, relative in WIJKBUURT_RELATIVE.items():
+        measure = "misdrijven_wb." + measure_stem(count)
+        frames.append(_obs(measure, regions, year, numeric_column(table, count, path=path)))
+        published.append(
+            pd.DataFrame(
+                {
+                    "measure": measure,
+                    "region": regions,
+                    "published": numeric_column(table, relative, path=path),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True), pd.concat(published, ignore_index=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from mirror_inputs import crime_observations
+from mirror_inputs import crime_observations, wijkbuurt_observations
 
 from buurtzicht.indicators.compute import compute_indicator_values
 from buurtzicht.indicators.loader import default_catalog
@@ -55,3 +55,26 @@ def test_amsterdam_2023_by_hand(matched: pd.DataFrame) -> None:
     row = matched[(matched["region"] == "GM0363") & (matched["year"] == 2023)].iloc[0]
     assert row["numerator"] == 82_405 and row["denominator"] == 918_117
     assert round(row["value"], 1) == 89.8 == row["GeregistreerdeMisdrijvenPer1000Inw_3"]
+
+
+WB_INDICATORS = {
+    "misdrijven_wb.TotaalVermogenVernielingEnGeweld": "wb_vermogen_vernieling_geweld_per_1000",
+    "misdrijven_wb.TotaalVermogensmisdrijven": "wb_vermogensmisdrijven_per_1000",
+    "misdrijven_wb.TotaalDiefstalUitWoningSchuurED": "wb_diefstal_woning_per_1000",
+    "misdrijven_wb.TotaalGeweldsEnSeksueleMisdrijven": "wb_geweld_per_1000",
+}
+
+
+def test_wijk_and_buurt_rates_match_cbs_relative_figures(raw: Path) -> None:
+    """84468NED publishes per-1,000 figures (whole numbers) beside the counts for every
+    gemeente, wijk and buurt: ours must round to them."""
+    obs, published = wijkbuurt_observations(raw)
+    conn = make_warehouse(region_rows([], indeling=2018), obs)
+    catalog = default_catalog()
+    values = compute_indicator_values(conn, [catalog.get(i) for i in WB_INDICATORS.values()])
+    published["indicator"] = published["measure"].map(WB_INDICATORS)
+    both = published.merge(values, on=["indicator", "region"])
+    both = both[both["published"].notna()]
+    assert len(both) > 4 * 8_900 and set(both["level"]) == {"gemeente", "wijk", "buurt"}
+    diff = (both["value"] - both["published"]).abs()
+    assert (diff <= 0.5 + 1e-9).all(), both[diff > 0.5 + 1e-9].head()
