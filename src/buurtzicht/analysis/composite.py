@@ -174,6 +174,8 @@ def composite_index(
         "AND (level = ? OR region = ?)",
         [ids, level, NEDERLAND],
     )
+    if period is not None and len(period) == 4:
+        period = f"{period}JJ00"
     if period is None:
         common = rows.groupby("indicator")["period"].apply(set)
         shared = set.intersection(*common) if len(common) == len(ids) else set()

@@ -127,6 +127,7 @@ def indicator_sql(indicator: Indicator, region_columns: set[str]) -> str:
     aggregate = indicator.formula.aggregates
     scale = repr(float(indicator.formula.scale))
     agg_value = f"{scale} * numerator / denominator" if needs_den else f"{scale} * numerator"
+    formula_is_count = indicator.formula.published_as is PublishedAs.COUNT
     return f"""
     WITH candidates AS ({formulas}),
     chosen AS (
@@ -146,7 +147,17 @@ def indicator_sql(indicator: Indicator, region_columns: set[str]) -> str:
     ),
     parents AS ({_parents_sql(region_columns)}),
     expected AS (
-        SELECT parent, plevel, indeling, count(*) AS expected FROM parents GROUP BY ALL
+        -- An area level is only built for an indeling where every gemeente names its
+        -- parent of that level: with gaps the membership (and so the sum) is incomplete.
+        SELECT parent, plevel, indeling, expected FROM (
+            SELECT p.parent, p.plevel, p.indeling, count(*) AS expected,
+                   sum(count(*)) OVER (PARTITION BY p.plevel, p.indeling) AS covered,
+                   any_value(m.n) AS n
+            FROM parents p
+            JOIN (SELECT indeling, count(*) AS n FROM members GROUP BY indeling) m
+              ON m.indeling = p.indeling
+            GROUP BY p.parent, p.plevel, p.indeling
+        ) WHERE covered = n
     ),
     summed AS (
         SELECT p.parent AS region, p.plevel AS level, d.period, d.indeling,
@@ -168,7 +179,41 @@ def indicator_sql(indicator: Indicator, region_columns: set[str]) -> str:
         WHERE s.n = e.expected AND (s.denominator > 0 OR NOT {needs_den})
           AND NOT EXISTS (
               SELECT 1 FROM direct x WHERE x.region = s.region AND x.period = s.period
-                AND x.indeling = s.indeling AND x.value IS NOT NULL)
+                AND x.indeling = s.indeling AND (x.value IS NOT NULL OR x.numerator IS NOT NULL))
+    ),
+    den_summed AS (
+        SELECT p.parent AS region, p.plevel AS level, d.period, d.indeling,
+               sum(d.denominator) AS denominator, count(*) AS n,
+               CASE WHEN bool_or(d.status = 'provisional') THEN 'provisional'
+                    WHEN bool_or(d.status = 'estimated') THEN 'estimated'
+                    ELSE 'ok' END AS status
+        FROM direct d JOIN parents p ON p.code = d.region AND p.indeling = d.indeling
+        WHERE d.denominator IS NOT NULL
+        GROUP BY ALL
+    ),
+    published_numerator AS (
+        -- The source publishes the area's count (Nederland's crimes include those no
+        -- gemeente could be given; some series are national only) but not its
+        -- denominator: divide the published count by the summed denominator of the
+        -- area's complete set of gemeenten. Where the gemeenten have counts too, they
+        -- must add up to (nearly) the published count, which checks that the membership
+        -- is the one the source used.
+        SELECT x.region, x.level, x.period, x.indeling,
+               {scale} * x.numerator / ds.denominator AS value,
+               x.numerator, ds.denominator, ds.status,
+               'direct_over_summed_denominator' AS method
+        FROM direct x
+        JOIN den_summed ds ON ds.region = x.region AND ds.period = x.period
+                          AND ds.indeling = x.indeling
+        JOIN expected e
+          ON e.parent = ds.region AND e.plevel = ds.level AND e.indeling = ds.indeling
+        LEFT JOIN summed s ON s.region = x.region AND s.period = x.period
+                          AND s.indeling = x.indeling
+        WHERE {needs_den} AND {formula_is_count} AND x.value IS NULL
+          AND x.numerator IS NOT NULL AND ds.n = e.expected AND ds.denominator > 0
+          AND ((s.n = e.expected
+                AND s.numerator BETWEEN 0.9 * x.numerator AND 1.005 * x.numerator)
+               OR (s.region IS NULL AND ds.level = 'land'))
     )
     SELECT {_lit(indicator.id)} AS indicator, region, level, period, indeling, value,
            numerator, denominator, status, method
@@ -176,6 +221,7 @@ def indicator_sql(indicator: Indicator, region_columns: set[str]) -> str:
         SELECT * FROM direct
         WHERE value IS NOT NULL OR status IN ('suppressed', 'secret')
         UNION ALL SELECT * FROM aggregated
+        UNION ALL SELECT * FROM published_numerator
     )
     ORDER BY level, region, period, indeling
     """
