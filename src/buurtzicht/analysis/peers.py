@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from buurtzicht.analysis.store import RegionInfo, query, records
+from buurtzicht.analysis.store import RegionInfo, cached, query, records
 
 #: Upper bounds (exclusive) of CBS gemeentegrootteklassen 1..8.
 GEMEENTE_SIZE_BOUNDS = (5_000, 10_000, 20_000, 50_000, 100_000, 150_000, 250_000)
@@ -88,7 +88,11 @@ def region_classes(conn: duckdb.DuckDBPyConnection, level: str, indeling: int) -
 
 def peer_group(conn: duckdb.DuckDBPyConnection, region: RegionInfo) -> PeerGroup:
     """Regions of the same level, stedelijkheid and size class (the region excluded)."""
-    classes = region_classes(conn, region.level, region.indeling)
+    classes = cached(
+        conn,
+        ("classes", region.level, region.indeling),
+        lambda: region_classes(conn, region.level, region.indeling),
+    )
     own = classes[classes["code"] == region.code]
     if own.empty or pd.isna(own["size_class"].iloc[0]):
         return PeerGroup(region.level, region.stedelijkheid, None, "onbekend", ())

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from buurtzicht.analysis.store import query
+from buurtzicht.analysis.store import cached, query
 from buurtzicht.indicators.loader import Catalog, default_catalog
 
 #: A positive indicator with skewness above this is compared on a log scale.
@@ -114,7 +114,11 @@ def similar_regions(
     k: int = 5,
 ) -> list[SimilarRegion]:
     """The ``k`` regions of the same level most like ``code`` in context."""
-    matrix = context_matrix(conn, level, indeling, period)
-    if code not in matrix.index:
+    z = cached(
+        conn,
+        ("context", level, indeling, period),
+        lambda: standardise(context_matrix(conn, level, indeling, period)),
+    )
+    if code not in z.index:
         return []
-    return nearest(standardise(matrix), code, k)
+    return nearest(z, code, k)

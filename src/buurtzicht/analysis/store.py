@@ -9,7 +9,9 @@ connection as a view of the same name, so every analysis runs the same SQL eithe
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -17,9 +19,23 @@ import pandas as pd
 from buurtzicht.errors import UnknownRegionError
 from buurtzicht.regions.codes import Level, normalise_code
 
+T = TypeVar("T")
 VIEW = "indicator_values"
 #: Connections already checked (weak: closing a connection forgets it).
 _READY: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+#: Per-connection results of level-wide queries. A build is immutable once current and
+#: every build is opened on a new connection, so nothing here can go stale.
+_CACHE: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[tuple[object, ...], object]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def cached(conn: duckdb.DuckDBPyConnection, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per connection and key (level-wide tables used by every profile)."""
+    store = _CACHE.setdefault(conn, {})
+    if key not in store:
+        store[key] = compute()
+    return store[key]  # type: ignore[return-value]
 
 
 def has_relation(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
