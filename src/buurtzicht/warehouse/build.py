@@ -67,6 +67,11 @@ class BuildInputs:
     files: list[SourceFile] = field(default_factory=list)
     expectations: Expectations = field(default_factory=Expectations)
     description: str = ""
+    #: Derived tables computed from the loaded build before validation (name, function),
+    #: e.g. the indicator values; each gets the writable connection.
+    derive: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = field(
+        default_factory=list
+    )
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,9 @@ def _write(path: Path, build_id: str, inputs: BuildInputs, say: Step) -> list[st
         _insert_observations(conn, inputs.batches)
         _insert_boundaries(conn, inputs.boundaries)
         _insert_extras(conn, build_id, inputs)
+        for name, derive in inputs.derive:
+            say(name)
+            derive(conn)
         say("validating")
         warnings = validate(conn, inputs.expectations)
         conn.execute("CHECKPOINT")

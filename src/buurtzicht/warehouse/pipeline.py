@@ -9,6 +9,7 @@ import pandas as pd
 
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError
+from buurtzicht.indicators.materialise import materialise
 from buurtzicht.regions.codes import Level
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.boundaries import (
@@ -52,6 +53,7 @@ def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
         files=[*regions.files, *geometry_files, matrix_file],
         expectations=MIRROR_EXPECTATIONS,
         description=f"offline mirror {mirror}",
+        derive=[("indicator values", materialise)],
     )
 
 
