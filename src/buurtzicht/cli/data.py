@@ -1,13 +1,138 @@
-"""Data commands: fetch, build, info, rollback, region."""
+"""Data commands: build, info, rollback, region."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
 from buurtzicht.cli.app import app
+from buurtzicht.config import Settings, get_settings
+from buurtzicht.sources.observations import normalise_period
+from buurtzicht.warehouse import info as warehouse_info
+from buurtzicht.warehouse.layout import BuildLayout
+from buurtzicht.warehouse.store import open_current, region_observations, region_record
+
+console = Console()
+
+MirrorOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mirror", help="Offline mirror folder (default: BUURTZICHT_MIRROR or ../shared/data)."
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _settings(mirror: Path | None = None) -> Settings:
+    settings = get_settings()
+    return settings.model_copy(update={"mirror": mirror}) if mirror else settings
 
 
 @app.command()
-def version() -> None:
-    """Print the buurtzicht version."""
-    from buurtzicht import __version__
+def build(
+    mirror: MirrorOption = None,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Do nothing when a current build exists.")
+    ] = False,
+) -> None:
+    """Build a new warehouse version from the offline mirror and make it current.
 
-    print(__version__)
+    The build is written beside the current one and swapped in only when it is complete
+    and validated; on any error the current build stays untouched.
+    """
+    from buurtzicht.warehouse.build import run_build
+    from buurtzicht.warehouse.pipeline import collect_from_mirror
+
+    settings = _settings(mirror)
+    layout = BuildLayout(settings.warehouse_dir)
+    if if_missing and layout.current_id() and layout.database(layout.current_id() or "").is_file():
+        console.print(f"Warehouse build {layout.current_id()} is present; nothing to do.")
+        return
+    with console.status("building") as status:
+        result = run_build(
+            settings,
+            lambda say: collect_from_mirror(settings, say),
+            step=lambda msg: status.update(f"building: {msg}"),
+        )
+    console.print(
+        f"[green]Build {result.build_id} is current[/] ({result.seconds:.1f} s): {result.path}"
+    )
+    for name, count in result.counts.items():
+        console.print(f"  {name:<14} {count:>10,}")
+    for warning in result.warnings:
+        console.print(f"  [yellow]warning:[/] {warning}")
+
+
+@app.command()
+def info(as_json: JsonOption = False) -> None:
+    """What is in the current build: regions per level, datasets, sources and versions."""
+    settings = _settings()
+    with open_current(settings) as conn:
+        summary = warehouse_info.summary(conn)
+    summary["history"] = BuildLayout(settings.warehouse_dir).history()
+    if as_json:
+        print(json.dumps(summary, indent=1, default=str))
+        return
+    _print_info(summary)
+
+
+def _print_info(summary: dict[str, Any]) -> None:
+    console.print(
+        f"[bold]Build[/] {summary['build']['build_id']}  ({summary['build']['description']})"
+    )
+    regions = Table("level", "indeling", "regions", "special", title="Regions")
+    for row in summary["regions"]:
+        regions.add_row(
+            row["level"], str(row["indeling"]), f"{row['regions']:,}", f"{row['special']:,}"
+        )
+    console.print(regions)
+    datasets = Table("dataset", "observations", "notes", title="Datasets")
+    for row in summary["datasets"]:
+        datasets.add_row(row["name"], f"{row['observations']:,}", row["notes"] or "")
+    console.print(datasets)
+    sources = Table("source", "version", "sha256", "licence", title="Sources")
+    for row in summary["sources"]:
+        sources.add_row(
+            row["table_id"], row["version"] or "", row["sha256"][:12], row["licence"] or ""
+        )
+    console.print(sources)
+    console.print(f"{summary['observations']:,} observations of {summary['measures']:,} measures")
+
+
+@app.command()
+def rollback() -> None:
+    """Return to the previous warehouse build."""
+    previous = BuildLayout(_settings().warehouse_dir).rollback()
+    console.print(f"Build {previous} is current again.")
+
+
+@app.command()
+def region(
+    code: Annotated[str, typer.Argument(help="Region code, e.g. GM0363, WK036300, BU0363AD03.")],
+    period: Annotated[
+        str | None, typer.Option("--period", help="Only this period, e.g. 2024 or 2024JJ00.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """All observations of a region, with its name and parents."""
+    period_code = normalise_period(period, where="--period")[0] if period else None
+    with open_current(_settings()) as conn:
+        record = region_record(conn, code)
+        observations = region_observations(conn, record["code"], period=period_code)
+    if as_json:
+        print(json.dumps({"region": record, "observations": observations}, indent=1, default=str))
+        return
+    parents = " > ".join(f"{p['name']} ({p['code']})" for p in record["parents"])
+    console.print(f"[bold]{record['name']}[/] ({record['code']}, {record['level']}) {parents}")
+    table = Table("measure", "title", "period", "value", "status", "source")
+    for obs in observations:
+        value = "." if obs["value"] is None else f"{obs['value']:,.{obs['decimals'] or 0}f}"
+        table.add_row(
+            obs["measure"], obs["title"], obs["period"], value, obs["status"], obs["source"]
+        )
+    console.print(table)

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, atomic versioned builds, rollback, read access."""

@@ -1,0 +1,90 @@
+"""Read access to the current build (read-only DuckDB connections)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from buurtzicht.config import Settings
+from buurtzicht.errors import UnknownRegionError
+from buurtzicht.regions.codes import normalise_code
+from buurtzicht.warehouse.layout import BuildLayout
+
+CURRENT_INDELING = 2024
+
+
+def current_path(settings: Settings) -> Path:
+    return BuildLayout(settings.warehouse_dir).current_database()
+
+
+def open_current(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the current build (``NoBuildError`` if there is none)."""
+    return duckdb.connect(str(current_path(settings)), read_only=True)
+
+
+def region_record(
+    conn: duckdb.DuckDBPyConnection, code: str, *, indeling: int = CURRENT_INDELING
+) -> dict[str, Any]:
+    """A region with the names of its parents; ``UnknownRegionError`` if absent."""
+    code = normalise_code(code)
+    cursor = conn.execute(
+        "SELECT * FROM regions WHERE code = ? ORDER BY indeling = ? DESC, indeling DESC LIMIT 1",
+        [code, indeling],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise UnknownRegionError(
+            f"region {code} is not in the warehouse; search by name with "
+            "'buurtzicht region --search NAME' or check the code (e.g. GM0363)"
+        )
+    record = dict(zip([d[0] for d in cursor.description], row, strict=True))
+    record["parents"] = _parents(conn, record)
+    return record
+
+
+_PARENT_FIELDS = (
+    "wijk",
+    "gemeente",
+    "corop",
+    "veiligheidsregio",
+    "politie_eenheid",
+    "provincie",
+    "landsdeel",
+)
+
+
+def _parents(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> list[dict[str, Any]]:
+    codes = [record[f] for f in _PARENT_FIELDS if record.get(f) and record[f] != record["code"]]
+    if not codes:
+        return []
+    rows = conn.execute(
+        """
+        SELECT code, level, name FROM regions
+        WHERE code IN (SELECT unnest($codes))
+        QUALIFY row_number() OVER (PARTITION BY code
+                                   ORDER BY indeling = $indeling DESC, indeling DESC) = 1
+        """,
+        {"codes": codes, "indeling": record["indeling"]},
+    ).fetchall()
+    by_code = {code: {"code": code, "level": level, "name": name} for code, level, name in rows}
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def region_observations(
+    conn: duckdb.DuckDBPyConnection, code: str, *, period: str | None = None
+) -> list[dict[str, Any]]:
+    """Every observation of a region (all indelingen), with measure titles and units."""
+    cursor = conn.execute(
+        """
+        SELECT o.measure, m.title, m.unit, m.decimals, o.period, o.indeling, o.value,
+               o.status, o.source
+        FROM observations o LEFT JOIN measures m USING (measure)
+        WHERE o.region = $code AND ($period IS NULL OR o.period = $period)
+        ORDER BY o.measure, o.period, o.indeling
+        """,
+        {"code": code, "period": period},
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
