@@ -80,6 +80,8 @@ def worker(stage: str, scale: float, seed: int, home: Path) -> dict[str, object]
         out["cells"] = len(cells)
         out["seconds"] = {"read": t1 - t0, "measures": time.perf_counter() - t1}
     out["wall"] = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu"] = usage.ru_utime + usage.ru_stime
     out["peak_mb"] = _peak_mb()
     return out
 
@@ -136,13 +138,14 @@ def _table(results: dict[str, object]) -> str:
     runs = results["runs"]
     assert isinstance(runs, list)
     lines = [
-        "| stage | scale | input rows | wall (s) | per stage (s) | rows/s | peak memory (MB) |",
-        "|---|---|---|---|---|---|---|",
+        "| stage | scale | input rows | wall (s) | CPU (s) | per stage (s) | rows/s | peak memory (MB) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r["seconds"].items())
         lines.append(
-            f"| {r['stage']} | {r['scale']:g} | {r['rows']:,} | {r['wall']:.1f} | {stages} | "
+            f"| {r['stage']} | {r['scale']:g} | {r['rows']:,} | {r['wall']:.1f} | "
+            f"{r.get('cpu', float('nan')):.1f} | {stages} | "
             f"{r['rows'] / r['wall']:,.0f} | {r['peak_mb']:,.0f} |"
         )
     return "\n".join(lines)

@@ -81,9 +81,18 @@ def _first(con: duckdb.DuckDBPyConnection, sql: str) -> object | None:
     return None if row is None else row[0]
 
 
+def _counts(con: duckdb.DuckDBPyConnection, table: str, conditions: list[str]) -> list[int]:
+    """Rows meeting each condition, in one scan of ``table``."""
+    if not conditions:
+        return []
+    filters = ", ".join(f"count(*) FILTER (WHERE {c})" for c in conditions)
+    row = con.execute(f"SELECT {filters} FROM {table}").fetchone()
+    return [int(v) for v in row] if row else [0] * len(conditions)
+
+
 def _keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
-    for column in entity.not_null:
-        bad = _first(con, f"SELECT count(*) FROM {entity.name} WHERE {column} IS NULL")
+    nulls = _counts(con, entity.name, [f"{c} IS NULL" for c in entity.not_null])
+    for column, bad in zip(entity.not_null, nulls, strict=True):
         if bad:
             raise MicrodataError(
                 entity.name,
@@ -115,7 +124,10 @@ def _keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
 
 
 def _values(con: duckdb.DuckDBPyConnection, entity: Entity, reference: date) -> None:
-    for column in entity.dates:
+    out_of_range = [f"{c} < DATE '{DATE_MIN}' OR {c} > DATE '{reference}'" for c in entity.dates]
+    for column, count in zip(entity.dates, _counts(con, entity.name, out_of_range), strict=True):
+        if not count:
+            continue
         bad = _first(
             con,
             f"SELECT {column} FROM {entity.name} WHERE {column} < DATE '{DATE_MIN}' "
