@@ -18,6 +18,7 @@ from buurtzicht.microdata.synth.common import (
     pick_in_groups,
     random_days,
     stochastic_round,
+    weighted_choice,
     year_start,
 )
 from buurtzicht.microdata.synth.population import Chunk
@@ -250,9 +251,7 @@ def declarations(
     n = len(provider)
     weight = np.where(chunk.age >= 65, 3.0, 1.0)
     client = (
-        rng.choice(len(chunk.age), size=n, p=weight / weight.sum())
-        if len(chunk.age)
-        else np.empty(0, np.int64)
+        weighted_choice(rng, weight / weight.sum(), n) if len(chunk.age) else np.empty(0, np.int64)
     )
     first_day = np.zeros(n, dtype=np.int64)
     for y in params.ANALYSIS_YEARS:

@@ -84,6 +84,41 @@ def weighted_in_groups(
     return np.where(hi > lo, np.minimum(idx, len(cumulative) - 1), -1)
 
 
+def weighted_choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
+    """``rng.choice(len(p), size=size, p=p)``, the same draws, with the uniforms sorted.
+
+    numpy looks every uniform up in the cumulative weights in random order; over
+    millions of weights that is a cache miss per draw. Looking them up in sorted order
+    and putting the results back gives identical indices in a fraction of the time.
+
+    >>> p = np.array([0.2, 0.5, 0.3])
+    >>> a = weighted_choice(np.random.default_rng(1), p, 5)
+    >>> bool((a == np.random.default_rng(1).choice(3, size=5, p=p)).all())
+    True
+    """
+    p = np.asarray(p, dtype=np.float64)
+    if len(p) == 0 or p.min() < 0 or not np.isclose(p.sum(), 1.0):
+        raise ValueError("probabilities must be non-negative and sum to 1")
+    cdf = p.cumsum()
+    cdf /= cdf[-1]
+    uniform = rng.random(size)
+    order = np.argsort(uniform)
+    index = np.empty(size, dtype=np.int64)
+    index[order] = cdf.searchsorted(uniform[order], side="right")
+    return index
+
+
+def members_of(groups: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of every group as (order, starts): group g is ``order[starts[g]:starts[g + 1]]``.
+
+    Rows keep their original order within a group.
+    """
+    order = np.argsort(groups, kind="stable")
+    starts = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups, minlength=n_groups), out=starts[1:])
+    return order, starts
+
+
 def random_days(
     rng: np.random.Generator, lo: int | np.ndarray, hi: int | np.ndarray, n: int
 ) -> np.ndarray:
@@ -134,7 +169,15 @@ class PartWriter:
         part = self._parts.get(entity, 0)
         folder = self.root / entity
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, folder / f"part-{part:04d}.parquet", compression="snappy")
+        # Dictionary pages only for text (codes, categories): for ids and amounts they
+        # are built, found too large and thrown away, which costs most of the write.
+        text = [f.name for f in spec.schema if pa.types.is_string(f.type)]
+        pq.write_table(
+            table,
+            folder / f"part-{part:04d}.parquet",
+            compression="snappy",
+            use_dictionary=text or False,
+        )
         self._parts[entity] = part + 1
         self.rows[entity] = self.rows.get(entity, 0) + table.num_rows
 
