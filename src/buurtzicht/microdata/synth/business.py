@@ -21,7 +21,7 @@ from buurtzicht.microdata.synth.common import (
     weighted_choice,
     year_start,
 )
-from buurtzicht.microdata.synth.population import Chunk
+from buurtzicht.microdata.synth.population import GEEN, Chunk
 
 FORMS = np.array(
     ["eenmanszaak", "vof", "bv", "nv", "stichting", "vereniging", "overig"], dtype=object
@@ -195,7 +195,7 @@ def plant_churn(
         SENSITIVE[rng.integers(0, len(SENSITIVE), n)], "eenmanszaak", address, start, end
     )
     straw = np.flatnonzero(
-        (chunk.age >= 18) & (chunk.age < 30) & (chunk.debts | (chunk.benefit != "geen"))
+        (chunk.age >= 18) & (chunk.age < 30) & (chunk.debts | (chunk.benefit != GEEN))
     )
     straw = straw if len(straw) else np.flatnonzero(chunk.age >= 18)
     out.add_directors(local, straw[np.floor(rng.random(n) * len(straw)).astype(np.int64)])

@@ -23,7 +23,7 @@ from buurtzicht.microdata.synth.common import (
     weighted_in_groups,
     year_start,
 )
-from buurtzicht.microdata.synth.population import Chunk
+from buurtzicht.microdata.synth.population import Chunk, on_benefit
 
 URBAN = np.array([0.0, 1.8, 1.4, 1.0, 0.8, 0.6])  # by stedelijkheid 1..5
 #: Planted risk factors for becoming a suspect (multipliers on the age/sex base rate).
@@ -71,8 +71,10 @@ def plant_hennep(
     occupant = np.full(len(chunk.address_id), -1, dtype=np.int64)
     occupant[chunk.h_address] = np.arange(len(chunk.h_address))
     h = len(chunk.household_id)
-    on_benefit = np.isin(chunk.benefit, ["bijstand", "ww", "ao"])
-    risky = np.bincount(chunk.household, weights=chunk.debts | on_benefit, minlength=h) > 0
+    risky = (
+        np.bincount(chunk.household, weights=chunk.debts | on_benefit(chunk.benefit), minlength=h)
+        > 0
+    )
     crim = np.bincount(chunk.household, weights=chunk.criminal, minlength=h) > 0
     occ = occupant >= 0
     weight = np.where(occ, 1.0, 0.2) * chunk.a_dwelling
