@@ -89,31 +89,28 @@ VASTGOED = [
     ),
     Query(
         "units",
-        f"""SELECT {_m("vastgoed.doorsluiswoningen")}, y.year, a.buurt, a.address_id, 1
-        FROM transactions t JOIN years y ON t.date > y.back20 AND t.date <= y.ref
-        JOIN addresses a ON a.address_id = t.address_id
-        WHERE a.function = 'woon'
-        GROUP BY y.year, a.buurt, a.address_id HAVING COUNT(*) >= 5""",
+        # Sales are counted per address before the address is looked up: only the few
+        # addresses with 5+ sales are joined, not every sale.
+        f"""SELECT {_m("vastgoed.doorsluiswoningen")}, s.year, a.buurt, a.address_id, 1
+        FROM (
+          SELECT y.year, t.address_id
+          FROM transactions t JOIN years y ON t.date > y.back20 AND t.date <= y.ref
+          GROUP BY y.year, t.address_id HAVING COUNT(*) >= 5
+        ) AS s
+        JOIN addresses a ON a.address_id = s.address_id
+        WHERE a.function = 'woon'""",
     ),
     Query(
         "units",
         f"""SELECT {_m("vastgoed.aankopen_boven_financieringscapaciteit")},
-            y.year, a.buurt, t.transaction_id, 1
-        FROM transactions t JOIN years y ON t.date >= y.y_start AND t.date <= y.ref
-        JOIN addresses a ON a.address_id = t.address_id
-        JOIN persons p ON p.person_id = t.buyer_person_id
-        JOIN household_facts h ON h.household_id = p.household_id
-        WHERE t.buyer_kind = 'persoon' AND t.price > h.capacity""",
+            year, buurt, transaction_id, 1
+        FROM purchases_above_capacity""",
     ),
     Query(
         "amount",
         f"""SELECT {_m("vastgoed.aankopen_boven_financieringscapaciteit_bedrag")},
-            y.year, a.buurt, t.buyer_person_id, t.price
-        FROM transactions t JOIN years y ON t.date >= y.y_start AND t.date <= y.ref
-        JOIN addresses a ON a.address_id = t.address_id
-        JOIN persons p ON p.person_id = t.buyer_person_id
-        JOIN household_facts h ON h.household_id = p.household_id
-        WHERE t.buyer_kind = 'persoon' AND t.price > h.capacity""",
+            year, buurt, buyer_person_id, price
+        FROM purchases_above_capacity""",
     ),
     Query(
         "units",
@@ -255,6 +252,17 @@ VAKANTIEPARKEN = [
 #: Intermediate tables the theme queries need besides :data:`linkage.LINKAGE`.
 THEME_TABLES: list[tuple[str, str]] = [
     (
+        "purchases_above_capacity",
+        """
+        SELECT y.year, a.buurt, t.transaction_id, t.buyer_person_id, t.price
+        FROM transactions t JOIN years y ON t.date >= y.y_start AND t.date <= y.ref
+        JOIN addresses a ON a.address_id = t.address_id
+        JOIN persons p ON p.person_id = t.buyer_person_id
+        JOIN household_facts h ON h.household_id = p.household_id
+        WHERE t.buyer_kind = 'persoon' AND t.price > h.capacity
+        """,
+    ),
+    (
         "drug_registrations",
         f"""
         SELECT g.suspect_id, g.year, a.buurt AS home_buurt,
@@ -279,7 +287,11 @@ THEME_TABLES: list[tuple[str, str]] = [
                CASE WHEN f.person_id IS NOT NULL THEN 2 * f.person_id
                     ELSE 2 * f.business_id + 1 END AS subject
         FROM fiu f
-        LEFT JOIN person_ref r ON r.person_id = f.person_id AND r.year = YEAR(f.date)
+        LEFT JOIN (
+          -- only the subjects' rows: the join then builds on millions, not tens of millions
+          SELECT year, person_id, buurt FROM person_ref
+          WHERE person_id IN (SELECT person_id FROM fiu)
+        ) AS r ON r.person_id = f.person_id AND r.year = YEAR(f.date)
         LEFT JOIN (SELECT b.business_id, a.buurt FROM businesses b JOIN addresses a
         ON a.address_id = b.address_id) b
           ON b.business_id = f.business_id
