@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from buurtzicht.microdata.synth import params
-from buurtzicht.microdata.synth.common import group_starts, stochastic_round
+from buurtzicht.microdata.synth.common import group_starts, sort_by, stochastic_round
 
 WORLD_YEAR = 2024
 AGE_LO = np.array([0, 15, 25, 45, 65])
@@ -153,7 +153,9 @@ def make_households(chunk: Chunk, rng: np.random.Generator, scale: float, first_
     n_b = np.bincount(chunk.p_buurt, minlength=len(b))
     h_b = stochastic_round(b["households"].to_numpy() * scale, rng)
     h_b = np.minimum(np.maximum(h_b, (n_b > 0).astype(np.int64)), n_b)
-    order = np.lexsort((rng.random(n), chunk.age < 18, chunk.p_buurt))
+    # np.lexsort((random, child, buurt)): by the random key first, then stably by the rest.
+    by_random = np.argsort(rng.random(n), kind="stable")
+    order = by_random[sort_by((chunk.age < 18)[by_random], chunk.p_buurt[by_random])]
     _reorder_persons(chunk, order)
     rank = np.arange(n) - group_starts(n_b)[chunk.p_buurt]
     heads = h_b[chunk.p_buurt]
