@@ -188,17 +188,16 @@ BEDRIJVEN = [
     ),
     Query(
         "units",
-        f"""SELECT {_m("bedrijven.adressen_verloop")}, y.year, a.buurt, a.address_id, 1
-        FROM businesses b JOIN years y ON b.end_date > y.back5 AND b.end_date <= y.ref
-        JOIN addresses a ON a.address_id = b.address_id
+        f"""SELECT {_m("bedrijven.adressen_verloop")}, y.year, b.buurt, b.address_id, 1
+        FROM business_place b JOIN years y ON b.end_date > y.back5 AND b.end_date <= y.ref
         WHERE DATE_DIFF('day', b.start_date, b.end_date) < 730
-        GROUP BY y.year, a.buurt, a.address_id HAVING COUNT(*) >= 3""",
+        GROUP BY y.year, b.buurt, b.address_id HAVING COUNT(*) >= 3""",
     ),
     Query(
         "units",
         f"""SELECT {_m("bedrijven.kortlevend_beeindigd")},
-            YEAR(b.end_date), a.buurt, b.business_id, 1
-        FROM businesses b JOIN addresses a ON a.address_id = b.address_id
+            YEAR(b.end_date), b.buurt, b.business_id, 1
+        FROM business_place b
         WHERE b.end_date IS NOT NULL AND DATE_DIFF('day', b.start_date, b.end_date) < 730""",
     ),
 ]
@@ -292,9 +291,7 @@ THEME_TABLES: list[tuple[str, str]] = [
           SELECT year, person_id, buurt FROM person_ref
           WHERE person_id IN (SELECT person_id FROM fiu)
         ) AS r ON r.person_id = f.person_id AND r.year = YEAR(f.date)
-        LEFT JOIN (SELECT b.business_id, a.buurt FROM businesses b JOIN addresses a
-        ON a.address_id = b.address_id) b
-          ON b.business_id = f.business_id
+        LEFT JOIN business_place b ON b.business_id = f.business_id
         WHERE COALESCE(r.buurt, b.buurt) IS NOT NULL
         """,
     ),
@@ -308,17 +305,16 @@ THEME_TABLES: list[tuple[str, str]] = [
     (
         "care_ref",
         f"""
-        SELECT c.provider_id, YEAR(dc.date) AS year, a.buurt, c.care_activity_registered,
+        SELECT c.provider_id, YEAR(dc.date) AS year, b.buurt, c.care_activity_registered,
                CASE WHEN {CARE} THEN 1 ELSE 0 END AS care_branch,
                CASE WHEN da.business_id IS NULL THEN 0 ELSE 1 END AS director_antecedents,
                SUM(dc.amount) AS amount
         FROM declarations dc
         JOIN care_providers c ON c.provider_id = dc.provider_id
-        JOIN businesses b ON b.business_id = c.business_id
-        JOIN addresses a ON a.address_id = b.address_id
+        JOIN business_place b ON b.business_id = c.business_id
         LEFT JOIN director_antecedents da
           ON da.business_id = c.business_id AND da.year = YEAR(dc.date)
-        GROUP BY c.provider_id, YEAR(dc.date), a.buurt, c.care_activity_registered,
+        GROUP BY c.provider_id, YEAR(dc.date), b.buurt, c.care_activity_registered,
                  CASE WHEN {CARE} THEN 1 ELSE 0 END,
                  CASE WHEN da.business_id IS NULL THEN 0 ELSE 1 END
         """,
