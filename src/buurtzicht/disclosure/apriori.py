@@ -22,8 +22,8 @@ from buurtzicht.disclosure.neighbourhood import BallFinder
 from buurtzicht.disclosure.structure import Structure
 
 #: Relation steps of the neighbourhood the a-priori interval is computed on.
-APRIORI_DEPTH = 3
-APRIORI_BUDGET = 3_000
+APRIORI_DEPTH = 2
+APRIORI_BUDGET = 600
 
 
 def apriori_interval(

@@ -16,10 +16,11 @@ sensitive and how far their intervals must reach. It recomputes sensitivity from
 rules and the true values itself, so a sensitive cell that was published by mistake
 is found too (its interval is the single published point).
 
-Programs are solved per group of suppressed cells that share relations, with the
-published cells around them as intervals and everything further away fixed at its
-true value; fixing cells only narrows the attacker's intervals, so the audit errs on
-the strict side. Counts are integers, so their intervals are rounded inwards.
+Programs are solved per gemeente block (:mod:`buurtzicht.disclosure.blocks`), with
+the published cells in it as intervals and everything outside fixed at its true
+value; cells above the wijk level, and cells that fail in their block, get a second
+look on a neighbourhood that crosses blocks. Fixing cells only narrows the attacker's
+intervals, so the audit errs on the strict side. Counts are integers, so their intervals are rounded inwards.
 
 References
 ----------
@@ -36,10 +37,11 @@ import numpy as np
 import pandas as pd
 
 from buurtzicht.disclosure.apriori import apriori_interval
+from buurtzicht.disclosure.blocks import gemeente_blocks
 from buurtzicht.disclosure.errors import DisclosureError
 from buurtzicht.disclosure.knowledge import cell_bounds, status_bounds
 from buurtzicht.disclosure.lp import feasible_intervals
-from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix, suppressed_components
+from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
 from buurtzicht.disclosure.primary import SECONDARY, apply_primary
 from buurtzicht.disclosure.protect import Rules, prepare
 from buurtzicht.disclosure.report import table_summary
@@ -47,9 +49,8 @@ from buurtzicht.disclosure.rules import RuleSet
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
 from buurtzicht.disclosure.structure import Structure
 
-#: A group of suppressed cells with more variables than this is audited cell by cell on
-#: neighbourhoods (depth, budget) instead of as a whole.
-MAX_GROUP = 4_000
+#: Neighbourhood (depth, budget) for cells outside gemeente blocks and for a second look
+#: at cells that fail inside their block.
 AUDIT_BALL = (4, 4_000)
 
 INTERVAL_COLUMNS = [
@@ -111,9 +112,13 @@ def audit(
     x = cells["value"].to_numpy(float)
     _check_consistent(cells, bounds, x)
     hidden = np.isnan(cells["published"].to_numpy(float))
-    low, high, programs = _intervals(structure, x, bounds, hidden)
+    low, high, programs = _intervals(
+        structure, x, bounds, hidden, gemeente_blocks(cells, spec)
+    )
     low, high = _integers(cells, low, high)
     intervals = _judge(cells, bounds, low, high)
+    intervals, more = _second_look(intervals, structure, x, bounds, cells, hidden)
+    programs += more
     intervals = _cap_a_priori(intervals, cells, structure, by_measure)
     table = cells["measure"].map(spec.table_of)
     tables = table_summary(cells, hidden, cells["primary"].to_numpy(bool), table)
@@ -160,46 +165,83 @@ def _check_consistent(cells: pd.DataFrame, bounds: np.ndarray, x: np.ndarray) ->
 
 
 def _intervals(
-    structure: Structure, x: np.ndarray, bounds: np.ndarray, hidden: np.ndarray
+    structure: Structure,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    hidden: np.ndarray,
+    blocks: list[np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Feasible interval of every hidden cell: per gemeente block, else per neighbourhood."""
     low, high = x.copy(), x.copy()
     variable = bounds[:, 1] > bounds[:, 0]
-    labels = suppressed_components(structure, hidden)
-    finder = BallFinder(structure, variable)
+    in_block = np.zeros(len(x), dtype=bool)
     programs = 0
-    order = np.argsort(labels, kind="stable")
-    starts = np.flatnonzero(np.diff(labels[order], prepend=-2))
-    for group in np.split(order, starts[1:]):
-        group = group[labels[group] >= 0]
-        if not len(group):
-            continue
-        around = _published_around(structure, group, variable & ~hidden)
-        cells = np.concatenate([group, around])
-        if len(cells) <= MAX_GROUP:
-            low[group], high[group] = _solve(structure, x, bounds, cells, len(group))
-            programs += 2 * len(group)
-            continue
-        for s in group:
-            ball = finder.ball(int(s), *AUDIT_BALL)
-            lo, hi = _solve(structure, x, bounds, ball, 1)
-            low[s], high[s] = lo[0], hi[0]
-            programs += 2
+    for block in blocks:
+        in_block[block] = True
+        cells = block[variable[block] | hidden[block]]
+        targets = np.flatnonzero(hidden[cells])
+        if len(targets):
+            low[cells[targets]], high[cells[targets]] = _solve(structure, x, bounds, cells, targets)
+            programs += 2 * len(targets)
+    finder = BallFinder(structure, variable | hidden)
+    for s in np.flatnonzero(hidden & ~in_block):
+        low[s], high[s] = _ball_interval(structure, finder, x, bounds, int(s))
+        programs += 2
     return low, high, programs
 
 
-def _published_around(structure: Structure, group: np.ndarray, interval: np.ndarray) -> np.ndarray:
-    relations = np.unique(structure.csc[:, group].tocoo().row)
-    touched = np.unique(structure.matrix[relations].indices)
-    return touched[interval[touched]]
+def _ball_interval(
+    structure: Structure, finder: BallFinder, x: np.ndarray, bounds: np.ndarray, cell: int
+) -> tuple[float, float]:
+    ball = finder.ball(cell, *AUDIT_BALL)
+    lo, hi = _solve(structure, x, bounds, ball, np.array([0]))
+    return float(lo[0]), float(hi[0])
 
 
 def _solve(
-    structure: Structure, x: np.ndarray, bounds: np.ndarray, cells: np.ndarray, n_targets: int
+    structure: Structure,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    cells: np.ndarray,
+    targets: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Intervals of the first ``n_targets`` of ``cells``; other cells are held fixed."""
+    """Intervals of ``cells[targets]``; every cell not in ``cells`` is held fixed."""
     matrix, _ = submatrix(structure, cells)
     rhs = matrix @ x[cells]
-    return feasible_intervals(matrix, rhs, bounds[cells, 0], bounds[cells, 1], np.arange(n_targets))
+    return feasible_intervals(matrix, rhs, bounds[cells, 0], bounds[cells, 1], targets)
+
+
+def _second_look(
+    intervals: pd.DataFrame,
+    structure: Structure,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    cells: pd.DataFrame,
+    hidden: np.ndarray,
+) -> tuple[pd.DataFrame, int]:
+    """Failing cells again on a wider neighbourhood that crosses their block."""
+    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
+    if not len(failing):
+        return intervals, 0
+    finder = BallFinder(structure, (bounds[:, 1] > bounds[:, 0]) | hidden)
+    low = intervals["low"].to_numpy(float).copy()
+    high = intervals["high"].to_numpy(float).copy()
+    cell_of_row = intervals["cell"].to_numpy(np.int64)
+    for row in failing:
+        cell = int(cell_of_row[row])
+        lo, hi = _ball_interval(structure, finder, x, bounds, cell)
+        low[row], high[row] = min(low[row], lo), max(high[row], hi)
+    count = cells["count"].to_numpy(bool)[intervals["cell"].to_numpy(np.int64)]
+    low = np.where(count, np.ceil(low - 1e-6), low)
+    high = np.where(count & np.isfinite(high), np.floor(high + 1e-6), high)
+    out = intervals.assign(low=low, high=high)
+    slack = 1e-5 * np.maximum(1.0, np.abs(out["value"].to_numpy(float)))
+    out["protected"] = out["protected"] | (
+        out["hidden"]
+        & (out["high"] >= out["required_high"] - slack)
+        & (out["low"] <= out["required_low"] + slack)
+    )
+    return out, 2 * len(failing)
 
 
 def _cap_a_priori(

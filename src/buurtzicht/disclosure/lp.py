@@ -55,6 +55,8 @@ def _model(
     col_lower: np.ndarray,
     col_upper: np.ndarray,
     cost: np.ndarray | None = None,
+    *,
+    presolve: bool = False,
 ) -> highspy.Highs:
     csc = sparse.csc_matrix(matrix)
     n_rows, n_cols = csc.shape
@@ -72,7 +74,8 @@ def _model(
     _silence_banner()
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("presolve", "off")  # keep the basis between re-solves
+    # Re-solved models keep their basis without presolve; one-off models gain from it.
+    highs.setOptionValue("presolve", "on" if presolve else "off")
     highs.passModel(lp)
     return highs
 
@@ -168,7 +171,7 @@ def protecting_deviation(
     reach = min(abs(amount), float(upper[column]))
     lower[column] = upper[column] = reach
     costs = np.concatenate([cost, cost])
-    highs = _model(both, zeros, zeros, lower, upper, costs)
+    highs = _model(both, zeros, zeros, lower, upper, costs, presolve=True)
     highs.run()
     if highs.getModelStatus() != _OPTIMAL:
         reach = _largest_reach(highs, column, reach)
@@ -191,3 +194,58 @@ def _largest_reach(highs: highspy.Highs, column: int, limit: float) -> float:
     highs.changeColsCost(len(saved), np.arange(len(saved), dtype=np.int32), saved)
     highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
     return max(0.0, best * (1 - 1e-9))
+
+
+class DeviationModel:
+    """:func:`protecting_deviation` for many targets on one model, warm-started.
+
+    Holds the columns ``p`` (move up) and ``q`` (move down) of every variable cell;
+    each :meth:`solve` fixes one target's movement, re-solves from the previous basis
+    and restores the target's bounds afterwards.
+    """
+
+    def __init__(
+        self,
+        matrix: sparse.spmatrix,
+        room_up: np.ndarray,
+        room_down: np.ndarray,
+        cost: np.ndarray,
+    ) -> None:
+        self.n = int(matrix.shape[1])
+        self._upper = np.concatenate([room_up, room_down]).astype(float)
+        zeros = np.zeros(matrix.shape[0])
+        self._highs = _model(
+            sparse.hstack([matrix, -matrix]),
+            zeros,
+            zeros,
+            np.zeros(2 * self.n),
+            self._upper,
+            np.concatenate([cost, cost]),
+        )
+
+    def set_cost(self, cells: np.ndarray, cost: np.ndarray) -> None:
+        """Change the cost per unit of movement of some cells (both directions)."""
+        if not len(cells):
+            return
+        columns = np.concatenate([cells, cells + self.n]).astype(np.int32)
+        self._highs.changeColsCost(len(columns), columns, np.concatenate([cost, cost]))
+
+    def solve(self, target: int, amount: float) -> np.ndarray | None:
+        """The cheapest ``y`` moving ``target`` by ``amount``, or None if out of reach."""
+        column = target if amount > 0 else self.n + target
+        other = self.n + target if amount > 0 else target
+        if abs(amount) > self._upper[column]:
+            return None
+        self._highs.changeColBounds(column, abs(amount), abs(amount))
+        self._highs.changeColBounds(other, 0.0, 0.0)
+        self._highs.run()
+        found = self._highs.getModelStatus() == _OPTIMAL
+        y = None
+        if found:
+            values = np.asarray(self._highs.getSolution().col_value)
+            y = values[: self.n] - values[self.n :]
+        self._highs.changeColBounds(column, 0.0, self._upper[column])
+        self._highs.changeColBounds(other, 0.0, self._upper[other])
+        if not found:
+            self._highs.clearSolver()  # an infeasible end leaves no useful basis
+        return y

@@ -24,7 +24,7 @@ class BallFinder:
 
     def __init__(self, structure: Structure, movable: np.ndarray) -> None:
         self._structure = structure
-        self._movable = movable
+        self.movable = movable
         self._cell_mark = np.zeros(len(movable), dtype=np.int64)
         self._relation_mark = np.zeros(structure.n_relations, dtype=np.int64)
         self._stamp = 0
@@ -47,7 +47,7 @@ class BallFinder:
             layer: list[np.ndarray] = []
             for relation in relations:
                 cells = self._structure.cells_of(relation)
-                cells = cells[(self._cell_mark[cells] != stamp) & self._movable[cells]]
+                cells = cells[(self._cell_mark[cells] != stamp) & self.movable[cells]]
                 self._cell_mark[cells] = stamp
                 layer.append(cells)
                 size += len(cells)

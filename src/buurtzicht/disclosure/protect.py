@@ -135,7 +135,7 @@ def protect(
     limited: tuple[int, ...] = ()
     programs = 0
     if secondary:
-        result = secondary_suppression(cells, structure, by_measure)
+        result = secondary_suppression(cells, structure, by_measure, spec)
         reason, limited, programs = result.reason, tuple(result.limited), result.programs
     cells["reason"] = reason
     timings["secondary"] = time.perf_counter() - started

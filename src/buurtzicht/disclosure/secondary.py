@@ -35,11 +35,13 @@ import numpy as np
 import pandas as pd
 
 from buurtzicht.disclosure.apriori import apriori_interval
+from buurtzicht.disclosure.blocks import gemeente_blocks
 from buurtzicht.disclosure.knowledge import status_bounds
-from buurtzicht.disclosure.lp import protecting_deviation
+from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
 from buurtzicht.disclosure.primary import SECONDARY
 from buurtzicht.disclosure.rules import RuleSet
+from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
 
 #: Neighbourhood depths tried in turn, and the cell budget of each.
@@ -79,17 +81,31 @@ def required_levels(cells: pd.DataFrame, bounds: np.ndarray) -> tuple[np.ndarray
 
 
 def secondary_suppression(
-    cells: pd.DataFrame, structure: Structure, rules: Mapping[str, RuleSet]
+    cells: pd.DataFrame,
+    structure: Structure,
+    rules: Mapping[str, RuleSet],
+    spec: DisclosureSpec | None = None,
 ) -> SecondaryResult:
     """Choose complementary suppressions for every primary cell of ``cells``.
 
     ``cells`` is the output of :func:`buurtzicht.disclosure.primary.apply_primary`.
+    Cells above the wijk level are handled one by one on neighbourhoods, then each
+    gemeente block (:mod:`buurtzicht.disclosure.blocks`) on one warm-started model.
     """
     search = _Search.start(cells, structure, rules)
-    for s in _processing_order(cells):
-        for amount in (search.up[s], -search.down[s]):
-            if abs(amount) > _tolerance(search.x[s]):
-                search.protect(int(s), float(amount))
+    order = _processing_order(cells)
+    blocks = gemeente_blocks(cells, spec or DisclosureSpec())
+    in_block = np.zeros(len(cells), dtype=bool)
+    for block in blocks:
+        in_block[block] = True
+    for s in order[~in_block[order]]:
+        search.protect_both(int(s))
+    rank = np.empty(len(cells), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    for block in blocks:
+        targets = block[cells["primary"].to_numpy(bool)[block]]
+        if len(targets):
+            search.protect_block(block, targets[np.argsort(rank[targets])])
     return search.result
 
 
@@ -133,20 +149,65 @@ class _Search:
             result=SecondaryResult(cells["reason"].to_numpy(object).copy()),
         )
 
+    def protect_both(self, s: int) -> None:
+        """Protect cell ``s`` upwards and downwards on neighbourhoods."""
+        for amount in (self.up[s], -self.down[s]):
+            if abs(amount) > _tolerance(self.x[s]):
+                self.protect(s, float(amount))
+
+    def protect_block(self, block: np.ndarray, targets: np.ndarray) -> None:
+        """Protect ``targets`` (in order) on one warm-started model of ``block``."""
+        variables = block[self.finder.movable[block]]
+        matrix, _ = submatrix(self.structure, variables)
+        cost = np.where(self.suppressed[variables], _EPSILON_COST, self.weight[variables])
+        model = DeviationModel(
+            matrix, self.room_up[variables], self.room_down[variables], cost
+        )
+        self.result.programs += 1
+        for s in targets:
+            local = int(np.searchsorted(variables, s))
+            for amount in (self.up[s], -self.down[s]):
+                if abs(amount) <= _tolerance(self.x[s]):
+                    continue
+                y = model.solve(local, float(amount))
+                self.result.programs += 1
+                if y is None:
+                    amount = self._capped(int(s), float(amount))
+                    y = model.solve(local, amount) if amount else np.zeros(len(variables))
+                if y is None:
+                    self.protect(int(s), amount)
+                    newly = variables[self.suppressed[variables] & (cost > _EPSILON_COST)]
+                else:
+                    moved = variables[np.abs(y) > _tolerance(amount) * 0.1]
+                    newly = moved[~self.suppressed[moved]]
+                    self._suppress(newly)
+                cost[np.searchsorted(variables, newly)] = _EPSILON_COST
+                model.set_cost(np.searchsorted(variables, newly), np.full(len(newly), _EPSILON_COST))
+
+    def _suppress(self, newly: np.ndarray) -> None:
+        self.suppressed[newly] = True
+        self.result.reason[newly] = SECONDARY
+
+    def _capped(self, s: int, amount: float) -> float:
+        """``amount`` cut to what the statuses alone leave possible (the a-priori cap)."""
+        low, high = apriori_interval(self.structure, self.everything, self.bounds, s)
+        self.result.programs += 1
+        cap = high - self.x[s] if amount > 0 else self.x[s] - low
+        capped = float(np.sign(amount) * min(abs(amount), max(cap, 0.0)))
+        return capped if abs(capped) > _tolerance(self.x[s]) else 0.0
+
     def protect(self, s: int, amount: float) -> None:
         """Suppress what it takes to move cell ``s`` by ``amount`` (capped a priori)."""
+        if not amount:
+            return
         reached, moved = self._deviate(s, amount, DEPTHS[:1])
         if reached < abs(amount) - _tolerance(amount):
-            low, high = apriori_interval(self.structure, self.everything, self.bounds, s)
-            cap = high - self.x[s] if amount > 0 else self.x[s] - low
-            target = float(np.sign(amount) * min(abs(amount), max(cap, 0.0)))
+            target = self._capped(s, amount)
             if reached < abs(target) - _tolerance(amount):
                 reached, moved = self._deviate(s, target, DEPTHS)
             if reached < abs(target) - _tolerance(amount):
                 self.result.limited.append(s)
-        newly = moved[~self.suppressed[moved]]
-        self.suppressed[newly] = True
-        self.result.reason[newly] = SECONDARY
+        self._suppress(moved[~self.suppressed[moved]])
 
     def _deviate(
         self, s: int, amount: float, depths: tuple[tuple[int, int], ...]
