@@ -9,7 +9,10 @@ of complementary cells can undo that, so a protection level is capped by this
 
 The interval is computed on a neighbourhood of the cell with every relation that
 touches it complete and every relation further out *dropped*, which makes it wider
-than the exact a-priori interval: the cap errs on the strict side.
+than the exact a-priori interval: the cap errs on the strict side. Several such
+relaxations (a wijk family, neighbourhoods of two and four steps) each bound the exact
+interval from outside, so their intersection does too; secondary suppression and the
+audit apply them in the same order.
 """
 
 from __future__ import annotations
@@ -21,13 +24,19 @@ from buurtzicht.disclosure.lp import feasible_intervals
 from buurtzicht.disclosure.neighbourhood import BallFinder
 from buurtzicht.disclosure.structure import Structure
 
-#: Relation steps of the neighbourhood the a-priori interval is computed on.
+#: Relation steps of the neighbourhood the a-priori interval is computed on, the deeper
+#: one for cells whose protection falls short of the first cap; cells per step.
 APRIORI_DEPTH = 2
+APRIORI_DEEPER = 4
 APRIORI_BUDGET = 600
 
 
 def apriori_interval(
-    structure: Structure, finder: BallFinder, status_bounds: np.ndarray, cell: int
+    structure: Structure,
+    finder: BallFinder,
+    status_bounds: np.ndarray,
+    cell: int,
+    depth: int = APRIORI_DEPTH,
 ) -> tuple[float, float]:
     """Smallest and largest value of ``cell`` given only the statuses of all cells.
 
@@ -35,7 +44,7 @@ def apriori_interval(
     for a primary cell, the ``secondary`` bounds for every other cell (it might be
     suppressed), ``[0, 0]`` for a published or structural zero.
     """
-    ball = finder.ball(cell, APRIORI_DEPTH, APRIORI_BUDGET)
+    ball = finder.ball(cell, depth, APRIORI_BUDGET * depth)
     relations = np.unique(structure.csc[:, ball].tocoo().row)
     if not len(relations):
         return float(status_bounds[cell, 0]), float(status_bounds[cell, 1])
@@ -51,3 +60,28 @@ def apriori_interval(
         np.array([target]),
     )
     return float(low[0]), float(high[0])
+
+
+def block_apriori(
+    structure: Structure, status_bounds: np.ndarray, block: np.ndarray, targets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A-priori intervals of ``targets`` (cell numbers) computed on one block.
+
+    Every relation touching the block is kept whole (its cells outside the block are
+    free within their status bounds) and every other relation is dropped: again a
+    relaxation, so again wider than the exact a-priori interval. Used for buurten,
+    with the buurten of one wijk as the block, by secondary suppression and audit alike.
+    """
+    relations = np.unique(structure.csc[:, block].tocoo().row)
+    if not len(relations):
+        return status_bounds[targets, 0].copy(), status_bounds[targets, 1].copy()
+    rows = structure.matrix[relations]
+    variables = np.unique(np.concatenate([block, rows.indices]))
+    matrix = sparse.csr_matrix(rows[:, variables])
+    return feasible_intervals(
+        matrix,
+        np.zeros(len(relations)),
+        status_bounds[variables, 0],
+        status_bounds[variables, 1],
+        np.searchsorted(variables, targets),
+    )

@@ -16,11 +16,14 @@ sensitive and how far their intervals must reach. It recomputes sensitivity from
 rules and the true values itself, so a sensitive cell that was published by mistake
 is found too (its interval is the single published point).
 
-Programs are solved per gemeente block (:mod:`buurtzicht.disclosure.blocks`), with
-the published cells in it as intervals and everything outside fixed at its true
-value; cells above the wijk level, and cells that fail in their block, get a second
-look on a neighbourhood that crosses blocks. Fixing cells only narrows the attacker's
-intervals, so the audit errs on the strict side. Counts are integers, so their intervals are rounded inwards.
+Programs are solved per view, narrow to wide: a buurt in its wijk family, a wijk in
+its gemeente block (:mod:`buurtzicht.disclosure.blocks`), cells above the wijk level
+on a neighbourhood; a cell that fails in a narrow view is looked at again in a wider
+one, the last reaching further than secondary suppression ever looks. In each view
+the published cells in it are intervals and everything outside is fixed at its true
+value. Fixing cells only narrows the attacker's
+intervals, so the audit errs on the strict side. Counts are integers, so their
+intervals are rounded inwards.
 
 References
 ----------
@@ -30,14 +33,19 @@ de Wolf, P.P. et al. (2014). *τ-ARGUS 4.1 user's manual*, §4.2.6 (audit).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from buurtzicht.disclosure.apriori import apriori_interval
-from buurtzicht.disclosure.blocks import gemeente_blocks
+from buurtzicht.disclosure.apriori import (
+    APRIORI_DEEPER,
+    APRIORI_DEPTH,
+    apriori_interval,
+    block_apriori,
+)
+from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks
 from buurtzicht.disclosure.errors import DisclosureError
 from buurtzicht.disclosure.knowledge import cell_bounds, status_bounds
 from buurtzicht.disclosure.lp import feasible_intervals
@@ -52,6 +60,8 @@ from buurtzicht.disclosure.structure import Structure
 #: Neighbourhood (depth, budget) for cells outside gemeente blocks and for a second look
 #: at cells that fail inside their block.
 AUDIT_BALL = (4, 4_000)
+#: The second look reaches further than any neighbourhood secondary suppression uses.
+SECOND_LOOK_BALL = (10, 25_000)
 
 INTERVAL_COLUMNS = [
     "cell", "measure", "region", "period", "value", "reason", "hidden", "sensitive",
@@ -112,14 +122,24 @@ def audit(
     x = cells["value"].to_numpy(float)
     _check_consistent(cells, bounds, x)
     hidden = np.isnan(cells["published"].to_numpy(float))
-    low, high, programs = _intervals(
-        structure, x, bounds, hidden, gemeente_blocks(cells, spec)
-    )
+    families = list(region_blocks(cells, spec, "wijk").values())
+    blocks = gemeente_blocks(cells, spec)
+    low, high, programs = _intervals(structure, x, bounds, hidden, families + blocks)
     low, high = _integers(cells, low, high)
     intervals = _judge(cells, bounds, low, high)
-    intervals, more = _second_look(intervals, structure, x, bounds, cells, hidden)
-    programs += more
-    intervals = _cap_a_priori(intervals, cells, structure, by_measure)
+    status = _status(cells, by_measure)
+    for apriori in (
+        _family_apriori(cells, structure, status, spec),
+        _ball_apriori(structure, status, APRIORI_DEPTH),
+    ):
+        intervals = _cap_a_priori(intervals, cells, apriori)
+    for wider in (
+        _in_blocks(structure, x, bounds, hidden, blocks),
+        _in_neighbourhoods(structure, x, bounds, hidden),
+    ):
+        intervals, more = _relook(intervals, cells, wider)
+        programs += more
+    intervals = _cap_a_priori(intervals, cells, _ball_apriori(structure, status, APRIORI_DEEPER))
     table = cells["measure"].map(spec.table_of)
     tables = table_summary(cells, hidden, cells["primary"].to_numpy(bool), table)
     failing = intervals.loc[~intervals["protected"]].assign(
@@ -169,31 +189,41 @@ def _intervals(
     x: np.ndarray,
     bounds: np.ndarray,
     hidden: np.ndarray,
-    blocks: list[np.ndarray],
+    views: list[np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Feasible interval of every hidden cell: per gemeente block, else per neighbourhood."""
+    """Interval of every hidden cell in the first view that holds it, else a neighbourhood.
+
+    ``views`` are blocks of cells (wijk families, gemeente blocks); a hidden cell is
+    audited in the first view it belongs to, on one warm-started model per view.
+    """
     low, high = x.copy(), x.copy()
     variable = bounds[:, 1] > bounds[:, 0]
-    in_block = np.zeros(len(x), dtype=bool)
+    done = np.zeros(len(x), dtype=bool)
     programs = 0
-    for block in blocks:
-        in_block[block] = True
-        cells = block[variable[block] | hidden[block]]
-        targets = np.flatnonzero(hidden[cells])
+    for view in views:
+        cells = view[variable[view] | hidden[view]]
+        targets = np.flatnonzero(hidden[cells] & ~done[cells])
         if len(targets):
-            low[cells[targets]], high[cells[targets]] = _solve(structure, x, bounds, cells, targets)
+            chosen = cells[targets]
+            low[chosen], high[chosen] = _solve(structure, x, bounds, cells, targets)
+            done[chosen] = True
             programs += 2 * len(targets)
     finder = BallFinder(structure, variable | hidden)
-    for s in np.flatnonzero(hidden & ~in_block):
+    for s in np.flatnonzero(hidden & ~done):
         low[s], high[s] = _ball_interval(structure, finder, x, bounds, int(s))
         programs += 2
     return low, high, programs
 
 
 def _ball_interval(
-    structure: Structure, finder: BallFinder, x: np.ndarray, bounds: np.ndarray, cell: int
+    structure: Structure,
+    finder: BallFinder,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    cell: int,
+    size: tuple[int, int] = AUDIT_BALL,
 ) -> tuple[float, float]:
-    ball = finder.ball(cell, *AUDIT_BALL)
+    ball = finder.ball(cell, *size)
     lo, hi = _solve(structure, x, bounds, ball, np.array([0]))
     return float(lo[0]), float(hi[0])
 
@@ -211,29 +241,28 @@ def _solve(
     return feasible_intervals(matrix, rhs, bounds[cells, 0], bounds[cells, 1], targets)
 
 
-def _second_look(
+def _relook(
     intervals: pd.DataFrame,
-    structure: Structure,
-    x: np.ndarray,
-    bounds: np.ndarray,
     cells: pd.DataFrame,
-    hidden: np.ndarray,
+    wider: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
 ) -> tuple[pd.DataFrame, int]:
-    """Failing cells again on a wider neighbourhood that crosses their block."""
+    """Recompute failing cells' intervals with ``wider`` (a wider view) and re-judge.
+
+    Every view is a restriction of the attacker's full problem, so the widest interval
+    any view finds is still within the attacker's: taking it is safe.
+    """
     failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
     if not len(failing):
         return intervals, 0
-    finder = BallFinder(structure, (bounds[:, 1] > bounds[:, 0]) | hidden)
+    targets = intervals["cell"].to_numpy(np.int64)[failing]
+    lo, hi = wider(targets)
+    count = cells["count"].to_numpy(bool)[targets]
+    lo = np.where(count, np.ceil(lo - 1e-6), lo)
+    hi = np.where(count & np.isfinite(hi), np.floor(hi + 1e-6), hi)
     low = intervals["low"].to_numpy(float).copy()
     high = intervals["high"].to_numpy(float).copy()
-    cell_of_row = intervals["cell"].to_numpy(np.int64)
-    for row in failing:
-        cell = int(cell_of_row[row])
-        lo, hi = _ball_interval(structure, finder, x, bounds, cell)
-        low[row], high[row] = min(low[row], lo), max(high[row], hi)
-    count = cells["count"].to_numpy(bool)[intervals["cell"].to_numpy(np.int64)]
-    low = np.where(count, np.ceil(low - 1e-6), low)
-    high = np.where(count & np.isfinite(high), np.floor(high + 1e-6), high)
+    low[failing] = np.minimum(low[failing], lo)
+    high[failing] = np.maximum(high[failing], hi)
     out = intervals.assign(low=low, high=high)
     slack = 1e-5 * np.maximum(1.0, np.abs(out["value"].to_numpy(float)))
     out["protected"] = out["protected"] | (
@@ -244,35 +273,77 @@ def _second_look(
     return out, 2 * len(failing)
 
 
-def _cap_a_priori(
-    intervals: pd.DataFrame,
-    cells: pd.DataFrame,
+def _in_blocks(
     structure: Structure,
-    rules: Mapping[str, RuleSet],
-) -> pd.DataFrame:
-    """Re-judge failing cells with requirements capped by their a-priori interval."""
-    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
-    if not len(failing):
-        return intervals
+    x: np.ndarray,
+    bounds: np.ndarray,
+    hidden: np.ndarray,
+    blocks: list[np.ndarray],
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A wider view: each target in its gemeente block."""
+
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        low, high = x[targets].copy(), x[targets].copy()
+        block_of = np.full(len(x), -1, dtype=np.int64)
+        for k, block in enumerate(blocks):
+            block_of[block] = k
+        variable = (bounds[:, 1] > bounds[:, 0]) | hidden
+        for k in np.unique(block_of[targets]):
+            if k < 0:
+                continue
+            rows = np.flatnonzero(block_of[targets] == k)
+            view = blocks[k][variable[blocks[k]]]
+            local = np.searchsorted(view, targets[rows])
+            low[rows], high[rows] = _solve(structure, x, bounds, view, local)
+        return low, high
+
+    return compute
+
+
+def _in_neighbourhoods(
+    structure: Structure, x: np.ndarray, bounds: np.ndarray, hidden: np.ndarray
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The widest view: a neighbourhood further than secondary suppression ever looks."""
+    finder = BallFinder(structure, (bounds[:, 1] > bounds[:, 0]) | hidden)
+
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [
+            _ball_interval(structure, finder, x, bounds, int(t), SECOND_LOOK_BALL) for t in targets
+        ]
+        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+
+    return compute
+
+
+def _status(cells: pd.DataFrame, rules: Mapping[str, RuleSet]) -> np.ndarray:
+    """What each cell's published status alone gives away (see secondary suppression)."""
     published = cells["published"].to_numpy(float)
     hidden = np.isnan(published)
     reason = np.where(hidden, cells["reason"].to_numpy(str), SECONDARY)
     fixed = (~hidden & (published == 0) & (cells["status"] == "ok").to_numpy()) | cells[
         "structural_zero"
     ].to_numpy(bool)
-    status = status_bounds(cells, reason, fixed, rules)
-    finder = BallFinder(structure, np.ones(len(cells), dtype=bool))
+    return status_bounds(cells, reason, fixed, rules)
+
+
+def _cap_a_priori(
+    intervals: pd.DataFrame,
+    cells: pd.DataFrame,
+    apriori: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+) -> pd.DataFrame:
+    """Re-judge failing cells with requirements capped by an a-priori interval."""
+    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
+    if not len(failing):
+        return intervals
     required_low = intervals["required_low"].to_numpy(float).copy()
     required_high = intervals["required_high"].to_numpy(float).copy()
-    count = cells["count"].to_numpy(bool)
-    cell_of_row = intervals["cell"].to_numpy(np.int64)
-    for row in failing:
-        cell = int(cell_of_row[row])
-        low, high = apriori_interval(structure, finder, status, cell)
-        if count[cell]:
-            low, high = float(np.ceil(low - 1e-6)), float(np.floor(high + 1e-6))
-        required_low[row] = max(required_low[row], low)
-        required_high[row] = min(required_high[row], high)
+    targets = intervals["cell"].to_numpy(np.int64)[failing]
+    low, high = apriori(targets)
+    count = cells["count"].to_numpy(bool)[targets]
+    low = np.where(count, np.ceil(low - 1e-6), low)
+    high = np.where(count, np.floor(high + 1e-6), high)
+    required_low[failing] = np.maximum(required_low[failing], low)
+    required_high[failing] = np.minimum(required_high[failing], high)
     slack = 1e-5 * np.maximum(1.0, np.abs(intervals["value"].to_numpy(float)))
     reaches = (intervals["high"].to_numpy(float) >= required_high - slack) & (
         intervals["low"].to_numpy(float) <= required_low + slack
@@ -280,6 +351,39 @@ def _cap_a_priori(
     out = intervals.assign(required_low=required_low, required_high=required_high)
     out.loc[out.index[failing], "protected"] = reaches[failing]
     return out
+
+
+def _family_apriori(
+    cells: pd.DataFrame, structure: Structure, status: np.ndarray, spec: DisclosureSpec
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A-priori intervals of buurten on their wijk family (others: no cap)."""
+    families = list(region_blocks(cells, spec, "wijk").values())
+    family_of = np.full(len(cells), -1, dtype=np.int64)
+    for k, family in enumerate(families):
+        family_of[family] = k
+
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        low, high = np.full(len(targets), -np.inf), np.full(len(targets), np.inf)
+        for k in np.unique(family_of[targets]):
+            if k >= 0:
+                rows = np.flatnonzero(family_of[targets] == k)
+                low[rows], high[rows] = block_apriori(structure, status, families[k], targets[rows])
+        return low, high
+
+    return compute
+
+
+def _ball_apriori(
+    structure: Structure, status: np.ndarray, depth: int
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A-priori intervals on a neighbourhood of ``depth`` relation steps."""
+    finder = BallFinder(structure, np.ones(len(status), dtype=bool))
+
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [apriori_interval(structure, finder, status, int(t), depth) for t in targets]
+        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+
+    return compute
 
 
 def _integers(cells: pd.DataFrame, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, ...]:

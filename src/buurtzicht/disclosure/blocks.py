@@ -11,6 +11,8 @@ basis, which is what makes a national release take minutes rather than hours.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -42,16 +44,34 @@ def measure_groups(measures: pd.Series, spec: DisclosureSpec) -> pd.Series:
 
 
 def gemeente_blocks(cells: pd.DataFrame, spec: DisclosureSpec) -> list[np.ndarray]:
-    """Cell numbers of every block; cells above the wijk level belong to none."""
+    """Cell numbers of every gemeente block; cells above the wijk level belong to none."""
+    return list(region_blocks(cells, spec, "gemeente").values())
+
+
+def region_blocks(
+    cells: pd.DataFrame, spec: DisclosureSpec, level: str
+) -> dict[tuple[str, int, str], np.ndarray]:
+    """Blocks keyed by ``(period, measure group, gemeente or wijk number)``.
+
+    ``level="gemeente"``: every wijk and buurt cell of a gemeente; ``level="wijk"``:
+    the buurt cells of one wijk (its *family*: the wijk itself stays outside).
+    """
     prefix = cells["region"].str[:2]
-    inside = prefix.isin(["WK", "BU"]).to_numpy()
+    if level == "gemeente":
+        inside, digits = prefix.isin(["WK", "BU"]).to_numpy(), cells["region"].str[2:6]
+    else:
+        inside, digits = prefix.eq("BU").to_numpy(), cells["region"].str[2:8]
     key = pd.DataFrame(
         {
-            "gemeente": cells["region"].str[2:6],
             "period": cells["period"],
             "group": measure_groups(cells["measure"], spec),
+            "area": digits,
         }
     )[inside]
-    groups = key.groupby(["period", "group", "gemeente"], sort=True).indices
     positions = np.flatnonzero(inside)
-    return [positions[index] for index in groups.values()]
+    groups = key.groupby(["period", "group", "area"], sort=True).indices
+    blocks: dict[tuple[str, int, str], np.ndarray] = {}
+    for k, index in groups.items():
+        period, group, area = cast(tuple[str, int, str], k)
+        blocks[(str(period), int(group), str(area))] = positions[index]
+    return blocks

@@ -34,8 +34,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from buurtzicht.disclosure.apriori import apriori_interval
-from buurtzicht.disclosure.blocks import gemeente_blocks
+from buurtzicht.disclosure.apriori import (
+    APRIORI_DEEPER,
+    APRIORI_DEPTH,
+    apriori_interval,
+    block_apriori,
+)
+from buurtzicht.disclosure.blocks import region_blocks
 from buurtzicht.disclosure.knowledge import status_bounds
 from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
@@ -89,23 +94,42 @@ def secondary_suppression(
     """Choose complementary suppressions for every primary cell of ``cells``.
 
     ``cells`` is the output of :func:`buurtzicht.disclosure.primary.apply_primary`.
-    Cells above the wijk level are handled one by one on neighbourhoods, then each
-    gemeente block (:mod:`buurtzicht.disclosure.blocks`) on one warm-started model.
+    Top down: cells above the wijk level one by one on neighbourhoods; then per
+    gemeente its wijken on one warm-started model of the gemeente block, its buurten
+    on one model per wijk family (a-priori caps computed per family), what a family
+    cannot protect on a fresh gemeente model, and what remains on neighbourhoods.
     """
+    spec = spec or DisclosureSpec()
     search = _Search.start(cells, structure, rules)
     order = _processing_order(cells)
-    blocks = gemeente_blocks(cells, spec or DisclosureSpec())
+    rank = np.empty(len(cells), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    primary = cells["primary"].to_numpy(bool)
+    level = cells["region"].str[:2].to_numpy()
+    gemeenten = region_blocks(cells, spec, "gemeente")
+    families: dict[tuple[str, int, str], list[np.ndarray]] = {}
+    for key, family in region_blocks(cells, spec, "wijk").items():
+        families.setdefault((key[0], key[1], key[2][:4]), []).append(family)
     in_block = np.zeros(len(cells), dtype=bool)
-    for block in blocks:
+    for block in gemeenten.values():
         in_block[block] = True
     for s in order[~in_block[order]]:
         search.protect_both(int(s))
-    rank = np.empty(len(cells), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    for block in blocks:
-        targets = block[cells["primary"].to_numpy(bool)[block]]
-        if len(targets):
-            search.protect_block(block, targets[np.argsort(rank[targets])])
+
+    def jobs(block: np.ndarray, wanted: str) -> list[tuple[int, float]]:
+        targets = block[primary[block] & (level[block] == wanted)]
+        return search.jobs(targets[np.argsort(rank[targets])])
+
+    for key, block in gemeenten.items():
+        failed = search.protect_block(block, jobs(block, "WK"))
+        for s, amount in failed:
+            search.protect(s, amount)
+        failed = []
+        for family in families.get(key, []):
+            search.cap_family(family)
+            failed += search.protect_block(family, jobs(family, "BU"))
+        for s, amount in search.protect_block(block, failed) if failed else []:
+            search.protect(s, amount)
     return search.result
 
 
@@ -155,42 +179,56 @@ class _Search:
             if abs(amount) > _tolerance(self.x[s]):
                 self.protect(s, float(amount))
 
-    def protect_block(self, block: np.ndarray, targets: np.ndarray) -> None:
-        """Protect ``targets`` (in order) on one warm-started model of ``block``."""
+    def jobs(self, targets: np.ndarray) -> list[tuple[int, float]]:
+        """(cell, movement) pairs still to protect: up and down, where needed."""
+        return [
+            (int(s), float(amount))
+            for s in targets
+            for amount in (self.up[s], -self.down[s])
+            if abs(amount) > _tolerance(self.x[s])
+        ]
+
+    def cap_family(self, family: np.ndarray) -> None:
+        """Cap the buurten's protection levels by their a-priori interval (per family)."""
+        targets = family[self.up[family] + self.down[family] > 0]
+        if not len(targets):
+            return
+        low, high = block_apriori(self.structure, self.bounds, family, targets)
+        self.result.programs += 1
+        self.up[targets] = np.maximum(np.minimum(self.up[targets], high - self.x[targets]), 0)
+        self.down[targets] = np.maximum(np.minimum(self.down[targets], self.x[targets] - low), 0)
+
+    def protect_block(
+        self, block: np.ndarray, jobs: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """Protect ``jobs`` on one warm-started model of ``block``; return the failures."""
+        if not jobs:
+            return []
         variables = block[self.finder.movable[block]]
         matrix, _ = submatrix(self.structure, variables)
         cost = np.where(self.suppressed[variables], _EPSILON_COST, self.weight[variables])
-        model = DeviationModel(
-            matrix, self.room_up[variables], self.room_down[variables], cost
-        )
-        self.result.programs += 1
-        for s in targets:
-            local = int(np.searchsorted(variables, s))
-            for amount in (self.up[s], -self.down[s]):
-                if abs(amount) <= _tolerance(self.x[s]):
-                    continue
-                y = model.solve(local, float(amount))
-                self.result.programs += 1
-                if y is None:
-                    amount = self._capped(int(s), float(amount))
-                    y = model.solve(local, amount) if amount else np.zeros(len(variables))
-                if y is None:
-                    self.protect(int(s), amount)
-                    newly = variables[self.suppressed[variables] & (cost > _EPSILON_COST)]
-                else:
-                    moved = variables[np.abs(y) > _tolerance(amount) * 0.1]
-                    newly = moved[~self.suppressed[moved]]
-                    self._suppress(newly)
-                cost[np.searchsorted(variables, newly)] = _EPSILON_COST
-                model.set_cost(np.searchsorted(variables, newly), np.full(len(newly), _EPSILON_COST))
+        model = DeviationModel(matrix, self.room_up[variables], self.room_down[variables], cost)
+        failed = []
+        for s, amount in jobs:
+            y = model.solve(int(np.searchsorted(variables, s)), amount)
+            self.result.programs += 1
+            if y is None:
+                failed.append((s, amount))
+                continue
+            moved = variables[np.abs(y) > _tolerance(amount) * 0.1]
+            newly = moved[~self.suppressed[moved]]
+            self._suppress(newly)
+            local = np.searchsorted(variables, newly)
+            model.set_cost(local, np.full(len(newly), _EPSILON_COST))
+        return failed
 
     def _suppress(self, newly: np.ndarray) -> None:
         self.suppressed[newly] = True
         self.result.reason[newly] = SECONDARY
 
-    def _capped(self, s: int, amount: float) -> float:
+    def _capped(self, s: int, amount: float, depth: int = APRIORI_DEPTH) -> float:
         """``amount`` cut to what the statuses alone leave possible (the a-priori cap)."""
-        low, high = apriori_interval(self.structure, self.everything, self.bounds, s)
+        low, high = apriori_interval(self.structure, self.everything, self.bounds, s, depth)
         self.result.programs += 1
         cap = high - self.x[s] if amount > 0 else self.x[s] - low
         capped = float(np.sign(amount) * min(abs(amount), max(cap, 0.0)))
@@ -205,6 +243,8 @@ class _Search:
             target = self._capped(s, amount)
             if reached < abs(target) - _tolerance(amount):
                 reached, moved = self._deviate(s, target, DEPTHS)
+            if reached < abs(target) - _tolerance(amount):
+                target = self._capped(s, target, APRIORI_DEEPER)
             if reached < abs(target) - _tolerance(amount):
                 self.result.limited.append(s)
         self._suppress(moved[~self.suppressed[moved]])
