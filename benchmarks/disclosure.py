@@ -97,8 +97,9 @@ def generate_units(population: pd.Series, periods: list[str], seed: int = 1) -> 
             else:
                 amount = np.ones(len(region))
             frames.append(
-                pd.DataFrame({"measure": measure, "region": region, "period": period,
-                              "amount": amount})
+                pd.DataFrame(
+                    {"measure": measure, "region": region, "period": period, "amount": amount}
+                )
             )
     units = pd.concat(frames, ignore_index=True)
     # Owner type splits the same units as the ondermijning types (a linked table).
@@ -126,13 +127,23 @@ def main() -> None:
         # The owner-type table shares its units with the type table: aggregate it apart.
         owners = units["measure"].str.startswith("secure.eigenaar.")
         spec = SPEC
-        measures = sorted({*units["measure"], "secure.ondermijning.totaal",
-                           "secure.transacties.totaal"})
-        typed = aggregate_units(units[~owners], parents, [m for m in measures
-                                if not m.startswith("secure.eigenaar.")], SPEC.tables[::2],
-                                periods)
-        owned = aggregate_units(units[owners], parents, [m for m in measures
-                                if m.startswith("secure.eigenaar.")], (), periods)
+        measures = sorted(
+            {*units["measure"], "secure.ondermijning.totaal", "secure.transacties.totaal"}
+        )
+        typed = aggregate_units(
+            units[~owners],
+            parents,
+            [m for m in measures if not m.startswith("secure.eigenaar.")],
+            SPEC.tables[::2],
+            periods,
+        )
+        owned = aggregate_units(
+            units[owners],
+            parents,
+            [m for m in measures if m.startswith("secure.eigenaar.")],
+            (),
+            periods,
+        )
         aggregates = pd.concat([typed, owned], ignore_index=True)
     rows.append(("generate", f"{time.perf_counter() - started:.1f} s"))
     hierarchy = RegionHierarchy.from_parents(parents)
@@ -143,8 +154,9 @@ def main() -> None:
     for stage, seconds in protected.timings.items():
         rows.append((f"protect: {stage}", f"{seconds:.1f} s"))
     started = time.perf_counter()
-    report = audit(protected.published, aggregates, spec, population=inhabitants,
-                   hierarchy=hierarchy)
+    report = audit(
+        protected.published, aggregates, spec, population=inhabitants, hierarchy=hierarchy
+    )
     audit_seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     published = protected.published
@@ -154,8 +166,7 @@ def main() -> None:
         ("peak memory (RSS)", f"{peak:,.0f} MB"),
         ("cells", f"{len(published):,}"),
         ("primary suppressions", f"{int(protected.cells['primary'].sum()):,}"),
-        ("secondary suppressions",
-         f"{int((published['reason'] == 'secondary').sum()):,}"),
+        ("secondary suppressions", f"{int((published['reason'] == 'secondary').sum()):,}"),
         ("LPs in protect / audit", f"{protected.programs:,} / {report.programs:,}"),
         ("not fully reachable (protect)", f"{len(protected.limited):,}"),
         ("unprotected cells (audit)", f"{len(report.unprotected):,}"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from tests.disclosure.tables import PERIOD, cell, wijk_table
 
 from buurtzicht.disclosure import (
     DisclosureSpec,
@@ -19,7 +20,6 @@ from buurtzicht.disclosure import (
     get_rule_set,
     protect,
 )
-from tests.disclosure.tables import PERIOD, cell, wijk_table
 
 EXACT = get_rule_set("default").model_copy(update={"rounding": None, "name": "exact"})
 

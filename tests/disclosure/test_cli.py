@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from tests.disclosure.tables import wijk_table
 from typer.testing import CliRunner
 
 import buurtzicht.cli.disclosure  # noqa: F401  (registers the sub-app until the lead wires it)
 from buurtzicht.cli.app import app
 from buurtzicht.config import Settings
-from tests.disclosure.tables import wijk_table
 
 runner = CliRunner()
 

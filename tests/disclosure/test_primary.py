@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from tests.disclosure.tables import cell
 
 from buurtzicht.disclosure.cells import prepare_cells
 from buurtzicht.disclosure.primary import apply_primary
 from buurtzicht.disclosure.rules import PPercentRule, get_rule_set
 from buurtzicht.errors import SourceFormatError
-from tests.disclosure.tables import cell
 
 
 def _judge(rows: list[dict], rules_name: str = "default", population=None, **update):

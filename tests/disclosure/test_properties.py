@@ -42,7 +42,7 @@ def _check(aggregates: pd.DataFrame, parents: dict, rules: RuleSet) -> None:
     assert int(report.tables["unprotected"].sum()) == 0
 
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

@@ -45,23 +45,18 @@ from buurtzicht.disclosure.apriori import (
     apriori_interval,
     block_apriori,
 )
+from buurtzicht.disclosure.audit_views import in_blocks, in_neighbourhoods, relook
+from buurtzicht.disclosure.audit_views import intervals as view_intervals
 from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks
 from buurtzicht.disclosure.errors import DisclosureError
 from buurtzicht.disclosure.knowledge import cell_bounds, status_bounds
-from buurtzicht.disclosure.lp import feasible_intervals
-from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
+from buurtzicht.disclosure.neighbourhood import BallFinder
 from buurtzicht.disclosure.primary import SECONDARY, apply_primary
 from buurtzicht.disclosure.protect import Rules, prepare
 from buurtzicht.disclosure.report import table_summary
 from buurtzicht.disclosure.rules import RuleSet
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
 from buurtzicht.disclosure.structure import Structure
-
-#: Neighbourhood (depth, budget) for cells outside gemeente blocks and for a second look
-#: at cells that fail inside their block.
-AUDIT_BALL = (4, 4_000)
-#: The second look reaches further than any neighbourhood secondary suppression uses.
-SECOND_LOOK_BALL = (10, 25_000)
 
 INTERVAL_COLUMNS = [
     "cell", "measure", "region", "period", "value", "reason", "hidden", "sensitive",
@@ -124,7 +119,7 @@ def audit(
     hidden = np.isnan(cells["published"].to_numpy(float))
     families = list(region_blocks(cells, spec, "wijk").values())
     blocks = gemeente_blocks(cells, spec)
-    low, high, programs = _intervals(structure, x, bounds, hidden, families + blocks)
+    low, high, programs = view_intervals(structure, x, bounds, hidden, families + blocks)
     low, high = _integers(cells, low, high)
     intervals = _judge(cells, bounds, low, high)
     status = _status(cells, by_measure)
@@ -134,10 +129,10 @@ def audit(
     ):
         intervals = _cap_a_priori(intervals, cells, apriori)
     for wider in (
-        _in_blocks(structure, x, bounds, hidden, blocks),
-        _in_neighbourhoods(structure, x, bounds, hidden),
+        in_blocks(structure, x, bounds, hidden, blocks),
+        in_neighbourhoods(structure, x, bounds, hidden),
     ):
-        intervals, more = _relook(intervals, cells, wider)
+        intervals, more = relook(intervals, cells, wider)
         programs += more
     intervals = _cap_a_priori(intervals, cells, _ball_apriori(structure, status, APRIORI_DEEPER))
     table = cells["measure"].map(spec.table_of)
@@ -182,137 +177,6 @@ def _check_consistent(cells: pd.DataFrame, bounds: np.ndarray, x: np.ndarray) ->
             f"was published as {row['published']} ({row['status']}, {row['reason']!r}). "
             "Audit a published table together with the aggregates it was made from"
         )
-
-
-def _intervals(
-    structure: Structure,
-    x: np.ndarray,
-    bounds: np.ndarray,
-    hidden: np.ndarray,
-    views: list[np.ndarray],
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Interval of every hidden cell in the first view that holds it, else a neighbourhood.
-
-    ``views`` are blocks of cells (wijk families, gemeente blocks); a hidden cell is
-    audited in the first view it belongs to, on one warm-started model per view.
-    """
-    low, high = x.copy(), x.copy()
-    variable = bounds[:, 1] > bounds[:, 0]
-    done = np.zeros(len(x), dtype=bool)
-    programs = 0
-    for view in views:
-        cells = view[variable[view] | hidden[view]]
-        targets = np.flatnonzero(hidden[cells] & ~done[cells])
-        if len(targets):
-            chosen = cells[targets]
-            low[chosen], high[chosen] = _solve(structure, x, bounds, cells, targets)
-            done[chosen] = True
-            programs += 2 * len(targets)
-    finder = BallFinder(structure, variable | hidden)
-    for s in np.flatnonzero(hidden & ~done):
-        low[s], high[s] = _ball_interval(structure, finder, x, bounds, int(s))
-        programs += 2
-    return low, high, programs
-
-
-def _ball_interval(
-    structure: Structure,
-    finder: BallFinder,
-    x: np.ndarray,
-    bounds: np.ndarray,
-    cell: int,
-    size: tuple[int, int] = AUDIT_BALL,
-) -> tuple[float, float]:
-    ball = finder.ball(cell, *size)
-    lo, hi = _solve(structure, x, bounds, ball, np.array([0]))
-    return float(lo[0]), float(hi[0])
-
-
-def _solve(
-    structure: Structure,
-    x: np.ndarray,
-    bounds: np.ndarray,
-    cells: np.ndarray,
-    targets: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Intervals of ``cells[targets]``; every cell not in ``cells`` is held fixed."""
-    matrix, _ = submatrix(structure, cells)
-    rhs = matrix @ x[cells]
-    return feasible_intervals(matrix, rhs, bounds[cells, 0], bounds[cells, 1], targets)
-
-
-def _relook(
-    intervals: pd.DataFrame,
-    cells: pd.DataFrame,
-    wider: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
-) -> tuple[pd.DataFrame, int]:
-    """Recompute failing cells' intervals with ``wider`` (a wider view) and re-judge.
-
-    Every view is a restriction of the attacker's full problem, so the widest interval
-    any view finds is still within the attacker's: taking it is safe.
-    """
-    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
-    if not len(failing):
-        return intervals, 0
-    targets = intervals["cell"].to_numpy(np.int64)[failing]
-    lo, hi = wider(targets)
-    count = cells["count"].to_numpy(bool)[targets]
-    lo = np.where(count, np.ceil(lo - 1e-6), lo)
-    hi = np.where(count & np.isfinite(hi), np.floor(hi + 1e-6), hi)
-    low = intervals["low"].to_numpy(float).copy()
-    high = intervals["high"].to_numpy(float).copy()
-    low[failing] = np.minimum(low[failing], lo)
-    high[failing] = np.maximum(high[failing], hi)
-    out = intervals.assign(low=low, high=high)
-    slack = 1e-5 * np.maximum(1.0, np.abs(out["value"].to_numpy(float)))
-    out["protected"] = out["protected"] | (
-        out["hidden"]
-        & (out["high"] >= out["required_high"] - slack)
-        & (out["low"] <= out["required_low"] + slack)
-    )
-    return out, 2 * len(failing)
-
-
-def _in_blocks(
-    structure: Structure,
-    x: np.ndarray,
-    bounds: np.ndarray,
-    hidden: np.ndarray,
-    blocks: list[np.ndarray],
-) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """A wider view: each target in its gemeente block."""
-
-    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        low, high = x[targets].copy(), x[targets].copy()
-        block_of = np.full(len(x), -1, dtype=np.int64)
-        for k, block in enumerate(blocks):
-            block_of[block] = k
-        variable = (bounds[:, 1] > bounds[:, 0]) | hidden
-        for k in np.unique(block_of[targets]):
-            if k < 0:
-                continue
-            rows = np.flatnonzero(block_of[targets] == k)
-            view = blocks[k][variable[blocks[k]]]
-            local = np.searchsorted(view, targets[rows])
-            low[rows], high[rows] = _solve(structure, x, bounds, view, local)
-        return low, high
-
-    return compute
-
-
-def _in_neighbourhoods(
-    structure: Structure, x: np.ndarray, bounds: np.ndarray, hidden: np.ndarray
-) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """The widest view: a neighbourhood further than secondary suppression ever looks."""
-    finder = BallFinder(structure, (bounds[:, 1] > bounds[:, 0]) | hidden)
-
-    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        pairs = [
-            _ball_interval(structure, finder, x, bounds, int(t), SECOND_LOOK_BALL) for t in targets
-        ]
-        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-
-    return compute
 
 
 def _status(cells: pd.DataFrame, rules: Mapping[str, RuleSet]) -> np.ndarray:

@@ -1,11 +1,10 @@
-"""Keep every linear program small: neighbourhoods and components of cells.
+"""Keep every linear program small: neighbourhoods of cells.
 
 A national release has about a million cells, all linked through the region
 hierarchy and the table totals. No single program needs them all: a suppressed buurt
 is protected by cells in its own wijk, its own categories and, rarely, a level
-further. :func:`ball` collects the cells within a few relation steps of a cell, and
-:func:`suppressed_components` splits the suppressed cells into groups that share no
-relation. Cells outside a neighbourhood are held fixed, which only ever narrows an
+further. :class:`BallFinder` collects the cells within a few relation steps of a
+cell. Cells outside a neighbourhood are held fixed, which only ever narrows an
 attacker's interval (see :mod:`buurtzicht.disclosure.lp`), so results computed on
 neighbourhoods err on the safe side.
 """
@@ -14,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from buurtzicht.disclosure.structure import Structure
 
@@ -70,23 +68,3 @@ def submatrix(structure: Structure, cells: np.ndarray) -> tuple[sparse.csc_matri
         (columns.data, (rows, columns.col)), shape=(len(relations), len(cells))
     )
     return matrix, relations
-
-
-def suppressed_components(structure: Structure, suppressed: np.ndarray) -> np.ndarray:
-    """A component label per cell: suppressed cells sharing a relation share a label.
-
-    Unsuppressed cells get label ``-1``.
-    """
-    hidden = np.flatnonzero(suppressed)
-    labels = np.full(len(suppressed), -1, dtype=np.int64)
-    if not len(hidden):
-        return labels
-    if structure.n_relations == 0:
-        labels[hidden] = np.arange(len(hidden))
-        return labels
-    incidence = abs(structure.csc[:, hidden]).T.tocsr()  # hidden cells x relations
-    n_hidden = incidence.shape[0]
-    graph = sparse.bmat([[None, incidence], [incidence.T, None]], format="csr")
-    _, component = connected_components(graph, directed=False)
-    labels[hidden] = component[:n_hidden]
-    return labels
