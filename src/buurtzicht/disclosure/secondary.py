@@ -50,7 +50,7 @@ from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
 
 #: Neighbourhood depths tried in turn, and the cell budget of each.
-DEPTHS = ((2, 400), (3, 3_000), (5, 20_000))
+DEPTHS = ((2, 400), (3, 3_000), (4, 8_000))
 _EPSILON_COST = 1e-4
 _LEVEL_ORDER = {"NL": 0, "LD": 1, "PV": 2, "RE": 2, "VR": 2, "CR": 2, "GM": 3, "WK": 4, "BU": 5}
 
@@ -210,16 +210,22 @@ class _Search:
         model = DeviationModel(matrix, self.room_up[variables], self.room_down[variables], cost)
         failed = []
         for s, amount in jobs:
-            y = model.solve(int(np.searchsorted(variables, s)), amount)
+            local = int(np.searchsorted(variables, s))
+            y = model.solve(local, amount)
             self.result.programs += 1
             if y is None:
-                failed.append((s, amount))
+                # Often the statuses alone forbid the full level: cap, retry warm.
+                capped = self._capped(s, amount)
+                y = model.solve(local, capped) if abs(capped) < abs(amount) else None
+                amount = capped
+            if y is None:
+                if amount:
+                    failed.append((s, amount))
                 continue
             moved = variables[np.abs(y) > _tolerance(amount) * 0.1]
             newly = moved[~self.suppressed[moved]]
             self._suppress(newly)
-            local = np.searchsorted(variables, newly)
-            model.set_cost(local, np.full(len(newly), _EPSILON_COST))
+            model.set_cost(np.searchsorted(variables, newly), np.full(len(newly), _EPSILON_COST))
         return failed
 
     def _suppress(self, newly: np.ndarray) -> None:
