@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from buurtzicht.config import Settings
 from buurtzicht.disclosure import DisclosureSpec, RegionHierarchy, TableSpec, audit, protect
@@ -113,6 +114,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--periods", type=int, default=1, help="number of years")
     parser.add_argument("--aggregates", type=Path, help="real secure aggregates (parquet)")
+    parser.add_argument("--spec", type=Path, help="table specs (YAML) for --aggregates")
+    parser.add_argument("--save", type=Path, help="folder to keep aggregates and output in")
     args = parser.parse_args()
     mirror = Settings().require_mirror()
     rows: list[tuple[str, str]] = []
@@ -121,7 +124,11 @@ def main() -> None:
     periods = [f"{2024 - k}JJ00" for k in range(args.periods)]
     if args.aggregates:
         aggregates = pd.read_parquet(args.aggregates)
-        spec = DisclosureSpec()
+        spec = (
+            DisclosureSpec.model_validate(yaml.safe_load(args.spec.read_text(encoding="utf-8")))
+            if args.spec
+            else DisclosureSpec()
+        )
     else:
         units = generate_units(population, periods)
         # The owner-type table shares its units with the type table: aggregate it apart.
@@ -153,6 +160,11 @@ def main() -> None:
     protect_seconds = time.perf_counter() - started
     for stage, seconds in protected.timings.items():
         rows.append((f"protect: {stage}", f"{seconds:.1f} s"))
+    print(f"protected in {protect_seconds:.1f} s: {protected.timings}", flush=True)
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+        protected.published.to_parquet(args.save / "published.parquet", index=False)
+        aggregates.to_parquet(args.save / "aggregates.parquet", index=False)
     started = time.perf_counter()
     report = audit(
         protected.published, aggregates, spec, population=inhabitants, hierarchy=hierarchy

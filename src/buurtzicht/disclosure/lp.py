@@ -101,7 +101,10 @@ def feasible_intervals(
     >>> low.tolist(), high.tolist()
     ([0.0, 0.0], [15.0, 15.0])
     """
-    highs = _model(matrix, rhs, rhs, lower, upper)
+    # Amounts run to billions of euros: solve in units that keep HiGHS's absolute
+    # tolerances meaningful (every relation is homogeneous, so scaling is exact).
+    scale = _scale(rhs, lower, upper)
+    highs = _model(matrix, rhs / scale, rhs / scale, lower / scale, upper / scale)
     low = np.empty(len(targets))
     high = np.empty(len(targets))
     for k, target in enumerate(targets):
@@ -109,7 +112,14 @@ def feasible_intervals(
         low[k] = _solve(highs, highspy.ObjSense.kMinimize)
         high[k] = _solve(highs, highspy.ObjSense.kMaximize)
         highs.changeColCost(int(target), 0.0)
-    return low, high
+    return low * scale, high * scale
+
+
+def _scale(*arrays: np.ndarray) -> float:
+    """A power of ten that brings the largest finite magnitude near 1,000."""
+    finite = [np.abs(a[np.isfinite(a)]) for a in arrays]
+    largest = max((float(f.max()) for f in finite if f.size), default=1.0)
+    return float(10 ** max(0, int(np.floor(np.log10(max(largest, 1.0)))) - 3))
 
 
 def _solve(highs: highspy.Highs, sense: highspy.ObjSense) -> float:
@@ -117,9 +127,12 @@ def _solve(highs: highspy.Highs, sense: highspy.ObjSense) -> float:
     highs.run()
     status = highs.getModelStatus()
     if status != _OPTIMAL and status not in _UNBOUNDED:
-        # A warm start can end in "unknown" after an unbounded solve; start afresh.
+        # A warm start can end in "unknown" after an unbounded solve; start afresh,
+        # with presolve, which also settles borderline numerics.
         highs.clearSolver()
+        highs.setOptionValue("presolve", "on")
         highs.run()
+        highs.setOptionValue("presolve", "off")
         status = highs.getModelStatus()
     if status == _OPTIMAL:
         return float(highs.getInfo().objective_function_value)
@@ -160,6 +173,8 @@ def protecting_deviation(
     if such a ``y`` exists among suppressed cells, ``x + y`` is a table the attacker
     cannot tell from the true one, so the target's interval reaches ``x + amount``.
     """
+    scale = _scale(room_down, np.array([amount]))
+    room_up, room_down, amount = room_up / scale, room_down / scale, amount / scale
     n = matrix.shape[1]
     both = sparse.hstack([matrix, -matrix]).tocsc()
     zeros = np.zeros(matrix.shape[0])
@@ -180,7 +195,7 @@ def protecting_deviation(
         highs.changeColBounds(column, reach, reach)
         highs.run()
     values = np.asarray(highs.getSolution().col_value)
-    return Deviation(values[:n] - values[n:], reach)
+    return Deviation((values[:n] - values[n:]) * scale, reach * scale)
 
 
 def _largest_reach(highs: highspy.Highs, column: int, limit: float) -> float:
@@ -212,7 +227,8 @@ class DeviationModel:
         cost: np.ndarray,
     ) -> None:
         self.n = int(matrix.shape[1])
-        self._upper = np.concatenate([room_up, room_down]).astype(float)
+        self._scale = _scale(room_down)
+        self._upper = np.concatenate([room_up, room_down]).astype(float) / self._scale
         zeros = np.zeros(matrix.shape[0])
         self._highs = _model(
             sparse.hstack([matrix, -matrix]),
@@ -234,6 +250,7 @@ class DeviationModel:
         """The cheapest ``y`` moving ``target`` by ``amount``, or None if out of reach."""
         column = target if amount > 0 else self.n + target
         other = self.n + target if amount > 0 else target
+        amount = amount / self._scale
         if abs(amount) > self._upper[column]:
             return None
         self._highs.changeColBounds(column, abs(amount), abs(amount))
@@ -243,7 +260,7 @@ class DeviationModel:
         y = None
         if found:
             values = np.asarray(self._highs.getSolution().col_value)
-            y = values[: self.n] - values[self.n :]
+            y = (values[: self.n] - values[self.n :]) * self._scale
         self._highs.changeColBounds(column, 0.0, self._upper[column])
         self._highs.changeColBounds(other, 0.0, self._upper[other])
         if not found:
