@@ -1,0 +1,61 @@
+"""The ASGI application: JSON API under ``/api``, pages, static files.
+
+``create_app(settings)`` builds one app per process; it holds one read-only warehouse
+connection (see :mod:`buurtzicht.api.warehouse`).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+
+from buurtzicht import __version__
+from buurtzicht.api import handlers
+from buurtzicht.api.routes import (
+    exports,
+    geometry,
+    indicators,
+    meta,
+    profile,
+    regions,
+    trends,
+    values,
+)
+from buurtzicht.api.warehouse import Warehouse
+from buurtzicht.config import Settings, get_settings
+
+API_DESCRIPTION = """
+Published aggregates of buurtzicht: regions, indicators, values per level and period,
+region profiles, comparisons, trends, hotspots, boundaries and exports.
+
+Figures: CBS, Politie, PDOK (CC BY 4.0). Secure-side figures are labelled
+*synthetisch / synthetic*. Errors are JSON: `{"error": {"status", "title", "detail"}}`.
+"""
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix="/api")
+    for module in (regions, indicators, values, profile, trends, geometry, exports, meta):
+        router.include_router(module.router)
+    return router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    from buurtzicht.web import mount as mount_web
+
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="buurtzicht API",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.warehouse = Warehouse(settings)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    handlers.install(app)
+    app.include_router(api_router())
+    mount_web(app)
+    return app

@@ -1,0 +1,142 @@
+"""Published figures of one measure: per level and period, per region over time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from buurtzicht.regions.codes import NEDERLAND
+from buurtzicht.warehouse.store import CURRENT_INDELING
+
+
+def _records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def periods(conn: duckdb.DuckDBPyConnection, measure: str, level: str | None = None) -> list[str]:
+    """Periods with at least one figure of ``measure`` (at ``level``), oldest first."""
+    rows = conn.execute(
+        """
+        SELECT DISTINCT o.period FROM observations o
+        JOIN regions r ON r.code = o.region AND r.indeling = o.indeling
+        WHERE o.measure = $measure AND ($level IS NULL OR r.level = $level)
+        ORDER BY o.period
+        """,
+        {"measure": measure, "level": level},
+    ).fetchall()
+    return [period for (period,) in rows]
+
+
+def levels(conn: duckdb.DuckDBPyConnection, measure: str) -> list[str]:
+    """Levels at which ``measure`` has figures."""
+    rows = conn.execute(
+        """
+        SELECT DISTINCT r.level FROM observations o
+        JOIN regions r ON r.code = o.region AND r.indeling = o.indeling
+        WHERE o.measure = ?
+        """,
+        [measure],
+    ).fetchall()
+    return [level for (level,) in rows]
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Which indeling the figures of a level and period are read in, and the geometry
+    year that fits them (None when no boundaries of that indeling are in the build)."""
+
+    indeling: int
+    geometry_year: int | None
+
+
+def basis(conn: duckdb.DuckDBPyConnection, measure: str, level: str, period: str) -> Basis | None:
+    """Prefer the figures as published for the period's own indeling when its boundaries
+    are present, else the current indeling (harmonised figures); None without figures."""
+    rows = conn.execute(
+        """
+        SELECT DISTINCT o.indeling,
+               EXISTS (SELECT 1 FROM boundary_geojson b
+                       WHERE b.level = $level AND b.year = o.indeling) AS has_geometry
+        FROM observations o JOIN regions r ON r.code = o.region AND r.indeling = o.indeling
+        WHERE o.measure = $measure AND o.period = $period AND r.level = $level
+        """,
+        {"measure": measure, "level": level, "period": period},
+    ).fetchall()
+    if not rows:
+        return None
+    year = int(period[:4])
+    ranked = sorted(
+        rows,
+        key=lambda row: (not row[1], row[0] != year, row[0] != CURRENT_INDELING, -row[0]),
+    )
+    indeling, has_geometry = ranked[0]
+    return Basis(int(indeling), int(indeling) if has_geometry else None)
+
+
+def level_values(
+    conn: duckdb.DuckDBPyConnection,
+    measure: str,
+    *,
+    level: str,
+    period: str,
+    indeling: int,
+    parent: str | None = None,
+) -> list[dict[str, Any]]:
+    """One row per region of ``level`` (within ``parent``): code, name, value, status.
+
+    Regions without an observation are included with value NULL and status
+    ``missing``, so that a map shows them as "no figure" instead of leaving a hole.
+    Special regions (water, buitenland, onbekend) are left out.
+    """
+    cursor = conn.execute(
+        """
+        SELECT r.code, r.name, r.gemeente, o.value, coalesce(o.status, 'missing') AS status
+        FROM regions r
+        LEFT JOIN observations o ON o.region = r.code AND o.indeling = r.indeling
+             AND o.measure = $measure AND o.period = $period
+        WHERE r.indeling = $indeling AND r.level = $level AND r.special IS NULL
+          AND ($parent IS NULL OR r.gemeente = $parent OR r.wijk = $parent)
+        ORDER BY r.code
+        """,
+        {
+            "measure": measure,
+            "period": period,
+            "indeling": indeling,
+            "level": level,
+            "parent": parent,
+        },
+    )
+    return _records(cursor)
+
+
+def national_value(
+    conn: duckdb.DuckDBPyConnection, measure: str, period: str
+) -> tuple[float | None, str | None]:
+    """The figure for the Netherlands (value, status), or (None, None)."""
+    row = conn.execute(
+        "SELECT value, status FROM observations WHERE measure = ? AND region = ? "
+        "AND period = ? ORDER BY indeling DESC LIMIT 1",
+        [measure, NEDERLAND, period],
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def series(
+    conn: duckdb.DuckDBPyConnection, measure: str, codes: list[str], *, yearly_only: bool = True
+) -> list[dict[str, Any]]:
+    """Every period of ``measure`` for ``codes``, in the latest indeling available for
+    each region (harmonised series where they exist), oldest period first."""
+    cursor = conn.execute(
+        """
+        SELECT region AS code, period, value, status, indeling FROM observations
+        WHERE measure = $measure AND list_contains($codes, region)
+          AND (NOT $yearly OR period LIKE '____JJ00')
+        QUALIFY row_number() OVER (PARTITION BY region, period ORDER BY indeling DESC) = 1
+        ORDER BY region, period
+        """,
+        {"measure": measure, "codes": codes, "yearly": yearly_only},
+    )
+    return _records(cursor)

@@ -1,0 +1,137 @@
+"""Region profile and comparison: per theme, the latest figure of every indicator,
+beside the Netherlands, with its trend."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import duckdb
+
+from buurtzicht.api import present
+from buurtzicht.api.problems import InvalidParameter
+from buurtzicht.api.queries import regions as region_queries
+from buurtzicht.api.schemas import (
+    CompareOut,
+    CompareRow,
+    ProfileCard,
+    ProfileOut,
+    ProfileTheme,
+    RegionRef,
+    TrendPoint,
+)
+from buurtzicht.api.services import regions as region_service
+from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.regions.codes import NEDERLAND
+
+MAX_COMPARE = 8
+
+
+def _observations(cursor: duckdb.DuckDBPyConnection, codes: list[str]) -> list[dict[str, Any]]:
+    """Yearly observations of ``codes``, one per (region, measure, period), preferring
+    the latest indeling (harmonised series where they exist)."""
+    cur = cursor.execute(
+        """
+        SELECT region, measure, period, value, status FROM observations
+        WHERE list_contains($codes, region) AND period LIKE '____JJ00'
+        QUALIFY row_number() OVER (PARTITION BY region, measure, period
+                                   ORDER BY indeling DESC) = 1
+        ORDER BY measure, period
+        """,
+        {"codes": codes},
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def profile(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, code: str, lang: str
+) -> ProfileOut:
+    region = region_service.detail(cursor, code)
+    result: ProfileOut = snapshot.cached(
+        ("profile", region.code, lang), lambda: _profile(snapshot, cursor, region, lang)
+    )
+    return result
+
+
+def _profile(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, region: Any, lang: str
+) -> ProfileOut:
+    rows = _observations(cursor, [region.code, NEDERLAND])
+    series: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in rows:
+        series[(row["region"], row["measure"])][row["period"]] = row
+    themes = []
+    synthetic = False
+    for theme in catalog(snapshot, cursor).themes:
+        cards = []
+        for indicator in theme.indicators:
+            own = series.get((region.code, indicator.measure))
+            if not own:
+                continue
+            period = max(own)
+            national = series.get((NEDERLAND, indicator.measure), {}).get(period)
+            decimals = indicator.decimals
+            cards.append(
+                ProfileCard(
+                    indicator=present.indicator_out(indicator, lang),
+                    period=period,
+                    figure=present.figure(own[period]["value"], own[period]["status"], decimals, lang),
+                    national=present.figure(
+                        national["value"] if national else None,
+                        national["status"] if national else None,
+                        decimals,
+                        lang,
+                    ),
+                    trend=[
+                        TrendPoint(
+                            period=p,
+                            year=int(p[:4]),
+                            figure=present.figure(o["value"], o["status"], decimals, lang),
+                        )
+                        for p, o in sorted(own.items())
+                    ],
+                )
+            )
+            synthetic = synthetic or indicator.synthetic
+        if cards:
+            themes.append(ProfileTheme(id=theme.id, title=theme.title(lang), cards=cards))
+    return ProfileOut(region=region, themes=themes, synthetic=synthetic)
+
+
+def compare(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, codes: list[str], lang: str
+) -> CompareOut:
+    if len(codes) > MAX_COMPARE:
+        raise InvalidParameter(f"compare at most {MAX_COMPARE} regions", parameter="regions")
+    records = [region_queries.region(cursor, c) for c in codes]
+    refs = [RegionRef(code=r["code"], level=r["level"], name=r["name"]) for r in records]
+    wanted = [r.code for r in refs]
+    rows = _observations(cursor, [*wanted, NEDERLAND])
+    values: dict[tuple[str, str, str], dict[str, Any]] = {
+        (row["region"], row["measure"], row["period"]): row for row in rows
+    }
+    latest: dict[str, str] = {}
+    for row in rows:
+        if row["region"] in wanted:
+            latest[row["measure"]] = max(latest.get(row["measure"], ""), row["period"])
+    out = []
+    for indicator in catalog(snapshot, cursor).indicators:
+        period = latest.get(indicator.measure)
+        if period is None:
+            continue
+
+        def fig(code: str, period: str = period, measure: str = indicator.measure, d: int = indicator.decimals) -> Any:
+            row = values.get((code, measure, period))
+            return present.figure(row["value"] if row else None, row["status"] if row else None, d, lang)
+
+        out.append(
+            CompareRow(
+                indicator=present.indicator_out(indicator, lang),
+                period=period,
+                figures=[fig(code) for code in wanted],
+                national=fig(NEDERLAND),
+            )
+        )
+    return CompareOut(regions=refs, rows=out)

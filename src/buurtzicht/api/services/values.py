@@ -1,0 +1,115 @@
+"""Figures of one indicator for every region of a level (the map and its table)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from buurtzicht.api import present
+from buurtzicht.api.problems import InvalidParameter, PeriodNotAvailable
+from buurtzicht.api.queries import classify as classes
+from buurtzicht.api.queries import regions as region_queries
+from buurtzicht.api.queries import values as value_queries
+from buurtzicht.api.schemas import RegionRef, ValueRow, ValuesOut
+from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.services.periods import choose_period
+from buurtzicht.api.warehouse import Snapshot
+
+LEVELS = ("gemeente", "wijk", "buurt")
+
+
+def level_values(
+    snapshot: Snapshot,
+    cursor: duckdb.DuckDBPyConnection,
+    *,
+    indicator_id: str,
+    level: str,
+    period: str | None,
+    parent: str | None,
+    scheme: str,
+    k: int,
+    lang: str,
+) -> ValuesOut:
+    key = ("values", indicator_id, level, period, parent, scheme, k, lang)
+    result: ValuesOut = snapshot.cached(
+        key,
+        lambda: _level_values(
+            snapshot, cursor, indicator_id, level, period, parent, scheme, k, lang
+        ),
+    )
+    return result
+
+
+def _level_values(
+    snapshot: Snapshot,
+    cursor: duckdb.DuckDBPyConnection,
+    indicator_id: str,
+    level: str,
+    raw_period: str | None,
+    raw_parent: str | None,
+    scheme: str,
+    k: int,
+    lang: str,
+) -> ValuesOut:
+    if level not in LEVELS:
+        raise InvalidParameter(f"level must be one of {', '.join(LEVELS)}", parameter="level")
+    if scheme not in classes.SCHEMES:
+        raise InvalidParameter(
+            f"scheme must be one of {', '.join(classes.SCHEMES)}", parameter="scheme"
+        )
+    indicator = catalog(snapshot, cursor).get(indicator_id)
+    available = value_queries.periods(cursor, indicator.measure, level)
+    what = f"{indicator.id} at {level} level"
+    period = choose_period(raw_period, available, what=what)
+    parent = _parent(cursor, raw_parent, level)
+    basis = value_queries.basis(cursor, indicator.measure, level, period)
+    if basis is None:  # pragma: no cover - periods() found figures for this period
+        raise PeriodNotAvailable(f"no figures for {what} in {period}")
+    rows = value_queries.level_values(
+        cursor,
+        indicator.measure,
+        level=level,
+        period=period,
+        indeling=basis.indeling,
+        parent=parent.code if parent else None,
+    )
+    national_value, national_status = value_queries.national_value(cursor, indicator.measure, period)
+    values = [row["value"] for row in rows]
+    classification = classes.classify(values, scheme=scheme, k=k, national=national_value)
+    decimals = indicator.decimals
+    return ValuesOut(
+        indicator=present.indicator_out(indicator, lang),
+        level=level,
+        period=period,
+        periods=available,
+        indeling=basis.indeling,
+        geometry_year=basis.geometry_year,
+        parent=parent,
+        national=present.figure(national_value, national_status, decimals, lang),
+        scheme=scheme,
+        legend=[present.legend_class(c, decimals, lang) for c in classification.classes],
+        no_data_colour=classes.NO_DATA,
+        rows=[
+            ValueRow(
+                code=row["code"],
+                name=row["name"],
+                figure=present.figure(row["value"], row["status"], decimals, lang),
+                class_index=index,
+                colour=classification.colour_of(index),
+            )
+            for row, index in zip(rows, classification.assignments, strict=True)
+        ],
+    )
+
+
+def _parent(cursor: duckdb.DuckDBPyConnection, raw: str | None, level: str) -> RegionRef | None:
+    if not raw:
+        return None
+    record = region_queries.region(cursor, raw)
+    allowed = {"wijk": ("gemeente",), "buurt": ("gemeente", "wijk")}.get(level, ())
+    if record["level"] not in allowed:
+        raise InvalidParameter(
+            f"{record['code']} is a {record['level']}; {level} figures can be limited to "
+            + (" or ".join(allowed) if allowed else "no parent region"),
+            parameter="parent",
+        )
+    return RegionRef(code=record["code"], level=record["level"], name=record["name"])
