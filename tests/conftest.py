@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from buurtzicht.config import Settings
+from buurtzicht.warehouse.build import BuildInputs
+from tests.tiny import tiny_inputs
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +36,15 @@ def raw(mirror: Path) -> Path:
 def settings(tmp_path: Path, mirror: Path) -> Settings:
     """Settings with a private working folder, reading the real mirror."""
     return Settings(mirror=mirror, home=tmp_path / "var")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Settings:
+    """Settings with an empty private working folder and no mirror."""
+    return Settings(home=tmp_path / "var", mirror=None)
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> BuildInputs:
+    """A tiny hand-made build: two gemeenten, a wijk, a buurt, one measure."""
+    return tiny_inputs(tmp_path)

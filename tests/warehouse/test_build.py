@@ -11,8 +11,7 @@ from buurtzicht.warehouse.build import BuildInputs, run_build
 from buurtzicht.warehouse.layout import BuildLayout
 from buurtzicht.warehouse.store import open_current, region_record
 from buurtzicht.warehouse.validate import Expectations, SumCheck
-
-from .conftest import tiny_batch
+from tests.tiny import tiny_batch
 
 
 def test_build_writes_and_activates(home: Settings, inputs: BuildInputs) -> None:

@@ -24,7 +24,7 @@ def summary(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             """
             SELECT level, indeling, count(*) FILTER (WHERE special IS NULL) AS regions,
                    count(*) FILTER (WHERE special IS NOT NULL) AS special
-            FROM regions GROUP BY ALL ORDER BY indeling DESC,
+            FROM regions GROUP BY level, indeling ORDER BY indeling DESC,
               list_position(['land','landsdeel','provincie','politie-eenheid',
                 'veiligheidsregio','corop','gemeente','wijk','buurt'], level)
             """,

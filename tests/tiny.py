@@ -1,13 +1,11 @@
-"""Small, hand-made build inputs to exercise the build mechanics."""
+"""Small, hand-made build inputs to exercise the build mechanics (fixtures in conftest)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from buurtzicht.config import Settings
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.observations import Measure, observations_frame
 from buurtzicht.warehouse.build import BuildInputs
@@ -55,8 +53,7 @@ def tiny_batch(value: float = 10.0, name: str = "tiny") -> Batch:
     return Batch(name, obs, [Measure("kwb.AantalInwoners", "Aantal inwoners", unit="aantal")])
 
 
-@pytest.fixture
-def inputs(tmp_path: Path) -> BuildInputs:
+def tiny_inputs(tmp_path: Path) -> BuildInputs:
     source = tmp_path / "source.csv"
     source.write_text("x\n1\n")
     return BuildInputs(
@@ -65,8 +62,3 @@ def inputs(tmp_path: Path) -> BuildInputs:
         files=[SourceFile.of(source, "TEST", "2024-01-01")],
         expectations=Expectations(exact_regions={("gemeente", 2024): 2}),
     )
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "var", mirror=None)
