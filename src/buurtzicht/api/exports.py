@@ -77,7 +77,7 @@ def values_xlsx(values: ValuesOut, lang: str, *, build_id: str) -> Export:
         if row[5] is None:
             row[5] = "."
         sheet.append(row)
-        if isinstance(row[5], float):
+        if isinstance(row[5], int | float):
             sheet.cell(row=sheet.max_row, column=6).number_format = number_format
     sheet.freeze_panes = "A2"
     about = book.create_sheet("Bron" if lang == "nl" else "Source")

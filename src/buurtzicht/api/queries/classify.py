@@ -1,10 +1,10 @@
 """Legend classes for a choropleth (mapclassify) and their colours relative to NL.
 
 Classes are cut with mapclassify (quantiles, Fisher-Jenks natural breaks or equal
-intervals). A class is coloured by where it lies against the national figure: warm
-(orange to red) when the whole class lies above NL, cool (blue) when below, neutral
-when NL falls inside it; the further from NL, the darker. Without a national figure a
-sequential ramp is used. Regions without a figure get no class.
+intervals). When the national figure falls inside a class, that class is split at it,
+so every class lies wholly below or wholly above NL: cool (blue) below, warm (orange
+to red) above, darker further from NL. Without a national figure a sequential ramp is
+used. Regions without a figure get no class.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class LegendClass:
     upper: float
     colour: str
     count: int
-    relation: str  # "below", "around", "above" NL, or "" without NL
+    relation: str  # "below" or "above" NL ("around" for a class of NL alone), "" without NL
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def classify(values: list[float | None], *, scheme: str, k: int, national: float
     y = np.asarray(present, dtype=float)
     distinct = len(np.unique(y))
     k = max(1, min(k, distinct))
-    uppers = _breaks(y, scheme, k)
+    uppers = _split_at(_breaks(y, scheme, k), national, float(y.min()))
     lowers = [float(y.min()), *uppers[:-1]]
     bins = np.asarray(uppers)
     assigned: list[int | None] = []
@@ -85,6 +85,13 @@ def _breaks(y: np.ndarray, scheme: str, k: int) -> list[float]:
     return uppers
 
 
+def _split_at(uppers: list[float], national: float | None, low: float) -> list[float]:
+    """Add the national figure as a class bound when it lies strictly inside a class."""
+    if national is None or not low < national < uppers[-1] or national in uppers:
+        return uppers
+    return sorted([*uppers, national])
+
+
 def _colours(
     lowers: list[float], uppers: list[float], national: float | None
 ) -> tuple[list[str], list[str]]:
@@ -93,7 +100,7 @@ def _colours(
         step = max(1, len(SEQUENTIAL) // n)
         return [SEQUENTIAL[min(i * step, len(SEQUENTIAL) - 1)] for i in range(n)], [""] * n
     relations = [
-        "below" if hi < national else "above" if lo > national else "around"
+        "below" if hi <= national and lo < national else "above" if lo >= national else "around"
         for lo, hi in zip(lowers, uppers, strict=True)
     ]
     below = [i for i, r in enumerate(relations) if r == "below"]

@@ -20,6 +20,8 @@ async function start() {
   if (!response.ok) { container.textContent = `${response.status}`; return; }
   const geojson = await response.json();
   const byCode = new Map(data.rows.map((row) => [row.code, row]));
+  // Special regions (water, buitenland) have no row: they are left off the map.
+  geojson.features = geojson.features.filter((f) => byCode.has(f.properties.code));
   for (const feature of geojson.features) {
     const row = byCode.get(feature.properties.code);
     feature.properties.colour = row ? row.colour : data.no_data_colour;

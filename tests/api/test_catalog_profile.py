@@ -1,0 +1,80 @@
+"""Catalog, profile, compare, build, OpenAPI and following a new build."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from buurtzicht.api.app import create_app
+from buurtzicht.config import Settings
+from buurtzicht.warehouse.build import run_build
+from tests.api.smallbuild import SECURE
+from tests.tiny import tiny_batch, tiny_inputs
+
+PER_1000 = "misdrijven.GeregistreerdeMisdrijvenPer1000Inw"
+
+
+def test_catalog_lists_themes_with_sources(client: TestClient) -> None:
+    themes = {t["id"]: t for t in client.get("/api/themes").json()["themes"]}
+    assert {"misdrijven", "secure"} <= set(themes)
+    indicator = client.get(f"/api/indicators/{PER_1000}").json()
+    assert indicator["source"]["citation"] == "Bron: CBS (83648NED), CC BY 4.0"
+    assert indicator["methodology_url"] == f"/methodologie#{PER_1000}"
+    assert client.get(f"/api/indicators/{SECURE}").json()["synthetic"] is True
+    assert client.get("/api/indicators/nope").status_code == 404
+
+
+def test_profile_of_amsterdam(client: TestClient) -> None:
+    body = client.get("/api/profile/GM0363").json()
+    assert body["region"]["name"] == "Amsterdam"
+    cards = {c["indicator"]["id"]: c for t in body["themes"] for c in t["cards"]}
+    card = cards[PER_1000]
+    assert card["period"] == "2024JJ00"
+    assert card["figure"]["value"] == 89.4
+    assert card["national"]["value"] == 45.2
+    assert [p["year"] for p in card["trend"]] == [2023, 2024]
+    assert body["synthetic"] is False
+    wijk = client.get("/api/profile/WK0363AA").json()
+    assert wijk["synthetic"] is True
+
+
+def test_compare_side_by_side(client: TestClient) -> None:
+    body = client.get("/api/compare", params={"regions": ["GM0363", "GM0599"]}).json()
+    row = next(r for r in body["rows"] if r["indicator"]["id"] == PER_1000)
+    assert [f["value"] for f in row["figures"]] == [89.4, 81.8]
+    assert row["national"]["value"] == 45.2
+    assert client.get("/api/compare", params={"regions": "GM0363"}).status_code == 422
+
+
+def test_build_and_openapi(client: TestClient) -> None:
+    build = client.get("/api/build").json()
+    assert build["description"] == "small test build from the mirror"
+    assert {"level": "wijk", "year": 2024} in [
+        {"level": g["level"], "year": g["year"]} for g in build["geometry"]
+    ]
+    assert client.get("/api/docs").status_code == 200
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/regions", "/api/values", "/api/profile/{code}", "/api/compare",
+                 "/api/trends", "/api/geometry/{level}/{year}", "/api/exports/values.{extension}"):
+        assert path in paths
+
+
+def test_no_build_is_503_with_advice(tmp_path: Path) -> None:
+    client = TestClient(create_app(Settings(home=tmp_path / "var", mirror=None)))
+    response = client.get("/api/indicators")
+    assert response.status_code == 503
+    assert "buurtzicht build" in response.json()["error"]["detail"]
+
+
+def test_server_follows_a_new_build(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "var", mirror=None)
+    inputs = tiny_inputs(tmp_path)
+    run_build(settings, lambda _say: inputs)
+    client = TestClient(create_app(settings))
+    first = client.get("/api/profile/GM0001").json()
+    assert first["themes"][0]["cards"][0]["figure"]["value"] == 10.0
+    run_build(settings, lambda _say: dataclasses.replace(inputs, batches=[tiny_batch(value=12.0)]))
+    second = client.get("/api/profile/GM0001").json()
+    assert second["themes"][0]["cards"][0]["figure"]["value"] == 12.0
