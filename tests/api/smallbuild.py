@@ -37,8 +37,14 @@ def _regions(gemeenten: pd.DataFrame, wijken: pd.DataFrame) -> pd.DataFrame:
     rows = [{"code": "NL01", "indeling": 2024, "level": "land", "name": "Nederland"}]
     for code, name in zip(gemeenten["code"], gemeenten["name"], strict=True):
         rows.append(
-            {"code": code, "indeling": 2024, "level": "gemeente", "name": name,
-             "gemeente": code, "special": special_kind(code, name)}
+            {
+                "code": code,
+                "indeling": 2024,
+                "level": "gemeente",
+                "name": name,
+                "gemeente": code,
+                "special": special_kind(code, name),
+            }
         )
     known = set(gemeenten["code"])
     for code, name in zip(wijken["code"], wijken["name"], strict=True):
@@ -46,8 +52,15 @@ def _regions(gemeenten: pd.DataFrame, wijken: pd.DataFrame) -> pd.DataFrame:
         if parent not in known:
             continue
         rows.append(
-            {"code": code, "indeling": 2024, "level": "wijk", "name": name, "gemeente": parent,
-             "wijk": code, "special": special_kind(code, name)}
+            {
+                "code": code,
+                "indeling": 2024,
+                "level": "wijk",
+                "name": name,
+                "gemeente": parent,
+                "wijk": code,
+                "special": special_kind(code, name),
+            }
         )
     return pd.DataFrame(rows)
 
@@ -66,20 +79,36 @@ def _crime(mirror: Path, codes: set[str]) -> Batch:
     ):
         values = numeric_column(frame, column, path=path)
         for code, year, value in zip(frame["gm_code"], frame["Perioden"], values, strict=True):
-            rows.append({"measure": measure, "region": code, "period": f"{year}JJ00",
-                         "indeling": 2024, "value": value})
+            rows.append(
+                {
+                    "measure": measure,
+                    "region": code,
+                    "period": f"{year}JJ00",
+                    "indeling": 2024,
+                    "value": value,
+                }
+            )
     observations = observations_frame(rows, source="83648NED")
     measures = [
-        Measure("misdrijven.GeregistreerdeMisdrijvenPer1000Inw",
-                "Geregistreerde misdrijven per 1 000 inwoners", unit="per 1 000 inwoners",
-                decimals=1, description="Geregistreerde misdrijven per 1 000 inwoners.",
-                source_table="83648NED"),
-        Measure("misdrijven.TotaalGeregistreerdeMisdrijven", "Totaal geregistreerde misdrijven",
-                unit="aantal", source_table="83648NED",
-                description="Door de politie geregistreerde misdrijven."),
+        Measure(
+            "misdrijven.GeregistreerdeMisdrijvenPer1000Inw",
+            "Geregistreerde misdrijven per 1 000 inwoners",
+            unit="per 1 000 inwoners",
+            decimals=1,
+            description="Geregistreerde misdrijven per 1 000 inwoners.",
+            source_table="83648NED",
+        ),
+        Measure(
+            "misdrijven.TotaalGeregistreerdeMisdrijven",
+            "Totaal geregistreerde misdrijven",
+            unit="aantal",
+            source_table="83648NED",
+            description="Door de politie geregistreerde misdrijven.",
+        ),
     ]
-    return Batch("misdrijven", observations, measures,
-                 [SourceFile.of(path, "83648NED", "2025-06-30")])
+    return Batch(
+        "misdrijven", observations, measures, [SourceFile.of(path, "83648NED", "2025-06-30")]
+    )
 
 
 def _secure(wijken: pd.DataFrame) -> Batch:
@@ -87,20 +116,58 @@ def _secure(wijken: pd.DataFrame) -> Batch:
     chosen = wijken[wijken["gemeente"].isin(SECURE_GEMEENTEN) & wijken["special"].isna()]
     for n, code in enumerate(sorted(chosen["code"])):
         if n % 7 == 3:
-            rows.append({"measure": SECURE, "region": code, "period": "2024JJ00",
-                         "indeling": 2024, "value": None, "status": "suppressed"})
+            rows.append(
+                {
+                    "measure": SECURE,
+                    "region": code,
+                    "period": "2024JJ00",
+                    "indeling": 2024,
+                    "value": None,
+                    "status": "suppressed",
+                }
+            )
         elif n % 7 == 5:
-            rows.append({"measure": SECURE, "region": code, "period": "2024JJ00",
-                         "indeling": 2024, "value": float(10 * (n % 4 + 1)), "status": "rounded"})
+            rows.append(
+                {
+                    "measure": SECURE,
+                    "region": code,
+                    "period": "2024JJ00",
+                    "indeling": 2024,
+                    "value": float(10 * (n % 4 + 1)),
+                    "status": "rounded",
+                }
+            )
         else:
-            rows.append({"measure": SECURE, "region": code, "period": "2024JJ00",
-                         "indeling": 2024, "value": float(n % 11), "status": "ok"})
-    rows.append({"measure": SECURE, "region": "NL01", "period": "2024JJ00", "indeling": 2024,
-                 "value": 4.0, "status": "ok"})
-    measure = Measure(SECURE, "Doorsluiswoningen per 1 000 woningen (test)", unit="per 1 000 woningen",
-                      description="Synthetische testmaat.", source_table="secure",
-                      publisher="buurtzicht (synthetisch)", licence="CC BY 4.0",
-                      flags=("synthetic",))
+            rows.append(
+                {
+                    "measure": SECURE,
+                    "region": code,
+                    "period": "2024JJ00",
+                    "indeling": 2024,
+                    "value": float(n % 11),
+                    "status": "ok",
+                }
+            )
+    rows.append(
+        {
+            "measure": SECURE,
+            "region": "NL01",
+            "period": "2024JJ00",
+            "indeling": 2024,
+            "value": 4.0,
+            "status": "ok",
+        }
+    )
+    measure = Measure(
+        SECURE,
+        "Doorsluiswoningen per 1 000 woningen (test)",
+        unit="per 1 000 woningen",
+        description="Synthetische testmaat.",
+        source_table="secure",
+        publisher="buurtzicht (synthetisch)",
+        licence="CC BY 4.0",
+        flags=("synthetic",),
+    )
     return Batch("secure", observations_frame(rows, source="secure"), [measure])
 
 
@@ -109,7 +176,9 @@ def small_inputs(mirror: Path) -> BuildInputs:
     gemeenten_2023, gm_file_2023 = _geometry(mirror, "gemeente", 2023)
     wijken, wk_file = _geometry(mirror, "wijk", 2024)
     regions = _regions(gemeenten, wijken)
-    ordinary = set(regions.loc[(regions["level"] == "gemeente") & regions["special"].isna(), "code"])
+    ordinary = set(
+        regions.loc[(regions["level"] == "gemeente") & regions["special"].isna(), "code"]
+    )
     wijk_regions = regions[regions["level"] == "wijk"]
     wijken = wijken[wijken["code"].isin(set(wijk_regions["code"]))]
     return BuildInputs(
@@ -117,7 +186,9 @@ def small_inputs(mirror: Path) -> BuildInputs:
         batches=[_crime(mirror, ordinary), _secure(wijk_regions)],
         boundaries=[
             BoundarySet("gemeente", 2024, gemeenten, web_geojson(gemeenten, _level("gemeente"))),
-            BoundarySet("gemeente", 2023, gemeenten_2023, web_geojson(gemeenten_2023, _level("gemeente"))),
+            BoundarySet(
+                "gemeente", 2023, gemeenten_2023, web_geojson(gemeenten_2023, _level("gemeente"))
+            ),
             BoundarySet("wijk", 2024, wijken, web_geojson(wijken, _level("wijk"))),
         ],
         files=[gm_file, gm_file_2023, wk_file],

@@ -56,8 +56,15 @@ def test_build_and_openapi(client: TestClient) -> None:
     ]
     assert client.get("/api/docs").status_code == 200
     paths = client.get("/api/openapi.json").json()["paths"]
-    for path in ("/api/regions", "/api/values", "/api/profile/{code}", "/api/compare",
-                 "/api/trends", "/api/geometry/{level}/{year}", "/api/exports/values.{extension}"):
+    for path in (
+        "/api/regions",
+        "/api/values",
+        "/api/profile/{code}",
+        "/api/compare",
+        "/api/trends",
+        "/api/geometry/{level}/{year}",
+        "/api/exports/values.{extension}",
+    ):
         assert path in paths
 
 

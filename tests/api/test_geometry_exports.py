@@ -54,7 +54,9 @@ def test_missing_geometry_is_404(client: TestClient) -> None:
 
 
 def test_csv_for_dutch_excel(client: TestClient) -> None:
-    response = client.get("/api/exports/values.csv", params={"indicator": PER_1000, "period": "2024"})
+    response = client.get(
+        "/api/exports/values.csv", params={"indicator": PER_1000, "period": "2024"}
+    )
     assert response.status_code == 200
     assert response.content.startswith(b"\xef\xbb\xbf")
     assert "attachment" in response.headers["content-disposition"]
@@ -68,13 +70,16 @@ def test_csv_for_dutch_excel(client: TestClient) -> None:
 
 def test_xlsx_with_numbers_and_a_source_sheet(client: TestClient) -> None:
     response = client.get(
-        "/api/exports/values.xlsx", params={"indicator": SECURE, "level": "wijk", "parent": "GM0363"}
+        "/api/exports/values.xlsx",
+        params={"indicator": SECURE, "level": "wijk", "parent": "GM0363"},
     )
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     data = book["Gegevens"]
     header = [c.value for c in data[1]]
-    rows = [dict(zip(header, [c.value for c in row], strict=True)) for row in data.iter_rows(min_row=2)]
+    rows = [
+        dict(zip(header, [c.value for c in row], strict=True)) for row in data.iter_rows(min_row=2)
+    ]
     assert all(r["regiocode"].startswith("WK0363") for r in rows)
     assert any(isinstance(r["waarde"], int | float) for r in rows)
     assert all(r["waarde"] == "." for r in rows if r["status"] == "suppressed")

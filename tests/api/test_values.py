@@ -21,7 +21,10 @@ def test_gemeente_values_of_the_real_table(client: TestClient) -> None:
     assert body["national"]["value"] == 45.2
     # Vlieland has no 2024 figure in 83648NED: a dot and no class, never a zero
     assert rows["GM0096"]["figure"] == {
-        "value": None, "status": "missing", "display": ".", "note": "geen cijfer beschikbaar"
+        "value": None,
+        "status": "missing",
+        "display": ".",
+        "note": "geen cijfer beschikbaar",
     }
     assert rows["GM0096"]["class_index"] is None
     assert rows["GM0096"]["colour"] == body["no_data_colour"]
@@ -39,14 +42,18 @@ def test_classes_split_at_the_national_figure(client: TestClient) -> None:
     amsterdam = next(r for r in body["rows"] if r["code"] == "GM0363")
     assert amsterdam["class_index"] == len(legend) - 1
     assert amsterdam["colour"] == legend[-1]["colour"] != legend[0]["colour"]
-    lowest = min((r for r in body["rows"] if r["figure"]["value"] is not None),
-                 key=lambda r: r["figure"]["value"])
+    lowest = min(
+        (r for r in body["rows"] if r["figure"]["value"] is not None),
+        key=lambda r: r["figure"]["value"],
+    )
     assert lowest["class_index"] == 0
 
 
 def test_natural_breaks_differ_from_quantiles(client: TestClient) -> None:
     q = client.get("/api/values", params={"indicator": PER_1000}).json()["legend"]
-    j = client.get("/api/values", params={"indicator": PER_1000, "scheme": "natural_breaks"}).json()["legend"]
+    j = client.get(
+        "/api/values", params={"indicator": PER_1000, "scheme": "natural_breaks"}
+    ).json()["legend"]
     assert [c["upper"] for c in q] != [c["upper"] for c in j]
 
 
@@ -89,10 +96,16 @@ def test_bad_parameters_are_readable_4xx(client: TestClient) -> None:
 
 
 def test_trends_include_the_netherlands(client: TestClient) -> None:
-    body = client.get("/api/trends", params={"indicator": PER_1000, "regions": "GM0363,GM0599"}).json()
+    body = client.get(
+        "/api/trends", params={"indicator": PER_1000, "regions": "GM0363,GM0599"}
+    ).json()
     series = {s["region"]["code"]: s for s in body["series"]}
     assert set(series) == {"GM0363", "GM0599", "NL01"}
     assert [(p["year"], p["figure"]["value"]) for p in series["GM0363"]["points"]] == [
-        (2023, 89.8), (2024, 89.4)
+        (2023, 89.8),
+        (2024, 89.4),
     ]
-    assert client.get("/api/trends", params={"indicator": PER_1000, "regions": "GM9999"}).status_code == 404
+    assert (
+        client.get("/api/trends", params={"indicator": PER_1000, "regions": "GM9999"}).status_code
+        == 404
+    )

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from buurtzicht.api.app import create_app
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.build import run_build
-
 from tests.api.smallbuild import small_inputs
 
 

@@ -24,7 +24,9 @@ def get_snapshot(request: Request) -> Snapshot:
     return warehouse.snapshot()
 
 
-def get_cursor(snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> Iterator[duckdb.DuckDBPyConnection]:
+def get_cursor(
+    snapshot: Annotated[Snapshot, Depends(get_snapshot)],
+) -> Iterator[duckdb.DuckDBPyConnection]:
     cursor = snapshot.cursor()
     try:
         yield cursor
@@ -34,7 +36,9 @@ def get_cursor(snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> Iterator
 
 def get_lang(
     request: Request,
-    lang: Annotated[Lang | None, Query(description="Language of titles and messages: nl or en")] = None,
+    lang: Annotated[
+        Lang | None, Query(description="Language of titles and messages: nl or en")
+    ] = None,
 ) -> Lang:
     """``?lang=`` wins, then the ``lang`` cookie set by the language toggle, then Dutch."""
     if lang is not None:

@@ -13,10 +13,30 @@ from openpyxl.styles import Font
 from buurtzicht.api.schemas import SYNTHETIC_LABEL, ValuesOut
 
 HEADERS = {
-    "nl": ["regiocode", "regionaam", "niveau", "periode", "indicator", "waarde", "status",
-           "toelichting", "eenheid", "bron"],
-    "en": ["region_code", "region_name", "level", "period", "indicator", "value", "status",
-           "note", "unit", "source"],
+    "nl": [
+        "regiocode",
+        "regionaam",
+        "niveau",
+        "periode",
+        "indicator",
+        "waarde",
+        "status",
+        "toelichting",
+        "eenheid",
+        "bron",
+    ],
+    "en": [
+        "region_code",
+        "region_name",
+        "level",
+        "period",
+        "indicator",
+        "value",
+        "status",
+        "note",
+        "unit",
+        "source",
+    ],
 }
 
 
@@ -31,11 +51,20 @@ def _rows(values: ValuesOut) -> list[list[object]]:
     citation = values.indicator.source.citation
     rows: list[list[object]] = []
     for row in values.rows:
-        rows.append([
-            row.code, row.name or "", values.level, values.period, values.indicator.id,
-            row.figure.value, row.figure.status, row.figure.note or "", values.indicator.unit,
-            citation,
-        ])
+        rows.append(
+            [
+                row.code,
+                row.name or "",
+                values.level,
+                values.period,
+                values.indicator.id,
+                row.figure.value,
+                row.figure.status,
+                row.figure.note or "",
+                values.indicator.unit,
+                citation,
+            ]
+        )
     return rows
 
 
@@ -72,7 +101,9 @@ def values_xlsx(values: ValuesOut, lang: str, *, build_id: str) -> Export:
     sheet.append(HEADERS[lang])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    number_format = "#,##0" + ("." + "0" * values.indicator.decimals if values.indicator.decimals else "")
+    number_format = "#,##0" + (
+        "." + "0" * values.indicator.decimals if values.indicator.decimals else ""
+    )
     for row in _rows(values):
         if row[5] is None:
             row[5] = "."

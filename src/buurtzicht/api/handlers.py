@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from buurtzicht.api.problems import Problem, classify
+from buurtzicht.api.problems import ProblemError, classify
 from buurtzicht.errors import BuurtzichtError
 
 log = logging.getLogger("buurtzicht.api")
@@ -32,7 +32,12 @@ def _lang(request: Request) -> str:
 
 
 def error_response(
-    request: Request, status: int, title_nl: str, title_en: str, detail: str, parameter: str | None = None
+    request: Request,
+    status: int,
+    title_nl: str,
+    title_en: str,
+    detail: str,
+    parameter: str | None = None,
 ) -> Response:
     lang = _lang(request)
     title = title_en if lang == "en" else title_nl
@@ -54,7 +59,7 @@ def error_response(
 
 async def _domain(request: Request, exc: Exception) -> Response:
     status, title_nl, title_en = classify(exc)
-    parameter = exc.parameter if isinstance(exc, Problem) else None
+    parameter = exc.parameter if isinstance(exc, ProblemError) else None
     return error_response(request, status, title_nl, title_en, str(exc), parameter)
 
 

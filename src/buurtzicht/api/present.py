@@ -27,7 +27,10 @@ STATUS_NOTES: dict[str, tuple[str, str]] = {
         "suppressed: too few observations to publish without disclosure risk",
     ),
     "provisional": ("voorlopig cijfer", "provisional figure"),
-    "estimated": ("geschat (herverdeeld naar de huidige indeling)", "estimated (redistributed to the current boundaries)"),
+    "estimated": (
+        "geschat (herverdeeld naar de huidige indeling)",
+        "estimated (redistributed to the current boundaries)",
+    ),
     "rounded": ("afgerond ter bescherming van de privacy", "rounded to protect privacy"),
 }
 

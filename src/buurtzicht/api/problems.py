@@ -17,7 +17,7 @@ from buurtzicht.errors import (
 )
 
 
-class Problem(BuurtzichtError):
+class ProblemError(BuurtzichtError):
     """An error with an HTTP status, a short bilingual title and a detail message."""
 
     status = 400
@@ -30,7 +30,7 @@ class Problem(BuurtzichtError):
         self.parameter = parameter
 
 
-class InvalidParameter(Problem):
+class InvalidParameterError(ProblemError):
     """A query parameter has a value we cannot use (422)."""
 
     status = 422
@@ -38,7 +38,7 @@ class InvalidParameter(Problem):
     title_en = "Invalid parameter"
 
 
-class PeriodNotAvailable(Problem):
+class PeriodNotAvailableError(ProblemError):
     """A well-formed period for which the warehouse holds no figures (404)."""
 
     status = 404
@@ -46,7 +46,7 @@ class PeriodNotAvailable(Problem):
     title_en = "Period not available"
 
 
-class NotFound(Problem):
+class NotFoundError(ProblemError):
     """Something other than a region or indicator that does not exist (404)."""
 
     status = 404
@@ -66,7 +66,7 @@ DOMAIN_STATUS: tuple[tuple[type[BaseException], int, str, str], ...] = (
 
 def classify(exc: BaseException) -> tuple[int, str, str]:
     """HTTP status and the Dutch and English titles for an error."""
-    if isinstance(exc, Problem):
+    if isinstance(exc, ProblemError):
         return exc.status, exc.title_nl, exc.title_en
     for kind, status, title_nl, title_en in DOMAIN_STATUS:
         if isinstance(exc, kind):

@@ -50,7 +50,9 @@ class SourceOut(Public):
     version: str = ""
     publisher: str
     licence: str
-    citation: str = Field(description="How to cite the figures, e.g. 'Bron: CBS (83648NED), CC BY 4.0'")
+    citation: str = Field(
+        description="How to cite the figures, e.g. 'Bron: CBS (83648NED), CC BY 4.0'"
+    )
 
 
 class IndicatorOut(Public):
@@ -61,7 +63,9 @@ class IndicatorOut(Public):
     decimals: int
     description: str
     synthetic: bool
-    label: str | None = Field(None, description=f"'{SYNTHETIC_LABEL}' for secure-side figures")
+    label: str | None = Field(
+        default=None, description=f"'{SYNTHETIC_LABEL}' for secure-side figures"
+    )
     source: SourceOut
     methodology_url: str
 
@@ -80,7 +84,9 @@ class Figure(Public):
     value: float | None
     status: str
     display: str = Field(description="Formatted for the requested language; '.' when suppressed")
-    note: str | None = Field(None, description="Why a figure is missing, suppressed or rounded")
+    note: str | None = Field(
+        default=None, description="Why a figure is missing, suppressed or rounded"
+    )
 
 
 class LegendClassOut(Public):
@@ -153,8 +159,10 @@ class ProfileCard(Public):
     period: str
     figure: Figure
     national: Figure
-    index: float | None = Field(None, description="Value relative to NL (NL = 100)")
-    rank: int | None = Field(None, description="Rank among regions of the same level (1 = highest)")
+    index: float | None = Field(default=None, description="Value relative to NL (NL = 100)")
+    rank: int | None = Field(
+        default=None, description="Rank among regions of the same level (1 = highest)"
+    )
     rank_of: int | None = None
     reliability: str | None = None
     similar: list[RegionRef] = Field(default_factory=list)

@@ -13,7 +13,9 @@ from buurtzicht.cli.app import app
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (each holds one read-only connection).")] = 1,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (each holds one read-only connection).")
+    ] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """Serve the dashboard at http://HOST:PORT (API docs at /api/docs).

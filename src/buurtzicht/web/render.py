@@ -18,6 +18,7 @@ def split_json(name: str) -> tuple[str, bool]:
 def page_meta(request: Request, title: str, lang: str, *, build_id: str | None = None) -> PageMeta:
     path = request.url.path
     base = path[:-5] if path.endswith(".json") else path
+    base = "/" if base == "/index" else base
     json_path = "/index.json" if base == "/" else base + ".json"
     query = {k: v for k, v in request.query_params.items() if k != "lang"}
     query_text = "&".join(f"{k}={v}" for k, v in query.items())

@@ -10,6 +10,7 @@ used. Regions without a figure get no class.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import mapclassify
@@ -43,7 +44,9 @@ class Classification:
         return NO_DATA if index is None else self.classes[index].colour
 
 
-def classify(values: list[float | None], *, scheme: str, k: int, national: float | None) -> Classification:
+def classify(
+    values: list[float | None], *, scheme: str, k: int, national: float | None
+) -> Classification:
     """Cut ``values`` into at most ``k`` classes; None values get no class."""
     present = [v for v in values if v is not None and math.isfinite(v)]
     if not present:
@@ -59,7 +62,7 @@ def classify(values: list[float | None], *, scheme: str, k: int, national: float
         if v is None or not math.isfinite(v):
             assigned.append(None)
         else:
-            assigned.append(int(min(np.searchsorted(bins, v, side="left"), len(bins) - 1)))
+            assigned.append(min(int(np.searchsorted(bins, v, side="left")), len(bins) - 1))
     counts = [sum(1 for a in assigned if a == i) for i in range(len(uppers))]
     colours, relations = _colours(lowers, uppers, national)
     classes = tuple(
@@ -75,7 +78,10 @@ def _breaks(y: np.ndarray, scheme: str, k: int) -> list[float]:
     if scheme == "quantiles":
         classifier = mapclassify.Quantiles(y, k=k)
     elif scheme == "natural_breaks":
-        classifier = mapclassify.FisherJenks(y, k=k)
+        with warnings.catch_warnings():
+            # Without numba mapclassify says it is slow; for ~3,500 regions it is not.
+            warnings.filterwarnings("ignore", message="Numba not installed")
+            classifier = mapclassify.FisherJenks(y, k=k)
     elif scheme == "equal_interval":
         classifier = mapclassify.EqualInterval(y, k=k)
     else:

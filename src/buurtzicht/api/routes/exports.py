@@ -23,7 +23,14 @@ router = APIRouter(tags=["exports"])
 @router.get(
     "/exports/values.{extension}",
     summary="Download indicator x level x period as CSV (Dutch Excel) or XLSX",
-    responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
+    responses={
+        200: {
+            "content": {
+                "text/csv": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+            }
+        }
+    },
 )
 def export_values(
     snapshot: SnapshotDep,
@@ -37,8 +44,15 @@ def export_values(
     k: ClassesParam = 5,
 ) -> Response:
     values = level_values(
-        snapshot, cursor, indicator_id=indicator, level=level, period=period, parent=parent,
-        scheme="quantiles", k=k, lang=lang,
+        snapshot,
+        cursor,
+        indicator_id=indicator,
+        level=level,
+        period=period,
+        parent=parent,
+        scheme="quantiles",
+        k=k,
+        lang=lang,
     )
     if extension == "csv":
         export = exports.values_csv(values, lang)

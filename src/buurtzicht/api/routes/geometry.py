@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from buurtzicht.api.deps import CursorDep, SnapshotDep
-from buurtzicht.api.problems import InvalidParameter, NotFound
+from buurtzicht.api.problems import InvalidParameterError, NotFoundError
 from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries.geometry import GeometryPayload
@@ -27,10 +27,12 @@ def geometry(
     cursor: CursorDep,
     level: str,
     year: int,
-    parent: Annotated[str | None, Query(description="Only features within this gemeente or wijk")] = None,
+    parent: Annotated[
+        str | None, Query(description="Only features within this gemeente or wijk")
+    ] = None,
 ) -> Response:
     if level not in LEVELS:
-        raise InvalidParameter("level must be gemeente, wijk or buurt", parameter="level")
+        raise InvalidParameterError("level must be gemeente, wijk or buurt", parameter="level")
     parent_code = region_queries.region(cursor, parent)["code"] if parent else None
     payload: GeometryPayload | None = snapshot.cached(
         ("geometry", level, year, parent_code),
@@ -40,7 +42,7 @@ def geometry(
     )
     if payload is None:
         have = ", ".join(f"{lv} {y}" for lv, y, _ in geometry_queries.available(cursor))
-        raise NotFound(f"no {level} boundaries for {year} in this build; available: {have}")
+        raise NotFoundError(f"no {level} boundaries for {year} in this build; available: {have}")
     headers = {
         "ETag": payload.etag,
         "Cache-Control": "public, max-age=3600, must-revalidate",
@@ -57,4 +59,6 @@ def geometry(
         )
     import gzip
 
-    return Response(gzip.decompress(payload.gzipped), media_type="application/geo+json", headers=headers)
+    return Response(
+        gzip.decompress(payload.gzipped), media_type="application/geo+json", headers=headers
+    )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
-from buurtzicht.api.problems import InvalidParameter
+from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.schemas import CompareOut, ProfileOut
 from buurtzicht.api.services import profile as profile_service
 
@@ -28,7 +28,9 @@ def compare(
 ) -> CompareOut:
     codes = parse_codes(regions)
     if len(codes) < 2:
-        raise InvalidParameter("give at least two region codes to compare", parameter="regions")
+        raise InvalidParameterError(
+            "give at least two region codes to compare", parameter="regions"
+        )
     return profile_service.compare(snapshot, cursor, codes, lang)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from buurtzicht.api.deps import CursorDep
-from buurtzicht.api.problems import InvalidParameter
+from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.schemas import RegionDetail, RegionHit
 from buurtzicht.api.services import regions as region_service
 
@@ -18,14 +18,19 @@ LEVELS = ("gemeente", "wijk", "buurt")
 @router.get("", response_model=list[RegionHit], summary="Search regions by name or code")
 def search_regions(
     cursor: CursorDep,
-    q: Annotated[str, Query(min_length=1, max_length=100, description="Name or code, e.g. 'Amster' or 'GM0363'")],
-    level: Annotated[list[str] | None, Query(description="Only these levels (gemeente, wijk, buurt)")] = None,
+    q: Annotated[
+        str,
+        Query(min_length=1, max_length=100, description="Name or code, e.g. 'Amster' or 'GM0363'"),
+    ],
+    level: Annotated[
+        list[str] | None, Query(description="Only these levels (gemeente, wijk, buurt)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[RegionHit]:
     levels = tuple(level or LEVELS)
     unknown = [lv for lv in levels if lv not in LEVELS]
     if unknown:
-        raise InvalidParameter(
+        raise InvalidParameterError(
             f"unknown level {unknown[0]!r}; use gemeente, wijk or buurt", parameter="level"
         )
     return region_service.search(cursor, q, levels=levels, limit=limit)

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from buurtzicht.api import present
-from buurtzicht.api.problems import InvalidParameter
+from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.schemas import (
     CompareOut,
@@ -77,7 +77,9 @@ def _profile(
                 ProfileCard(
                     indicator=present.indicator_out(indicator, lang),
                     period=period,
-                    figure=present.figure(own[period]["value"], own[period]["status"], decimals, lang),
+                    figure=present.figure(
+                        own[period]["value"], own[period]["status"], decimals, lang
+                    ),
                     national=present.figure(
                         national["value"] if national else None,
                         national["status"] if national else None,
@@ -104,7 +106,7 @@ def compare(
     snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, codes: list[str], lang: str
 ) -> CompareOut:
     if len(codes) > MAX_COMPARE:
-        raise InvalidParameter(f"compare at most {MAX_COMPARE} regions", parameter="regions")
+        raise InvalidParameterError(f"compare at most {MAX_COMPARE} regions", parameter="regions")
     records = [region_queries.region(cursor, c) for c in codes]
     refs = [RegionRef(code=r["code"], level=r["level"], name=r["name"]) for r in records]
     wanted = [r.code for r in refs]
@@ -122,9 +124,16 @@ def compare(
         if period is None:
             continue
 
-        def fig(code: str, period: str = period, measure: str = indicator.measure, d: int = indicator.decimals) -> Any:
+        def fig(
+            code: str,
+            period: str = period,
+            measure: str = indicator.measure,
+            d: int = indicator.decimals,
+        ) -> Any:
             row = values.get((code, measure, period))
-            return present.figure(row["value"] if row else None, row["status"] if row else None, d, lang)
+            return present.figure(
+                row["value"] if row else None, row["status"] if row else None, d, lang
+            )
 
         out.append(
             CompareRow(

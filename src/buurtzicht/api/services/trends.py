@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from buurtzicht.api import present
-from buurtzicht.api.problems import InvalidParameter
+from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.schemas import RegionRef, TrendPoint, TrendSeries, TrendsOut
@@ -27,9 +27,9 @@ def trends(
     with_national: bool = True,
 ) -> TrendsOut:
     if not codes:
-        raise InvalidParameter("give at least one region code", parameter="regions")
+        raise InvalidParameterError("give at least one region code", parameter="regions")
     if len(codes) > MAX_REGIONS:
-        raise InvalidParameter(f"at most {MAX_REGIONS} regions at once", parameter="regions")
+        raise InvalidParameterError(f"at most {MAX_REGIONS} regions at once", parameter="regions")
     indicator = catalog(snapshot, cursor).get(indicator_id)
     records = [region_queries.region(cursor, code) for code in codes]
     wanted = [r["code"] for r in records]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from buurtzicht.api import present
-from buurtzicht.api.problems import InvalidParameter, PeriodNotAvailable
+from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
 from buurtzicht.api.queries import classify as classes
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries import values as value_queries
@@ -51,9 +51,9 @@ def _level_values(
     lang: str,
 ) -> ValuesOut:
     if level not in LEVELS:
-        raise InvalidParameter(f"level must be one of {', '.join(LEVELS)}", parameter="level")
+        raise InvalidParameterError(f"level must be one of {', '.join(LEVELS)}", parameter="level")
     if scheme not in classes.SCHEMES:
-        raise InvalidParameter(
+        raise InvalidParameterError(
             f"scheme must be one of {', '.join(classes.SCHEMES)}", parameter="scheme"
         )
     indicator = catalog(snapshot, cursor).get(indicator_id)
@@ -63,7 +63,7 @@ def _level_values(
     parent = _parent(cursor, raw_parent, level)
     basis = value_queries.basis(cursor, indicator.measure, level, period)
     if basis is None:  # pragma: no cover - periods() found figures for this period
-        raise PeriodNotAvailable(f"no figures for {what} in {period}")
+        raise PeriodNotAvailableError(f"no figures for {what} in {period}")
     rows = value_queries.level_values(
         cursor,
         indicator.measure,
@@ -72,7 +72,9 @@ def _level_values(
         indeling=basis.indeling,
         parent=parent.code if parent else None,
     )
-    national_value, national_status = value_queries.national_value(cursor, indicator.measure, period)
+    national_value, national_status = value_queries.national_value(
+        cursor, indicator.measure, period
+    )
     values = [row["value"] for row in rows]
     classification = classes.classify(values, scheme=scheme, k=k, national=national_value)
     decimals = indicator.decimals
@@ -107,7 +109,7 @@ def _parent(cursor: duckdb.DuckDBPyConnection, raw: str | None, level: str) -> R
     record = region_queries.region(cursor, raw)
     allowed = {"wijk": ("gemeente",), "buurt": ("gemeente", "wijk")}.get(level, ())
     if record["level"] not in allowed:
-        raise InvalidParameter(
+        raise InvalidParameterError(
             f"{record['code']} is a {record['level']}; {level} figures can be limited to "
             + (" or ".join(allowed) if allowed else "no parent region"),
             parameter="parent",

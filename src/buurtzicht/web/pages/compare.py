@@ -22,8 +22,13 @@ Regio = Annotated[list[str] | None, Query(description="Region codes, repeated or
 
 
 def _compare(
-    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: str, as_json: bool,
-    regio: list[str] | None, indicator: str | None,
+    request: Request,
+    snapshot: SnapshotDep,
+    cursor: CursorDep,
+    lang: str,
+    as_json: bool,
+    regio: list[str] | None,
+    indicator: str | None,
 ) -> Response:
     codes = parse_codes(regio or [])
     compared = (
@@ -38,7 +43,9 @@ def _compare(
         else None
     )
     context = ComparePage(
-        page=page_meta(request, translator(lang)["compare_title"], lang, build_id=snapshot.build_id),
+        page=page_meta(
+            request, translator(lang)["compare_title"], lang, build_id=snapshot.build_id
+        ),
         compare=compared,
         indicator=chosen,
         trends=series,
@@ -48,15 +55,23 @@ def _compare(
 
 @router.get("/vergelijk")
 def compare_page(
-    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep,
-    regio: Regio = None, indicator: str | None = None,
+    request: Request,
+    snapshot: SnapshotDep,
+    cursor: CursorDep,
+    lang: LangDep,
+    regio: Regio = None,
+    indicator: str | None = None,
 ) -> Response:
     return _compare(request, snapshot, cursor, lang, False, regio, indicator)
 
 
 @router.get("/vergelijk.json")
 def compare_json(
-    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep,
-    regio: Regio = None, indicator: str | None = None,
+    request: Request,
+    snapshot: SnapshotDep,
+    cursor: CursorDep,
+    lang: LangDep,
+    regio: Regio = None,
+    indicator: str | None = None,
 ) -> Response:
     return _compare(request, snapshot, cursor, lang, True, regio, indicator)

@@ -28,7 +28,9 @@ def themes(snapshot: SnapshotDep, cursor: CursorDep, lang: str) -> list[ThemeOut
     ]
 
 
-def _home(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: str, as_json: bool) -> Response:
+def _home(
+    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: str, as_json: bool
+) -> Response:
     build = build_summary(snapshot, cursor, lang)
     context = HomePage(
         page=page_meta(request, translator(lang)["tagline"], lang, build_id=snapshot.build_id),
@@ -44,7 +46,9 @@ def home(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangD
 
 
 @router.get("/index.json")
-def home_json(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep) -> Response:
+def home_json(
+    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep
+) -> Response:
     return _home(request, snapshot, cursor, lang, as_json=True)
 
 
@@ -53,10 +57,12 @@ def search(cursor: CursorDep, q: str = "") -> Response:
     """The search form without JavaScript: go to the best match."""
     from fastapi.responses import RedirectResponse
 
-    from buurtzicht.api.problems import NotFound
+    from buurtzicht.api.problems import NotFoundError
     from buurtzicht.api.services.regions import search as search_regions
 
     hits = search_regions(cursor, q, levels=("gemeente", "wijk", "buurt"), limit=1) if q else []
     if not hits:
-        raise NotFound(f"no gemeente, wijk or buurt matches {q!r}; try a name or a code like GM0363")
+        raise NotFoundError(
+            f"no gemeente, wijk or buurt matches {q!r}; try a name or a code like GM0363"
+        )
     return RedirectResponse(hits[0].url, status_code=303)

@@ -46,8 +46,15 @@ def _map(
 ) -> Response:
     indicator_id = indicator or _default_indicator(snapshot, cursor)
     values = level_values(
-        snapshot, cursor, indicator_id=indicator_id, level=niveau, period=jaar, parent=binnen,
-        scheme=klassen, k=k, lang=lang,
+        snapshot,
+        cursor,
+        indicator_id=indicator_id,
+        level=niveau,
+        period=jaar,
+        parent=binnen,
+        scheme=klassen,
+        k=k,
+        lang=lang,
     )
     measure = catalog(snapshot, cursor).get(indicator_id).measure
     levels = [lv for lv in LEVELS if lv in value_queries.levels(cursor, measure)]
@@ -88,17 +95,55 @@ K = Annotated[int, Query(ge=2, le=7)]
 
 @router.get("/kaart")
 def map_page(
-    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep,
-    indicator: Indicator = None, niveau: Niveau = "gemeente", jaar: Jaar = None,
-    binnen: Binnen = None, klassen: Klassen = "quantiles", k: K = 5,
+    request: Request,
+    snapshot: SnapshotDep,
+    cursor: CursorDep,
+    lang: LangDep,
+    indicator: Indicator = None,
+    niveau: Niveau = "gemeente",
+    jaar: Jaar = None,
+    binnen: Binnen = None,
+    klassen: Klassen = "quantiles",
+    k: K = 5,
 ) -> Response:
-    return _map(request, snapshot, cursor, lang, False, indicator, niveau, jaar or None, binnen or None, klassen, k)
+    return _map(
+        request,
+        snapshot,
+        cursor,
+        lang,
+        False,
+        indicator,
+        niveau,
+        jaar or None,
+        binnen or None,
+        klassen,
+        k,
+    )
 
 
 @router.get("/kaart.json")
 def map_json(
-    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep,
-    indicator: Indicator = None, niveau: Niveau = "gemeente", jaar: Jaar = None,
-    binnen: Binnen = None, klassen: Klassen = "quantiles", k: K = 5,
+    request: Request,
+    snapshot: SnapshotDep,
+    cursor: CursorDep,
+    lang: LangDep,
+    indicator: Indicator = None,
+    niveau: Niveau = "gemeente",
+    jaar: Jaar = None,
+    binnen: Binnen = None,
+    klassen: Klassen = "quantiles",
+    k: K = 5,
 ) -> Response:
-    return _map(request, snapshot, cursor, lang, True, indicator, niveau, jaar or None, binnen or None, klassen, k)
+    return _map(
+        request,
+        snapshot,
+        cursor,
+        lang,
+        True,
+        indicator,
+        niveau,
+        jaar or None,
+        binnen or None,
+        klassen,
+        k,
+    )

@@ -15,7 +15,9 @@ from buurtzicht.web.render import page_meta, render
 router = APIRouter()
 
 
-def _methodology(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: str, as_json: bool) -> Response:
+def _methodology(
+    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: str, as_json: bool
+) -> Response:
     context = MethodologyPage(
         page=page_meta(request, translator(lang)["method_title"], lang, build_id=snapshot.build_id),
         themes=themes(snapshot, cursor, lang),
@@ -25,10 +27,14 @@ def _methodology(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lan
 
 
 @router.get("/methodologie")
-def methodology(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep) -> Response:
+def methodology(
+    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep
+) -> Response:
     return _methodology(request, snapshot, cursor, lang, False)
 
 
 @router.get("/methodologie.json")
-def methodology_json(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep) -> Response:
+def methodology_json(
+    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep
+) -> Response:
     return _methodology(request, snapshot, cursor, lang, True)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
-from buurtzicht.api.problems import NotFound
+from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.web.contexts import RegionPage
@@ -40,17 +40,23 @@ def _region(
 
 
 @router.get("/gemeente/{name}")
-def gemeente(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep, name: str) -> Response:
+def gemeente(
+    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep, name: str
+) -> Response:
     return _region(request, snapshot, cursor, lang, "gemeente", name)
 
 
 @router.get("/wijk/{name}")
-def wijk(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep, name: str) -> Response:
+def wijk(
+    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep, name: str
+) -> Response:
     return _region(request, snapshot, cursor, lang, "wijk", name)
 
 
 @router.get("/buurt/{name}")
-def buurt(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep, name: str) -> Response:
+def buurt(
+    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep, name: str
+) -> Response:
     return _region(request, snapshot, cursor, lang, "buurt", name)
 
 
@@ -59,7 +65,9 @@ def any_region(cursor: CursorDep, name: str) -> Response:
     code, as_json = split_json(name)
     record = region_queries.region(cursor, code)
     if record["level"] not in ("gemeente", "wijk", "buurt"):
-        raise NotFound(f"{record['code']} is a {record['level']}; profiles exist for gemeenten, wijken and buurten")
+        raise NotFoundError(
+            f"{record['code']} is a {record['level']}; profiles exist for gemeenten, wijken and buurten"
+        )
     return RedirectResponse(
         f"/{record['level']}/{record['code']}{'.json' if as_json else ''}", status_code=307
     )
