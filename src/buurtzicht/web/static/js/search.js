@@ -37,7 +37,16 @@ function setup(form) {
     input.setAttribute("aria-expanded", String(hits.length > 0));
     if (active >= 0) input.setAttribute("aria-activedescendant", `search-hit-${active}`);
   }
-  function go(hit) { window.location.href = hit.url; }
+  // On the compare page a choice adds the region to the comparison.
+  function go(hit) {
+    if (form.dataset.add !== undefined) {
+      const codes = form.dataset.add.split(",").filter(Boolean);
+      if (!codes.includes(hit.code)) codes.push(hit.code);
+      window.location.href = `/vergelijk?regio=${codes.join(",")}`;
+    } else {
+      window.location.href = hit.url;
+    }
+  }
   async function lookup() {
     const q = input.value.trim();
     const mine = ++seq;
