@@ -57,7 +57,16 @@ def base_url(e2e_home: Path) -> Iterator[str]:
     env = {**os.environ, "BUURTZICHT_HOME": str(e2e_home)}
     log = (e2e_home.parent / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-c", "from buurtzicht.cli import main; main()", "serve", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-c",
+            "from buurtzicht.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

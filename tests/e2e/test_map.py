@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 PER_1000 = "misdrijven.GeregistreerdeMisdrijvenPer1000Inw"
 
 
-def _inside_point(base_url: str, level: str, code: str, parent: str | None = None) -> tuple[float, float]:
+def _inside_point(
+    base_url: str, level: str, code: str, parent: str | None = None
+) -> tuple[float, float]:
     """A point deep inside a region's polygon (pole of inaccessibility)."""
     params = {"parent": parent} if parent else {}
     document = httpx.get(f"{base_url}/api/geometry/{level}/2024", params=params).json()

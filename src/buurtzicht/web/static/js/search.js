@@ -28,7 +28,7 @@ function setup(form) {
       const lvl = document.createElement("span");
       lvl.className = "lvl";
       lvl.textContent = `${LEVEL[lang][hit.level] ?? hit.level} · ${hit.code}`;
-      li.append(lvl);
+      li.append(" ", lvl);
       li.addEventListener("mousedown", (e) => { e.preventDefault(); go(hit); });
       return li;
     }));
