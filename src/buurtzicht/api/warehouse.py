@@ -13,12 +13,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.layout import BuildLayout
+
+T = TypeVar("T")
 
 
 class LruCache:
@@ -56,6 +58,14 @@ class Snapshot:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.connection.cursor()
+
+    def read(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run ``work`` on a fresh cursor of this build (closed afterwards)."""
+        cursor = self.connection.cursor()
+        try:
+            return work(cursor)
+        finally:
+            cursor.close()
 
     def cached(self, key: object, compute: Callable[[], Any]) -> Any:
         """Values that depend only on the build (geometry bytes, profiles, catalog)."""

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Annotated
 
+import duckdb
 from fastapi import APIRouter, Query, Request, Response
 
-from buurtzicht.api.deps import CursorDep, SnapshotDep
+from buurtzicht.api.deps import SnapshotDep
 from buurtzicht.api.problems import InvalidParameterError, NotFoundError
 from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries.geometry import GeometryPayload
+from buurtzicht.regions.codes import normalise_code
 
 router = APIRouter(tags=["geometry"])
 LEVELS = ("gemeente", "wijk", "buurt")
@@ -24,7 +27,6 @@ LEVELS = ("gemeente", "wijk", "buurt")
 def geometry(
     request: Request,
     snapshot: SnapshotDep,
-    cursor: CursorDep,
     level: str,
     year: int,
     parent: Annotated[
@@ -33,15 +35,21 @@ def geometry(
 ) -> Response:
     if level not in LEVELS:
         raise InvalidParameterError("level must be gemeente, wijk or buurt", parameter="level")
-    parent_code = region_queries.region(cursor, parent)["code"] if parent else None
-    payload: GeometryPayload | None = snapshot.cached(
-        ("geometry", level, year, parent_code),
-        lambda: geometry_queries.payload(
+    parent_code = normalise_code(parent) if parent else None
+
+    def compute(cursor: duckdb.DuckDBPyConnection) -> GeometryPayload | None:
+        if parent_code:
+            region_queries.region(cursor, parent_code)  # UnknownRegionError -> 404
+        return geometry_queries.payload(
             cursor, snapshot.build_id, level=level, year=year, parent=parent_code
-        ),
+        )
+
+    payload: GeometryPayload | None = snapshot.cached(
+        ("geometry", level, year, parent_code), lambda: snapshot.read(compute)
     )
     if payload is None:
-        have = ", ".join(f"{lv} {y}" for lv, y, _ in geometry_queries.available(cursor))
+        available = snapshot.read(geometry_queries.available)
+        have = ", ".join(f"{lv} {y}" for lv, y, _ in available)
         raise NotFoundError(f"no {level} boundaries for {year} in this build; available: {have}")
     headers = {
         "ETag": payload.etag,
@@ -57,8 +65,6 @@ def geometry(
             media_type="application/geo+json",
             headers={**headers, "Content-Encoding": "gzip"},
         )
-    import gzip
-
     return Response(
         gzip.decompress(payload.gzipped), media_type="application/geo+json", headers=headers
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from buurtzicht.api import present
-from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
+from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.responses import cached_json
 from buurtzicht.api.schemas import CatalogOut, IndicatorOut, ThemeOut
 from buurtzicht.api.services.catalog import catalog
 
@@ -13,22 +14,30 @@ router = APIRouter(tags=["indicators"])
 
 
 @router.get("/themes", response_model=CatalogOut, summary="Themes with their indicators")
-def themes(snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep) -> CatalogOut:
-    return CatalogOut(
-        themes=[
-            ThemeOut(
-                id=theme.id,
-                title=theme.title(lang),
-                indicators=[present.indicator_out(i, lang) for i in theme.indicators],
-            )
-            for theme in catalog(snapshot, cursor).themes
-        ]
-    )
+def themes(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+    def compute() -> CatalogOut:
+        themes = snapshot.read(lambda cur: catalog(snapshot, cur)).themes
+        return CatalogOut(
+            themes=[
+                ThemeOut(
+                    id=theme.id,
+                    title=theme.title(lang),
+                    indicators=[present.indicator_out(i, lang) for i in theme.indicators],
+                )
+                for theme in themes
+            ]
+        )
+
+    return cached_json(request, snapshot, ("themes", lang), compute)
 
 
 @router.get("/indicators", response_model=list[IndicatorOut], summary="Every indicator")
-def indicators(snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep) -> list[IndicatorOut]:
-    return [present.indicator_out(i, lang) for i in catalog(snapshot, cursor).indicators]
+def indicators(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+    def compute() -> list[IndicatorOut]:
+        found = snapshot.read(lambda cur: catalog(snapshot, cur)).indicators
+        return [present.indicator_out(i, lang) for i in found]
+
+    return cached_json(request, snapshot, ("indicators", lang), compute)
 
 
 @router.get(
@@ -37,6 +46,13 @@ def indicators(snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep) -> list[
     summary="One indicator: definition, unit, source, licence, methodology",
 )
 def indicator(
-    snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep, indicator_id: str
-) -> IndicatorOut:
-    return present.indicator_out(catalog(snapshot, cursor).get(indicator_id), lang)
+    request: Request, snapshot: SnapshotDep, lang: LangDep, indicator_id: str
+) -> Response:
+    return cached_json(
+        request,
+        snapshot,
+        ("indicator", indicator_id, lang),
+        lambda: present.indicator_out(
+            snapshot.read(lambda cur: catalog(snapshot, cur)).get(indicator_id), lang
+        ),
+    )

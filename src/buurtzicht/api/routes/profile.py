@@ -4,34 +4,47 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
-from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
+from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import InvalidParameterError
+from buurtzicht.api.responses import cached_json
 from buurtzicht.api.schemas import CompareOut, ProfileOut
 from buurtzicht.api.services import profile as profile_service
+from buurtzicht.regions.codes import normalise_code
 
 router = APIRouter(tags=["profile"])
 
 
 @router.get("/profile/{code}", response_model=ProfileOut, summary="Everything about one region")
-def profile(snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep, code: str) -> ProfileOut:
-    return profile_service.profile(snapshot, cursor, code, lang)
+def profile(request: Request, snapshot: SnapshotDep, lang: LangDep, code: str) -> Response:
+    code = normalise_code(code)
+    return cached_json(
+        request,
+        snapshot,
+        ("profile", code, lang),
+        lambda: snapshot.read(lambda cur: profile_service.profile(snapshot, cur, code, lang)),
+    )
 
 
 @router.get("/compare", response_model=CompareOut, summary="Several regions side by side")
 def compare(
+    request: Request,
     snapshot: SnapshotDep,
-    cursor: CursorDep,
     lang: LangDep,
     regions: Annotated[list[str], Query(description="Region codes (repeat or comma-separate)")],
-) -> CompareOut:
+) -> Response:
     codes = parse_codes(regions)
     if len(codes) < 2:
         raise InvalidParameterError(
             "give at least two region codes to compare", parameter="regions"
         )
-    return profile_service.compare(snapshot, cursor, codes, lang)
+    return cached_json(
+        request,
+        snapshot,
+        ("compare", tuple(codes), lang),
+        lambda: snapshot.read(lambda cur: profile_service.compare(snapshot, cur, codes, lang)),
+    )
 
 
 def parse_codes(raw: list[str]) -> list[str]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
-from buurtzicht.api.deps import CursorDep
+from buurtzicht.api.deps import CursorDep, SnapshotDep
 from buurtzicht.api.problems import InvalidParameterError
+from buurtzicht.api.responses import cached_json
 from buurtzicht.api.schemas import RegionDetail, RegionHit
 from buurtzicht.api.services import regions as region_service
+from buurtzicht.regions.codes import normalise_code
 
 router = APIRouter(prefix="/regions", tags=["regions"])
 LEVELS = ("gemeente", "wijk", "buurt")
@@ -37,5 +39,11 @@ def search_regions(
 
 
 @router.get("/{code}", response_model=RegionDetail, summary="A region with parents and children")
-def get_region(cursor: CursorDep, code: str) -> RegionDetail:
-    return region_service.detail(cursor, code)
+def get_region(request: Request, snapshot: SnapshotDep, code: str) -> Response:
+    code = normalise_code(code)
+    return cached_json(
+        request,
+        snapshot,
+        ("region", code),
+        lambda: snapshot.read(lambda cur: region_service.detail(cur, code)),
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
-from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
+from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.responses import cached_json
 from buurtzicht.api.schemas import ValuesOut
 from buurtzicht.api.services.values import level_values
 
@@ -26,8 +27,8 @@ ClassesParam = Annotated[int, Query(ge=2, le=7, description="Number of legend cl
 
 @router.get("/values", response_model=ValuesOut, summary="Indicator x level x period")
 def values(
+    request: Request,
     snapshot: SnapshotDep,
-    cursor: CursorDep,
     lang: LangDep,
     indicator: IndicatorParam,
     level: LevelParam = "gemeente",
@@ -35,15 +36,23 @@ def values(
     parent: ParentParam = None,
     scheme: SchemeParam = "quantiles",
     k: ClassesParam = 5,
-) -> ValuesOut:
-    return level_values(
+) -> Response:
+    key = ("values", indicator, level, period, parent, scheme, k, lang)
+    return cached_json(
+        request,
         snapshot,
-        cursor,
-        indicator_id=indicator,
-        level=level,
-        period=period,
-        parent=parent,
-        scheme=scheme,
-        k=k,
-        lang=lang,
+        key,
+        lambda: snapshot.read(
+            lambda cur: level_values(
+                snapshot,
+                cur,
+                indicator_id=indicator,
+                level=level,
+                period=period,
+                parent=parent,
+                scheme=scheme,
+                k=k,
+                lang=lang,
+            )
+        ),
     )
