@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from buurtzicht import __version__
 from buurtzicht.api import handlers
@@ -33,6 +34,21 @@ Figures: CBS, Politie, PDOK (CC BY 4.0). Secure-side figures are labelled
 """
 
 
+class PageGzip:
+    """gzip for pages and static files; the API sends JSON already gzipped once per
+    build (:mod:`buurtzicht.api.responses`), so it skips the middleware's cost."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=1024)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+        else:
+            await self.gzip(scope, receive, send)
+
+
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api")
     for module in (regions, indicators, values, profile, trends, geometry, exports, meta):
@@ -54,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.warehouse = Warehouse(settings)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(PageGzip)
     handlers.install(app)
     app.include_router(api_router())
     mount_web(app)

@@ -14,12 +14,12 @@ from buurtzicht.config import Settings
 Lang = Literal["nl", "en"]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_snapshot(request: Request) -> Snapshot:
+async def get_snapshot(request: Request) -> Snapshot:
     warehouse: Warehouse = request.app.state.warehouse
     return warehouse.snapshot()
 
@@ -34,7 +34,7 @@ def get_cursor(
         cursor.close()
 
 
-def get_lang(
+async def get_lang(
     request: Request,
     lang: Annotated[
         Lang | None, Query(description="Language of titles and messages: nl or en")

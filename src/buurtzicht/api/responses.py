@@ -33,7 +33,7 @@ def encode(body: bytes, tag: str) -> Encoded:
     return Encoded(body, gzip.compress(body, compresslevel=6, mtime=0), f'"{digest}"')
 
 
-def cached_json(
+async def cached_json(
     request: Request,
     snapshot: Snapshot,
     key: tuple[object, ...],
@@ -49,7 +49,7 @@ def cached_json(
             body = b"[" + b",".join(item.model_dump_json().encode() for item in value) + b"]"
         return encode(body, f"{snapshot.build_id}/{key!r}")
 
-    encoded: Encoded = snapshot.cached(("json", *key), build)
+    encoded: Encoded = await snapshot.cached_async(("json", *key), build)
     return send(request, encoded, media_type="application/json")
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import duckdb
+from starlette.concurrency import run_in_threadpool
 
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.layout import BuildLayout
@@ -44,6 +45,11 @@ class LruCache:
                 self._items.popitem(last=False)
         return value
 
+    def peek(self, key: object) -> Any:
+        """The cached value, or None (without computing)."""
+        with self._lock:
+            return self._items.get(key)
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -70,6 +76,14 @@ class Snapshot:
     def cached(self, key: object, compute: Callable[[], Any]) -> Any:
         """Values that depend only on the build (geometry bytes, profiles, catalog)."""
         return self.cache.get_or_compute(key, compute)
+
+    async def cached_async(self, key: object, compute: Callable[[], Any]) -> Any:
+        """Like :meth:`cached`; a hit answers on the event loop, a miss (which queries
+        DuckDB and blocks) runs in the thread pool."""
+        hit = self.cache.peek(key)
+        if hit is not None:
+            return hit
+        return await run_in_threadpool(self.cache.get_or_compute, key, compute)
 
 
 class Warehouse:

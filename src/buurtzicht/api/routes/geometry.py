@@ -7,6 +7,7 @@ from typing import Annotated
 
 import duckdb
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from buurtzicht.api.deps import SnapshotDep
 from buurtzicht.api.problems import InvalidParameterError, NotFoundError
@@ -24,7 +25,7 @@ LEVELS = ("gemeente", "wijk", "buurt")
     summary="Boundaries of a level and year as a simplified GeoJSON FeatureCollection",
     responses={200: {"content": {"application/geo+json": {}}}, 304: {}},
 )
-def geometry(
+async def geometry(
     request: Request,
     snapshot: SnapshotDep,
     level: str,
@@ -44,11 +45,11 @@ def geometry(
             cursor, snapshot.build_id, level=level, year=year, parent=parent_code
         )
 
-    payload: GeometryPayload | None = snapshot.cached(
+    payload: GeometryPayload | None = await snapshot.cached_async(
         ("geometry", level, year, parent_code), lambda: snapshot.read(compute)
     )
     if payload is None:
-        available = snapshot.read(geometry_queries.available)
+        available = await run_in_threadpool(snapshot.read, geometry_queries.available)
         have = ", ".join(f"{lv} {y}" for lv, y, _ in available)
         raise NotFoundError(f"no {level} boundaries for {year} in this build; available: {have}")
     headers = {

@@ -14,7 +14,7 @@ router = APIRouter(tags=["indicators"])
 
 
 @router.get("/themes", response_model=CatalogOut, summary="Themes with their indicators")
-def themes(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+async def themes(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
     def compute() -> CatalogOut:
         themes = snapshot.read(lambda cur: catalog(snapshot, cur)).themes
         return CatalogOut(
@@ -28,16 +28,16 @@ def themes(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
             ]
         )
 
-    return cached_json(request, snapshot, ("themes", lang), compute)
+    return await cached_json(request, snapshot, ("themes", lang), compute)
 
 
 @router.get("/indicators", response_model=list[IndicatorOut], summary="Every indicator")
-def indicators(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+async def indicators(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
     def compute() -> list[IndicatorOut]:
         found = snapshot.read(lambda cur: catalog(snapshot, cur)).indicators
         return [present.indicator_out(i, lang) for i in found]
 
-    return cached_json(request, snapshot, ("indicators", lang), compute)
+    return await cached_json(request, snapshot, ("indicators", lang), compute)
 
 
 @router.get(
@@ -45,10 +45,10 @@ def indicators(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Respon
     response_model=IndicatorOut,
     summary="One indicator: definition, unit, source, licence, methodology",
 )
-def indicator(
+async def indicator(
     request: Request, snapshot: SnapshotDep, lang: LangDep, indicator_id: str
 ) -> Response:
-    return cached_json(
+    return await cached_json(
         request,
         snapshot,
         ("indicator", indicator_id, lang),

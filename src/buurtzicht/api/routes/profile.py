@@ -17,9 +17,9 @@ router = APIRouter(tags=["profile"])
 
 
 @router.get("/profile/{code}", response_model=ProfileOut, summary="Everything about one region")
-def profile(request: Request, snapshot: SnapshotDep, lang: LangDep, code: str) -> Response:
+async def profile(request: Request, snapshot: SnapshotDep, lang: LangDep, code: str) -> Response:
     code = normalise_code(code)
-    return cached_json(
+    return await cached_json(
         request,
         snapshot,
         ("profile", code, lang),
@@ -28,7 +28,7 @@ def profile(request: Request, snapshot: SnapshotDep, lang: LangDep, code: str) -
 
 
 @router.get("/compare", response_model=CompareOut, summary="Several regions side by side")
-def compare(
+async def compare(
     request: Request,
     snapshot: SnapshotDep,
     lang: LangDep,
@@ -39,7 +39,7 @@ def compare(
         raise InvalidParameterError(
             "give at least two region codes to compare", parameter="regions"
         )
-    return cached_json(
+    return await cached_json(
         request,
         snapshot,
         ("compare", tuple(codes), lang),

@@ -39,9 +39,9 @@ def search_regions(
 
 
 @router.get("/{code}", response_model=RegionDetail, summary="A region with parents and children")
-def get_region(request: Request, snapshot: SnapshotDep, code: str) -> Response:
+async def get_region(request: Request, snapshot: SnapshotDep, code: str) -> Response:
     code = normalise_code(code)
-    return cached_json(
+    return await cached_json(
         request,
         snapshot,
         ("region", code),

@@ -26,7 +26,7 @@ ClassesParam = Annotated[int, Query(ge=2, le=7, description="Number of legend cl
 
 
 @router.get("/values", response_model=ValuesOut, summary="Indicator x level x period")
-def values(
+async def values(
     request: Request,
     snapshot: SnapshotDep,
     lang: LangDep,
@@ -38,7 +38,7 @@ def values(
     k: ClassesParam = 5,
 ) -> Response:
     key = ("values", indicator, level, period, parent, scheme, k, lang)
-    return cached_json(
+    return await cached_json(
         request,
         snapshot,
         key,

@@ -15,10 +15,14 @@ function bbox(features) {
   return [[minX, minY], [maxX, maxY]];
 }
 
+// The boundaries download while MapLibre starts: both are needed for the first frame.
+const geometry = fetch(data.geometry_url).then((response) => {
+  if (!response.ok) throw new Error(`${data.geometry_url}: ${response.status}`);
+  return response.json();
+});
+
 async function start() {
-  const response = await fetch(data.geometry_url);
-  if (!response.ok) { container.textContent = `${response.status}`; return; }
-  const geojson = await response.json();
+  const geojson = await geometry;
   const byCode = new Map(data.rows.map((row) => [row.code, row]));
   // Special regions (water, buitenland) have no row: they are left off the map.
   geojson.features = geojson.features.filter((f) => byCode.has(f.properties.code));
