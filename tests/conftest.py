@@ -48,3 +48,17 @@ def home(tmp_path: Path) -> Settings:
 def inputs(tmp_path: Path) -> BuildInputs:
     """A tiny hand-made build: two gemeenten, a wijk, a buurt, one measure."""
     return tiny_inputs(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def mirror_build(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Settings:
+    """Settings whose home holds one real warehouse build from the whole mirror.
+
+    Built once per test session (about a minute); tests must treat it as read-only.
+    """
+    from buurtzicht.warehouse.build import run_build
+    from buurtzicht.warehouse.pipeline import collect_from_mirror
+
+    settings = Settings(mirror=mirror, home=tmp_path_factory.mktemp("mirror-build") / "var")
+    run_build(settings, lambda say: collect_from_mirror(settings, say))
+    return settings

@@ -52,4 +52,5 @@ def test_special_regions() -> None:
     assert special_kind("BU00000000") == "onbekend"
     assert special_kind("WK003499", "Groot water") == "water"
     assert special_kind("WK010699", "Buitengebied") is None
+    assert special_kind("GM0999") == "onbekend"
     assert special_kind("GM0363") is None

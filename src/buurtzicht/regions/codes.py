@@ -58,6 +58,8 @@ _NEDERLAND_ALIASES = {"NL00", "NL01", "NL"}
 
 BUITENLAND = "GM0998"
 ONBEKEND = {"GM0000", "WK000000", "BU00000000"}
+#: StatLine's "niet in te delen": crimes CBS could not place in a region of that level.
+NIET_IN_TE_DELEN = {"LD99", "PV99", "RE99", "GM0999"}
 
 
 def normalise_code(raw: object, *, where: str = "") -> str:
@@ -124,7 +126,8 @@ def special_kind(code: str, name: str | None = None) -> str | None:
     """Why a region is kept out of totals, or None for an ordinary region.
 
     ``buitenland`` (GM0998 and everything in it), ``onbekend`` (GM0000, WK000000,
-    BU00000000: crimes that could not be placed) and ``water`` (the "Groot water"
+    BU00000000, and StatLine's "niet in te delen" GM0999, PV99, RE99, LD99: crimes that
+    could not be placed) and ``water`` (the "Groot water"
     wijken numbered ``WK....99`` and their buurten). The number 99 alone does not make
     a water wijk: ``WK010699`` is "Buitengebied" with 1,220 inhabitants, so water needs
     the name too.
@@ -135,7 +138,7 @@ def special_kind(code: str, name: str | None = None) -> str | None:
     True
     """
     code = normalise_code(code)
-    if code in ONBEKEND:
+    if code in ONBEKEND or code in NIET_IN_TE_DELEN:
         return "onbekend"
     if code[:2] in {"GM", "WK", "BU"} and code[2:6] == BUITENLAND[2:]:
         return "buitenland"

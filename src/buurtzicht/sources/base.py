@@ -11,6 +11,22 @@ import pandas as pd
 
 from buurtzicht.sources.observations import Measure, empty_observations
 
+#: Columns of ``Batch.conflicts`` (and of the warehouse table ``conflicts``).
+CONFLICT_COLUMNS = [
+    "measure",
+    "region",
+    "period",
+    "indeling",
+    "kept_value",
+    "kept_source",
+    "other_value",
+    "other_source",
+]
+
+
+def empty_conflicts() -> pd.DataFrame:
+    return pd.DataFrame(columns=CONFLICT_COLUMNS)
+
 
 def sha256_of(path: Path, *, chunk: int = 1 << 20) -> str:
     digest = hashlib.sha256()
@@ -53,3 +69,9 @@ class Batch:
     measures: list[Measure] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Small dimension tables that belong with the batch (e.g. ``crime_types``), by name.
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Keys that two files of this dataset gave with different values: the kept figure
+    #: (most authoritative file) and the other one. Same columns as the warehouse table
+    #: ``conflicts``; append, do not replace.
+    conflicts: pd.DataFrame = field(default_factory=empty_conflicts)

@@ -22,7 +22,7 @@ WEB_TOLERANCE = {Level.GEMEENTE: 0.0005, Level.WIJK: 0.0003, Level.BUURT: 0.0001
 
 
 @dataclass(frozen=True)
-class GeometryFile:
+class MirrorGeometry:
     path: str
     level: Level
     year: int
@@ -31,9 +31,9 @@ class GeometryFile:
     snapshot: str
 
 
-MIRROR_GEOMETRY: tuple[GeometryFile, ...] = (
+MIRROR_GEOMETRY: tuple[MirrorGeometry, ...] = (
     *(
-        GeometryFile(
+        MirrorGeometry(
             f"{_ANNE}/gemeenten_{year}_simplified_with_kwb_crime_bag.geojson",
             Level.GEMEENTE,
             year,
@@ -43,7 +43,7 @@ MIRROR_GEOMETRY: tuple[GeometryFile, ...] = (
         )
         for year in (2012, 2017, 2018, 2019, 2022, 2023, 2024)
     ),
-    GeometryFile(
+    MirrorGeometry(
         f"{_ANNE}/wijken_2024_simplified_t0.0005.geojson.gz",
         Level.WIJK,
         2024,
@@ -53,8 +53,8 @@ MIRROR_GEOMETRY: tuple[GeometryFile, ...] = (
     ),
 )
 #: Second copies of the same boundaries, used to cross-check the code lists.
-MIRROR_GEOMETRY_CHECKS: tuple[GeometryFile, ...] = (
-    GeometryFile(
+MIRROR_GEOMETRY_CHECKS: tuple[MirrorGeometry, ...] = (
+    MirrorGeometry(
         "raw/geo_gemeenten_2023_pdok_stdekker/gemeenten_2023_simplified_with_kwb2023.geojson",
         Level.GEMEENTE,
         2023,
@@ -62,7 +62,7 @@ MIRROR_GEOMETRY_CHECKS: tuple[GeometryFile, ...] = (
         ("gemeentenaam",),
         "stdekker/open-data-maps@3c7197e",
     ),
-    GeometryFile(
+    MirrorGeometry(
         "raw/geo_gemeenten_2022_crime_matthijsvz88/gemeenten_2022_with_83648NED_crime.geojson",
         Level.GEMEENTE,
         2022,
@@ -73,7 +73,7 @@ MIRROR_GEOMETRY_CHECKS: tuple[GeometryFile, ...] = (
 )
 
 
-def read_geometry_file(mirror: Path, spec: GeometryFile) -> tuple[pd.DataFrame, SourceFile]:
+def read_geometry_file(mirror: Path, spec: MirrorGeometry) -> tuple[pd.DataFrame, SourceFile]:
     path = mirror / spec.path
     frame = boundaries_from_geojson(
         path,

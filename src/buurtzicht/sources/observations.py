@@ -150,7 +150,9 @@ def observations_frame(
         raise SourceFormatError(source or "observations", f"columns {missing} are missing")
     frame = frame[OBSERVATION_COLUMNS]
     where = source or "observations"
-    frame["region"] = [normalise_code(c, where=where) for c in frame["region"]]
+    # Normalise each distinct code once: a national table repeats a code per measure.
+    codes = {c: normalise_code(c, where=where) for c in frame["region"].unique()}
+    frame["region"] = frame["region"].map(codes)
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     null_value = frame["value"].isna()
     frame.loc[null_value & (frame["status"] == Status.OK.value), "status"] = Status.MISSING.value

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from buurtzicht.regions.codes import special_kind
 from buurtzicht.regions.harmonise import (
     TARGET_INDELING,
     RateRule,
@@ -18,6 +19,12 @@ from buurtzicht.sources.base import Batch
 from buurtzicht.sources.observations import period_year
 
 FIRST_YEAR = 2012
+#: Gemeenten that got a new code without a change of territory, so no mirrored
+#: geometry carries the old code: the successor's geometry stands in for it.
+#: Source: CBS, Gemeentelijke indelingen per jaar (naamswijzigingen).
+RENUMBERED = {
+    "GM1921": "GM1940",  # De Friese Meren (2014) became De Fryske Marren on 2015-01-01
+}
 #: Additive measures redistributed with the weights.
 COUNT_MEASURES = (
     "misdrijven.TotaalGeregistreerdeMisdrijven",
@@ -99,6 +106,7 @@ def _gemeente_series(batches: list[Batch]) -> pd.DataFrame:
         obs = batch.observations
         mask = (
             obs["region"].str.startswith("GM")
+            & obs["region"].map(lambda code: special_kind(code) is None)
             & (obs["indeling"] != TARGET_INDELING)
             & obs["period"].str.endswith("JJ00")
             & (obs["measure"].map(_is_count) | obs["measure"].isin(wanted))
@@ -115,9 +123,19 @@ def _old_gemeenten(year: int, codes: set[str], geometry: dict[int, pd.DataFrame]
     order = sorted(geometry, key=lambda y: (y > year, abs(y - year)))
     rows = []
     for code in sorted(codes):
-        for candidate in order:
-            match = geometry[candidate][geometry[candidate]["code"] == code]
-            if not match.empty:
-                rows.append((code, match["geometry"].iloc[0]))
+        for lookup in (code, RENUMBERED.get(code)):
+            shape = _nearest_shape(lookup, order, geometry)
+            if shape is not None:
+                rows.append((code, shape))
                 break
     return pd.DataFrame(rows, columns=["code", "geometry"])
+
+
+def _nearest_shape(
+    code: str | None, order: list[int], geometry: dict[int, pd.DataFrame]
+) -> object | None:
+    for candidate in order:
+        match = geometry[candidate][geometry[candidate]["code"] == code]
+        if not match.empty:
+            return match["geometry"].iloc[0]
+    return None

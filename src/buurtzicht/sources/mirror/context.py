@@ -1,0 +1,92 @@
+"""One load of the mirror: where it is, which files were read, parsed files shared by loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pandas as pd
+
+from buurtzicht.errors import SourceFormatError
+from buurtzicht.sources.base import SourceFile
+from buurtzicht.sources.mirror.files import FILES, GEBIEDEN_TABLES
+from buurtzicht.sources.mirror.gebieden import Gebieden, read_gebieden
+from buurtzicht.sources.mirror.readers import read_features, read_table, region_codes
+
+if TYPE_CHECKING:
+    from buurtzicht.sources.mirror.regions import RegionsResult
+
+T = TypeVar("T")
+
+
+class MirrorContext:
+    """Shared state of one load: the mirror root, checksums and parsed files.
+
+    Several loaders read the same file (the Gebieden tables feed the regions and the
+    ``gebieden`` dataset; the gemeente geometry files feed regions, KWB and police
+    crime). The context parses each file once and hashes each file once.
+    """
+
+    def __init__(self, mirror: Path) -> None:
+        self.mirror = Path(mirror)
+        self._files: dict[str, SourceFile] = {}
+        self._cache: dict[str, Any] = {}
+        self.regions: RegionsResult | None = None
+
+    def require_regions(self) -> RegionsResult:
+        """The regions of this load (loaders map names and check codes against them)."""
+        if self.regions is None:
+            from buurtzicht.sources.mirror.regions import load_regions
+
+            self.regions = load_regions(self.mirror, context=self)
+        return self.regions
+
+    def path(self, key: str) -> Path:
+        return FILES[key].locate(self.mirror)
+
+    def source_file(self, key: str) -> SourceFile:
+        if key not in self._files:
+            self._files[key] = FILES[key].source_file(self.mirror)
+        return self._files[key]
+
+    def source_files(self, *keys: str) -> list[SourceFile]:
+        return [self.source_file(k) for k in keys]
+
+    def cached(self, name: str, factory: Callable[[], T]) -> T:
+        if name not in self._cache:
+            self._cache[name] = factory()
+        value: T = self._cache[name]
+        return value
+
+    def table(self, key: str, required: Sequence[str] = ()) -> pd.DataFrame:
+        """A CSV file of the mirror as text columns, read once per load."""
+        frame = self.cached(f"table:{key}", lambda: read_table(self.path(key)))
+        absent = [c for c in required if c not in frame]
+        if absent:
+            raise SourceFormatError(
+                self.path(key),
+                f"columns {absent} are missing; the table's schema changed",
+                expected=f"columns {list(required)}",
+            )
+        return frame
+
+    def gebieden(self, year: int) -> Gebieden:
+        key = f"gebieden_{year}"
+        return self.cached(key, lambda: read_gebieden(self.path(key), year))
+
+    def gebieden_years(self) -> list[int]:
+        return sorted(GEBIEDEN_TABLES)
+
+    def gemeenten_geometry(self, year: int) -> pd.DataFrame:
+        """The attribute table of one gemeente geometry file (codes normalised)."""
+        key = f"gemeenten_geo_{year}"
+        return self.cached(key, lambda: _attributes(self.path(key)))
+
+
+def _attributes(path: Path) -> pd.DataFrame:
+    rows = read_features(path, required=["gemeentecode", "gemeentenaam"])
+    frame = pd.DataFrame(rows)
+    frame["gemeentecode"] = region_codes(frame["gemeentecode"], path=path, record="feature")
+    frame["gemeentenaam"] = frame["gemeentenaam"].astype("string").str.strip()
+    return frame

@@ -1,0 +1,126 @@
+"""Assemble a build from the offline mirror: regions, every mirrored dataset,
+boundaries, harmonised series, and the checks a complete build must pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from buurtzicht.config import Settings
+from buurtzicht.errors import BuildError
+from buurtzicht.regions.codes import Level
+from buurtzicht.sources.base import Batch, SourceFile
+from buurtzicht.sources.boundaries import (
+    MIRROR_GEOMETRY,
+    MIRROR_GEOMETRY_CHECKS,
+    read_geometry_file,
+    web_geojson,
+)
+from buurtzicht.sources.boundary_changes import boundary_changes_source
+from buurtzicht.sources.mirror import DATASETS, load_datasets, load_regions
+from buurtzicht.warehouse.build import BoundarySet, BuildInputs, Step
+from buurtzicht.warehouse.harmonised import harmonise_gemeenten
+from buurtzicht.warehouse.validate import Expectations, SumCheck
+
+CRIME_TOTAL = "misdrijven.TotaalGeregistreerdeMisdrijven"
+
+MIRROR_EXPECTATIONS = Expectations(
+    exact_regions={("gemeente", 2024): 342},
+    min_regions={("wijk", 2024): 3393, ("buurt", 2024): 14574},
+    datasets=tuple(d.name for d in DATASETS),
+    sum_checks=(SumCheck(CRIME_TOTAL, 2024, first_year=2012),),
+)
+
+
+def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
+    mirror = settings.require_mirror()
+    say("regions")
+    regions = load_regions(mirror)
+    say("datasets")
+    batches = load_datasets(mirror)
+    say("boundaries")
+    boundary_sets, geometry_files = mirror_boundaries(mirror)
+    say("harmonisation to the 2024 indeling")
+    harmonised, weights, matrix_file = _harmonise(mirror, regions.frame, batches, boundary_sets)
+    return BuildInputs(
+        regions=regions.frame,
+        batches=[*batches, harmonised],
+        boundaries=boundary_sets,
+        tables=_tables(batches),
+        harmonisation=weights,
+        files=[*regions.files, *geometry_files, matrix_file],
+        expectations=MIRROR_EXPECTATIONS,
+        description=f"offline mirror {mirror}",
+    )
+
+
+def mirror_boundaries(mirror: Path) -> tuple[list[BoundarySet], list[SourceFile]]:
+    sets, files = [], []
+    for spec in MIRROR_GEOMETRY:
+        frame, record = read_geometry_file(mirror, spec)
+        sets.append(BoundarySet(spec.level.value, spec.year, frame, web_geojson(frame, spec.level)))
+        files.append(record)
+    by_key = {(s.level, s.year): s for s in sets}
+    for spec in MIRROR_GEOMETRY_CHECKS:
+        frame, record = read_geometry_file(mirror, spec)
+        main = by_key[(spec.level.value, spec.year)]
+        difference = set(frame["code"]) ^ set(main.frame["code"])
+        if difference - {"GM0998"}:
+            raise BuildError(
+                f"{spec.path} and the main {spec.year} boundaries disagree on "
+                f"gemeenten {sorted(difference)[:5]}"
+            )
+        files.append(record)
+    return sets, files
+
+
+def _harmonise(
+    mirror: Path, regions: pd.DataFrame, batches: list[Batch], sets: list[BoundarySet]
+) -> tuple[Batch, pd.DataFrame, SourceFile]:
+    matrix, matrix_file = boundary_changes_source(mirror)
+    gemeenten = {s.year: s.frame for s in sets if s.level == Level.GEMEENTE.value}
+    wijken = _wijken_with_population(regions, batches, sets)
+    current = set(
+        regions.loc[
+            (regions["indeling"] == 2024)
+            & (regions["level"] == "gemeente")
+            & regions["special"].isna(),
+            "code",
+        ]
+    )
+    try:
+        result = harmonise_gemeenten(batches, matrix, gemeenten, wijken, current)
+    except ValueError as exc:
+        raise BuildError(f"harmonisation failed: {exc}") from exc
+    return result.batch, result.weights, matrix_file
+
+
+def _wijken_with_population(
+    regions: pd.DataFrame, batches: list[Batch], sets: list[BoundarySet]
+) -> pd.DataFrame:
+    geometry = next(s.frame for s in sets if s.level == Level.WIJK.value and s.year == 2024)
+    population = pd.concat(
+        b.observations[
+            (b.observations["measure"] == "kwb.AantalInwoners")
+            & (b.observations["indeling"] == 2024)
+            & b.observations["region"].str.startswith("WK")
+        ]
+        for b in batches
+    ).drop_duplicates("region")
+    frame = geometry.merge(
+        population[["region", "value"]], left_on="code", right_on="region", how="inner"
+    )
+    wijk_gemeente = regions[regions["indeling"] == 2024].set_index("code")["gemeente"]
+    frame["gemeente"] = frame["code"].map(wijk_gemeente)
+    frame = frame[(frame["value"].fillna(0) > 0) & frame["gemeente"].notna()]
+    return frame.rename(columns={"value": "population"})[
+        ["code", "gemeente", "population", "geometry"]
+    ]
+
+
+def _tables(batches: list[Batch]) -> dict[str, pd.DataFrame]:
+    tables: dict[str, pd.DataFrame] = {}
+    for batch in batches:
+        tables.update(getattr(batch, "tables", {}) or {})
+    return tables
