@@ -111,7 +111,10 @@ def _crime(mirror: Path, codes: set[str]) -> Batch:
     )
 
 
-def _secure(wijken: pd.DataFrame) -> Batch:
+def secure_batch(regions: pd.DataFrame) -> Batch:
+    """A secure-side measure for the wijken of Amsterdam and Rotterdam, as the disclosure
+    control would hand it over: flagged synthetic, some cells suppressed or rounded."""
+    wijken = regions[(regions["level"] == "wijk") & (regions["indeling"] == 2024)]
     rows = []
     chosen = wijken[wijken["gemeente"].isin(SECURE_GEMEENTEN) & wijken["special"].isna()]
     for n, code in enumerate(sorted(chosen["code"])):
@@ -183,7 +186,7 @@ def small_inputs(mirror: Path) -> BuildInputs:
     wijken = wijken[wijken["code"].isin(set(wijk_regions["code"]))]
     return BuildInputs(
         regions=regions,
-        batches=[_crime(mirror, ordinary), _secure(wijk_regions)],
+        batches=[_crime(mirror, ordinary), secure_batch(wijk_regions)],
         boundaries=[
             BoundarySet("gemeente", 2024, gemeenten, web_geojson(gemeenten, _level("gemeente"))),
             BoundarySet(

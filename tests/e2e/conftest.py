@@ -7,6 +7,7 @@ in a private ``BUURTZICHT_HOME``. Screenshots of every page land in
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -20,8 +21,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from buurtzicht.config import Settings
-from buurtzicht.warehouse.build import run_build
-from tests.api.smallbuild import small_inputs
+from buurtzicht.warehouse.build import BuildInputs, run_build
+from buurtzicht.warehouse.pipeline import collect_from_mirror
+from tests.api.smallbuild import secure_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -43,11 +45,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _mirror_with_secure_side(settings: Settings) -> BuildInputs:
+    """The real build from the offline mirror, plus a small secure-side batch flagged
+    synthetic (with suppressed and rounded cells) as the disclosure control delivers it."""
+    inputs = collect_from_mirror(settings, lambda _msg: None)
+    return dataclasses.replace(inputs, batches=[*inputs.batches, secure_batch(inputs.regions)])
+
+
 @pytest.fixture(scope="session")
 def e2e_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
+    """A real warehouse build of the whole mirror (about a minute on 2 cores)."""
     home = tmp_path_factory.mktemp("e2e") / "var"
     settings = Settings(home=home, mirror=mirror)
-    run_build(settings, lambda _say: small_inputs(mirror))
+    run_build(settings, lambda _say: _mirror_with_secure_side(settings))
     return home
 
 

@@ -47,6 +47,9 @@ def test_profile_page_shows_figures_sources_and_children(client: TestClient) -> 
     assert f'href="/methodologie#{PER_1000}"' in html
     assert 'href="/kaart?niveau=wijk&amp;binnen=GM0363"' in html
     assert 'href="/wijk/WK0363AA"' in html
+    # the 2023 -> 2024 trend as an inline SVG line, labelled for screen readers
+    assert 'aria-label="Ontwikkeling 2023–2024: 89,8 → 89,4"' in html
+    assert "<polyline points=" in html
 
 
 def test_synthetic_and_suppressed_cells_are_marked(client: TestClient) -> None:

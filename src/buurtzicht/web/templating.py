@@ -11,6 +11,7 @@ from pydantic_core import to_jsonable_python
 
 from buurtzicht.api.present import format_number
 from buurtzicht.web import vendor
+from buurtzicht.web.sparkline import sparkline
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["number"] = lambda value, decimals=0, lang="nl": (
@@ -30,3 +31,4 @@ def _tojson_model(value: object) -> Markup:
 
 
 TEMPLATES.env.filters["tojson_model"] = _tojson_model
+TEMPLATES.env.filters["sparkline"] = sparkline
