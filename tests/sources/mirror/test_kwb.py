@@ -44,9 +44,9 @@ def test_dump_values_and_repeated_stems(
     )
     # EuropaExclusiefNederland occurs three times, under three TopicGroups.
     for measure, column in [
-        ("kwb.Herkomstland.EuropaExclusiefNederland", "EuropaExclusiefNederland_18"),
-        ("kwb.GeborenInNederland.EuropaExclusiefNederland", "EuropaExclusiefNederland_21"),
-        ("kwb.GeborenBuitenNederland.EuropaExclusiefNederland", "EuropaExclusiefNederland_23"),
+        ("kwb.EuropaExclusiefNederland", "EuropaExclusiefNederland_18"),
+        ("kwb.EuropaExclusiefNederland.GeborenInNederland", "EuropaExclusiefNederland_21"),
+        ("kwb.EuropaExclusiefNederland.GeborenBuitenNederland", "EuropaExclusiefNederland_23"),
     ]:
         assert value_of(kwb, measure, "GM1680", "2024JJ00", 2024) == float(row[column])
     assert value_of(kwb, "kwb.MateVanStedelijkheid", "NL01", "2024JJ00", 2024) == 2
@@ -90,6 +90,7 @@ def test_files_that_overlap_agree(raw: Path) -> None:
 
 
 def test_kwb_notes_report_agreement(batches: dict[str, Batch]) -> None:
+    assert batches["kwb"].conflicts.empty
     notes = " ".join(batches["kwb"].notes)
     assert "all agree" in notes
     assert "GeboorteTotaal_25" in notes  # empty in this revision, left out and said so
@@ -109,6 +110,9 @@ def test_measure_metadata_from_dataproperties(batches: dict[str, Batch]) -> None
     woz = measures["kwb.GemiddeldeWOZWaardeVanWoningen"]
     assert woz.unit == "x 1 000 euro" and woz.source_version == "2025-03-27T02:00:00"
     assert "WOZ" in woz.description
+    # Same naming as the online client (qualified_stems): the later occurrence qualified.
+    born = measures["kwb.EuropaExclusiefNederland.GeborenInNederland"]
+    assert born.title == "Europa (exclusief Nederland) (Geboren in Nederland)"
     density = measures["kwb.GemiddeldeHuishoudensgrootte"]
     assert density.decimals == 1
     assert not any(m.startswith("kwb.Gemeentenaam") for m in measures)

@@ -40,6 +40,10 @@ def test_national_series(batches: dict[str, Batch], value_of: ValueOf, raw: Path
     assert value_of(batch, "politie.misdrijven.0.0.0", "NL01", "2023JJ00", 2023) == 805_584
     assert value_of(batch, "politie.misdrijven.0.0.0", "NL01", "2024JJ00", 2024) == 805_327
     assert "disagree" in " ".join(batch.notes)
+    conflicts = batch.conflicts
+    assert len(conflicts) == 12 and set(conflicts["region"]) == {"NL01"}
+    row = conflicts[conflicts["period"] == "2023JJ00"].iloc[0]
+    assert (row["kept_value"], row["other_value"]) == (805_584, 802_043)
 
 
 def test_first_rows_on_indeling_2024(batches: dict[str, Batch]) -> None:

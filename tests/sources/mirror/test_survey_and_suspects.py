@@ -38,7 +38,11 @@ def test_veiligheidsmonitor_values_and_margins(
     assert {"GM0363", "GM0164", "GM1992", "RE05", "PV21", "LD01"} <= regions  # Hengelo (O.)
     assert not any(r.startswith(("BT", "PD")) for r in regions)
     measures = {m.id: m for m in vm.measures}
-    assert "positional-id" in measures["vm.Slachtoffers_68"].flags
+    # Slachtoffers repeats once per kind of crime; without DataProperties only the order
+    # tells them apart, so every occurrence is flagged.
+    assert "positional-id" in measures["vm.Slachtoffers"].flags
+    assert "positional-id" in measures["vm.Slachtoffers.2"].flags
+    assert measures["vm.VoeltZichWeleensOnveilig"].flags == ()
     assert measures["vm.RapportcijferVeiligheidInBuurt"].unit == "rapportcijfer 1-10"
     assert measures["vm.VoeltZichWeleensOnveilig"].unit == "%"
 

@@ -11,7 +11,6 @@ says "stedelijk" holds the stedelijkheid class.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,11 +141,3 @@ def _add_classes(
         raise SourceFormatError(
             path, "stedelijkheid outside 1-5", line=row + 2, expected="a class 1 .. 5"
         )
-
-
-def year_of_file(path: Path) -> int:
-    """The year in a Gebieden file name (``..._gebieden_in_nederland_2024.csv``)."""
-    match = re.search(r"(\d{4})\.csv", path.name)
-    if not match:
-        raise SourceFormatError(path, "no year in the file name", expected="..._2024.csv")
-    return int(match.group(1))

@@ -80,40 +80,8 @@ def _check_notes(checks: list[Check], flags: dict[str, tuple[tuple[str, ...], st
     return lines
 
 
-def load_politie_overlast(ctx: MirrorContext) -> Batch:
-    """National registrations of overlast (nuisance) per type, 2012-2023."""
-    codes_path = ctx.path("politie_overlast_codes")
-    codes = read_table(codes_path, required=["Key", "Title", "Description"])
-    by_title = {
-        str(t).strip(): str(k).strip() for k, t in zip(codes["Key"], codes["Title"], strict=True)
-    }
-    path = ctx.path("politie_nl_disorder")
-    table = read_table(path, required=["incident_type_code", "year", "incident_count"])
-    unknown = [
-        (i + 2, t)
-        for i, t in enumerate(table["incident_type_code"])
-        if str(t).strip() not in by_title
-    ]
-    if unknown:
-        line, label = unknown[0]
-        raise SourceFormatError(path, f"overlast type {label!r} is not in Overlast.csv", line=line)
-    years = [int(y) for y in table["year"]]
-    frame = pd.DataFrame(
-        {
-            "measure": [
-                f"politie.overlast.{by_title[str(t).strip()]}" for t in table["incident_type_code"]
-            ],
-            "region": "NL01",
-            "period": [f"{y}JJ00" for y in years],
-            "indeling": years,
-            "value": numeric_columns(table, ["incident_count"], path=path)[
-                "incident_count"
-            ].to_numpy(),
-            "status": "ok",
-            "source": "Politie overlast (NL_Disorder.csv)",
-        }
-    )
-    measures = [
+def _overlast_measures(codes: pd.DataFrame) -> list[Measure]:
+    return [
         Measure(
             id=f"politie.overlast.{str(k).strip()}",
             title=f"Registraties overlast: {str(t).strip()}",
@@ -128,10 +96,39 @@ def load_politie_overlast(ctx: MirrorContext) -> Batch:
             codes["Key"], codes["Title"], codes["Description"].fillna(""), strict=True
         )
     ]
+
+
+def load_politie_overlast(ctx: MirrorContext) -> Batch:
+    """National registrations of overlast (nuisance) per type, 2012-2023."""
+    codes = ctx.table("politie_overlast_codes", required=["Key", "Title", "Description"])
+    by_title = {
+        str(t).strip(): str(k).strip() for k, t in zip(codes["Key"], codes["Title"], strict=True)
+    }
+    path = ctx.path("politie_nl_disorder")
+    table = read_table(path, required=["incident_type_code", "year", "incident_count"])
+    labels = [str(t).strip() for t in table["incident_type_code"]]
+    for line, label in enumerate(labels, start=2):
+        if label not in by_title:
+            raise SourceFormatError(
+                path, f"overlast type {label!r} is not in Overlast.csv", line=line
+            )
+    years = [int(y) for y in table["year"]]
+    values = numeric_columns(table, ["incident_count"], path=path)["incident_count"]
+    frame = pd.DataFrame(
+        {
+            "measure": [f"politie.overlast.{by_title[label]}" for label in labels],
+            "region": "NL01",
+            "period": [f"{y}JJ00" for y in years],
+            "indeling": years,
+            "value": values.to_numpy(),
+            "status": "ok",
+            "source": "Politie overlast (NL_Disorder.csv)",
+        }
+    )
     return Batch(
         name="politie_overlast",
         observations=observations_frame(frame),
-        measures=measures,
+        measures=_overlast_measures(codes),
         files=ctx.source_files("politie_nl_disorder", "politie_overlast_codes"),
         notes=["national figures only (NL01), 2012-2023"],
     )

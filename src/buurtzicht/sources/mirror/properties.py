@@ -1,29 +1,29 @@
-"""Measure ids and metadata from CBS DataProperties (OData v3), shared with the online client.
+"""Measure ids and metadata from CBS DataProperties (OData v3), for the mirror loaders.
 
 A measure id is ``<family>.<Stem>``: the CBS key without its position suffix, which
-shifts between table revisions (``MateVanStedelijkheid_122`` vs ``_127``). Some tables
-repeat a stem (KWB 2024 has ``Nederland_17`` under *Herkomstland* and ``Nederland_20``
-under *Geboren in Nederland*; ``Appartement_54`` (kWh) and ``Appartement_62`` (m³)).
-Every occurrence of a repeated stem is qualified by the title of its nearest parent
-TopicGroup that tells the occurrences apart: ``kwb.Herkomstland.Nederland``,
-``kwb.GemiddeldAardgasverbruik.Appartement``. Qualifying all occurrences (not only the
-later one) keeps an id stable when a revision drops one of them.
+shifts between table revisions (``MateVanStedelijkheid_122`` vs ``_127``). Where a stem
+repeats in one table, the naming is the online client's
+(:func:`buurtzicht.sources.cbs_odata_v3_frame.qualified_stems`), so that an offline and
+an online build give the same ids: the first occurrence keeps the plain stem, a later
+one gets ``.<Group>``, its nearest TopicGroup title that the first one's groups do not
+share (``Nederland_17`` -> ``kwb.Nederland``, ``Nederland_20`` ->
+``kwb.Nederland.GeborenInNederland``).
 
-Without TopicGroups (a CSV dump with no DataProperties) a repeated stem cannot be
-qualified honestly; it keeps its full key (``vm.Slachtoffers_68``) and is marked
-``positional`` so that the measure can carry a flag saying so.
+Without TopicGroups (a CSV dump with no DataProperties) a repeated stem can only be
+told apart by its order (``vm.Slachtoffers``, ``vm.Slachtoffers.2``, ...); every
+occurrence of such a stem is marked ``positional`` so that its measure carries a flag.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from buurtzicht.errors import SourceFormatError
+from buurtzicht.sources.cbs_odata_v3_frame import camel, qualified_stems
 from buurtzicht.sources.observations import Measure, measure_stem
 
 Properties = Sequence[Mapping[str, Any]]
@@ -40,23 +40,14 @@ class MeasureKey:
     positional: bool = False
 
 
-def camel_case(title: str) -> str:
-    """A TopicGroup title as a CBS-style identifier.
-
-    >>> camel_case("Geboren buiten Nederland")
-    'GeborenBuitenNederland'
-    >>> camel_case("Gemiddeld aardgasverbruik"), camel_case("Personenauto's; brandstoftype")
-    ('GemiddeldAardgasverbruik', 'PersonenautoSBrandstoftype')
-    """
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    words = re.findall(r"[A-Za-z0-9]+", text)
-    return "".join(w[:1].upper() + w[1:] for w in words)
-
-
 def topics_from_columns(columns: Iterable[str]) -> list[dict[str, Any]]:
     """Pseudo DataProperties for a dump that has only its column names."""
-    return [{"Type": "Topic", "Key": c, "Title": c} for c in columns]
+    # IDs matter: qualified_stems walks ParentID -> ID, and a missing ID would make
+    # every property the parent of every other.
+    return [
+        {"ID": i, "ParentID": None, "Type": "Topic", "Key": c, "Title": c}
+        for i, c in enumerate(columns)
+    ]
 
 
 def measure_keys(properties: Properties, family: str) -> dict[str, MeasureKey]:
@@ -70,52 +61,34 @@ def measure_keys(properties: Properties, family: str) -> dict[str, MeasureKey]:
     ...     {"ID": 5, "Type": "Topic", "Key": "AantalInwoners_5", "ParentID": None},
     ... ]
     >>> {k: v.id for k, v in measure_keys(props, "kwb").items()}  # doctest: +NORMALIZE_WHITESPACE
-    {'Nederland_17': 'kwb.Herkomstland.Nederland',
-     'Nederland_20': 'kwb.GeborenInNederland.Nederland', 'AantalInwoners_5': 'kwb.AantalInwoners'}
+    {'Nederland_17': 'kwb.Nederland', 'Nederland_20': 'kwb.Nederland.GeborenInNederland',
+     'AantalInwoners_5': 'kwb.AantalInwoners'}
     """
-    topics = [p for p in properties if p.get("Type") == "Topic" and p.get("Key")]
-    stems = Counter(measure_stem(str(t["Key"])) for t in topics)
-    groups = {p.get("ID"): p for p in properties if p.get("Type") == "TopicGroup"}
+    topics = [dict(p) for p in properties if p.get("Type") == "Topic" and p.get("Key")]
+    for topic in topics:
+        topic["Key"] = str(topic["Key"]).strip()
+    groups = [dict(p) for p in properties if p.get("Type") == "TopicGroup"]
+    stems = qualified_stems([*groups, *topics])
+    repeated = Counter(measure_stem(k) for k in stems)
+    by_order = {measure_stem(k) for k, stem in stems.items() if stem.rsplit(".", 1)[-1].isdigit()}
     result: dict[str, MeasureKey] = {}
-    for stem, count in stems.items():
-        same = [t for t in topics if measure_stem(str(t["Key"])) == stem]
-        if count == 1:
-            key = str(same[0]["Key"]).strip()
-            result[key] = MeasureKey(key, stem, f"{family}.{stem}")
-            continue
-        result.update(_qualified(same, stem, groups, family))
-    return {str(t["Key"]).strip(): result[str(t["Key"]).strip()] for t in topics}
+    for key, stem in stems.items():
+        base = measure_stem(key)
+        qualifier = stem[len(base) + 1 :] or None
+        positional = repeated[base] > 1 and base in by_order
+        result[key] = MeasureKey(key, base, f"{family}.{stem}", qualifier, positional)
+    return result
 
 
-def _ancestors(topic: Mapping[str, Any], groups: Mapping[Any, Mapping[str, Any]]) -> list[str]:
-    titles: list[str] = []
-    parent = topic.get("ParentID")
-    while parent is not None and parent in groups:
-        titles.append(str(groups[parent].get("Title", "")).strip())
-        parent = groups[parent].get("ParentID")
-    return titles
-
-
-def _qualified(
-    same: list[Mapping[str, Any]], stem: str, groups: Mapping[Any, Mapping[str, Any]], family: str
-) -> dict[str, MeasureKey]:
-    chains = [_ancestors(t, groups) for t in same]
-    depth = max((len(c) for c in chains), default=0)
-    for level in range(depth):
-        titles = [camel_case(c[level]) if len(c) > level else "" for c in chains]
-        if all(titles) and len(set(titles)) == len(titles):
-            return {
-                str(t["Key"]).strip(): MeasureKey(
-                    str(t["Key"]).strip(), stem, f"{family}.{q}.{stem}", qualifier=c[level]
-                )
-                for t, q, c in zip(same, titles, chains, strict=True)
-            }
-    return {
-        str(t["Key"]).strip(): MeasureKey(
-            str(t["Key"]).strip(), stem, f"{family}.{str(t['Key']).strip()}", positional=True
-        )
-        for t in same
-    }
+def _group_title(topic: Mapping[str, Any], properties: Properties, qualifier: str) -> str:
+    """The TopicGroup title behind a qualifier (``GeborenInNederland``), for titles."""
+    by_id = {p.get("ID"): p for p in properties if p.get("Type") == "TopicGroup"}
+    parent = by_id.get(topic.get("ParentID"))
+    while parent is not None:
+        if camel(str(parent.get("Title") or "")) == qualifier:
+            return str(parent.get("Title")).strip()
+        parent = by_id.get(parent.get("ParentID"))
+    return qualifier
 
 
 def measures_from_properties(
@@ -143,9 +116,11 @@ def measures_from_properties(
             continue
         mk = ids[key]
         title = str(prop.get("Title") or mk.stem).strip()
+        if mk.qualifier and not mk.positional:
+            title = f"{title} ({_group_title(prop, properties, mk.qualifier)})"
         measures[key] = Measure(
             id=mk.id,
-            title=f"{title} ({mk.qualifier})" if mk.qualifier else title,
+            title=title,
             unit=str(prop.get("Unit") or "").strip(),
             decimals=int(prop.get("Decimals") or 0),
             description=str(prop.get("Description") or "").strip(),

@@ -16,12 +16,15 @@ does not resolve is an error.
 
 The mirror has no DataProperties for 85146NED, so a stem that occurs more than once
 (``Slachtoffers_68``, ``Slachtoffers_72``, ... one per kind of crime) cannot be
-qualified by its TopicGroup; it keeps its full key and the flag ``positional-id``.
+qualified by its TopicGroup: the occurrences are numbered (``vm.Slachtoffers``,
+``vm.Slachtoffers.2``) and flagged ``positional-id``.
 Units are inferred from the names: rapportcijfers, schaalscores and somscores as
 such, everything else a percentage of residents of 15 years and older.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 
@@ -70,8 +73,8 @@ def _measures(keys: dict[str, MeasureKey]) -> dict[tuple[str, str], Measure]:
             description = "Veiligheidsmonitor; unit inferred from the indicator name."
             if key.positional:
                 description += (
-                    " The stem repeats in 85146NED (one per kind of crime) and the "
-                    "mirror lacks its DataProperties: the id keeps the column key."
+                    f" The stem repeats in 85146NED (one per kind of crime) and the mirror "
+                    f"lacks its DataProperties: this is column {column}, told apart by order."
                 )
             result[(column, marge)] = Measure(
                 id=key.id + suffix,
@@ -118,6 +121,32 @@ def _code(label: str, year: int, resolver: NameResolver, where: str) -> str | No
     return resolver.resolve(parsed.name, level=parsed.level, indeling=year, where=where)
 
 
+def _long(
+    table: pd.DataFrame,
+    rows: pd.DataFrame,
+    columns: list[str],
+    measures: dict[tuple[str, str], Measure],
+    path: Path,
+) -> pd.DataFrame:
+    """Observations of the kept rows, one melt per kind of margin."""
+    kept = table.loc[rows.index]
+    values = numeric_columns(kept, columns, path=path)
+    frames = []
+    for marge in MARGES:
+        mask = (kept["Marges"] == marge).to_numpy()
+        frames.append(
+            melt(
+                values[mask],
+                {c: measures[(c, marge)].id for c in columns},
+                region=rows["region"][mask],
+                period=rows["period"][mask],
+                indeling=rows["indeling"][mask],
+                source="85146NED",
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
 def load_veiligheidsmonitor(ctx: MirrorContext) -> Batch:
     """All VM indicators with margins for NL, LD, PV, RE and the gemeenten it covers."""
     path = ctx.path("veiligheidsmonitor")
@@ -138,24 +167,9 @@ def load_veiligheidsmonitor(ctx: MirrorContext) -> Batch:
         {"region": regions, "period": periods, "indeling": years}, index=table.index
     )
     rows = rows[rows["region"].notna()]
-    kept = table.loc[rows.index]
-    values = numeric_columns(kept, columns, path=path)
-    frames = []
-    for marge in MARGES:
-        mask = (kept["Marges"] == marge).to_numpy()
-        frames.append(
-            melt(
-                values[mask],
-                {c: measures[(c, marge)].id for c in columns},
-                region=rows["region"][mask],
-                period=rows["period"][mask],
-                indeling=rows["indeling"][mask],
-                source="85146NED",
-            )
-        )
     return Batch(
         name="veiligheidsmonitor",
-        observations=observations_frame(pd.concat(frames, ignore_index=True)),
+        observations=observations_frame(_long(table, rows, columns, measures, path)),
         measures=list(measures.values()),
         files=ctx.source_files("veiligheidsmonitor"),
         notes=[
@@ -164,6 +178,6 @@ def load_veiligheidsmonitor(ctx: MirrorContext) -> Batch:
             f"indeling {indeling} for both periods: the table uses its latest classification "
             "(2021 rows name Voorne aan Zee, formed 2023)",
             f"{sum(k.positional for k in keys.values())} of {len(keys)} indicators repeat a stem "
-            "and keep their column key as id (no DataProperties in the mirror)",
+            "and are told apart by order only (no DataProperties in the mirror)",
         ],
     )
