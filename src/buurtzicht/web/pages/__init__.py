@@ -8,4 +8,4 @@ from buurtzicht.web.pages import compare, home, map, methodology, region
 
 router = APIRouter(include_in_schema=False)
 for module in (home, map, region, compare, methodology):
-    router.include_router(module.router)
+    router.include_router(module.router, include_in_schema=False)
