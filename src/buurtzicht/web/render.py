@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import duckdb
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import Context, PageMeta
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.templating import TEMPLATES
@@ -47,6 +51,40 @@ def render(
             {"ctx": context, "t": translator(lang), "lang": lang},
             status_code=status,
         )
+    requested = request.query_params.get("lang")
+    if requested in ("nl", "en"):
+        response.set_cookie("lang", requested, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def cached_page(
+    request: Request,
+    snapshot: Snapshot,
+    lang: str,
+    *,
+    as_json: bool,
+    template: str,
+    build: Callable[[duckdb.DuckDBPyConnection], Context],
+) -> Response:
+    """A page rendered once per build, path, query and language.
+
+    Pages are pure functions of the build and the URL, so the rendered bytes are kept in
+    the build snapshot; ``build`` gets a cursor only when the page is not cached yet.
+    """
+    query = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "lang"))
+    key = ("page", request.url.path, query, lang, as_json)
+
+    def compute() -> tuple[bytes, str]:
+        context = snapshot.read(build)
+        if as_json:
+            return context.model_dump_json().encode(), "application/json"
+        html = TEMPLATES.get_template(template).render(
+            ctx=context, t=translator(lang), lang=lang, request=request
+        )
+        return html.encode(), "text/html; charset=utf-8"
+
+    body, media_type = snapshot.cached(key, compute)
+    response = Response(body, media_type=media_type)
     requested = request.query_params.get("lang")
     if requested in ("nl", "en"):
         response.set_cookie("lang", requested, max_age=365 * 24 * 3600, samesite="lax")

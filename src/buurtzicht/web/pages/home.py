@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import duckdb
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from buurtzicht.api import present
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
+from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.schemas import ThemeOut
 from buurtzicht.api.services.build import build_summary
 from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.services.regions import search as search_regions
+from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import HomePage
 from buurtzicht.web.i18n import translator
-from buurtzicht.web.render import page_meta, render
+from buurtzicht.web.render import cached_page, page_meta
 
 router = APIRouter()
 
 
-def themes(snapshot: SnapshotDep, cursor: CursorDep, lang: str) -> list[ThemeOut]:
+def themes(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, lang: str) -> list[ThemeOut]:
     return [
         ThemeOut(
             id=theme.id,
@@ -28,38 +32,30 @@ def themes(snapshot: SnapshotDep, cursor: CursorDep, lang: str) -> list[ThemeOut
     ]
 
 
-def _home(
-    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: str, as_json: bool
-) -> Response:
-    build = build_summary(snapshot, cursor, lang)
-    context = HomePage(
-        page=page_meta(request, translator(lang)["tagline"], lang, build_id=snapshot.build_id),
-        build=build,
-        themes=themes(snapshot, cursor, lang),
-    )
-    return render(request, "home.html", context, as_json=as_json)
+def _home(request: Request, snapshot: Snapshot, lang: str, as_json: bool) -> Response:
+    def build(cursor: duckdb.DuckDBPyConnection) -> HomePage:
+        return HomePage(
+            page=page_meta(request, translator(lang)["tagline"], lang, build_id=snapshot.build_id),
+            build=build_summary(snapshot, cursor, lang),
+            themes=themes(snapshot, cursor, lang),
+        )
+
+    return cached_page(request, snapshot, lang, as_json=as_json, template="home.html", build=build)
 
 
 @router.get("/")
-def home(request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep) -> Response:
-    return _home(request, snapshot, cursor, lang, as_json=False)
+def home(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+    return _home(request, snapshot, lang, as_json=False)
 
 
 @router.get("/index.json")
-def home_json(
-    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep
-) -> Response:
-    return _home(request, snapshot, cursor, lang, as_json=True)
+def home_json(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+    return _home(request, snapshot, lang, as_json=True)
 
 
 @router.get("/zoek")
 def search(cursor: CursorDep, q: str = "") -> Response:
     """The search form without JavaScript: go to the best match."""
-    from fastapi.responses import RedirectResponse
-
-    from buurtzicht.api.problems import NotFoundError
-    from buurtzicht.api.services.regions import search as search_regions
-
     hits = search_regions(cursor, q, levels=("gemeente", "wijk", "buurt"), limit=1) if q else []
     if not hits:
         raise NotFoundError(

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
+import duckdb
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
+from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.values import LEVELS, level_values
+from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import MapPage
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.pages.home import themes
-from buurtzicht.web.render import page_meta, render
+from buurtzicht.web.render import cached_page, page_meta
 
 router = APIRouter()
 
@@ -23,7 +25,7 @@ router = APIRouter()
 DEFAULT_INDICATORS = ("ind.misdrijven_per_1000", "misdrijven.GeregistreerdeMisdrijvenPer1000Inw")
 
 
-def _default_indicator(snapshot: SnapshotDep, cursor: CursorDep) -> str:
+def _default_indicator(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> str:
     ids = [i.id for i in catalog(snapshot, cursor).indicators]
     for candidate in DEFAULT_INDICATORS:
         if candidate in ids:
@@ -33,8 +35,7 @@ def _default_indicator(snapshot: SnapshotDep, cursor: CursorDep) -> str:
 
 def _map(
     request: Request,
-    snapshot: SnapshotDep,
-    cursor: CursorDep,
+    snapshot: Snapshot,
     lang: str,
     as_json: bool,
     indicator: str | None,
@@ -44,45 +45,48 @@ def _map(
     klassen: str,
     k: int,
 ) -> Response:
-    indicator_id = indicator or _default_indicator(snapshot, cursor)
-    values = level_values(
-        snapshot,
-        cursor,
-        indicator_id=indicator_id,
-        level=niveau,
-        period=jaar,
-        parent=binnen,
-        scheme=klassen,
-        k=k,
-        lang=lang,
-    )
-    measure = catalog(snapshot, cursor).get(indicator_id).measure
-    levels = [lv for lv in LEVELS if lv in value_queries.levels(cursor, measure)]
-    query = {"indicator": indicator_id, "level": niveau, "period": values.period, "lang": lang}
-    if values.parent:
-        query["parent"] = values.parent.code
-    geometry_url = None
-    if values.geometry_year is not None:
-        geometry_url = f"/api/geometry/{niveau}/{values.geometry_year}"
+    def build(cursor: duckdb.DuckDBPyConnection) -> MapPage:
+        indicator_id = indicator or _default_indicator(snapshot, cursor)
+        values = level_values(
+            snapshot,
+            cursor,
+            indicator_id=indicator_id,
+            level=niveau,
+            period=jaar,
+            parent=binnen,
+            scheme=klassen,
+            k=k,
+            lang=lang,
+        )
+        measure = catalog(snapshot, cursor).get(indicator_id).measure
+        levels = [lv for lv in LEVELS if lv in value_queries.levels(cursor, measure)]
+        query = {"indicator": indicator_id, "level": niveau, "period": values.period, "lang": lang}
         if values.parent:
-            geometry_url += f"?parent={values.parent.code}"
-    t = translator(lang)
-    title = f"{t['nav_map']}: {values.indicator.title}"
-    context = MapPage(
-        page=page_meta(request, title, lang, build_id=snapshot.build_id),
-        themes=themes(snapshot, cursor, lang),
-        indicator=indicator_id,
-        level=niveau,
-        levels=levels,
-        period=values.period,
-        scheme=klassen,
-        k=k,
-        values=values,
-        geometry_url=geometry_url,
-        csv_url="/api/exports/values.csv?" + urlencode(query),
-        xlsx_url="/api/exports/values.xlsx?" + urlencode(query),
-    )
-    return render(request, "map.html", context, as_json=as_json)
+            query["parent"] = values.parent.code
+        geometry_url = None
+        if values.geometry_year is not None:
+            geometry_url = f"/api/geometry/{niveau}/{values.geometry_year}"
+            if values.parent:
+                geometry_url += f"?parent={values.parent.code}"
+        t = translator(lang)
+        title = f"{t['nav_map']}: {values.indicator.title}"
+        context = MapPage(
+            page=page_meta(request, title, lang, build_id=snapshot.build_id),
+            themes=themes(snapshot, cursor, lang),
+            indicator=indicator_id,
+            level=niveau,
+            levels=levels,
+            period=values.period,
+            scheme=klassen,
+            k=k,
+            values=values,
+            geometry_url=geometry_url,
+            csv_url="/api/exports/values.csv?" + urlencode(query),
+            xlsx_url="/api/exports/values.xlsx?" + urlencode(query),
+        )
+        return context
+
+    return cached_page(request, snapshot, lang, as_json=as_json, template="map.html", build=build)
 
 
 Indicator = Annotated[str | None, Query()]
@@ -97,7 +101,6 @@ K = Annotated[int, Query(ge=2, le=7)]
 def map_page(
     request: Request,
     snapshot: SnapshotDep,
-    cursor: CursorDep,
     lang: LangDep,
     indicator: Indicator = None,
     niveau: Niveau = "gemeente",
@@ -109,7 +112,6 @@ def map_page(
     return _map(
         request,
         snapshot,
-        cursor,
         lang,
         False,
         indicator,
@@ -125,7 +127,6 @@ def map_page(
 def map_json(
     request: Request,
     snapshot: SnapshotDep,
-    cursor: CursorDep,
     lang: LangDep,
     indicator: Indicator = None,
     niveau: Niveau = "gemeente",
@@ -137,7 +138,6 @@ def map_json(
     return _map(
         request,
         snapshot,
-        cursor,
         lang,
         True,
         indicator,

@@ -44,13 +44,17 @@ async function start() {
     bounds: bbox(geojson.features),
     fitBoundsOptions: { padding: 16 },
     attributionControl: false,
-    preserveDrawingBuffer: true,
+    fadeDuration: 0,
   });
   window.buurtzichtMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: "CBS, Kadaster (PDOK) — CC BY 4.0" }));
   map.on("load", () => {
-    map.addSource("areas", { type: "geojson", data: geojson, promoteId: "code" });
+    // Simplified, web-ready boundaries: coarser tiling (tolerance, buffer, maxzoom) keeps
+    // the first frame of ~3,500 wijken quick without visible loss at these zoom levels.
+    map.addSource("areas", {
+      type: "geojson", data: geojson, promoteId: "code", tolerance: 0.6, buffer: 16, maxzoom: 12,
+    });
     map.addLayer({ id: "fill", type: "fill", source: "areas", paint: { "fill-color": ["get", "colour"], "fill-opacity": 1 } });
     map.addLayer({
       id: "outline", type: "line", source: "areas",
