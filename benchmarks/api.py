@@ -193,8 +193,8 @@ def map_pages(url: str) -> list[str]:
     pages = ["/kaart"]
     with httpx.Client(base_url=url, timeout=60) as client:
         for indicator in (i["id"] for i in client.get("/api/indicators").json()):
-            params = {"indicator": indicator, "level": "wijk"}
-            if client.get("/api/values", params=params).status_code == 200:
+            response = client.get("/api/values", params={"indicator": indicator, "level": "wijk"})
+            if response.status_code == 200 and response.json()["geometry_year"] is not None:
                 pages.append(f"/kaart?niveau=wijk&indicator={indicator}")
                 break
     return pages
