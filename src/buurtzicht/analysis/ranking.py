@@ -1,0 +1,49 @@
+"""Rank and percentile of a region within its level.
+
+Rankings use the Empirical Bayes rate where there is one, so that a small buurt with a
+handful of incidents cannot top a list on chance alone; the crude value stays what the
+dashboard shows as the figure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+GROUP = ["indicator", "level", "period", "indeling"]
+
+
+def rank_within(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Rank (1 = highest), number ranked and percentile (0 lowest .. 100 highest).
+
+    Ties share the best rank. NaN values are not ranked.
+
+    >>> r, n, p = rank_within(pd.Series([10.0, 30.0, 20.0, None]))
+    >>> r.tolist()[:3], int(n.iloc[0]), p.tolist()[:3]
+    ([3.0, 1.0, 2.0], 3, [0.0, 100.0, 50.0])
+    """
+    n = int(values.notna().sum())
+    rank = values.rank(ascending=False, method="min")
+    below = values.rank(ascending=True, method="min") - 1
+    percentile = 100.0 * below / (n - 1) if n > 1 else pd.Series(np.nan, index=values.index)
+    return rank, pd.Series(n, index=values.index), percentile
+
+
+def add_ranks(frame: pd.DataFrame, *, exclude: pd.Series | None = None) -> pd.DataFrame:
+    """Add ``rank``, ``n_ranked`` and ``percentile`` per indicator, level, period, indeling.
+
+    Ranks ``eb_value`` where present, else ``value``. Rows flagged in ``exclude``
+    (buitenland, onbekend, water) get no rank. Returns a new frame.
+    """
+    out = frame.copy()
+    key = out["eb_value"].where(out["eb_value"].notna(), out["value"])
+    if exclude is not None:
+        key = key.mask(exclude.to_numpy())
+    groups = [out[c] for c in GROUP]
+    grouped = key.groupby(groups, dropna=False)
+    n = grouped.transform("count")
+    out["rank"] = grouped.rank(ascending=False, method="min")
+    below = grouped.rank(ascending=True, method="min") - 1
+    out["n_ranked"] = n.where(out["rank"].notna())
+    out["percentile"] = (100.0 * below / (n - 1)).where(n > 1)
+    return out

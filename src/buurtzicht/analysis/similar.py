@@ -1,0 +1,124 @@
+"""The k regions most similar to a region on standardised context indicators.
+
+Context indicators are the catalog entries marked ``context: true`` (density, age,
+households, income, WOZ, housing, address density). Each is standardised over the
+regions of the level (z-scores, after a log for strongly skewed positive figures such as
+density), and regions are compared by the root mean squared difference over the
+indicators the region has. For each similar region the indicators on which it is
+closest are listed, so a user can see *why* it is similar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from buurtzicht.analysis.store import cached, query
+from buurtzicht.indicators.loader import Catalog, default_catalog
+
+#: A positive indicator with skewness above this is compared on a log scale.
+LOG_SKEW = 2.0
+MIN_DIMENSIONS = 3
+
+
+@dataclass(frozen=True)
+class SimilarRegion:
+    """One neighbour in context space."""
+
+    code: str
+    distance: float
+    closest_on: tuple[str, ...]
+
+
+def standardise(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Z-scores per column; skewed positive columns are logged first. Input unchanged.
+
+    >>> m = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+    >>> standardise(m)["a"].round(4).tolist()
+    [-1.2247, 0.0, 1.2247]
+    """
+    out = {}
+    for column in matrix.columns:
+        x = pd.Series(matrix[column].to_numpy(dtype=float), index=matrix.index)
+        if (x.dropna() > 0).all() and float(x.skew()) > LOG_SKEW:  # type: ignore[arg-type]
+            x = pd.Series(np.log(x.to_numpy()), index=matrix.index)
+        sd = x.std(ddof=0)
+        out[column] = (x - x.mean()) / sd if sd > 0 else x * 0.0
+    return pd.DataFrame(out, index=matrix.index)
+
+
+def nearest(z: pd.DataFrame, code: str, k: int = 5, *, explain: int = 3) -> list[SimilarRegion]:
+    """The ``k`` rows of ``z`` closest to row ``code`` (RMS difference over its columns).
+
+    Only columns where ``code`` has a value count; candidates need all of them.
+
+    >>> z = pd.DataFrame({"a": [0.0, 0.1, 2.0], "b": [0.0, 1.0, 0.0]}, index=["X", "Y", "Z"])
+    >>> [(s.code, round(s.distance, 3), s.closest_on) for s in nearest(z, "X", 2, explain=1)]
+    [('Y', 0.711, ('a',)), ('Z', 1.414, ('b',))]
+    """
+    target = z.loc[code]
+    dims = [c for c in z.columns if pd.notna(target[c])]
+    if len(dims) < min(MIN_DIMENSIONS, z.shape[1]):
+        return []
+    others = z.drop(index=code)[dims].dropna()
+    diff: NDArray[np.float64] = (others.to_numpy() - target[dims].to_numpy(dtype=float)) ** 2
+    distance = np.sqrt(diff.mean(axis=1))
+    order = np.argsort(distance, kind="stable")[:k]
+    out = []
+    for i in order:
+        closest = np.argsort(diff[i], kind="stable")[:explain]
+        out.append(
+            SimilarRegion(str(others.index[i]), float(distance[i]), tuple(dims[j] for j in closest))
+        )
+    return out
+
+
+def context_matrix(
+    conn: duckdb.DuckDBPyConnection,
+    level: str,
+    indeling: int,
+    period: str,
+    catalog: Catalog | None = None,
+) -> pd.DataFrame:
+    """Regions x context indicators: each indicator's newest value up to ``period``."""
+    catalog = catalog or default_catalog()
+    ids = [i.id for i in catalog.context_indicators()]
+    rows = query(
+        conn,
+        """
+        SELECT iv.indicator, iv.region, arg_max(iv.value, iv.period) AS value
+        FROM indicator_values iv JOIN regions r ON r.code = iv.region AND r.indeling = iv.indeling
+        WHERE iv.indicator IN (SELECT unnest(?::VARCHAR[])) AND iv.level = ?
+          AND iv.indeling = ? AND iv.period <= ? AND iv.value IS NOT NULL
+          AND r.special IS NULL
+        GROUP BY iv.indicator, iv.region
+        """,
+        [ids, level, indeling, period],
+    )
+    if rows.empty:
+        return pd.DataFrame(columns=ids)
+    return rows.pivot(index="region", columns="indicator", values="value")
+
+
+def similar_regions(
+    conn: duckdb.DuckDBPyConnection,
+    code: str,
+    level: str,
+    indeling: int,
+    period: str,
+    *,
+    k: int = 5,
+) -> list[SimilarRegion]:
+    """The ``k`` regions of the same level most like ``code`` in context."""
+    z = cached(
+        conn,
+        ("context", level, indeling, period),
+        lambda: standardise(context_matrix(conn, level, indeling, period)),
+    )
+    if code not in z.index:
+        return []
+    return nearest(z, code, k)

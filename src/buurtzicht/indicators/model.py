@@ -1,0 +1,287 @@
+"""The indicator catalog as typed data: one YAML document per theme.
+
+Every indicator says what it measures (Dutch and English), how it is computed from
+measures in the warehouse (:class:`Formula`), which way is worse, where and when it
+exists, where its figures come from and which disclosure rule set guards it. The models
+forbid unknown keys so that a typo in a YAML file is an error, not a silently ignored
+field. The JSON Schema of a theme file is generated from :class:`ThemeFile`
+(:mod:`buurtzicht.indicators.schema`).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from buurtzicht.regions.codes import Level
+
+#: ``<family>.<Stem>`` as in docs/data-model.md, e.g. ``kwb.AantalInwoners``,
+#: ``politie.misdrijven.1.1.1``, ``secure.vastgoed.doorsluiswoningen``.
+MEASURE_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[A-Za-z0-9_][A-Za-z0-9_.-]*)+$"
+INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+MeasureId = Annotated[str, StringConstraints(pattern=MEASURE_ID_PATTERN)]
+IndicatorId = Annotated[str, StringConstraints(pattern=INDICATOR_ID_PATTERN, max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+#: Rule set of the disclosure engine used when an indicator names none.
+DEFAULT_DISCLOSURE_RULE = "default"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localised(_Strict):
+    """A text in Dutch (the dashboard's first language) and English."""
+
+    nl: Text
+    en: Text
+
+
+class Direction(StrEnum):
+    """Which way of the indicator is the problem."""
+
+    HIGHER_IS_WORSE = "higher_is_worse"
+    HIGHER_IS_BETTER = "higher_is_better"
+    NEUTRAL = "neutral"
+
+
+class PublishedAs(StrEnum):
+    """What the numerator measure holds, which decides how it aggregates.
+
+    ``count``: a count (crimes, dwellings); summed over regions.
+    ``percentage``: a percentage of the denominator as CBS publishes it (% koopwoningen of
+    the woningvoorraad); the count is rebuilt as value / 100 x denominator before summing.
+    ``mean``: an average per unit of the denominator (mean WOZ per dwelling); the total
+    is rebuilt as value x denominator before summing.
+    ``value``: a figure that cannot be aggregated (survey percentages, report marks); it
+    exists only where the source publishes it.
+    """
+
+    COUNT = "count"
+    PERCENTAGE = "percentage"
+    MEAN = "mean"
+    VALUE = "value"
+
+
+class Uncertainty(StrEnum):
+    """How the reliability of a figure is judged (:mod:`buurtzicht.analysis.reliability`).
+
+    ``poisson``: the numerator is a count of events; exact Poisson intervals and
+    Empirical Bayes smoothing apply. ``margins``: the source publishes a confidence
+    interval (Veiligheidsmonitor ``.ondergrens`` / ``.bovengrens``). ``register``: a full
+    count from a register without sampling error; only a very small base makes it
+    indicative.
+    """
+
+    POISSON = "poisson"
+    MARGINS = "margins"
+    REGISTER = "register"
+
+
+class Formula(_Strict):
+    """value = scale x sum(numerator) / sum(denominator), summed over the regions.
+
+    The numerator (and the denominator) may add several measures (geweld = mishandeling +
+    bedreiging + straatroof).
+    ``denominator_alternatives`` are used, in order, where the denominator has no
+    figure for a region and period (``gebieden.Inwonertal`` where ``kwb.AantalInwoners``
+    is absent); they must measure the same thing.
+    """
+
+    numerator: list[MeasureId] = Field(min_length=1)
+    denominator: list[MeasureId] | None = Field(
+        default=None, description="One measure, or several that are added up"
+    )
+    denominator_alternatives: list[MeasureId] = Field(default_factory=list)
+    published_as: PublishedAs = PublishedAs.COUNT
+    scale: float = Field(default=1.0, gt=0)
+    scale_label: Localised | None = Field(
+        default=None, description='e.g. {nl: "per 1.000 inwoners", en: "per 1,000 inhabitants"}'
+    )
+
+    @field_validator("numerator", "denominator", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Formula:
+        if self.published_as in (PublishedAs.PERCENTAGE, PublishedAs.MEAN):
+            if self.denominator is None:
+                raise ValueError(
+                    f"published_as {self.published_as.value} needs a denominator to weight "
+                    "the published figure when regions are added up"
+                )
+            if len(self.numerator) != 1:
+                raise ValueError(f"published_as {self.published_as.value} takes one numerator")
+        if self.published_as is PublishedAs.VALUE and (
+            self.denominator is not None or len(self.numerator) != 1
+        ):
+            raise ValueError("published_as value takes one numerator and no denominator")
+        if self.denominator_alternatives and self.denominator is None:
+            raise ValueError("denominator_alternatives without a denominator")
+        return self
+
+    @property
+    def measures(self) -> list[str]:
+        """Every measure the formula reads, numerator first, each once."""
+        out = [*self.numerator, *(self.denominator or []), *self.denominator_alternatives]
+        return list(dict.fromkeys(out))
+
+    @property
+    def aggregates(self) -> bool:
+        """True when regions can be added up (not for ``published_as: value``)."""
+        return self.published_as is not PublishedAs.VALUE
+
+
+class SourceCitation(_Strict):
+    """Where the input figures come from, as the dashboard cites them."""
+
+    table: Text = Field(description="Table id, e.g. 83648NED, or a file name")
+    title: Text
+    publisher: Text = "CBS"
+    licence: Text = "CC BY 4.0"
+    url: str | None = None
+
+
+class Periods(_Strict):
+    """Years with figures (inclusive). ``years`` lists them where there are gaps."""
+
+    first: int = Field(ge=1990, le=2100)
+    last: int = Field(ge=1990, le=2100)
+    years: list[int] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Periods:
+        if self.last < self.first:
+            raise ValueError(f"last ({self.last}) is before first ({self.first})")
+        if self.years is not None and any(not self.first <= y <= self.last for y in self.years):
+            raise ValueError("years must lie between first and last")
+        return self
+
+    def as_list(self) -> list[int]:
+        return list(self.years) if self.years else list(range(self.first, self.last + 1))
+
+
+class Indicator(_Strict):
+    """One indicator of the catalog."""
+
+    id: IndicatorId
+    title: Localised
+    description: Localised
+    theme: Annotated[str, StringConstraints(pattern=r"^([a-z][a-z0-9_]*)?$")] = Field(
+        default="", description="Taken from the theme file; leave it out"
+    )
+    unit: Localised
+    formula: Formula
+    alternative_formulas: list[Formula] = Field(
+        default_factory=list,
+        description="Used in order where `formula` gives no figure (e.g. a published "
+        "percentage where the count is absent); must compute the same quantity.",
+    )
+    direction: Direction
+    levels: list[Level] = Field(min_length=1)
+    periods: Periods
+    sources: list[SourceCitation] = Field(min_length=1)
+    methodology: Localised
+    uncertainty: Uncertainty = Uncertainty.REGISTER
+    disclosure_rule: Text = DEFAULT_DISCLOSURE_RULE
+    context: bool = Field(default=False, description="Used as context variable for similar regions")
+    synthetic: bool = Field(
+        default=False, description="Figures come from the synthetic population (secure side)"
+    )
+    decimals: int = Field(default=1, ge=0, le=4)
+
+    @model_validator(mode="after")
+    def _poisson_needs_counts(self) -> Indicator:
+        if (
+            self.uncertainty is Uncertainty.POISSON
+            and self.formula.published_as is not PublishedAs.COUNT
+        ):
+            raise ValueError("uncertainty poisson needs a numerator published_as count")
+        return self
+
+    @property
+    def formulas(self) -> list[Formula]:
+        return [self.formula, *self.alternative_formulas]
+
+    @property
+    def measures(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for formula in self.formulas:
+            seen.update(dict.fromkeys(formula.measures))
+        return list(seen)
+
+
+class Component(_Strict):
+    """One indicator in a composite index with its weight."""
+
+    indicator: IndicatorId
+    weight: float = Field(gt=0)
+
+
+class Composite(_Strict):
+    """A composite index of a theme (e.g. a veiligheidsindex), NL = 100."""
+
+    id: IndicatorId
+    title: Localised
+    description: Localised
+    components: list[Component] = Field(min_length=2)
+    methodology: Localised
+
+
+class ThemeFile(_Strict):
+    """One ``catalog/<theme>.yaml`` document."""
+
+    theme: IndicatorId
+    title: Localised
+    description: Localised
+    indicators: list[Indicator] = Field(min_length=1)
+    composites: list[Composite] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _theme_into_indicators(cls, data: object) -> object:
+        # Indicators inherit the theme of their file; saying it twice invites drift.
+        if isinstance(data, dict) and isinstance(data.get("indicators"), list):
+            theme = data.get("theme")
+            data = dict(data)
+            data["indicators"] = [
+                {"theme": theme, **item} if isinstance(item, dict) else item
+                for item in data["indicators"]
+            ]
+        return data
+
+
+SCHEMA_ID = "https://buurtzicht.nl/schema/indicator-catalog.json"
+Severity = Literal["error", "warning"]
+
+
+def family_of(measure: str) -> str:
+    """The family of a measure id: ``kwb.AantalInwoners`` -> ``kwb``.
+
+    >>> family_of("politie.misdrijven.1.1.1")
+    'politie'
+    """
+    return measure.split(".", 1)[0]
+
+
+def is_measure_id(text: str) -> bool:
+    """True for ``<family>.<Stem>``.
+
+    >>> is_measure_id("kwb.AantalInwoners"), is_measure_id("AantalInwoners_5")
+    (True, False)
+    """
+    return re.fullmatch(MEASURE_ID_PATTERN, text) is not None

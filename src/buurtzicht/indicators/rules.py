@@ -1,0 +1,150 @@
+"""Validation rules over the whole catalog, beyond what one model can check.
+
+Each rule is a small function that takes the loaded themes and returns a list of
+:class:`~buurtzicht.indicators.loader.Issue`; only errors block loading.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from buurtzicht.indicators.loader import Issue, LoadedTheme
+from buurtzicht.indicators.model import Direction, Uncertainty, family_of
+
+#: Measure families of docs/data-model.md.
+KNOWN_FAMILIES = frozenset(
+    {"kwb", "gebieden", "misdrijven", "misdrijven_wb", "politie", "vm", "verdachten", "secure"}
+)
+#: A methodology shorter than this is not an explanation a user can check.
+MIN_METHODOLOGY_CHARS = 160
+
+Rule = Callable[[Sequence[LoadedTheme]], list[Issue]]
+
+
+def _issue(t: LoadedTheme, message: str, *loc: str | int, indicator: str = "") -> Issue:
+    return Issue("error", message, str(t.path), t.line_of(*loc), indicator)
+
+
+def unique_ids(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """Indicator and composite ids are unique over the whole catalog."""
+    counts = Counter(
+        [i.id for t in themes for i in t.theme.indicators]
+        + [c.id for t in themes for c in t.theme.composites]
+    )
+    out = []
+    for t in themes:
+        for n, ind in enumerate(t.theme.indicators):
+            if counts[ind.id] > 1:
+                out.append(_issue(t, f"id {ind.id!r} is used twice", "indicators", n, "id"))
+        for n, comp in enumerate(t.theme.composites):
+            if counts[comp.id] > 1:
+                out.append(_issue(t, f"id {comp.id!r} is used twice", "composites", n, "id"))
+    return out
+
+
+def one_theme_per_file(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """The file is named after its theme and its indicators belong to it."""
+    out = []
+    for t in themes:
+        if t.path.stem != t.theme.theme:
+            out.append(_issue(t, f"file should be named {t.theme.theme}.yaml", "theme"))
+        for n, ind in enumerate(t.theme.indicators):
+            if ind.theme != t.theme.theme:
+                msg = f"indicator says theme {ind.theme!r} but sits in {t.theme.theme!r}"
+                out.append(_issue(t, msg, "indicators", n, "theme", indicator=ind.id))
+    return out
+
+
+def known_measure_families(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """Every measure belongs to a family of docs/data-model.md."""
+    out = []
+    for t in themes:
+        for n, ind in enumerate(t.theme.indicators):
+            for measure in ind.measures:
+                if family_of(measure) not in KNOWN_FAMILIES:
+                    msg = (
+                        f"measure {measure!r} has unknown family {family_of(measure)!r} "
+                        f"(known: {', '.join(sorted(KNOWN_FAMILIES))})"
+                    )
+                    out.append(_issue(t, msg, "indicators", n, "formula", indicator=ind.id))
+    return out
+
+
+def documented(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """Every indicator and composite explains its method in both languages."""
+    out = []
+    for t in themes:
+        items = [("indicators", n, i.id, i.methodology) for n, i in enumerate(t.theme.indicators)]
+        items += [("composites", n, c.id, c.methodology) for n, c in enumerate(t.theme.composites)]
+        for section, n, ident, text in items:
+            for lang in ("nl", "en"):
+                if len(getattr(text, lang)) < MIN_METHODOLOGY_CHARS:
+                    msg = (
+                        f"methodology.{lang} has {len(getattr(text, lang))} characters; "
+                        f"explain source, formula and caveats (>= {MIN_METHODOLOGY_CHARS})"
+                    )
+                    out.append(_issue(t, msg, section, n, "methodology", indicator=ident))
+    return out
+
+
+def secure_is_synthetic(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """Secure-side figures here come from the synthetic population and must say so."""
+    out = []
+    for t in themes:
+        for n, ind in enumerate(t.theme.indicators):
+            secure = any(family_of(m) == "secure" for m in ind.measures)
+            if secure and not ind.synthetic:
+                msg = "reads secure.* measures but is not marked synthetic: true"
+                out.append(_issue(t, msg, "indicators", n, "synthetic", indicator=ind.id))
+    return out
+
+
+def margins_from_survey(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """``uncertainty: margins`` needs a source that publishes margins (vm.*)."""
+    out = []
+    for t in themes:
+        for n, ind in enumerate(t.theme.indicators):
+            if ind.uncertainty is Uncertainty.MARGINS and family_of(ind.formula.numerator[0]) != (
+                "vm"
+            ):
+                msg = "uncertainty margins is only available for Veiligheidsmonitor (vm.*)"
+                out.append(_issue(t, msg, "indicators", n, "uncertainty", indicator=ind.id))
+    return out
+
+
+def composites_well_formed(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """Components exist in the same theme, once each, and have a direction."""
+    out = []
+    for t in themes:
+        own = {i.id: i for i in t.theme.indicators}
+        for n, comp in enumerate(t.theme.composites):
+            seen = Counter(c.indicator for c in comp.components)
+            for k, c in enumerate(comp.components):
+                loc = ("composites", n, "components", k)
+                if c.indicator not in own:
+                    msg = f"component {c.indicator!r} is not an indicator of {t.theme.theme!r}"
+                    out.append(_issue(t, msg, *loc, indicator=comp.id))
+                elif own[c.indicator].direction is Direction.NEUTRAL:
+                    msg = f"component {c.indicator!r} is neutral; an index needs a direction"
+                    out.append(_issue(t, msg, *loc, indicator=comp.id))
+                if seen[c.indicator] > 1:
+                    out.append(_issue(t, f"{c.indicator!r} listed twice", *loc, indicator=comp.id))
+    return out
+
+
+RULES: tuple[Rule, ...] = (
+    unique_ids,
+    one_theme_per_file,
+    known_measure_families,
+    documented,
+    secure_is_synthetic,
+    margins_from_survey,
+    composites_well_formed,
+)
+
+
+def run_rules(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """All issues of all rules, errors first."""
+    issues = [issue for rule in RULES for issue in rule(themes)]
+    return sorted(issues, key=lambda i: (i.severity != "error", i.file, i.line or 0))
