@@ -1,7 +1,8 @@
 """A small warehouse build from real mirror files, for API and page tests.
 
 Real PDOK boundaries of all gemeenten (2023, 2024) and wijken (2024), real CBS 83648NED
-registered crime per gemeente (2023, 2024) and a hand-made secure-side measure at wijk
+registered and cleared-up crime per gemeente (2023, 2024; the catalog's indicator
+``opgehelderd_pct`` is computed from them) and a hand-made secure-side measure at wijk
 level flagged synthetic, with suppressed and rounded cells. The full mirror build
 (``buurtzicht build``) is used by the browser tests; this one builds in seconds.
 
@@ -76,6 +77,7 @@ def _crime(mirror: Path, codes: set[str]) -> Batch:
     for column, measure in (
         ("GeregistreerdeMisdrijvenPer1000Inw_3", "misdrijven.GeregistreerdeMisdrijvenPer1000Inw"),
         ("TotaalGeregistreerdeMisdrijven_1", "misdrijven.TotaalGeregistreerdeMisdrijven"),
+        ("TotaalOpgehelderdeMisdrijven_4", "misdrijven.TotaalOpgehelderdeMisdrijven"),
     ):
         values = numeric_column(frame, column, path=path)
         for code, year, value in zip(frame["gm_code"], frame["Perioden"], values, strict=True):
@@ -104,6 +106,13 @@ def _crime(mirror: Path, codes: set[str]) -> Batch:
             unit="aantal",
             source_table="83648NED",
             description="Door de politie geregistreerde misdrijven.",
+        ),
+        Measure(
+            "misdrijven.TotaalOpgehelderdeMisdrijven",
+            "Totaal opgehelderde misdrijven",
+            unit="aantal",
+            source_table="83648NED",
+            description="Opgehelderde misdrijven.",
         ),
     ]
     return Batch(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+
+import pytest
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -16,9 +18,29 @@ from tests.tiny import tiny_batch, tiny_inputs
 PER_1000 = "misdrijven.GeregistreerdeMisdrijvenPer1000Inw"
 
 
+def test_catalog_indicators_come_first_then_source_variables(client: TestClient) -> None:
+    themes = client.get("/api/themes").json()["themes"]
+    assert themes[0]["id"] == "veiligheid"
+    first = themes[0]["indicators"][0]
+    assert first["id"] == "opgehelderd_pct" and first["catalog"] is True
+    assert first["title"] == "Opgehelderde misdrijven"
+    assert first["direction"] == "higher_is_better"
+    assert len(first["methodology"]) > 100
+    assert first["source"]["citation"] == "Bron: CBS (83648NED), CC BY 4.0"
+    assert {"bron_misdrijven", "bron_secure"} <= {t["id"] for t in themes}
+    english = client.get("/api/indicators/opgehelderd_pct", params={"lang": "en"}).json()
+    assert english["title"] == "Cleared-up crimes"
+
+
+def test_catalog_indicator_values_from_the_analysis_engine(client: TestClient) -> None:
+    body = client.get("/api/values", params={"indicator": "opgehelderd_pct"}).json()
+    rows = {r["code"]: r for r in body["rows"]}
+    # 83648NED Amsterdam 2024: 18,085 of 83,290 crimes cleared up
+    assert rows["GM0363"]["figure"]["value"] == pytest.approx(100 * 18085 / 83290, abs=0.05)
+    assert body["national"]["value"] == pytest.approx(100 * 190845 / 811885, abs=0.05)
+
+
 def test_catalog_lists_themes_with_sources(client: TestClient) -> None:
-    themes = {t["id"]: t for t in client.get("/api/themes").json()["themes"]}
-    assert {"misdrijven", "secure"} <= set(themes)
     indicator = client.get(f"/api/indicators/{PER_1000}").json()
     assert indicator["source"]["citation"] == "Bron: CBS (83648NED), CC BY 4.0"
     assert indicator["methodology_url"] == f"/methodologie#{PER_1000}"

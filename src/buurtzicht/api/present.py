@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from buurtzicht.api.queries.catalog import IndicatorMeta
+from buurtzicht.api.queries.catalog import Citation, IndicatorMeta
 from buurtzicht.api.queries.classify import LegendClass
 from buurtzicht.api.schemas import (
     SYNTHETIC_LABEL,
@@ -55,35 +55,58 @@ def figure(value: float | None, status: str | None, decimals: int, lang: str) ->
     return Figure(value=value, status=status, display=display, note=note)
 
 
-def source(indicator: IndicatorMeta, lang: str) -> SourceOut:
+def _citation(publisher: str, table: str, licence: str, lang: str) -> str:
     word = "Source" if lang == "en" else "Bron"
-    publisher = indicator.publisher or "CBS"
-    table = indicator.source_table
-    citation = f"{word}: {publisher}" + (f" ({table})" if table else "")
-    if indicator.licence:
-        citation += f", {indicator.licence}"
+    return (
+        f"{word}: {publisher or 'CBS'}"
+        + (f" ({table})" if table else "")
+        + (f", {licence}" if licence else "")
+    )
+
+
+def source(indicator: IndicatorMeta, lang: str) -> SourceOut:
+    """All sources of an indicator as one citation: ``Bron: CBS (83648NED, 85984NED), CC BY 4.0``."""
+    cited = indicator.sources or (Citation("", "", "CBS", ""),)
+    publishers = list(dict.fromkeys(c.publisher or "CBS" for c in cited))
+    tables = list(dict.fromkeys(c.table for c in cited if c.table))
+    licences = list(dict.fromkeys(c.licence for c in cited if c.licence))
+    citation = _citation(" / ".join(publishers), ", ".join(tables), ", ".join(licences), lang)
     if indicator.synthetic:
         citation += f" — {SYNTHETIC_LABEL}"
     return SourceOut(
-        table=table,
-        version=indicator.source_version,
-        publisher=publisher,
-        licence=indicator.licence,
+        table=", ".join(tables),
+        version=", ".join(c.version for c in cited if c.version),
+        publisher=" / ".join(publishers),
+        licence=", ".join(licences),
         citation=citation,
     )
 
 
 def indicator_out(indicator: IndicatorMeta, lang: str) -> IndicatorOut:
+    en = lang == "en"
     return IndicatorOut(
         id=indicator.id,
         theme=indicator.theme,
+        catalog=indicator.is_catalog,
         title=indicator.title(lang),
-        unit=indicator.unit,
+        unit=indicator.unit(lang),
         decimals=indicator.decimals,
-        description=indicator.description_en if lang == "en" else indicator.description_nl,
+        direction=indicator.direction,
+        description=indicator.description_en if en else indicator.description_nl,
+        methodology=indicator.methodology_en if en else indicator.methodology_nl,
         synthetic=indicator.synthetic,
         label=SYNTHETIC_LABEL if indicator.synthetic else None,
         source=source(indicator, lang),
+        sources=[
+            SourceOut(
+                table=c.table,
+                version=c.version,
+                publisher=c.publisher or "CBS",
+                licence=c.licence,
+                citation=_citation(c.publisher, c.table, c.licence, lang),
+            )
+            for c in indicator.sources
+        ],
         methodology_url=f"/methodologie#{indicator.id}",
     )
 

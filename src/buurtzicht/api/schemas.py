@@ -58,15 +58,19 @@ class SourceOut(Public):
 class IndicatorOut(Public):
     id: str
     theme: str
+    catalog: bool = Field(description="A catalog indicator (False: a raw source variable)")
     title: str
     unit: str
     decimals: int
+    direction: str = Field(description="higher_is_worse, higher_is_better or neutral")
     description: str
+    methodology: str
     synthetic: bool
     label: str | None = Field(
         default=None, description=f"'{SYNTHETIC_LABEL}' for secure-side figures"
     )
-    source: SourceOut
+    source: SourceOut = Field(description="All sources as one citation")
+    sources: list[SourceOut]
     methodology_url: str
 
 

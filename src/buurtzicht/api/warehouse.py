@@ -61,6 +61,25 @@ class Snapshot:
     build_id: str
     connection: duckdb.DuckDBPyConnection
     cache: LruCache = field(default_factory=lambda: LruCache(4096))
+    _analysis_lock: threading.Lock = field(default_factory=threading.Lock)
+    _analysis_cursor: duckdb.DuckDBPyConnection | None = None
+
+    def analysis(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run ``work`` on the one long-lived cursor that the analysis engine reads
+        through, one call at a time.
+
+        :mod:`buurtzicht.analysis` keeps level-wide tables (peer groups, ranks) per
+        connection, and computes ``indicator_values`` once per connection when a build
+        lacks the materialised table; a fresh cursor per call would redo that work.
+        """
+        from buurtzicht.analysis.store import ensure_indicator_values
+
+        with self._analysis_lock:
+            if self._analysis_cursor is None:
+                cursor = self.connection.cursor()
+                ensure_indicator_values(cursor)
+                self._analysis_cursor = cursor
+            return work(self._analysis_cursor)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.connection.cursor()

@@ -10,19 +10,37 @@ import duckdb
 from buurtzicht.regions.codes import NEDERLAND
 from buurtzicht.warehouse.store import CURRENT_INDELING
 
+#: Where figures live: raw measures in ``observations``, catalog indicators in
+#: ``indicator_values`` (same long shape, keyed by ``indicator``).
+ID_COLUMN = {"observations": "measure", "indicator_values": "indicator"}
+
+
+def _source(table: str) -> tuple[str, str]:
+    if table not in ID_COLUMN:
+        raise ValueError(f"unknown figures table {table!r}")
+    return table, ID_COLUMN[table]
+
 
 def _records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def periods(conn: duckdb.DuckDBPyConnection, measure: str, level: str | None = None) -> list[str]:
+def periods(
+    conn: duckdb.DuckDBPyConnection,
+    measure: str,
+    level: str | None = None,
+    *,
+    table: str = "observations",
+) -> list[str]:
     """Periods with at least one figure of ``measure`` (at ``level``), oldest first."""
+    table, column = _source(table)
     rows = conn.execute(
-        """
-        SELECT DISTINCT o.period FROM observations o
+        f"""
+        SELECT DISTINCT o.period FROM {table} o
         JOIN regions r ON r.code = o.region AND r.indeling = o.indeling
-        WHERE o.measure = $measure AND ($level IS NULL OR r.level = $level)
+        WHERE o.{column} = $measure AND o.value IS NOT NULL
+          AND ($level IS NULL OR r.level = $level)
         ORDER BY o.period
         """,
         {"measure": measure, "level": level},
@@ -30,13 +48,16 @@ def periods(conn: duckdb.DuckDBPyConnection, measure: str, level: str | None = N
     return [period for (period,) in rows]
 
 
-def levels(conn: duckdb.DuckDBPyConnection, measure: str) -> list[str]:
+def levels(
+    conn: duckdb.DuckDBPyConnection, measure: str, *, table: str = "observations"
+) -> list[str]:
     """Levels at which ``measure`` has figures."""
+    table, column = _source(table)
     rows = conn.execute(
-        """
-        SELECT DISTINCT r.level FROM observations o
+        f"""
+        SELECT DISTINCT r.level FROM {table} o
         JOIN regions r ON r.code = o.region AND r.indeling = o.indeling
-        WHERE o.measure = ?
+        WHERE o.{column} = ? AND o.value IS NOT NULL
         """,
         [measure],
     ).fetchall()
@@ -52,16 +73,25 @@ class Basis:
     geometry_year: int | None
 
 
-def basis(conn: duckdb.DuckDBPyConnection, measure: str, level: str, period: str) -> Basis | None:
+def basis(
+    conn: duckdb.DuckDBPyConnection,
+    measure: str,
+    level: str,
+    period: str,
+    *,
+    table: str = "observations",
+) -> Basis | None:
     """Prefer the figures as published for the period's own indeling when its boundaries
     are present, else the current indeling (harmonised figures); None without figures."""
+    table, column = _source(table)
     rows = conn.execute(
-        """
+        f"""
         SELECT DISTINCT o.indeling,
                EXISTS (SELECT 1 FROM boundary_geojson b
                        WHERE b.level = $level AND b.year = o.indeling) AS has_geometry
-        FROM observations o JOIN regions r ON r.code = o.region AND r.indeling = o.indeling
-        WHERE o.measure = $measure AND o.period = $period AND r.level = $level
+        FROM {table} o JOIN regions r ON r.code = o.region AND r.indeling = o.indeling
+        WHERE o.{column} = $measure AND o.period = $period AND r.level = $level
+          AND o.value IS NOT NULL
         """,
         {"measure": measure, "level": level, "period": period},
     ).fetchall()
@@ -84,6 +114,7 @@ def level_values(
     period: str,
     indeling: int,
     parent: str | None = None,
+    table: str = "observations",
 ) -> list[dict[str, Any]]:
     """One row per region of ``level`` (within ``parent``): code, name, value, status.
 
@@ -91,12 +122,13 @@ def level_values(
     ``missing``, so that a map shows them as "no figure" instead of leaving a hole.
     Special regions (water, buitenland, onbekend) are left out.
     """
+    table, column = _source(table)
     cursor = conn.execute(
-        """
+        f"""
         SELECT r.code, r.name, r.gemeente, o.value, coalesce(o.status, 'missing') AS status
         FROM regions r
-        LEFT JOIN observations o ON o.region = r.code AND o.indeling = r.indeling
-             AND o.measure = $measure AND o.period = $period
+        LEFT JOIN {table} o ON o.region = r.code AND o.indeling = r.indeling
+             AND o.{column} = $measure AND o.period = $period
         WHERE r.indeling = $indeling AND r.level = $level AND r.special IS NULL
           AND ($parent IS NULL OR r.gemeente = $parent OR r.wijk = $parent)
         ORDER BY r.code
@@ -113,11 +145,12 @@ def level_values(
 
 
 def national_value(
-    conn: duckdb.DuckDBPyConnection, measure: str, period: str
+    conn: duckdb.DuckDBPyConnection, measure: str, period: str, *, table: str = "observations"
 ) -> tuple[float | None, str | None]:
     """The figure for the Netherlands (value, status), or (None, None)."""
+    table, column = _source(table)
     row = conn.execute(
-        "SELECT value, status FROM observations WHERE measure = ? AND region = ? "
+        f"SELECT value, status FROM {table} WHERE {column} = ? AND region = ? "
         "AND period = ? ORDER BY indeling DESC LIMIT 1",
         [measure, NEDERLAND, period],
     ).fetchone()
@@ -125,14 +158,20 @@ def national_value(
 
 
 def series(
-    conn: duckdb.DuckDBPyConnection, measure: str, codes: list[str], *, yearly_only: bool = True
+    conn: duckdb.DuckDBPyConnection,
+    measure: str,
+    codes: list[str],
+    *,
+    yearly_only: bool = True,
+    table: str = "observations",
 ) -> list[dict[str, Any]]:
     """Every period of ``measure`` for ``codes``, in the latest indeling available for
     each region (harmonised series where they exist), oldest period first."""
+    table, column = _source(table)
     cursor = conn.execute(
-        """
-        SELECT region AS code, period, value, status, indeling FROM observations
-        WHERE measure = $measure AND list_contains($codes, region)
+        f"""
+        SELECT region AS code, period, value, status, indeling FROM {table}
+        WHERE {column} = $measure AND list_contains($codes, region)
           AND (NOT $yearly OR period LIKE '____JJ00')
         QUALIFY row_number() OVER (PARTITION BY region, period ORDER BY indeling DESC) = 1
         ORDER BY region, period

@@ -9,7 +9,7 @@ from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.schemas import RegionRef, TrendPoint, TrendSeries, TrendsOut
-from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.services.catalog import catalog, reading
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import NEDERLAND
 from buurtzicht.warehouse.store import CURRENT_INDELING
@@ -36,7 +36,9 @@ def trends(
     if with_national and NEDERLAND not in wanted:
         wanted.append(NEDERLAND)
     names = region_queries.names(cursor, wanted, CURRENT_INDELING)
-    rows = value_queries.series(cursor, indicator.measure, wanted)
+    rows = reading(snapshot, cursor, indicator)(
+        lambda c: value_queries.series(c, indicator.measure, wanted, table=indicator.table)
+    )
     by_code: dict[str, list[TrendPoint]] = {code: [] for code in wanted}
     for row in rows:
         by_code[row["code"]].append(

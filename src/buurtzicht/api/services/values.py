@@ -10,7 +10,7 @@ from buurtzicht.api.queries import classify as classes
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.schemas import RegionRef, ValueRow, ValuesOut
-from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.services.catalog import catalog, reading
 from buurtzicht.api.services.periods import choose_period
 from buurtzicht.api.warehouse import Snapshot
 
@@ -57,23 +57,28 @@ def _level_values(
             f"scheme must be one of {', '.join(classes.SCHEMES)}", parameter="scheme"
         )
     indicator = catalog(snapshot, cursor).get(indicator_id)
-    available = value_queries.periods(cursor, indicator.measure, level)
+    read = reading(snapshot, cursor, indicator)
+    table = indicator.table
+    available = read(lambda c: value_queries.periods(c, indicator.measure, level, table=table))
     what = f"{indicator.id} at {level} level"
     period = choose_period(raw_period, available, what=what)
     parent = _parent(cursor, raw_parent, level)
-    basis = value_queries.basis(cursor, indicator.measure, level, period)
+    basis = read(lambda c: value_queries.basis(c, indicator.measure, level, period, table=table))
     if basis is None:  # pragma: no cover - periods() found figures for this period
         raise PeriodNotAvailableError(f"no figures for {what} in {period}")
-    rows = value_queries.level_values(
-        cursor,
-        indicator.measure,
-        level=level,
-        period=period,
-        indeling=basis.indeling,
-        parent=parent.code if parent else None,
+    rows = read(
+        lambda c: value_queries.level_values(
+            c,
+            indicator.measure,
+            level=level,
+            period=period,
+            indeling=basis.indeling,
+            parent=parent.code if parent else None,
+            table=table,
+        )
     )
-    national_value, national_status = value_queries.national_value(
-        cursor, indicator.measure, period
+    national_value, national_status = read(
+        lambda c: value_queries.national_value(c, indicator.measure, period, table=table)
     )
     values = [row["value"] for row in rows]
     classification = classes.classify(values, scheme=scheme, k=k, national=national_value)
