@@ -48,17 +48,29 @@ def test_catalog_lists_themes_with_sources(client: TestClient) -> None:
     assert client.get("/api/indicators/nope").status_code == 404
 
 
-def test_profile_of_amsterdam(client: TestClient) -> None:
+def test_profile_of_amsterdam_from_the_analysis_engine(client: TestClient) -> None:
     body = client.get("/api/profile/GM0363").json()
     assert body["region"]["name"] == "Amsterdam"
+    assert body["period"] == "2024JJ00"
     cards = {c["indicator"]["id"]: c for t in body["themes"] for c in t["cards"]}
-    card = cards[PER_1000]
-    assert card["period"] == "2024JJ00"
-    assert card["figure"]["value"] == 89.4
-    assert card["national"]["value"] == 45.2
-    assert [p["year"] for p in card["trend"]] == [2023, 2024]
+    card = cards["opgehelderd_pct"]  # catalog indicators only, not the raw measures
+    assert PER_1000 not in cards
+    assert card["figure"]["display"] == "21,7"  # 18,085 of 83,290 (83648NED 2024)
+    assert card["national"]["display"] == "23,5"
+    assert card["index"] == pytest.approx(100 * (18085 / 83290) / (190845 / 811885), abs=0.01)
+    assert 1 <= card["rank"] <= card["rank_of"] == 342
+    assert card["reliability"]
+    assert [(p["year"], p["figure"]["display"]) for p in card["trend"]] == [
+        (2023, "24,5"),
+        (2024, "21,7"),
+    ]
     assert body["synthetic"] is False
+
+
+def test_profile_without_catalog_figures_falls_back_to_measures(client: TestClient) -> None:
     wijk = client.get("/api/profile/WK0363AA").json()
+    ids = [c["indicator"]["id"] for t in wijk["themes"] for c in t["cards"]]
+    assert ids == [SECURE]
     assert wijk["synthetic"] is True
 
 

@@ -39,16 +39,20 @@ def test_profile_page_shows_figures_sources_and_children(client: TestClient) -> 
     html = client.get("/gemeente/GM0363").text
     body = client.get("/gemeente/GM0363.json").json()
     card = next(
-        c for t in body["profile"]["themes"] for c in t["cards"] if c["indicator"]["id"] == PER_1000
+        c
+        for t in body["profile"]["themes"]
+        for c in t["cards"]
+        if c["indicator"]["id"] == "opgehelderd_pct"
     )
-    assert card["figure"]["display"] == "89,4"
-    assert "89,4" in html and "45,2" in html
+    assert card["figure"]["display"] == "21,7"
+    assert "21,7" in html and "23,5" in html and "index 92" in html
+    assert f"{card['rank']} / 342" in html
     assert "Bron: CBS (83648NED), CC BY 4.0" in html
-    assert f'href="/methodologie#{PER_1000}"' in html
+    assert 'href="/methodologie#opgehelderd_pct"' in html
     assert 'href="/kaart?niveau=wijk&amp;binnen=GM0363"' in html
     assert 'href="/wijk/WK0363AA"' in html
     # the 2023 -> 2024 trend as an inline SVG line, labelled for screen readers
-    assert 'aria-label="Ontwikkeling 2023–2024: 89,8 → 89,4"' in html
+    assert 'aria-label="Ontwikkeling 2023–2024: 24,5 → 21,7"' in html
     assert "<polyline points=" in html
 
 
@@ -67,16 +71,19 @@ def test_synthetic_and_suppressed_cells_are_marked(client: TestClient) -> None:
 
 
 def test_language_toggle_sets_a_cookie(client: TestClient) -> None:
-    english = client.get("/gemeente/GM0363?lang=en")
-    assert '<html lang="en">' in english.text
-    assert "89.4" in english.text and "Compare" in english.text
-    assert english.cookies.get("lang") == "en"
-    client.cookies.set("lang", "en")
-    follow = client.get("/methodologie")
-    assert "Methodology and sources" in follow.text
-    back = client.get("/methodologie?lang=nl")
-    assert "Methodologie en bronnen" in back.text
-    client.cookies.clear()
+    try:
+        english = client.get("/gemeente/GM0363?lang=en")
+        assert '<html lang="en">' in english.text
+        assert "21.7" in english.text and "Compare" in english.text
+        assert "Cleared-up crimes" in english.text
+        assert english.cookies.get("lang") == "en"
+        client.cookies.set("lang", "en")
+        follow = client.get("/methodologie")
+        assert "Methodology and sources" in follow.text
+        back = client.get("/methodologie?lang=nl")
+        assert "Methodologie en bronnen" in back.text
+    finally:
+        client.cookies.clear()
 
 
 def test_map_page_references_versioned_vendor_files(client: TestClient) -> None:

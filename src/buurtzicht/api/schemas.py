@@ -168,8 +168,13 @@ class ProfileCard(Public):
         default=None, description="Rank among regions of the same level (1 = highest)"
     )
     rank_of: int | None = None
-    reliability: str | None = None
-    similar: list[RegionRef] = Field(default_factory=list)
+    reliability: str | None = Field(
+        default=None, description="Reliability flag of the analysis engine (e.g. betrouwbaar)"
+    )
+    peers: Figure | None = Field(default=None, description="Pooled figure of the peer group")
+    similar: Figure | None = Field(default=None, description="Pooled figure of similar regions")
+    trend_change_pct: float | None = None
+    trend_significant: bool | None = None
     trend: list[TrendPoint]
 
 
@@ -181,6 +186,9 @@ class ProfileTheme(Public):
 
 class ProfileOut(Public):
     region: RegionDetail
+    period: str | None = None
+    peer_group: str | None = Field(default=None, description="Who the peers are")
+    similar_regions: list[RegionRef] = Field(default_factory=list)
     themes: list[ProfileTheme]
     synthetic: bool = Field(description="True when any figure comes from the synthetic secure side")
 
@@ -189,6 +197,9 @@ class CompareRow(Public):
     indicator: IndicatorOut
     period: str
     figures: list[Figure]
+    indexes: list[float | None] = Field(
+        default_factory=list, description="Per region: value relative to NL (NL = 100)"
+    )
     national: Figure
 
 

@@ -179,3 +179,24 @@ def series(
         {"measure": measure, "codes": codes, "yearly": yearly_only},
     )
     return _records(cursor)
+
+
+def series_of_indicators(
+    conn: duckdb.DuckDBPyConnection, indicators: list[str], code: str
+) -> dict[str, list[tuple[str, float | None, str]]]:
+    """Yearly (period, value, status) of several catalog indicators for one region,
+    newest indeling per period (harmonised series where they exist)."""
+    rows = conn.execute(
+        """
+        SELECT indicator, period, value, status FROM indicator_values
+        WHERE region = $code AND list_contains($indicators, indicator)
+          AND period LIKE '____JJ00'
+        QUALIFY row_number() OVER (PARTITION BY indicator, period ORDER BY indeling DESC) = 1
+        ORDER BY indicator, period
+        """,
+        {"code": code, "indicators": indicators},
+    ).fetchall()
+    out: dict[str, list[tuple[str, float | None, str]]] = {}
+    for indicator, period, value, status in rows:
+        out.setdefault(indicator, []).append((period, value, status))
+    return out

@@ -8,15 +8,19 @@ from typing import Any
 
 import duckdb
 
+from buurtzicht.analysis.profile import profile as analysis_profile
 from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.queries import regions as region_queries
+from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.schemas import (
     CompareOut,
     CompareRow,
+    Figure,
     ProfileCard,
     ProfileOut,
     ProfileTheme,
+    RegionDetail,
     RegionRef,
     TrendPoint,
 )
@@ -50,7 +54,11 @@ def profile(
 ) -> ProfileOut:
     region = region_service.detail(cursor, code)
     result: ProfileOut = snapshot.cached(
-        ("profile", region.code, lang), lambda: _profile(snapshot, cursor, region, lang)
+        ("profile", region.code, lang),
+        lambda: (
+            _catalog_profile(snapshot, cursor, region, lang)
+            or _profile(snapshot, cursor, region, lang)
+        ),
     )
     return result
 
@@ -144,3 +152,65 @@ def compare(
             )
         )
     return CompareOut(regions=refs, rows=out)
+
+
+def _catalog_profile(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, region: RegionDetail, lang: str
+) -> ProfileOut | None:
+    """The analysis engine's profile (index, rank, peers, similar regions, trend,
+    reliability) in public form; None when the region has no catalog figures."""
+    known = catalog(snapshot, cursor)
+    result = snapshot.analysis(lambda conn: analysis_profile(conn, region.code))
+    shown = [p for p in result.indicators if p.period is not None]
+    if not shown:
+        return None
+    ids = [p.id for p in shown]
+    series = snapshot.analysis(
+        lambda conn: value_queries.series_of_indicators(conn, ids, region.code)
+    )
+    by_theme: dict[str, list[ProfileCard]] = defaultdict(list)
+    for item in shown:
+        indicator = known.get(item.id)
+        decimals = indicator.decimals
+
+        def fig(value: float | None, status: str | None = None, d: int = decimals) -> Figure:
+            return present.figure(value, status or ("missing" if value is None else "ok"), d, lang)
+
+        by_theme[item.theme].append(
+            ProfileCard(
+                indicator=present.indicator_out(indicator, lang),
+                period=str(item.period),
+                figure=fig(item.value, item.status),
+                national=fig(item.nl_value),
+                index=item.index,
+                rank=item.rank,
+                rank_of=item.n_ranked,
+                reliability=item.reliability.flag,
+                peers=fig(item.peers.value) if item.peers else None,
+                similar=fig(item.similar.value) if item.similar else None,
+                trend_change_pct=item.trend.change_pct if item.trend else None,
+                trend_significant=item.trend.significant if item.trend else None,
+                trend=[
+                    TrendPoint(period=p, year=int(p[:4]), figure=fig(v, st))
+                    for p, v, st in series.get(item.id, [])
+                ],
+            )
+        )
+    themes = [
+        ProfileTheme(id=t.id, title=t.title(lang), cards=by_theme[t.id])
+        for t in known.catalog_themes
+        if by_theme.get(t.id)
+    ]
+    group = result.peer_group
+    return ProfileOut(
+        region=region,
+        period=result.period,
+        peer_group=f"{group.size_label}, stedelijkheid {group.stedelijkheid} (n = {group.n})"
+        if group.stedelijkheid
+        else f"{group.size_label} (n = {group.n})",
+        similar_regions=[
+            RegionRef(code=s.code, level=region.level, name=s.name) for s in result.similar_regions
+        ],
+        themes=themes,
+        synthetic=any(c.indicator.synthetic for t in themes for c in t.cards),
+    )
