@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-
-import pytest
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from buurtzicht.api.app import create_app
@@ -119,3 +118,22 @@ def test_server_follows_a_new_build(tmp_path: Path) -> None:
     run_build(settings, lambda _say: dataclasses.replace(inputs, batches=[tiny_batch(value=12.0)]))
     second = client.get("/api/profile/GM0001").json()
     assert second["themes"][0]["cards"][0]["figure"]["value"] == 12.0
+
+
+def test_hotspots_of_a_catalog_indicator(client: TestClient) -> None:
+    body = client.get("/api/hotspots", params={"indicator": "opgehelderd_pct"}).json()
+    assert body["method"] == "gi_star" and body["period"] == "2024JJ00"
+    classes = {r["hotspot_class"] for r in body["rows"]}
+    assert classes <= {"hot", "cold", "not significant"}
+    assert len(body["rows"]) == 342
+    assert all(r["significant"] for r in body["rows"] if r["hotspot_class"] in ("hot", "cold"))
+    again = client.get("/api/hotspots", params={"indicator": "opgehelderd_pct"}).json()
+    assert again == body  # fixed seed, cached per build
+    wrong = client.get("/api/hotspots", params={"indicator": PER_1000})
+    assert wrong.status_code == 422 and "source variable" in wrong.json()["error"]["detail"]
+    assert (
+        client.get(
+            "/api/hotspots", params={"indicator": "opgehelderd_pct", "level": "wijk"}
+        ).status_code
+        == 404
+    )

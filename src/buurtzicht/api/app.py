@@ -15,6 +15,7 @@ from buurtzicht.api import handlers
 from buurtzicht.api.routes import (
     exports,
     geometry,
+    hotspots,
     indicators,
     meta,
     profile,
@@ -51,7 +52,17 @@ class PageGzip:
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api")
-    for module in (regions, indicators, values, profile, trends, geometry, exports, meta):
+    for module in (
+        regions,
+        indicators,
+        values,
+        profile,
+        trends,
+        hotspots,
+        geometry,
+        exports,
+        meta,
+    ):
         router.include_router(module.router)
     return router
 

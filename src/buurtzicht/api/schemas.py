@@ -206,3 +206,23 @@ class CompareRow(Public):
 class CompareOut(Public):
     regions: list[RegionRef]
     rows: list[CompareRow]
+
+
+class HotspotRow(Public):
+    code: str
+    hotspot_class: str = Field(description="hot, cold, high-low, low-high or not significant")
+    z: float | None
+    p_sim: float | None
+    significant: bool
+
+
+class HotspotsOut(Public):
+    indicator: IndicatorOut
+    level: str
+    period: str
+    geometry_year: int
+    method: str
+    smoothed: bool = Field(description="Empirical-Bayes smoothed rates were analysed")
+    permutations: int
+    alpha: float
+    rows: list[HotspotRow]

@@ -46,6 +46,7 @@ class MapPage(Context):
     geometry_url: str | None
     csv_url: str
     xlsx_url: str
+    hotspots_url: str | None = None
 
 
 class RegionPage(Context):

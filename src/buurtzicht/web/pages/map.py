@@ -83,6 +83,11 @@ def _map(
             geometry_url=geometry_url,
             csv_url="/api/exports/values.csv?" + urlencode(query),
             xlsx_url="/api/exports/values.xlsx?" + urlencode(query),
+            hotspots_url=(
+                "/api/hotspots?" + urlencode({k: v for k, v in query.items() if k != "parent"})
+                if values.indicator.catalog and values.geometry_year is not None
+                else None
+            ),
         )
         return context
 

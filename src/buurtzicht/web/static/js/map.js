@@ -61,6 +61,15 @@ async function start() {
       paint: { "line-color": ["case", ["boolean", ["feature-state", "hover"], false], "#000000", "#5a5a5a"],
                "line-width": ["case", ["boolean", ["feature-state", "hover"], false], 2.5, 0.4] },
     });
+    map.addLayer({
+      id: "hotspots", type: "line", source: "areas",
+      paint: {
+        "line-color": ["match", ["feature-state", "hotspot"], "hot", "#67000d", "cold", "#08306b", "rgba(0,0,0,0)"],
+        "line-width": ["match", ["feature-state", "hotspot"], "hot", 3, "cold", 3, 0],
+        "line-dasharray": [2, 1],
+      },
+    });
+    setupHotspots(map);
     const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
     let hovered = null;
     map.on("mousemove", "fill", (e) => {
@@ -100,6 +109,33 @@ async function start() {
       container.dataset.idleMs = String(Math.round(performance.now()));
       container.dataset.ready = "true";
     });
+  });
+}
+
+// Hotspot overlay (Getis-Ord Gi* from the analysis engine), drawn as outlines.
+function setupHotspots(map) {
+  const box = document.getElementById("hotspots");
+  if (!box) return;
+  const legend = document.querySelector(".hotspot-legend");
+  const count = document.querySelector("[data-hotspot-count]");
+  let rows = null;
+  box.addEventListener("change", async () => {
+    if (rows === null) {
+      box.disabled = true;
+      const response = await fetch(box.dataset.url);
+      box.disabled = false;
+      rows = response.ok ? (await response.json()).rows : [];
+    }
+    for (const row of rows) {
+      if (row.hotspot_class !== "hot" && row.hotspot_class !== "cold") continue;
+      map.setFeatureState({ source: "areas", id: row.code }, { hotspot: box.checked ? row.hotspot_class : null });
+    }
+    legend.hidden = !box.checked;
+    const hot = rows.filter((r) => r.hotspot_class === "hot").length;
+    const cold = rows.filter((r) => r.hotspot_class === "cold").length;
+    count.textContent = `hot ${hot} · cold ${cold}`;
+    count.hidden = !box.checked;
+    map.once("idle", () => { container.dataset.hotspots = box.checked ? "shown" : "hidden"; });
   });
 }
 
