@@ -75,9 +75,11 @@ def test_profile_without_catalog_figures_falls_back_to_measures(client: TestClie
 
 def test_compare_side_by_side(client: TestClient) -> None:
     body = client.get("/api/compare", params={"regions": ["GM0363", "GM0599"]}).json()
-    row = next(r for r in body["rows"] if r["indicator"]["id"] == PER_1000)
-    assert [f["value"] for f in row["figures"]] == [89.4, 81.8]
-    assert row["national"]["value"] == 45.2
+    assert [r["indicator"]["id"] for r in body["rows"]] == ["opgehelderd_pct"]
+    row = body["rows"][0]
+    assert [f["display"] for f in row["figures"]] == ["21,7", "22,5"]  # 83648NED 2024
+    assert row["national"]["display"] == "23,5"
+    assert row["indexes"][0] == pytest.approx(100 * (18085 / 83290) / (190845 / 811885), abs=0.01)
     assert client.get("/api/compare", params={"regions": "GM0363"}).status_code == 422
 
 
@@ -122,7 +124,7 @@ def test_server_follows_a_new_build(tmp_path: Path) -> None:
 
 def test_hotspots_of_a_catalog_indicator(client: TestClient) -> None:
     body = client.get("/api/hotspots", params={"indicator": "opgehelderd_pct"}).json()
-    assert body["method"] == "gi_star" and body["period"] == "2024JJ00"
+    assert body["method"] == "getis_ord_gi_star" and body["period"] == "2024JJ00"
     classes = {r["hotspot_class"] for r in body["rows"]}
     assert classes <= {"hot", "cold", "not significant"}
     assert len(body["rows"]) == 342

@@ -6,8 +6,14 @@ connection (see :mod:`buurtzicht.api.warehouse`).
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from buurtzicht import __version__
@@ -25,6 +31,9 @@ from buurtzicht.api.routes import (
 )
 from buurtzicht.api.warehouse import Warehouse
 from buurtzicht.config import Settings, get_settings
+from buurtzicht.errors import NoBuildError
+
+log = logging.getLogger("buurtzicht.api")
 
 API_DESCRIPTION = """
 Published aggregates of buurtzicht: regions, indicators, values per level and period,
@@ -67,6 +76,24 @@ def api_router() -> APIRouter:
     return router
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Open the current build and prepare the analysis engine before serving, so the
+    first visitor does not wait (a build without a materialised ``indicator_values``
+    table has it computed here, once per process)."""
+    warehouse: Warehouse = app.state.warehouse
+    try:
+        snapshot = warehouse.snapshot()
+    except NoBuildError as exc:
+        log.warning("%s", exc)
+    else:
+        started = time.perf_counter()
+        await run_in_threadpool(snapshot.analysis, lambda _cursor: None)
+        log.info("analysis engine ready in %.1f s", time.perf_counter() - started)
+    yield
+    warehouse.close()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     from buurtzicht.web import mount as mount_web
 
@@ -78,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.warehouse = Warehouse(settings)

@@ -3,11 +3,13 @@ beside the Netherlands, with its trend."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any
 
 import duckdb
 
+from buurtzicht.analysis.compare import compare as analysis_compare
 from buurtzicht.analysis.profile import profile as analysis_profile
 from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError
@@ -118,6 +120,9 @@ def compare(
     records = [region_queries.region(cursor, c) for c in codes]
     refs = [RegionRef(code=r["code"], level=r["level"], name=r["name"]) for r in records]
     wanted = [r.code for r in refs]
+    catalog_rows = _catalog_compare(snapshot, cursor, wanted, lang)
+    if catalog_rows:
+        return CompareOut(regions=refs, rows=catalog_rows)
     rows = _observations(cursor, [*wanted, NEDERLAND])
     values: dict[tuple[str, str, str], dict[str, Any]] = {
         (row["region"], row["measure"], row["period"]): row for row in rows
@@ -152,6 +157,39 @@ def compare(
             )
         )
     return CompareOut(regions=refs, rows=out)
+
+
+def _catalog_compare(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, wanted: list[str], lang: str
+) -> list[CompareRow]:
+    """Catalog indicators side by side (``buurtzicht.analysis.compare``), with the index
+    of every region against NL; only indicators with a figure for one of the regions."""
+    known = catalog(snapshot, cursor)
+    frame = snapshot.analysis(lambda conn: analysis_compare(conn, wanted))
+    out = []
+    for row in frame.to_dict("records"):
+        values = [_number(row.get(code)) for code in wanted]
+        if row.get("period") is None or all(v is None for v in values):
+            continue
+        indicator = known.get(str(row["indicator"]))
+        d = indicator.decimals
+        out.append(
+            CompareRow(
+                indicator=present.indicator_out(indicator, lang),
+                period=str(row["period"]),
+                figures=[present.figure(v, None, d, lang) for v in values],
+                indexes=[_number(row.get(f"{code} index")) for code in wanted],
+                national=present.figure(_number(row.get(NEDERLAND)), None, d, lang),
+            )
+        )
+    return out
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
 
 
 def _catalog_profile(

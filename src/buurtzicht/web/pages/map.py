@@ -22,7 +22,7 @@ from buurtzicht.web.render import cached_page, page_meta
 router = APIRouter()
 
 #: Shown when the URL names no indicator: registered crime per 1,000 inhabitants.
-DEFAULT_INDICATORS = ("ind.misdrijven_per_1000", "misdrijven.GeregistreerdeMisdrijvenPer1000Inw")
+DEFAULT_INDICATORS = ("misdrijven_per_1000", "misdrijven.GeregistreerdeMisdrijvenPer1000Inw")
 
 
 def _default_indicator(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> str:
