@@ -99,3 +99,23 @@ def test_drill_down_into_wijken_with_suppressed_cells(page: Page, base_url: str)
     for row in (suppressed, coloured):
         point = _inside_point(base_url, "wijk", row["code"], parent="GM0363")
         assert _close(_pixel(page, *point), _rgb(row["colour"])), row
+
+
+def test_hotspot_overlay(page: Page, base_url: str) -> None:
+    hotspots = httpx.get(
+        f"{base_url}/api/hotspots", params={"indicator": "misdrijven_per_1000"}, timeout=120
+    ).json()
+    hot = [r["code"] for r in hotspots["rows"] if r["hotspot_class"] == "hot"]
+    calm = next(r["code"] for r in hotspots["rows"] if r["hotspot_class"] == "not significant")
+    assert hot, "the national crime rate has hotspots (the Randstad cities)"
+    page.goto("/kaart?indicator=misdrijven_per_1000")
+    wait_for_map(page)
+    page.get_by_label("Hotspots tonen (Getis-Ord Gi*)").check()
+    page.wait_for_selector("#map[data-hotspots='shown']", timeout=60_000)
+    state = "(code) => window.buurtzichtMap.getFeatureState({source: 'areas', id: code}).hotspot"
+    assert page.evaluate(state, hot[0]) == "hot"
+    assert page.evaluate(state, calm) in (None, "")
+    screenshot(page, "kaart-hotspots")
+    page.get_by_label("Hotspots tonen (Getis-Ord Gi*)").uncheck()
+    page.wait_for_selector("#map[data-hotspots='hidden']")
+    assert page.evaluate(state, hot[0]) in (None, "")
