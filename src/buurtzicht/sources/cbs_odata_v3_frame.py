@@ -68,11 +68,13 @@ def qualified_stems(properties: list[dict[str, Any]]) -> dict[str, str]:
     >>> qualified_stems(props)
     {'Nederland_17': 'Nederland', 'Nederland_20': 'Nederland.GeborenInNederland'}
     """
-    by_id = {p.get("ID"): p for p in properties}
+    by_id = {p["ID"]: p for p in properties if p.get("ID") is not None}
 
     def groups(prop: dict[str, Any]) -> list[str]:
-        titles, parent = [], by_id.get(prop.get("ParentID"))
-        while parent is not None:
+        # Guard against cycles in malformed metadata: each group is visited once.
+        titles, seen_ids, parent = [], set(), by_id.get(prop.get("ParentID"))
+        while parent is not None and id(parent) not in seen_ids:
+            seen_ids.add(id(parent))
             titles.append(str(parent.get("Title") or "").strip())
             parent = by_id.get(parent.get("ParentID"))
         return titles

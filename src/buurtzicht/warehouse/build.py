@@ -67,6 +67,11 @@ class BuildInputs:
     files: list[SourceFile] = field(default_factory=list)
     expectations: Expectations = field(default_factory=Expectations)
     description: str = ""
+    #: Derived tables computed from the loaded build before validation (name, function),
+    #: e.g. the indicator values; each gets the writable connection.
+    derive: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]] = field(
+        default_factory=list
+    )
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,9 @@ def _write(path: Path, build_id: str, inputs: BuildInputs, say: Step) -> list[st
         _insert_observations(conn, inputs.batches)
         _insert_boundaries(conn, inputs.boundaries)
         _insert_extras(conn, build_id, inputs)
+        for name, derive in inputs.derive:
+            say(name)
+            derive(conn)
         say("validating")
         warnings = validate(conn, inputs.expectations)
         conn.execute("CHECKPOINT")
@@ -185,6 +193,11 @@ def _insert_observations(conn: duckdb.DuckDBPyConnection, batches: list[Batch]) 
         """
     )
     conn.execute("DROP TABLE ranked; DROP TABLE staged")
+    for batch in batches:
+        if not batch.conflicts.empty:
+            conn.register("conflicts_in", batch.conflicts)
+            conn.execute("INSERT INTO conflicts SELECT * FROM conflicts_in")
+            conn.unregister("conflicts_in")
 
 
 def _insert_boundaries(conn: duckdb.DuckDBPyConnection, sets: list[BoundarySet]) -> None:

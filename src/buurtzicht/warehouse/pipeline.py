@@ -9,6 +9,7 @@ import pandas as pd
 
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError
+from buurtzicht.indicators.materialise import materialise
 from buurtzicht.regions.codes import Level
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.boundaries import (
@@ -38,7 +39,7 @@ def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
     say("regions")
     regions = load_regions(mirror)
     say("datasets")
-    batches = load_datasets(mirror)
+    batches = load_datasets(mirror, regions=regions)
     say("boundaries")
     boundary_sets, geometry_files = mirror_boundaries(mirror)
     say("harmonisation to the 2024 indeling")
@@ -52,6 +53,7 @@ def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
         files=[*regions.files, *geometry_files, matrix_file],
         expectations=MIRROR_EXPECTATIONS,
         description=f"offline mirror {mirror}",
+        derive=[("indicator values", materialise)],
     )
 
 
