@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from buurtzicht.indicators.materialise import materialise
 from buurtzicht.regions.codes import special_kind
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.boundaries import MIRROR_GEOMETRY, read_geometry_file, web_geojson
@@ -204,6 +205,7 @@ def small_inputs(mirror: Path) -> BuildInputs:
             BoundarySet("wijk", 2024, wijken, web_geojson(wijken, _level("wijk"))),
         ],
         files=[gm_file, gm_file_2023, wk_file],
+        derive=[("indicator values", materialise)],
         description="small test build from the mirror",
     )
 

@@ -16,13 +16,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from buurtzicht.config import Settings
-from buurtzicht.indicators.materialise import materialise
 from buurtzicht.warehouse.build import BuildInputs, run_build
 from buurtzicht.warehouse.pipeline import collect_from_mirror
 from tests.api.smallbuild import secure_batch
@@ -56,13 +54,11 @@ def _mirror_with_secure_side(settings: Settings) -> BuildInputs:
 
 @pytest.fixture(scope="session")
 def e2e_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
-    """A real warehouse build of the whole mirror (about a minute on 2 cores)."""
+    """A real warehouse build of the whole mirror with its indicator values (a few
+    minutes on 2 cores)."""
     home = tmp_path_factory.mktemp("e2e") / "var"
     settings = Settings(home=home, mirror=mirror)
-    result = run_build(settings, lambda _say: _mirror_with_secure_side(settings))
-    # The analysis engine's table, as the build step will write it (materialise)
-    with duckdb.connect(str(result.path)) as conn:
-        materialise(conn)
+    run_build(settings, lambda _say: _mirror_with_secure_side(settings))
     return home
 
 

@@ -37,7 +37,7 @@ def test_search_profile_compare_with_the_keyboard(page: Page, base_url: str) -> 
     card = page.locator("article.card", has_text=crime["indicator"]["title"]).first
     assert rotterdam in card.inner_text() and "index" in card.inner_text()
 
-    page.get_by_role("link", name="Vergelijken").last.click()
+    page.locator("p.actions").get_by_role("link", name="Vergelijken").click()
     page.wait_for_url("**/vergelijk?regio=GM0599")
     add = page.get_by_role("combobox", name="Voeg een regio toe")
     add.fill("Amsterdam")
