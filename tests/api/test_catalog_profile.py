@@ -139,3 +139,16 @@ def test_hotspots_of_a_catalog_indicator(client: TestClient) -> None:
         ).status_code
         == 404
     )
+
+
+def test_cached_answers_respect_language_and_conditional_requests(client: TestClient) -> None:
+    url = "/api/indicators/opgehelderd_pct"
+    dutch = client.get(url)
+    assert client.get(url).json()["title"] == "Opgehelderde misdrijven"  # served from cache
+    client.cookies.set("lang", "en")
+    try:
+        assert client.get(url).json()["title"] == "Cleared-up crimes"
+    finally:
+        client.cookies.clear()
+    assert client.get(url).json()["title"] == "Opgehelderde misdrijven"
+    assert client.get(url, headers={"if-none-match": dutch.headers["etag"]}).status_code == 304

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from buurtzicht import __version__
 from buurtzicht.api import handlers
+from buurtzicht.api.responses import FastCache
 from buurtzicht.api.routes import (
     exports,
     geometry,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.warehouse = Warehouse(settings)
     app.add_middleware(PageGzip)
+    app.add_middleware(FastCache, warehouse=app.state.warehouse)
     handlers.install(app)
     app.include_router(api_router())
     mount_web(app)

@@ -45,6 +45,13 @@ class LruCache:
                 self._items.popitem(last=False)
         return value
 
+    def put(self, key: object, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
     def peek(self, key: object) -> Any:
         """The cached value, or None (without computing)."""
         with self._lock:
@@ -60,7 +67,7 @@ class Snapshot:
 
     build_id: str
     connection: duckdb.DuckDBPyConnection
-    cache: LruCache = field(default_factory=lambda: LruCache(4096))
+    cache: LruCache = field(default_factory=lambda: LruCache(16384))
     _analysis_lock: threading.Lock = field(default_factory=threading.Lock)
     _analysis_cursor: duckdb.DuckDBPyConnection | None = None
 
