@@ -92,9 +92,17 @@ def _breaks(y: np.ndarray, scheme: str, k: int) -> list[float]:
 
 
 def _split_at(uppers: list[float], national: float | None, low: float) -> list[float]:
-    """Add the national figure as a class bound when it lies strictly inside a class."""
+    """Make the national figure a class bound when it lies strictly inside the range.
+
+    A break within 2% of the range from NL moves onto NL (no sliver classes such as
+    23.5–23.5); otherwise NL becomes an extra bound.
+    """
     if national is None or not low < national < uppers[-1] or national in uppers:
         return uppers
+    inner = uppers[:-1]
+    nearest = min(inner, key=lambda b: abs(b - national), default=None)
+    if nearest is not None and abs(nearest - national) < 0.02 * (uppers[-1] - low):
+        return sorted({*(b for b in inner if b != nearest), national, uppers[-1]})
     return sorted([*uppers, national])
 
 
