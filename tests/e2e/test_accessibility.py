@@ -17,7 +17,7 @@ PAGES = {
     "wijk": "/wijk/WK0363AA",
     "vergelijk": "/vergelijk?regio=GM0363,GM0599",
     "methodologie": "/methodologie",
-    "fout-404": "/gemeente/GM9999",
+    "fout-404": "/gemeente/GM9876",
     "home-en": "/?lang=en",
 }
 
@@ -26,7 +26,9 @@ PAGES = {
 def test_no_serious_accessibility_violations(page: Page, name: str) -> None:
     if not AXE.is_file():
         pytest.fail("axe-core is missing: run 'make node' (make test does it)", pytrace=False)
-    page.goto(PAGES[name])
+    response = page.goto(PAGES[name])
+    assert response is not None
+    assert response.status == (404 if name == "fout-404" else 200)
     if name.startswith("kaart"):
         wait_for_map(page)
     page.wait_for_load_state("networkidle")
