@@ -97,6 +97,11 @@ def protect(
     target.parent.mkdir(parents=True, exist_ok=True)
     result.published.to_parquet(target, index=False)
     _print_tables(result.report, f"Protected {source} -> {target}")
+    if result.limited:
+        Console().print(
+            f"[yellow]{len(result.limited)} cell(s) could not reach their full protection "
+            "level; run `buurtzicht disclosure audit` before publishing.[/]"
+        )
 
 
 @disclosure_app.command()
@@ -142,7 +147,7 @@ def rules(
         Path | None, typer.Option(help="Rule sets YAML [default: the packaged rulesets.yaml].")
     ] = None,
 ) -> None:
-    """Show the disclosure rule sets an indicator can name (``disclosure: default``)."""
+    """Show the disclosure rule sets an indicator can name (disclosure: default)."""
     from buurtzicht.disclosure.rules import get_rule_set, load_rule_sets
 
     sets = load_rule_sets(file)

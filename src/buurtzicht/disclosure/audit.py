@@ -19,7 +19,7 @@ is found too (its interval is the single published point).
 Programs are solved per view, narrow to wide: a buurt in its wijk family, a wijk in
 its gemeente block (:mod:`buurtzicht.disclosure.blocks`), cells above the wijk level
 on a neighbourhood; a cell that fails in a narrow view is looked at again in a wider
-one, the last reaching further than secondary suppression ever looks. In each view
+one, the last as wide as the widest neighbourhood secondary suppression searches. In each view
 the published cells in it are intervals and everything outside is fixed at its true
 value. Fixing cells only narrows the attacker's
 intervals, so the audit errs on the strict side. Counts are integers, so their

@@ -16,12 +16,11 @@ import pandas as pd
 
 from buurtzicht.disclosure.lp import feasible_intervals
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
+from buurtzicht.disclosure.secondary import DEPTHS
 from buurtzicht.disclosure.structure import Structure
 
 #: Neighbourhood (depth, budget) for cells outside gemeente blocks.
 AUDIT_BALL = (4, 4_000)
-#: The last look reaches further than any neighbourhood secondary suppression uses.
-SECOND_LOOK_BALL = (10, 25_000)
 
 
 def intervals(
@@ -143,12 +142,18 @@ def in_blocks(
 def in_neighbourhoods(
     structure: Structure, x: np.ndarray, bounds: np.ndarray, hidden: np.ndarray
 ) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """The widest view: a neighbourhood further than secondary suppression ever looks."""
-    finder = BallFinder(structure, (bounds[:, 1] > bounds[:, 0]) | hidden)
+    """The widest view: the neighbourhood secondary suppression searched last.
+
+    Secondary suppression's certificates lie in neighbourhoods of at most
+    ``DEPTHS[-1]`` over every cell not known to be zero; this view holds the same
+    cells, so whatever protection was found there the audit can see.
+    """
+    finder = BallFinder(structure, hidden | (bounds[:, 1] > 0))
+    depth, budget = DEPTHS[-1]
 
     def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pairs = [
-            _ball_interval(structure, finder, x, bounds, int(t), SECOND_LOOK_BALL) for t in targets
+            _ball_interval(structure, finder, x, bounds, int(t), (depth, budget)) for t in targets
         ]
         return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 

@@ -50,7 +50,7 @@ from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
 
 #: Neighbourhood depths tried in turn, and the cell budget of each.
-DEPTHS = ((2, 400), (3, 3_000), (4, 8_000))
+DEPTHS = ((2, 400), (3, 3_000), (4, 8_000), (6, 20_000))
 _EPSILON_COST = 1e-4
 _LEVEL_ORDER = {"NL": 0, "LD": 1, "PV": 2, "RE": 2, "VR": 2, "CR": 2, "GM": 3, "WK": 4, "BU": 5}
 
