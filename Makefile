@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
+VENDOR_MANIFEST := src/buurtzicht/web/static/vendor/manifest.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -27,11 +28,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) node
 
-node: $(NODE_STAMP)
+# JavaScript from npm (MapLibre, Vega-Lite, axe-core for the tests), copied with its
+# version in the file name into the gitignored static/vendor/: no CDN, works offline.
+node: $(VENDOR_MANIFEST)
 
-$(NODE_STAMP): $(wildcard package.json package-lock.json)
-	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
-	else mkdir -p node_modules && touch $(NODE_STAMP); fi
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(VENDOR_MANIFEST): $(NODE_STAMP) scripts/vendor.py
+	$(PYTHON) scripts/vendor.py
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -19,6 +19,8 @@ from buurtzicht.cli import data as _data  # noqa: F401  (isort: skip)
 from buurtzicht.cli import fetch as _fetch  # noqa: F401  (isort: skip)
 from buurtzicht.cli import analysis as _analysis  # noqa: F401  (isort: skip)
 from buurtzicht.cli import secure as _secure  # noqa: F401  (isort: skip)
+from buurtzicht.cli import disclosure as _disclosure  # noqa: F401  (isort: skip)
+from buurtzicht.cli import serve as _serve  # noqa: F401  (isort: skip)
 
 __all__ = ["app", "main"]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from buurtzicht.analysis.materialise import materialise
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError
-from buurtzicht.indicators.materialise import materialise
 from buurtzicht.regions.codes import Level
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.boundaries import (

@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Dashboard and API benchmark against a real uvicorn process.
+
+Measures latency (p50/p95/p99) and throughput of the profile, values and geometry
+endpoints at 1, 10 and 50 concurrent clients, payload sizes per level (raw and
+gzipped), and the time from navigation to the first idle map in headless Chromium.
+
+    .venv/bin/python benchmarks/api.py                 # the current build in BUURTZICHT_HOME
+    .venv/bin/python benchmarks/api.py --small         # a small build of real mirror data
+
+The load generator runs in this process on the same machine as the server (2 cores),
+so it takes CPU from the server: the figures are an upper bound on latency.
+Results print as a Markdown table for benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM_ARGS = [
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@dataclass(frozen=True)
+class Result:
+    endpoint: str
+    clients: int
+    requests: int
+    p50: float
+    p95: float
+    p99: float
+    throughput: float
+    errors: int
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(home: Path, workers: int) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "BUURTZICHT_HOME": str(home)}
+    command = [
+        sys.executable,
+        "-c",
+        "from buurtzicht.cli import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url + "/api/build", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("server did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def _request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes
+) -> tuple[int, int]:
+    """Send one pre-encoded GET on a keep-alive connection; (status, body bytes)."""
+    writer.write(raw)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    await reader.readexactly(length)
+    return status, length
+
+
+async def _load(
+    url: str, paths: list[str], clients: int, total: int
+) -> tuple[list[float], int, float]:
+    """``clients`` keep-alive connections sharing ``total`` requests.
+
+    A minimal HTTP/1.1 client on asyncio streams: a general-purpose client costs more
+    CPU per request than the server and would measure itself on a 2-core machine.
+    """
+    host, port = url.removeprefix("http://").split(":")
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(total))
+    requests = [
+        (f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: gzip\r\n\r\n").encode()
+        for path in paths
+    ]
+
+    async def worker() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(host, int(port))
+        for n in counter:
+            started = time.perf_counter()
+            status, _ = await _request(reader, writer, requests[n % len(requests)])
+            latencies.append((time.perf_counter() - started) * 1000)
+            errors += status != 200
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def measure(url: str, name: str, paths: list[str], clients: int, total: int) -> Result:
+    latencies, errors, elapsed = asyncio.run(_load(url, paths, clients, total))
+    return Result(
+        name,
+        clients,
+        total,
+        statistics.median(latencies),
+        _percentile(latencies, 95),
+        _percentile(latencies, 99),
+        total / elapsed,
+        errors,
+    )
+
+
+def endpoints(url: str) -> dict[str, list[str]]:
+    with httpx.Client(base_url=url, timeout=60) as client:
+        build = client.get("/api/build").json()
+        indicators = [i["id"] for i in client.get("/api/indicators").json()]
+        gemeenten = [r["code"] for r in client.get("/api/regions/NL01").json()["children"]]
+        values = [
+            f"/api/values?indicator={i}&level=gemeente"
+            for i in indicators
+            if client.get("/api/values", params={"indicator": i}).status_code == 200
+        ][:20]
+    levels = sorted({g["level"] for g in build["geometry"]})
+    geometry = [
+        g["url"]
+        for g in build["geometry"]
+        if g["year"] == max(x["year"] for x in build["geometry"])
+    ]
+    return {
+        "profile": [f"/api/profile/{code}" for code in gemeenten],
+        "values": values,
+        "geometry": geometry or [f"/api/geometry/{lv}/2024" for lv in levels],
+    }
+
+
+def map_pages(url: str) -> list[str]:
+    """The default gemeente map and the whole-country wijk map of the first indicator
+    that has wijk figures."""
+    pages = ["/kaart"]
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for indicator in (i["id"] for i in client.get("/api/indicators").json()):
+            response = client.get("/api/values", params={"indicator": indicator, "level": "wijk"})
+            if response.status_code == 200 and response.json()["geometry_year"] is not None:
+                pages.append(f"/kaart?niveau=wijk&indicator={indicator}")
+                break
+    return pages
+
+
+def payloads(url: str) -> list[tuple[str, int, int, int]]:
+    out = []
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for g in client.get("/api/build").json()["geometry"]:
+            with client.stream("GET", g["url"], headers={"accept-encoding": "gzip"}) as response:
+                body = b"".join(response.iter_raw())
+            out.append(
+                (f"{g['level']} {g['year']}", g["features"], len(gzip.decompress(body)), len(body))
+            )
+    return out
+
+
+def map_render(url: str, pages: list[str], runs: int) -> list[tuple[str, float, float]]:
+    from playwright.sync_api import sync_playwright
+
+    out = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
+        )
+        for path in pages:
+            times = []
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto(url + path)
+                page.wait_for_selector("#map[data-ready='true']", timeout=60_000)
+                times.append(float(page.locator("#map").get_attribute("data-idle-ms") or "nan"))
+                context.close()
+            out.append((path, statistics.median(times), max(times)))
+        browser.close()
+    return out
+
+
+def small_home() -> Path:
+    from buurtzicht.config import Settings
+    from buurtzicht.warehouse.build import run_build
+    from tests.api.smallbuild import small_inputs
+
+    home = Path(tempfile.mkdtemp(prefix="buurtzicht-bench-")) / "var"
+    settings = Settings(home=home)
+    run_build(settings, lambda _say: small_inputs(settings.require_mirror()))
+    return home
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--home", type=Path, default=Path(os.environ.get("BUURTZICHT_HOME", "var")))
+    parser.add_argument(
+        "--small", action="store_true", help="benchmark a small build of mirror data"
+    )
+    parser.add_argument(
+        "--requests", type=int, default=2000, help="requests per endpoint and level of concurrency"
+    )
+    parser.add_argument("--clients", default="1,10,50")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--render-runs", type=int, default=5)
+    args = parser.parse_args()
+    home = small_home() if args.small else args.home.resolve()
+    with server(home, args.workers) as url:
+        paths = endpoints(url)
+        for urls in paths.values():  # warm the per-build caches, as a running server has
+            asyncio.run(_load(url, urls, 4, len(urls)))
+        print("| endpoint | clients | requests | p50 ms | p95 ms | p99 ms | req/s | errors |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, urls in paths.items():
+            for clients in (int(c) for c in args.clients.split(",")):
+                total = args.requests if name != "geometry" else max(100, args.requests // 10)
+                r = measure(url, name, urls, clients, total)
+                print(
+                    f"| {r.endpoint} | {r.clients} | {r.requests} | {r.p50:.1f} | {r.p95:.1f} | "
+                    f"{r.p99:.1f} | {r.throughput:.0f} | {r.errors} |"
+                )
+        print()
+        print("| geometry | features | raw bytes | gzipped bytes |")
+        print("|---|---:|---:|---:|")
+        for name, features, raw, gz in payloads(url):
+            print(f"| {name} | {features:,} | {raw:,} | {gz:,} |")
+        print()
+        print("| map page | median ms to idle | max ms |")
+        print("|---|---:|---:|")
+        for path, median, worst in map_render(url, map_pages(url), args.render_runs):
+            print(f"| `{path}` | {median:.0f} | {worst:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

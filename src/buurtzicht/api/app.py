@@ -1,0 +1,118 @@
+"""The ASGI application: JSON API under ``/api``, pages, static files.
+
+``create_app(settings)`` builds one app per process; it holds one read-only warehouse
+connection (see :mod:`buurtzicht.api.warehouse`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from buurtzicht import __version__
+from buurtzicht.api import handlers
+from buurtzicht.api.responses import FastCache
+from buurtzicht.api.routes import (
+    exports,
+    geometry,
+    hotspots,
+    indicators,
+    meta,
+    profile,
+    regions,
+    trends,
+    values,
+)
+from buurtzicht.api.warehouse import Warehouse
+from buurtzicht.config import Settings, get_settings
+from buurtzicht.errors import NoBuildError
+
+log = logging.getLogger("buurtzicht.api")
+
+API_DESCRIPTION = """
+Published aggregates of buurtzicht: regions, indicators, values per level and period,
+region profiles, comparisons, trends, hotspots, boundaries and exports.
+
+Figures: CBS, Politie, PDOK (CC BY 4.0). Secure-side figures are labelled
+*synthetisch / synthetic*. Errors are JSON: `{"error": {"status", "title", "detail"}}`.
+"""
+
+
+class PageGzip:
+    """gzip for pages and static files; the API sends JSON already gzipped once per
+    build (:mod:`buurtzicht.api.responses`), so it skips the middleware's cost."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=1024)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+        else:
+            await self.gzip(scope, receive, send)
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix="/api")
+    for module in (
+        regions,
+        indicators,
+        values,
+        profile,
+        trends,
+        hotspots,
+        geometry,
+        exports,
+        meta,
+    ):
+        router.include_router(module.router)
+    return router
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Open the current build and prepare the analysis engine before serving, so the
+    first visitor does not wait (a build without a materialised ``indicator_values``
+    table has it computed here, once per process)."""
+    warehouse: Warehouse = app.state.warehouse
+    try:
+        snapshot = warehouse.snapshot()
+    except NoBuildError as exc:
+        log.warning("%s", exc)
+    else:
+        started = time.perf_counter()
+        await run_in_threadpool(snapshot.analysis, lambda _cursor: None)
+        log.info("analysis engine ready in %.1f s", time.perf_counter() - started)
+    yield
+    warehouse.close()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    from buurtzicht.web import mount as mount_web
+
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="buurtzicht API",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.warehouse = Warehouse(settings)
+    app.add_middleware(PageGzip)
+    app.add_middleware(FastCache, warehouse=app.state.warehouse)
+    handlers.install(app)
+    app.include_router(api_router())
+    mount_web(app)
+    return app

@@ -1,0 +1,106 @@
+"""Exception handlers: every error becomes a readable 4xx (or 503), never a traceback.
+
+JSON for the API and for ``.json`` pages; a proper HTML page for a person.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from buurtzicht.api.problems import ProblemError, classify
+from buurtzicht.errors import BuurtzichtError
+
+log = logging.getLogger("buurtzicht.api")
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith("/api/") or path.endswith(".json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang") or request.cookies.get("lang")
+    return "en" if lang == "en" else "nl"
+
+
+def error_response(
+    request: Request,
+    status: int,
+    title_nl: str,
+    title_en: str,
+    detail: str,
+    parameter: str | None = None,
+) -> Response:
+    lang = _lang(request)
+    title = title_en if lang == "en" else title_nl
+    if wants_json(request):
+        body = {
+            "error": {
+                "status": status,
+                "title": title,
+                "detail": detail,
+                "parameter": parameter,
+                "path": request.url.path,
+            }
+        }
+        return JSONResponse(body, status_code=status)
+    from buurtzicht.web.errors import error_page
+
+    return error_page(request, status=status, title=title, detail=detail, lang=lang)
+
+
+async def _domain(request: Request, exc: Exception) -> Response:
+    status, title_nl, title_en = classify(exc)
+    parameter = exc.parameter if isinstance(exc, ProblemError) else None
+    return error_response(request, status, title_nl, title_en, str(exc), parameter)
+
+
+async def _validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    parameter = None
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path")]
+        parameter = parameter or (location[-1] if location else None)
+        problems.append(f"{'.'.join(location) or 'request'}: {error.get('msg', 'invalid')}")
+    return error_response(
+        request, 422, "Ongeldige parameter", "Invalid parameter", "; ".join(problems), parameter
+    )
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        detail = f"{request.url.path} does not exist; start at / or see /api/docs"
+        return error_response(request, 404, "Pagina niet gevonden", "Page not found", detail)
+    if exc.status_code == 405:
+        return error_response(
+            request, 405, "Methode niet toegestaan", "Method not allowed", str(exc.detail)
+        )
+    return error_response(request, exc.status_code, "Fout", "Error", str(exc.detail))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    return error_response(
+        request,
+        500,
+        "Interne fout",
+        "Internal error",
+        "something went wrong on our side; the error has been logged",
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(BuurtzichtError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

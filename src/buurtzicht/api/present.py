@@ -1,0 +1,124 @@
+"""Turn warehouse records into public schemas: formatted figures, citations, labels.
+
+A missing or suppressed figure is shown as "." with the reason, never as 0; a rounded
+one is marked; secure-side figures carry the synthetic label.
+"""
+
+from __future__ import annotations
+
+import math
+
+from buurtzicht.api.queries.catalog import Citation, IndicatorMeta
+from buurtzicht.api.queries.classify import LegendClass
+from buurtzicht.api.schemas import (
+    SYNTHETIC_LABEL,
+    Figure,
+    IndicatorOut,
+    LegendClassOut,
+    SourceOut,
+)
+
+#: Status -> (Dutch, English) note shown beside the figure.
+STATUS_NOTES: dict[str, tuple[str, str]] = {
+    "missing": ("geen cijfer beschikbaar", "no figure available"),
+    "secret": ("geheim (CBS)", "confidential (CBS)"),
+    "suppressed": (
+        "onderdrukt: te weinig waarnemingen om te publiceren zonder herleidbaarheid",
+        "suppressed: too few observations to publish without disclosure risk",
+    ),
+    "provisional": ("voorlopig cijfer", "provisional figure"),
+    "estimated": (
+        "geschat (herverdeeld naar de huidige indeling)",
+        "estimated (redistributed to the current boundaries)",
+    ),
+    "rounded": ("afgerond ter bescherming van de privacy", "rounded to protect privacy"),
+}
+
+
+def format_number(value: float, decimals: int, lang: str) -> str:
+    """``1234.5`` -> ``1.234,5`` (nl) or ``1,234.5`` (en)."""
+    text = f"{value:,.{max(0, decimals)}f}"
+    if lang == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def figure(value: float | None, status: str | None, decimals: int, lang: str) -> Figure:
+    status = status or ("missing" if value is None else "ok")
+    note_pair = STATUS_NOTES.get(status)
+    note = (note_pair[1] if lang == "en" else note_pair[0]) if note_pair else None
+    if value is None or not math.isfinite(value):
+        return Figure(value=None, status=status, display=".", note=note)
+    display = format_number(value, decimals, lang)
+    if status == "rounded":
+        display = "≈ " + display
+    return Figure(value=value, status=status, display=display, note=note)
+
+
+def _citation(publisher: str, table: str, licence: str, lang: str) -> str:
+    word = "Source" if lang == "en" else "Bron"
+    return (
+        f"{word}: {publisher or 'CBS'}"
+        + (f" ({table})" if table else "")
+        + (f", {licence}" if licence else "")
+    )
+
+
+def source(indicator: IndicatorMeta, lang: str) -> SourceOut:
+    """All sources of an indicator as one citation: ``Bron: CBS (83648NED, 85984NED), CC BY 4.0``."""
+    cited = indicator.sources or (Citation("", "", "CBS", ""),)
+    publishers = list(dict.fromkeys(c.publisher or "CBS" for c in cited))
+    tables = list(dict.fromkeys(c.table for c in cited if c.table))
+    licences = list(dict.fromkeys(c.licence for c in cited if c.licence))
+    citation = _citation(" / ".join(publishers), ", ".join(tables), ", ".join(licences), lang)
+    if indicator.synthetic:
+        citation += f" — {SYNTHETIC_LABEL}"
+    return SourceOut(
+        table=", ".join(tables),
+        version=", ".join(c.version for c in cited if c.version),
+        publisher=" / ".join(publishers),
+        licence=", ".join(licences),
+        citation=citation,
+    )
+
+
+def indicator_out(indicator: IndicatorMeta, lang: str) -> IndicatorOut:
+    en = lang == "en"
+    return IndicatorOut(
+        id=indicator.id,
+        theme=indicator.theme,
+        catalog=indicator.is_catalog,
+        title=indicator.title(lang),
+        unit=indicator.unit(lang),
+        decimals=indicator.decimals,
+        direction=indicator.direction,
+        description=indicator.description_en if en else indicator.description_nl,
+        methodology=indicator.methodology_en if en else indicator.methodology_nl,
+        synthetic=indicator.synthetic,
+        label=SYNTHETIC_LABEL if indicator.synthetic else None,
+        source=source(indicator, lang),
+        sources=[
+            SourceOut(
+                table=c.table,
+                version=c.version,
+                publisher=c.publisher or "CBS",
+                licence=c.licence,
+                citation=_citation(c.publisher, c.table, c.licence, lang),
+            )
+            for c in indicator.sources
+        ],
+        methodology_url=f"/methodologie#{indicator.id}",
+    )
+
+
+def legend_class(item: LegendClass, decimals: int, lang: str) -> LegendClassOut:
+    lower = format_number(item.lower, decimals, lang)
+    upper = format_number(item.upper, decimals, lang)
+    return LegendClassOut(
+        lower=item.lower,
+        upper=item.upper,
+        colour=item.colour,
+        count=item.count,
+        relation=item.relation,
+        label=f"{lower} – {upper}",
+    )

@@ -1,0 +1,1 @@
+"""JSON API routes, one module per resource, mounted under ``/api``."""

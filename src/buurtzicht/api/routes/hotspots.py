@@ -1,0 +1,45 @@
+"""``/api/hotspots``: where an indicator clusters high (or low) in space."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.responses import cached_json
+from buurtzicht.api.routes.values import IndicatorParam, LevelParam, PeriodParam
+from buurtzicht.api.schemas import HotspotsOut
+from buurtzicht.api.services.hotspots import hotspots as hotspot_service
+
+router = APIRouter(tags=["hotspots"])
+
+
+@router.get(
+    "/hotspots", response_model=HotspotsOut, summary="Hotspots and coldspots of an indicator"
+)
+async def hotspots(
+    request: Request,
+    snapshot: SnapshotDep,
+    lang: LangDep,
+    indicator: IndicatorParam,
+    level: LevelParam = "gemeente",
+    period: PeriodParam = None,
+    method: Annotated[str, Query(description="gi_star (Getis-Ord Gi*) or local_moran")] = "gi_star",
+) -> Response:
+    return await cached_json(
+        request,
+        snapshot,
+        ("hotspots", indicator, level, period, method, lang),
+        lambda: snapshot.read(
+            lambda cur: hotspot_service(
+                snapshot,
+                cur,
+                indicator_id=indicator,
+                level=level,
+                period=period,
+                method=method,
+                lang=lang,
+            )
+        ),
+    )

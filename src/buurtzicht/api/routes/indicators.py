@@ -1,0 +1,58 @@
+"""``/api/indicators`` and ``/api/themes``: the catalog with methodology and sources."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from buurtzicht.api import present
+from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.responses import cached_json
+from buurtzicht.api.schemas import CatalogOut, IndicatorOut, ThemeOut
+from buurtzicht.api.services.catalog import catalog
+
+router = APIRouter(tags=["indicators"])
+
+
+@router.get("/themes", response_model=CatalogOut, summary="Themes with their indicators")
+async def themes(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+    def compute() -> CatalogOut:
+        themes = snapshot.read(lambda cur: catalog(snapshot, cur)).themes
+        return CatalogOut(
+            themes=[
+                ThemeOut(
+                    id=theme.id,
+                    title=theme.title(lang),
+                    indicators=[present.indicator_out(i, lang) for i in theme.indicators],
+                )
+                for theme in themes
+            ]
+        )
+
+    return await cached_json(request, snapshot, ("themes", lang), compute)
+
+
+@router.get("/indicators", response_model=list[IndicatorOut], summary="Every indicator")
+async def indicators(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+    def compute() -> list[IndicatorOut]:
+        found = snapshot.read(lambda cur: catalog(snapshot, cur)).indicators
+        return [present.indicator_out(i, lang) for i in found]
+
+    return await cached_json(request, snapshot, ("indicators", lang), compute)
+
+
+@router.get(
+    "/indicators/{indicator_id}",
+    response_model=IndicatorOut,
+    summary="One indicator: definition, unit, source, licence, methodology",
+)
+async def indicator(
+    request: Request, snapshot: SnapshotDep, lang: LangDep, indicator_id: str
+) -> Response:
+    return await cached_json(
+        request,
+        snapshot,
+        ("indicator", indicator_id, lang),
+        lambda: present.indicator_out(
+            snapshot.read(lambda cur: catalog(snapshot, cur)).get(indicator_id), lang
+        ),
+    )

@@ -1,0 +1,56 @@
+"""``/api/profile/{code}`` and ``/api/compare``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.problems import InvalidParameterError
+from buurtzicht.api.responses import cached_json
+from buurtzicht.api.schemas import CompareOut, ProfileOut
+from buurtzicht.api.services import profile as profile_service
+from buurtzicht.regions.codes import normalise_code
+
+router = APIRouter(tags=["profile"])
+
+
+@router.get("/profile/{code}", response_model=ProfileOut, summary="Everything about one region")
+async def profile(request: Request, snapshot: SnapshotDep, lang: LangDep, code: str) -> Response:
+    code = normalise_code(code)
+    return await cached_json(
+        request,
+        snapshot,
+        ("profile", code, lang),
+        lambda: snapshot.read(lambda cur: profile_service.profile(snapshot, cur, code, lang)),
+    )
+
+
+@router.get("/compare", response_model=CompareOut, summary="Several regions side by side")
+async def compare(
+    request: Request,
+    snapshot: SnapshotDep,
+    lang: LangDep,
+    regions: Annotated[list[str], Query(description="Region codes (repeat or comma-separate)")],
+) -> Response:
+    codes = parse_codes(regions)
+    if len(codes) < 2:
+        raise InvalidParameterError(
+            "give at least two region codes to compare", parameter="regions"
+        )
+    return await cached_json(
+        request,
+        snapshot,
+        ("compare", tuple(codes), lang),
+        lambda: snapshot.read(lambda cur: profile_service.compare(snapshot, cur, codes, lang)),
+    )
+
+
+def parse_codes(raw: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in raw:
+        for code in item.split(","):
+            if code.strip():
+                seen[code.strip().upper()] = None
+    return list(seen)

@@ -1,0 +1,49 @@
+"""``/api/regions``: search with autocomplete, one region with parents and children."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from buurtzicht.api.deps import CursorDep, SnapshotDep
+from buurtzicht.api.problems import InvalidParameterError
+from buurtzicht.api.responses import cached_json
+from buurtzicht.api.schemas import RegionDetail, RegionHit
+from buurtzicht.api.services import regions as region_service
+from buurtzicht.regions.codes import normalise_code
+
+router = APIRouter(prefix="/regions", tags=["regions"])
+LEVELS = ("gemeente", "wijk", "buurt")
+
+
+@router.get("", response_model=list[RegionHit], summary="Search regions by name or code")
+def search_regions(
+    cursor: CursorDep,
+    q: Annotated[
+        str,
+        Query(min_length=1, max_length=100, description="Name or code, e.g. 'Amster' or 'GM0363'"),
+    ],
+    level: Annotated[
+        list[str] | None, Query(description="Only these levels (gemeente, wijk, buurt)")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[RegionHit]:
+    levels = tuple(level or LEVELS)
+    unknown = [lv for lv in levels if lv not in LEVELS]
+    if unknown:
+        raise InvalidParameterError(
+            f"unknown level {unknown[0]!r}; use gemeente, wijk or buurt", parameter="level"
+        )
+    return region_service.search(cursor, q, levels=levels, limit=limit)
+
+
+@router.get("/{code}", response_model=RegionDetail, summary="A region with parents and children")
+async def get_region(request: Request, snapshot: SnapshotDep, code: str) -> Response:
+    code = normalise_code(code)
+    return await cached_json(
+        request,
+        snapshot,
+        ("region", code),
+        lambda: snapshot.read(lambda cur: region_service.detail(cur, code)),
+    )

@@ -1,0 +1,41 @@
+"""``/api/trends``: an indicator over time for a few regions and the Netherlands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.responses import cached_json
+from buurtzicht.api.schemas import TrendsOut
+from buurtzicht.api.services.trends import trends as trend_service
+
+router = APIRouter(tags=["trends"])
+
+
+@router.get("/trends", response_model=TrendsOut, summary="Time series per region")
+async def trends(
+    request: Request,
+    snapshot: SnapshotDep,
+    lang: LangDep,
+    indicator: Annotated[str, Query(description="Indicator id")],
+    regions: Annotated[list[str], Query(description="Region codes (repeat or comma-separate)")],
+    national: Annotated[bool, Query(description="Add the Netherlands")] = True,
+) -> Response:
+    codes = [c.strip().upper() for raw in regions for c in raw.split(",") if c.strip()]
+    return await cached_json(
+        request,
+        snapshot,
+        ("trends", indicator, tuple(codes), national, lang),
+        lambda: snapshot.read(
+            lambda cur: trend_service(
+                snapshot,
+                cur,
+                indicator_id=indicator,
+                codes=codes,
+                lang=lang,
+                with_national=national,
+            )
+        ),
+    )

@@ -1,0 +1,228 @@
+"""Public response schemas of the JSON API (separate from the warehouse records)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SYNTHETIC_LABEL = "synthetisch / synthetic"
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ErrorDetail(Public):
+    status: int
+    title: str = Field(description="Short title in the requested language")
+    detail: str = Field(description="What went wrong and how to fix it")
+    parameter: str | None = None
+    path: str
+
+
+class ErrorOut(Public):
+    error: ErrorDetail
+
+
+class RegionRef(Public):
+    code: str
+    level: str
+    name: str | None
+
+
+class RegionHit(RegionRef):
+    gemeente: str | None = None
+    gemeente_name: str | None = None
+    label: str = Field(description="Name with its gemeente, for an autocomplete list")
+    url: str = Field(description="The region's profile page")
+
+
+class RegionDetail(RegionRef):
+    indeling: int
+    stedelijkheid: int | None = None
+    parents: list[RegionRef]
+    children: list[RegionRef]
+    children_level: str | None = None
+    url: str
+
+
+class SourceOut(Public):
+    table: str
+    version: str = ""
+    publisher: str
+    licence: str
+    citation: str = Field(
+        description="How to cite the figures, e.g. 'Bron: CBS (83648NED), CC BY 4.0'"
+    )
+
+
+class IndicatorOut(Public):
+    id: str
+    theme: str
+    catalog: bool = Field(description="A catalog indicator (False: a raw source variable)")
+    title: str
+    unit: str
+    decimals: int
+    direction: str = Field(description="higher_is_worse, higher_is_better or neutral")
+    description: str
+    methodology: str
+    synthetic: bool
+    label: str | None = Field(
+        default=None, description=f"'{SYNTHETIC_LABEL}' for secure-side figures"
+    )
+    source: SourceOut = Field(description="All sources as one citation")
+    sources: list[SourceOut]
+    methodology_url: str
+
+
+class ThemeOut(Public):
+    id: str
+    title: str
+    indicators: list[IndicatorOut]
+
+
+class CatalogOut(Public):
+    themes: list[ThemeOut]
+
+
+class Figure(Public):
+    value: float | None
+    status: str
+    display: str = Field(description="Formatted for the requested language; '.' when suppressed")
+    note: str | None = Field(
+        default=None, description="Why a figure is missing, suppressed or rounded"
+    )
+
+
+class LegendClassOut(Public):
+    lower: float
+    upper: float
+    colour: str
+    count: int
+    relation: str = Field(description="below / around / above the national figure")
+    label: str
+
+
+class ValueRow(Public):
+    code: str
+    name: str | None
+    figure: Figure
+    class_index: int | None
+    colour: str
+
+
+class ValuesOut(Public):
+    indicator: IndicatorOut
+    level: str
+    period: str
+    periods: list[str]
+    indeling: int
+    geometry_year: int | None
+    parent: RegionRef | None
+    national: Figure
+    scheme: str
+    legend: list[LegendClassOut]
+    no_data_colour: str
+    rows: list[ValueRow]
+
+
+class TrendPoint(Public):
+    period: str
+    year: int
+    figure: Figure
+
+
+class TrendSeries(Public):
+    region: RegionRef
+    points: list[TrendPoint]
+
+
+class TrendsOut(Public):
+    indicator: IndicatorOut
+    series: list[TrendSeries]
+
+
+class GeometryInfo(Public):
+    level: str
+    year: int
+    features: int
+    url: str
+
+
+class BuildOut(Public):
+    build_id: str
+    description: str
+    buurtzicht_version: str
+    observations: int
+    measures: int
+    sources: list[SourceOut]
+    geometry: list[GeometryInfo]
+
+
+class ProfileCard(Public):
+    indicator: IndicatorOut
+    period: str
+    figure: Figure
+    national: Figure
+    index: float | None = Field(default=None, description="Value relative to NL (NL = 100)")
+    rank: int | None = Field(
+        default=None, description="Rank among regions of the same level (1 = highest)"
+    )
+    rank_of: int | None = None
+    reliability: str | None = Field(
+        default=None, description="Reliability flag of the analysis engine (e.g. betrouwbaar)"
+    )
+    peers: Figure | None = Field(default=None, description="Pooled figure of the peer group")
+    similar: Figure | None = Field(default=None, description="Pooled figure of similar regions")
+    trend_change_pct: float | None = None
+    trend_significant: bool | None = None
+    trend: list[TrendPoint]
+
+
+class ProfileTheme(Public):
+    id: str
+    title: str
+    cards: list[ProfileCard]
+
+
+class ProfileOut(Public):
+    region: RegionDetail
+    period: str | None = None
+    peer_group: str | None = Field(default=None, description="Who the peers are")
+    similar_regions: list[RegionRef] = Field(default_factory=list)
+    themes: list[ProfileTheme]
+    synthetic: bool = Field(description="True when any figure comes from the synthetic secure side")
+
+
+class CompareRow(Public):
+    indicator: IndicatorOut
+    period: str
+    figures: list[Figure]
+    indexes: list[float | None] = Field(
+        default_factory=list, description="Per region: value relative to NL (NL = 100)"
+    )
+    national: Figure
+
+
+class CompareOut(Public):
+    regions: list[RegionRef]
+    rows: list[CompareRow]
+
+
+class HotspotRow(Public):
+    code: str
+    hotspot_class: str = Field(description="hot, cold, high-low, low-high or not significant")
+    z: float | None
+    p_sim: float | None
+    significant: bool
+
+
+class HotspotsOut(Public):
+    indicator: IndicatorOut
+    level: str
+    period: str
+    geometry_year: int
+    method: str
+    smoothed: bool = Field(description="Empirical-Bayes smoothed rates were analysed")
+    permutations: int
+    alpha: float
+    rows: list[HotspotRow]

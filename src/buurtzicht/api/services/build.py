@@ -1,0 +1,48 @@
+"""Summary of the build being served (home page, ``/api/build``)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from buurtzicht.api.queries import geometry as geometry_queries
+from buurtzicht.api.schemas import BuildOut, GeometryInfo, SourceOut
+from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.warehouse import info
+
+
+def build_summary(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, lang: str) -> BuildOut:
+    result: BuildOut = snapshot.cached(("build", lang), lambda: _summary(cursor, lang))
+    return result
+
+
+def _summary(cursor: duckdb.DuckDBPyConnection, lang: str) -> BuildOut:
+    summary = info.summary(cursor)
+    word = "Source" if lang == "en" else "Bron"
+    sources: dict[str, SourceOut] = {}
+    for row in summary["sources"]:
+        table = row["table_id"] or ""
+        publisher = row["publisher"] or "CBS"
+        licence = row["licence"] or ""
+        sources.setdefault(
+            table,
+            SourceOut(
+                table=table,
+                version=row["version"] or "",
+                publisher=publisher,
+                licence=licence,
+                citation=f"{word}: {publisher} ({table}), {licence}".rstrip(", "),
+            ),
+        )
+    build = summary["build"]
+    return BuildOut(
+        build_id=build.get("build_id", ""),
+        description=build.get("description", ""),
+        buurtzicht_version=build.get("buurtzicht_version", ""),
+        observations=summary["observations"],
+        measures=summary["measures"],
+        sources=list(sources.values()),
+        geometry=[
+            GeometryInfo(level=level, year=year, features=n, url=f"/api/geometry/{level}/{year}")
+            for level, year, n in geometry_queries.available(cursor)
+        ],
+    )

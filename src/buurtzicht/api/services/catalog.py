@@ -1,0 +1,35 @@
+"""The indicator catalog of the current build, cached per build."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import duckdb
+
+from buurtzicht.api.queries import catalog as catalog_queries
+from buurtzicht.api.queries.catalog import Catalog, IndicatorMeta
+from buurtzicht.api.warehouse import Snapshot
+
+T = TypeVar("T")
+
+
+def catalog(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> Catalog:
+    result: Catalog = snapshot.cached(
+        ("catalog",), lambda: snapshot.analysis(lambda a: catalog_queries.load(cursor, a))
+    )
+    return result
+
+
+def reading(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, indicator: IndicatorMeta
+) -> Callable[[Callable[[duckdb.DuckDBPyConnection], T]], T]:
+    """How to read an indicator's figures: catalog indicators through the analysis
+    cursor (where ``indicator_values`` is queryable), raw measures on ``cursor``."""
+    if indicator.is_catalog:
+        return snapshot.analysis
+
+    def on_cursor(work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        return work(cursor)
+
+    return on_cursor

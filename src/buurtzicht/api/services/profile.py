@@ -1,0 +1,254 @@
+"""Region profile and comparison: per theme, the latest figure of every indicator,
+beside the Netherlands, with its trend."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+import duckdb
+
+from buurtzicht.analysis.compare import compare as analysis_compare
+from buurtzicht.analysis.profile import profile as analysis_profile
+from buurtzicht.api import present
+from buurtzicht.api.problems import InvalidParameterError
+from buurtzicht.api.queries import regions as region_queries
+from buurtzicht.api.queries import values as value_queries
+from buurtzicht.api.schemas import (
+    CompareOut,
+    CompareRow,
+    Figure,
+    ProfileCard,
+    ProfileOut,
+    ProfileTheme,
+    RegionDetail,
+    RegionRef,
+    TrendPoint,
+)
+from buurtzicht.api.services import regions as region_service
+from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.regions.codes import NEDERLAND
+
+MAX_COMPARE = 8
+
+
+def _observations(cursor: duckdb.DuckDBPyConnection, codes: list[str]) -> list[dict[str, Any]]:
+    """Yearly observations of ``codes``, one per (region, measure, period), preferring
+    the latest indeling (harmonised series where they exist)."""
+    cur = cursor.execute(
+        """
+        SELECT region, measure, period, value, status FROM observations
+        WHERE list_contains($codes, region) AND period LIKE '____JJ00'
+        QUALIFY row_number() OVER (PARTITION BY region, measure, period
+                                   ORDER BY indeling DESC) = 1
+        ORDER BY measure, period
+        """,
+        {"codes": codes},
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def profile(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, code: str, lang: str
+) -> ProfileOut:
+    region = region_service.detail(cursor, code)
+    result: ProfileOut = snapshot.cached(
+        ("profile", region.code, lang),
+        lambda: (
+            _catalog_profile(snapshot, cursor, region, lang)
+            or _profile(snapshot, cursor, region, lang)
+        ),
+    )
+    return result
+
+
+def _profile(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, region: Any, lang: str
+) -> ProfileOut:
+    rows = _observations(cursor, [region.code, NEDERLAND])
+    series: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in rows:
+        series[(row["region"], row["measure"])][row["period"]] = row
+    themes = []
+    synthetic = False
+    for theme in catalog(snapshot, cursor).themes:
+        cards = []
+        for indicator in theme.indicators:
+            own = series.get((region.code, indicator.measure))
+            if not own:
+                continue
+            period = max(own)
+            national = series.get((NEDERLAND, indicator.measure), {}).get(period)
+            decimals = indicator.decimals
+            cards.append(
+                ProfileCard(
+                    indicator=present.indicator_out(indicator, lang),
+                    period=period,
+                    figure=present.figure(
+                        own[period]["value"], own[period]["status"], decimals, lang
+                    ),
+                    national=present.figure(
+                        national["value"] if national else None,
+                        national["status"] if national else None,
+                        decimals,
+                        lang,
+                    ),
+                    trend=[
+                        TrendPoint(
+                            period=p,
+                            year=int(p[:4]),
+                            figure=present.figure(o["value"], o["status"], decimals, lang),
+                        )
+                        for p, o in sorted(own.items())
+                    ],
+                )
+            )
+            synthetic = synthetic or indicator.synthetic
+        if cards:
+            themes.append(ProfileTheme(id=theme.id, title=theme.title(lang), cards=cards))
+    return ProfileOut(region=region, themes=themes, synthetic=synthetic)
+
+
+def compare(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, codes: list[str], lang: str
+) -> CompareOut:
+    if len(codes) > MAX_COMPARE:
+        raise InvalidParameterError(f"compare at most {MAX_COMPARE} regions", parameter="regions")
+    records = [region_queries.region(cursor, c) for c in codes]
+    refs = [RegionRef(code=r["code"], level=r["level"], name=r["name"]) for r in records]
+    wanted = [r.code for r in refs]
+    catalog_rows = _catalog_compare(snapshot, cursor, wanted, lang)
+    if catalog_rows:
+        return CompareOut(regions=refs, rows=catalog_rows)
+    rows = _observations(cursor, [*wanted, NEDERLAND])
+    values: dict[tuple[str, str, str], dict[str, Any]] = {
+        (row["region"], row["measure"], row["period"]): row for row in rows
+    }
+    latest: dict[str, str] = {}
+    for row in rows:
+        if row["region"] in wanted:
+            latest[row["measure"]] = max(latest.get(row["measure"], ""), row["period"])
+    out = []
+    for indicator in catalog(snapshot, cursor).indicators:
+        period = latest.get(indicator.measure)
+        if period is None:
+            continue
+
+        def fig(
+            code: str,
+            period: str = period,
+            measure: str = indicator.measure,
+            d: int = indicator.decimals,
+        ) -> Any:
+            row = values.get((code, measure, period))
+            return present.figure(
+                row["value"] if row else None, row["status"] if row else None, d, lang
+            )
+
+        out.append(
+            CompareRow(
+                indicator=present.indicator_out(indicator, lang),
+                period=period,
+                figures=[fig(code) for code in wanted],
+                national=fig(NEDERLAND),
+            )
+        )
+    return CompareOut(regions=refs, rows=out)
+
+
+def _catalog_compare(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, wanted: list[str], lang: str
+) -> list[CompareRow]:
+    """Catalog indicators side by side (``buurtzicht.analysis.compare``), with the index
+    of every region against NL; only indicators with a figure for one of the regions."""
+    known = catalog(snapshot, cursor)
+    frame = snapshot.analysis(lambda conn: analysis_compare(conn, wanted))
+    out = []
+    for row in frame.to_dict("records"):
+        values = [_number(row.get(code)) for code in wanted]
+        if row.get("period") is None or all(v is None for v in values):
+            continue
+        indicator = known.get(str(row["indicator"]))
+        d = indicator.decimals
+        out.append(
+            CompareRow(
+                indicator=present.indicator_out(indicator, lang),
+                period=str(row["period"]),
+                figures=[present.figure(v, None, d, lang) for v in values],
+                indexes=[_number(row.get(f"{code} index")) for code in wanted],
+                national=present.figure(_number(row.get(NEDERLAND)), None, d, lang),
+            )
+        )
+    return out
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def _catalog_profile(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, region: RegionDetail, lang: str
+) -> ProfileOut | None:
+    """The analysis engine's profile (index, rank, peers, similar regions, trend,
+    reliability) in public form; None when the region has no catalog figures."""
+    known = catalog(snapshot, cursor)
+    result = snapshot.analysis(lambda conn: analysis_profile(conn, region.code))
+    shown = [p for p in result.indicators if p.period is not None]
+    if not shown:
+        return None
+    ids = [p.id for p in shown]
+    series = snapshot.analysis(
+        lambda conn: value_queries.series_of_indicators(conn, ids, region.code)
+    )
+    by_theme: dict[str, list[ProfileCard]] = defaultdict(list)
+    for item in shown:
+        indicator = known.get(item.id)
+        decimals = indicator.decimals
+
+        def fig(value: float | None, status: str | None = None, d: int = decimals) -> Figure:
+            return present.figure(value, status or ("missing" if value is None else "ok"), d, lang)
+
+        by_theme[item.theme].append(
+            ProfileCard(
+                indicator=present.indicator_out(indicator, lang),
+                period=str(item.period),
+                figure=fig(item.value, item.status),
+                national=fig(item.nl_value),
+                index=item.index,
+                rank=item.rank,
+                rank_of=item.n_ranked,
+                reliability=item.reliability.flag,
+                peers=fig(item.peers.value) if item.peers else None,
+                similar=fig(item.similar.value) if item.similar else None,
+                trend_change_pct=item.trend.change_pct if item.trend else None,
+                trend_significant=item.trend.significant if item.trend else None,
+                trend=[
+                    TrendPoint(period=p, year=int(p[:4]), figure=fig(v, st))
+                    for p, v, st in series.get(item.id, [])
+                ],
+            )
+        )
+    themes = [
+        ProfileTheme(id=t.id, title=t.title(lang), cards=by_theme[t.id])
+        for t in known.catalog_themes
+        if by_theme.get(t.id)
+    ]
+    group = result.peer_group
+    return ProfileOut(
+        region=region,
+        period=result.period,
+        peer_group=f"{group.size_label}, stedelijkheid {group.stedelijkheid} (n = {group.n})"
+        if group.stedelijkheid
+        else f"{group.size_label} (n = {group.n})",
+        similar_regions=[
+            RegionRef(code=s.code, level=region.level, name=s.name) for s in result.similar_regions
+        ],
+        themes=themes,
+        synthetic=any(c.indicator.synthetic for t in themes for c in t.cards),
+    )

@@ -1,0 +1,122 @@
+"""Figures of one indicator for every region of a level (the map and its table)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from buurtzicht.api import present
+from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
+from buurtzicht.api.queries import classify as classes
+from buurtzicht.api.queries import regions as region_queries
+from buurtzicht.api.queries import values as value_queries
+from buurtzicht.api.schemas import RegionRef, ValueRow, ValuesOut
+from buurtzicht.api.services.catalog import catalog, reading
+from buurtzicht.api.services.periods import choose_period
+from buurtzicht.api.warehouse import Snapshot
+
+LEVELS = ("gemeente", "wijk", "buurt")
+
+
+def level_values(
+    snapshot: Snapshot,
+    cursor: duckdb.DuckDBPyConnection,
+    *,
+    indicator_id: str,
+    level: str,
+    period: str | None,
+    parent: str | None,
+    scheme: str,
+    k: int,
+    lang: str,
+) -> ValuesOut:
+    key = ("values", indicator_id, level, period, parent, scheme, k, lang)
+    result: ValuesOut = snapshot.cached(
+        key,
+        lambda: _level_values(
+            snapshot, cursor, indicator_id, level, period, parent, scheme, k, lang
+        ),
+    )
+    return result
+
+
+def _level_values(
+    snapshot: Snapshot,
+    cursor: duckdb.DuckDBPyConnection,
+    indicator_id: str,
+    level: str,
+    raw_period: str | None,
+    raw_parent: str | None,
+    scheme: str,
+    k: int,
+    lang: str,
+) -> ValuesOut:
+    if level not in LEVELS:
+        raise InvalidParameterError(f"level must be one of {', '.join(LEVELS)}", parameter="level")
+    if scheme not in classes.SCHEMES:
+        raise InvalidParameterError(
+            f"scheme must be one of {', '.join(classes.SCHEMES)}", parameter="scheme"
+        )
+    indicator = catalog(snapshot, cursor).get(indicator_id)
+    read = reading(snapshot, cursor, indicator)
+    table = indicator.table
+    available = read(lambda c: value_queries.periods(c, indicator.measure, level, table=table))
+    what = f"{indicator.id} at {level} level"
+    period = choose_period(raw_period, available, what=what)
+    parent = _parent(cursor, raw_parent, level)
+    basis = read(lambda c: value_queries.basis(c, indicator.measure, level, period, table=table))
+    if basis is None:  # pragma: no cover - periods() found figures for this period
+        raise PeriodNotAvailableError(f"no figures for {what} in {period}")
+    rows = read(
+        lambda c: value_queries.level_values(
+            c,
+            indicator.measure,
+            level=level,
+            period=period,
+            indeling=basis.indeling,
+            parent=parent.code if parent else None,
+            table=table,
+        )
+    )
+    national_value, national_status = read(
+        lambda c: value_queries.national_value(c, indicator.measure, period, table=table)
+    )
+    values = [row["value"] for row in rows]
+    classification = classes.classify(values, scheme=scheme, k=k, national=national_value)
+    decimals = indicator.decimals
+    return ValuesOut(
+        indicator=present.indicator_out(indicator, lang),
+        level=level,
+        period=period,
+        periods=available,
+        indeling=basis.indeling,
+        geometry_year=basis.geometry_year,
+        parent=parent,
+        national=present.figure(national_value, national_status, decimals, lang),
+        scheme=scheme,
+        legend=[present.legend_class(c, decimals, lang) for c in classification.classes],
+        no_data_colour=classes.NO_DATA,
+        rows=[
+            ValueRow(
+                code=row["code"],
+                name=row["name"],
+                figure=present.figure(row["value"], row["status"], decimals, lang),
+                class_index=index,
+                colour=classification.colour_of(index),
+            )
+            for row, index in zip(rows, classification.assignments, strict=True)
+        ],
+    )
+
+
+def _parent(cursor: duckdb.DuckDBPyConnection, raw: str | None, level: str) -> RegionRef | None:
+    if not raw:
+        return None
+    record = region_queries.region(cursor, raw)
+    allowed = {"wijk": ("gemeente",), "buurt": ("gemeente", "wijk")}.get(level, ())
+    if record["level"] not in allowed:
+        raise InvalidParameterError(
+            f"{record['code']} is a {record['level']}; {level} figures can be limited to "
+            + (" or ".join(allowed) if allowed else "no parent region"),
+            parameter="parent",
+        )
+    return RegionRef(code=record["code"], level=record["level"], name=record["name"])

@@ -1,0 +1,182 @@
+"""Disclosure commands: ``buurtzicht disclosure protect | audit | rules``.
+
+The secure side writes its aggregates to ``<home>/secure/aggregates.parquet`` (true
+values, never published); ``protect`` writes what may leave to
+``<home>/secure/published.parquet``; ``audit`` checks the second against the first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import pandas as pd
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from buurtzicht.cli.app import app
+from buurtzicht.config import Settings
+from buurtzicht.errors import ConfigurationError
+
+if TYPE_CHECKING:  # the engine (scipy, HiGHS) is imported only when a command runs
+    from buurtzicht.disclosure import DisclosureSpec
+
+disclosure_app = typer.Typer(
+    name="disclosure",
+    help="Statistical disclosure control of secure-side aggregates: protect, audit, rules.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.add_typer(disclosure_app, name="disclosure")
+
+AggregatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Secure aggregates with true values [default: <home>/secure/aggregates.parquet]."
+    ),
+]
+PublishedOption = Annotated[
+    Path | None,
+    typer.Option(help="Protected output [default: <home>/secure/published.parquet]."),
+]
+SpecOption = Annotated[
+    Path | None,
+    typer.Option(help="YAML with the table specs (totals, components, rule set per table)."),
+]
+PopulationOption = Annotated[
+    Path | None,
+    typer.Option(help="CSV or Parquet with columns region, population (minimum-population rule)."),
+]
+
+
+def _secure(path: Path | None, name: str) -> Path:
+    return path if path is not None else Settings().home / "secure" / name
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise ConfigurationError(
+            f"{path} does not exist; pass the file with the option shown in --help"
+        )
+    return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+
+
+def _spec(path: Path | None) -> DisclosureSpec:
+    from buurtzicht.disclosure import DisclosureSpec
+
+    if path is None:
+        return DisclosureSpec()
+    try:
+        return DisclosureSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"{path}: not a valid disclosure spec: {exc}") from exc
+
+
+def _population(path: Path | None) -> dict[str, float] | None:
+    if path is None:
+        return None
+    frame = _read(path)
+    return dict(zip(frame["region"].astype(str), frame["population"].astype(float), strict=True))
+
+
+@disclosure_app.command()
+def protect(
+    aggregates: AggregatesOption = None,
+    output: PublishedOption = None,
+    spec: SpecOption = None,
+    population: PopulationOption = None,
+) -> None:
+    """Suppress, complement and round secure aggregates; write what may be published."""
+    from buurtzicht.disclosure import protect as run_protect
+
+    source = _secure(aggregates, "aggregates.parquet")
+    target = _secure(output, "published.parquet")
+    result = run_protect(_read(source), _spec(spec), population=_population(population))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    result.published.to_parquet(target, index=False)
+    _print_tables(result.report, f"Protected {source} -> {target}")
+    if result.limited:
+        Console().print(
+            f"[yellow]{len(result.limited)} cell(s) could not reach their full protection "
+            "level; run `buurtzicht disclosure audit` before publishing.[/]"
+        )
+
+
+@disclosure_app.command()
+def audit(
+    aggregates: AggregatesOption = None,
+    published: PublishedOption = None,
+    spec: SpecOption = None,
+    population: PopulationOption = None,
+    intervals: Annotated[
+        Path | None, typer.Option(help="Write every audited cell's interval to this CSV.")
+    ] = None,
+) -> None:
+    """Prove that no suppressed cell can be narrowed down from what is published.
+
+    Solves, for every suppressed cell, the linear programs for its smallest and largest
+    value given everything published, and checks the interval against the cell's
+    protection level. Exits with code 1 when any cell is unprotected.
+    """
+    from buurtzicht.disclosure import audit as run_audit
+
+    report = run_audit(
+        _read(_secure(published, "published.parquet")),
+        _read(_secure(aggregates, "aggregates.parquet")),
+        _spec(spec),
+        population=_population(population),
+    )
+    if intervals is not None:
+        report.intervals.to_csv(intervals, index=False)
+    _print_tables(report.tables, f"Disclosure audit ({report.programs:,} linear programs)")
+    unprotected = len(report.unprotected)
+    console = Console()
+    if unprotected:
+        console.print(f"[bold red]{unprotected} unprotected cell(s):[/]")
+        console.print(report.unprotected.head(20).to_string(index=False))
+        raise typer.Exit(code=1)
+    console.print("[bold green]0 unprotected cells.[/]")
+
+
+@disclosure_app.command()
+def rules(
+    name: Annotated[str | None, typer.Argument(help="Show only this rule set.")] = None,
+    file: Annotated[
+        Path | None, typer.Option(help="Rule sets YAML [default: the packaged rulesets.yaml].")
+    ] = None,
+) -> None:
+    """Show the disclosure rule sets an indicator can name (disclosure: default)."""
+    from buurtzicht.disclosure.rules import get_rule_set, load_rule_sets
+
+    sets = load_rule_sets(file)
+    chosen = [get_rule_set(name, sets)] if name else list(sets.values())
+    table = Table(title="Disclosure rule sets")
+    for column in ("name", "min units", "rounding", "dominance", "p%", "zeros", "min pop."):
+        table.add_column(column)
+    for rule_set in chosen:
+        table.add_row(
+            rule_set.name,
+            str(rule_set.threshold.min_units),
+            f"base {rule_set.rounding.base:g}" if rule_set.rounding else "off",
+            f"n={rule_set.dominance.n}, k={rule_set.dominance.k:g}%"
+            if rule_set.dominance
+            else "off",
+            f"p={rule_set.p_percent.p:g}" if rule_set.p_percent else "off",
+            rule_set.zeros,
+            str(rule_set.min_population),
+        )
+    console = Console()
+    console.print(table)
+    for rule_set in chosen:
+        console.print(f"[bold]{rule_set.name}[/]: {rule_set.description}")
+
+
+def _print_tables(report: pd.DataFrame, title: str) -> None:
+    table = Table(title=title)
+    for column in report.columns:
+        table.add_column(str(column), justify="left" if column == "table" else "right")
+    for row in report.itertuples(index=False):
+        table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+    Console().print(table)

@@ -1,0 +1,43 @@
+"""``buurtzicht serve``: the dashboard and JSON API with uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from buurtzicht.cli.app import app
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (each holds one read-only connection).")
+    ] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the dashboard at http://HOST:PORT (API docs at /api/docs).
+
+    Reads the current warehouse build (``buurtzicht build``) read-only and follows a new
+    build as soon as it becomes current.
+    """
+    import uvicorn
+
+    from buurtzicht.config import get_settings
+    from buurtzicht.warehouse.layout import BuildLayout
+    from buurtzicht.web.vendor import assets
+
+    BuildLayout(get_settings().warehouse_dir).current_database()  # NoBuildError early
+    assets()  # a missing 'make node' is reported before the server starts
+    typer.echo(f"buurtzicht: http://{host}:{port}  (API: http://{host}:{port}/api/docs)")
+    uvicorn.run(
+        "buurtzicht.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        proxy_headers=False,
+    )

@@ -1,0 +1,87 @@
+"""The a-priori interval: what the statuses alone give away, whatever is suppressed.
+
+Publishing reasons has a price. A ``min_units`` count is known to lie in ``[1, 9]``; a
+published zero beside it says it is not zero; a ``secondary`` count is known to be at
+least 10. Together with additivity these statuses can narrow a cell even if every
+other figure were hidden: a total of two ``min_units`` counts is at least 2. No choice
+of complementary cells can undo that, so a protection level is capped by this
+*a-priori interval* (Hundepool et al. 2012, §4.3.2, "a priori bounds").
+
+The interval is computed on a neighbourhood of the cell with every relation that
+touches it complete and every relation further out *dropped*, which makes it wider
+than the exact a-priori interval: the cap errs on the strict side. Several such
+relaxations (a wijk family, neighbourhoods of two and four steps) each bound the exact
+interval from outside, so their intersection does too; secondary suppression and the
+audit apply them in the same order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from buurtzicht.disclosure.lp import feasible_intervals
+from buurtzicht.disclosure.neighbourhood import BallFinder
+from buurtzicht.disclosure.structure import Structure
+
+#: Relation steps of the neighbourhood the a-priori interval is computed on, the deeper
+#: one for cells whose protection falls short of the first cap; cells per step.
+APRIORI_DEPTH = 2
+APRIORI_DEEPER = 4
+APRIORI_BUDGET = 600
+
+
+def apriori_interval(
+    structure: Structure,
+    finder: BallFinder,
+    status_bounds: np.ndarray,
+    cell: int,
+    depth: int = APRIORI_DEPTH,
+) -> tuple[float, float]:
+    """Smallest and largest value of ``cell`` given only the statuses of all cells.
+
+    ``status_bounds`` holds per cell what its status alone says: the reason's bounds
+    for a primary cell, the ``secondary`` bounds for every other cell (it might be
+    suppressed), ``[0, 0]`` for a published or structural zero.
+    """
+    ball = finder.ball(cell, depth, APRIORI_BUDGET * depth)
+    relations = np.unique(structure.csc[:, ball].tocoo().row)
+    if not len(relations):
+        return float(status_bounds[cell, 0]), float(status_bounds[cell, 1])
+    rows = structure.matrix[relations]
+    variables = np.unique(np.concatenate([[cell], rows.indices]))
+    matrix = sparse.csr_matrix(rows[:, variables])
+    target = int(np.searchsorted(variables, cell))
+    low, high = feasible_intervals(
+        matrix,
+        np.zeros(len(relations)),
+        status_bounds[variables, 0],
+        status_bounds[variables, 1],
+        np.array([target]),
+    )
+    return float(low[0]), float(high[0])
+
+
+def block_apriori(
+    structure: Structure, status_bounds: np.ndarray, block: np.ndarray, targets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A-priori intervals of ``targets`` (cell numbers) computed on one block.
+
+    Every relation touching the block is kept whole (its cells outside the block are
+    free within their status bounds) and every other relation is dropped: again a
+    relaxation, so again wider than the exact a-priori interval. Used for buurten,
+    with the buurten of one wijk as the block, by secondary suppression and audit alike.
+    """
+    relations = np.unique(structure.csc[:, block].tocoo().row)
+    if not len(relations):
+        return status_bounds[targets, 0].copy(), status_bounds[targets, 1].copy()
+    rows = structure.matrix[relations]
+    variables = np.unique(np.concatenate([block, rows.indices]))
+    matrix = sparse.csr_matrix(rows[:, variables])
+    return feasible_intervals(
+        matrix,
+        np.zeros(len(relations)),
+        status_bounds[variables, 0],
+        status_bounds[variables, 1],
+        np.searchsorted(variables, targets),
+    )

@@ -1,0 +1,286 @@
+"""The disclosure audit: can anything published be used to pin down a sensitive cell?
+
+For every suppressed cell the audit solves the two linear programs of an attacker who
+knows everything published: each published value (as an interval when it is rounded),
+what each status and reason gives away (:mod:`buurtzicht.disclosure.knowledge`), that
+every cell is non-negative and that the table adds up. The minimum and maximum of the
+cell over that polytope is its *feasible interval* (Hundepool et al. 2012, §4.3.2;
+the "audit" of τ-ARGUS). A cell that fails a rule is *protected* when the interval
+reaches at least its protection level on both sides, capped only by what its own
+status says (a ``min_units`` count is known to be below the threshold):
+
+    high >= min(x + upl, status_high)   and   low <= max(x - lpl, status_low)
+
+The audit runs on the secure side: it needs the true values to know which cells are
+sensitive and how far their intervals must reach. It recomputes sensitivity from the
+rules and the true values itself, so a sensitive cell that was published by mistake
+is found too (its interval is the single published point).
+
+Programs are solved per view, narrow to wide: a buurt in its wijk family, a wijk in
+its gemeente block (:mod:`buurtzicht.disclosure.blocks`), cells above the wijk level
+on a neighbourhood; a cell that fails in a narrow view is looked at again in a wider
+one, the last as wide as the widest neighbourhood secondary suppression searches. In each view
+the published cells in it are intervals and everything outside is fixed at its true
+value. Fixing cells only narrows the attacker's
+intervals, so the audit errs on the strict side. Counts are integers, so their
+intervals are rounded inwards.
+
+References
+----------
+Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley, §4.3.
+de Wolf, P.P. et al. (2014). *τ-ARGUS 4.1 user's manual*, §4.2.6 (audit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from buurtzicht.disclosure.apriori import (
+    APRIORI_DEEPER,
+    APRIORI_DEPTH,
+    apriori_interval,
+    block_apriori,
+)
+from buurtzicht.disclosure.audit_views import in_blocks, in_neighbourhoods, relook
+from buurtzicht.disclosure.audit_views import intervals as view_intervals
+from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks
+from buurtzicht.disclosure.errors import DisclosureError
+from buurtzicht.disclosure.knowledge import cell_bounds, status_bounds
+from buurtzicht.disclosure.neighbourhood import BallFinder
+from buurtzicht.disclosure.primary import SECONDARY, apply_primary
+from buurtzicht.disclosure.protect import Rules, prepare
+from buurtzicht.disclosure.report import table_summary
+from buurtzicht.disclosure.rules import RuleSet
+from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
+from buurtzicht.disclosure.structure import Structure
+
+INTERVAL_COLUMNS = [
+    "cell", "measure", "region", "period", "value", "reason", "hidden", "sensitive",
+    "required_low",
+    "required_high", "low", "high", "protected",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What the audit found.
+
+    Attributes
+    ----------
+    tables : DataFrame
+        Per table: cells, published, primary, secondary, information loss and
+        ``unprotected`` (must be 0).
+    intervals : DataFrame
+        Per suppressed or sensitive cell: true value, required and feasible interval.
+    """
+
+    tables: pd.DataFrame
+    intervals: pd.DataFrame
+    programs: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def unprotected(self) -> pd.DataFrame:
+        """The sensitive cells an attacker can narrow down too far."""
+        return self.intervals[~self.intervals["protected"]]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.intervals["protected"].all())
+
+
+def audit(
+    published: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    spec: DisclosureSpec | None = None,
+    rules: Rules = None,
+    *,
+    population: Mapping[str, float] | None = None,
+    hierarchy: RegionHierarchy | None = None,
+) -> AuditReport:
+    """Audit published observations against the secure aggregates they came from.
+
+    ``published`` has ``measure, region, period, value, status`` and ``reason`` (the
+    output of :func:`buurtzicht.disclosure.protect`); ``aggregates`` the secure input
+    (true values). Both must be about the same cells; the rules and the spec must be
+    those used for protection.
+    """
+    spec = spec or DisclosureSpec()
+    cells, structure, by_measure = prepare(aggregates, spec, hierarchy, rules)
+    cells = apply_primary(cells, by_measure, population)
+    cells = _attach_published(cells, published)
+    bounds = cell_bounds(cells, by_measure)
+    x = cells["value"].to_numpy(float)
+    _check_consistent(cells, bounds, x)
+    hidden = np.isnan(cells["published"].to_numpy(float))
+    families = list(region_blocks(cells, spec, "wijk").values())
+    blocks = gemeente_blocks(cells, spec)
+    low, high, programs = view_intervals(structure, x, bounds, hidden, families + blocks)
+    low, high = _integers(cells, low, high)
+    intervals = _judge(cells, bounds, low, high)
+    status = _status(cells, by_measure)
+    for apriori in (
+        _family_apriori(cells, structure, status, spec),
+        _ball_apriori(structure, status, APRIORI_DEPTH),
+    ):
+        intervals = _cap_a_priori(intervals, cells, apriori)
+    for wider in (
+        in_blocks(structure, x, bounds, hidden, blocks),
+        in_neighbourhoods(structure, x, bounds, hidden),
+    ):
+        intervals, more = relook(intervals, cells, wider)
+        programs += more
+    intervals = _cap_a_priori(intervals, cells, _ball_apriori(structure, status, APRIORI_DEEPER))
+    table = cells["measure"].map(spec.table_of)
+    tables = table_summary(cells, hidden, cells["primary"].to_numpy(bool), table)
+    failing = intervals.loc[~intervals["protected"]].assign(
+        table=lambda f: f["measure"].map(spec.table_of)
+    )
+    tables["unprotected"] = tables["table"].map(failing.groupby("table").size()).fillna(0)
+    tables["unprotected"] = tables["unprotected"].astype(int)
+    return AuditReport(tables, intervals, programs)
+
+
+def _attach_published(cells: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    needed = ["measure", "region", "period", "value", "status"]
+    missing = [c for c in needed if c not in published]
+    if missing:
+        raise DisclosureError(f"published table lacks columns {missing}; expected {needed}")
+    shown = published[needed].rename(columns={"value": "published"})
+    shown["reason"] = published.get("reason", None)
+    shown = shown.astype({"measure": str, "region": str, "period": str})
+    merged = cells.drop(columns=["reason"]).merge(
+        shown.rename(columns={"reason": "shown_reason"}),
+        on=["measure", "region", "period"],
+        how="left",
+    )
+    merged["reason"] = (
+        merged["shown_reason"].astype(object).where(merged["shown_reason"].notna(), "")
+    )
+    merged["published_reason"] = merged["reason"]
+    merged["reason_rule"] = cells["reason"].to_numpy()
+    return merged.drop(columns=["shown_reason"])
+
+
+def _check_consistent(cells: pd.DataFrame, bounds: np.ndarray, x: np.ndarray) -> None:
+    slack = 1e-6 * np.maximum(1.0, np.abs(x))
+    bad = np.flatnonzero((x < bounds[:, 0] - slack) | (x > bounds[:, 1] + slack))
+    if bad.size:
+        row = cells.iloc[int(bad[0])]
+        raise DisclosureError(
+            f"{bad.size} published cell(s) do not match the secure values; first: "
+            f"{row['measure']} / {row['region']} / {row['period']} is {row['value']:g} but "
+            f"was published as {row['published']} ({row['status']}, {row['reason']!r}). "
+            "Audit a published table together with the aggregates it was made from"
+        )
+
+
+def _status(cells: pd.DataFrame, rules: Mapping[str, RuleSet]) -> np.ndarray:
+    """What each cell's published status alone gives away (see secondary suppression)."""
+    published = cells["published"].to_numpy(float)
+    hidden = np.isnan(published)
+    reason = np.where(hidden, cells["reason"].to_numpy(str), SECONDARY)
+    fixed = (~hidden & (published == 0) & (cells["status"] == "ok").to_numpy()) | cells[
+        "structural_zero"
+    ].to_numpy(bool)
+    return status_bounds(cells, reason, fixed, rules)
+
+
+def _cap_a_priori(
+    intervals: pd.DataFrame,
+    cells: pd.DataFrame,
+    apriori: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+) -> pd.DataFrame:
+    """Re-judge failing cells with requirements capped by an a-priori interval."""
+    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
+    if not len(failing):
+        return intervals
+    required_low = intervals["required_low"].to_numpy(float).copy()
+    required_high = intervals["required_high"].to_numpy(float).copy()
+    targets = intervals["cell"].to_numpy(np.int64)[failing]
+    low, high = apriori(targets)
+    count = cells["count"].to_numpy(bool)[targets]
+    low = np.where(count, np.ceil(low - 1e-6), low)
+    high = np.where(count, np.floor(high + 1e-6), high)
+    required_low[failing] = np.maximum(required_low[failing], low)
+    required_high[failing] = np.minimum(required_high[failing], high)
+    slack = 1e-5 * np.maximum(1.0, np.abs(intervals["value"].to_numpy(float)))
+    reaches = (intervals["high"].to_numpy(float) >= required_high - slack) & (
+        intervals["low"].to_numpy(float) <= required_low + slack
+    )
+    out = intervals.assign(required_low=required_low, required_high=required_high)
+    out.loc[out.index[failing], "protected"] = reaches[failing]
+    return out
+
+
+def _family_apriori(
+    cells: pd.DataFrame, structure: Structure, status: np.ndarray, spec: DisclosureSpec
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A-priori intervals of buurten on their wijk family (others: no cap)."""
+    families = list(region_blocks(cells, spec, "wijk").values())
+    family_of = np.full(len(cells), -1, dtype=np.int64)
+    for k, family in enumerate(families):
+        family_of[family] = k
+
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        low, high = np.full(len(targets), -np.inf), np.full(len(targets), np.inf)
+        for k in np.unique(family_of[targets]):
+            if k >= 0:
+                rows = np.flatnonzero(family_of[targets] == k)
+                low[rows], high[rows] = block_apriori(structure, status, families[k], targets[rows])
+        return low, high
+
+    return compute
+
+
+def _ball_apriori(
+    structure: Structure, status: np.ndarray, depth: int
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A-priori intervals on a neighbourhood of ``depth`` relation steps."""
+    finder = BallFinder(structure, np.ones(len(status), dtype=bool))
+
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [apriori_interval(structure, finder, status, int(t), depth) for t in targets]
+        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+
+    return compute
+
+
+def _integers(cells: pd.DataFrame, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, ...]:
+    count = cells["count"].to_numpy(bool)
+    low = np.where(count, np.ceil(low - 1e-6), low)
+    high = np.where(count & np.isfinite(high), np.floor(high + 1e-6), high)
+    return low, high
+
+
+def _judge(
+    cells: pd.DataFrame, bounds: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> pd.DataFrame:
+    x = cells["value"].to_numpy(float)
+    sensitive = cells["primary"].to_numpy(bool)
+    hidden = np.isnan(cells["published"].to_numpy(float))
+    required_high = np.where(sensitive, np.minimum(x + cells["upl"], bounds[:, 1]), x)
+    required_low = np.where(sensitive, np.maximum(x - cells["lpl"], bounds[:, 0]), x)
+    if cells["count"].any():  # an integer count can only be required to reach integers
+        count = cells["count"].to_numpy(bool)
+        required_high = np.where(count, np.floor(required_high + 1e-9), required_high)
+        required_low = np.where(count, np.ceil(required_low - 1e-9), required_low)
+    slack = 1e-5 * np.maximum(1.0, np.abs(x))
+    protected = ~sensitive | (
+        hidden & (high >= required_high - slack) & (low <= required_low + slack)
+    )
+    frame = cells[["measure", "region", "period", "value", "reason"]].assign(
+        cell=np.arange(len(cells)),
+        hidden=hidden,
+        sensitive=sensitive,
+        required_low=required_low,
+        required_high=required_high,
+        low=low,
+        high=high,
+        protected=protected,
+    )
+    return frame[hidden | sensitive].reset_index(drop=True)[INTERVAL_COLUMNS]

@@ -1,0 +1,160 @@
+"""The audit's views: feasible intervals on ever wider parts of the table.
+
+A view is a set of cells whose values the attacker may vary; every other cell is
+fixed at its true value. Fixing cells only gives the attacker more knowledge, so each
+view's interval lies inside the attacker's true interval, and the widest interval any
+view finds is safe to use. Views go from narrow to wide: wijk family, gemeente block,
+neighbourhood (:mod:`buurtzicht.disclosure.blocks`, :mod:`.neighbourhood`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from buurtzicht.disclosure.lp import feasible_intervals
+from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
+from buurtzicht.disclosure.secondary import DEPTHS
+from buurtzicht.disclosure.structure import Structure
+
+#: Neighbourhood (depth, budget) for cells outside gemeente blocks.
+AUDIT_BALL = (4, 4_000)
+
+
+def intervals(
+    structure: Structure,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    hidden: np.ndarray,
+    views: list[np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Interval of every hidden cell in the first view that holds it, else a neighbourhood.
+
+    ``views`` are blocks of cells (wijk families, gemeente blocks); a hidden cell is
+    audited in the first view it belongs to, on one warm-started model per view.
+    """
+    low, high = x.copy(), x.copy()
+    variable = bounds[:, 1] > bounds[:, 0]
+    done = np.zeros(len(x), dtype=bool)
+    programs = 0
+    for view in views:
+        cells = view[variable[view] | hidden[view]]
+        targets = np.flatnonzero(hidden[cells] & ~done[cells])
+        if len(targets):
+            chosen = cells[targets]
+            low[chosen], high[chosen] = _solve(structure, x, bounds, cells, targets)
+            done[chosen] = True
+            programs += 2 * len(targets)
+    finder = BallFinder(structure, variable | hidden)
+    for s in np.flatnonzero(hidden & ~done):
+        low[s], high[s] = _ball_interval(structure, finder, x, bounds, int(s))
+        programs += 2
+    return low, high, programs
+
+
+def _ball_interval(
+    structure: Structure,
+    finder: BallFinder,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    cell: int,
+    size: tuple[int, int] = AUDIT_BALL,
+) -> tuple[float, float]:
+    ball = finder.ball(cell, *size)
+    lo, hi = _solve(structure, x, bounds, ball, np.array([0]))
+    return float(lo[0]), float(hi[0])
+
+
+def _solve(
+    structure: Structure,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    cells: np.ndarray,
+    targets: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Intervals of ``cells[targets]``; every cell not in ``cells`` is held fixed."""
+    matrix, _ = submatrix(structure, cells)
+    rhs = matrix @ x[cells]
+    return feasible_intervals(matrix, rhs, bounds[cells, 0], bounds[cells, 1], targets)
+
+
+def relook(
+    intervals: pd.DataFrame,
+    cells: pd.DataFrame,
+    wider: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+) -> tuple[pd.DataFrame, int]:
+    """Recompute failing cells' intervals with ``wider`` (a wider view) and re-judge.
+
+    Every view is a restriction of the attacker's full problem, so the widest interval
+    any view finds is still within the attacker's: taking it is safe.
+    """
+    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
+    if not len(failing):
+        return intervals, 0
+    targets = intervals["cell"].to_numpy(np.int64)[failing]
+    lo, hi = wider(targets)
+    count = cells["count"].to_numpy(bool)[targets]
+    lo = np.where(count, np.ceil(lo - 1e-6), lo)
+    hi = np.where(count & np.isfinite(hi), np.floor(hi + 1e-6), hi)
+    low = intervals["low"].to_numpy(float).copy()
+    high = intervals["high"].to_numpy(float).copy()
+    low[failing] = np.minimum(low[failing], lo)
+    high[failing] = np.maximum(high[failing], hi)
+    out = intervals.assign(low=low, high=high)
+    slack = 1e-5 * np.maximum(1.0, np.abs(out["value"].to_numpy(float)))
+    out["protected"] = out["protected"] | (
+        out["hidden"]
+        & (out["high"] >= out["required_high"] - slack)
+        & (out["low"] <= out["required_low"] + slack)
+    )
+    return out, 2 * len(failing)
+
+
+def in_blocks(
+    structure: Structure,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    hidden: np.ndarray,
+    blocks: list[np.ndarray],
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A wider view: each target in its gemeente block."""
+
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        low, high = x[targets].copy(), x[targets].copy()
+        block_of = np.full(len(x), -1, dtype=np.int64)
+        for k, block in enumerate(blocks):
+            block_of[block] = k
+        variable = (bounds[:, 1] > bounds[:, 0]) | hidden
+        for k in np.unique(block_of[targets]):
+            if k < 0:
+                continue
+            rows = np.flatnonzero(block_of[targets] == k)
+            view = blocks[k][variable[blocks[k]]]
+            local = np.searchsorted(view, targets[rows])
+            low[rows], high[rows] = _solve(structure, x, bounds, view, local)
+        return low, high
+
+    return compute
+
+
+def in_neighbourhoods(
+    structure: Structure, x: np.ndarray, bounds: np.ndarray, hidden: np.ndarray
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The widest view: the neighbourhood secondary suppression searched last.
+
+    Secondary suppression's certificates lie in neighbourhoods of at most
+    ``DEPTHS[-1]`` over every cell not known to be zero; this view holds the same
+    cells, so whatever protection was found there the audit can see.
+    """
+    finder = BallFinder(structure, hidden | (bounds[:, 1] > 0))
+    depth, budget = DEPTHS[-1]
+
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [
+            _ball_interval(structure, finder, x, bounds, int(t), (depth, budget)) for t in targets
+        ]
+        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+
+    return compute

@@ -1,0 +1,70 @@
+"""Keep every linear program small: neighbourhoods of cells.
+
+A national release has about a million cells, all linked through the region
+hierarchy and the table totals. No single program needs them all: a suppressed buurt
+is protected by cells in its own wijk, its own categories and, rarely, a level
+further. :class:`BallFinder` collects the cells within a few relation steps of a
+cell. Cells outside a neighbourhood are held fixed, which only ever narrows an
+attacker's interval (see :mod:`buurtzicht.disclosure.lp`), so results computed on
+neighbourhoods err on the safe side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from buurtzicht.disclosure.structure import Structure
+
+
+class BallFinder:
+    """Breadth-first neighbourhoods over the relations, reusing one marker array."""
+
+    def __init__(self, structure: Structure, movable: np.ndarray) -> None:
+        self._structure = structure
+        self.movable = movable
+        self._cell_mark = np.zeros(len(movable), dtype=np.int64)
+        self._relation_mark = np.zeros(structure.n_relations, dtype=np.int64)
+        self._stamp = 0
+
+    def ball(self, start: int, depth: int, budget: int) -> np.ndarray:
+        """Movable cells at most ``depth`` relation steps from ``start`` (``start`` first).
+
+        Stops adding relations once ``budget`` cells are collected; a relation that is
+        only partly inside simply keeps its outside cells fixed.
+        """
+        self._stamp += 1
+        stamp = self._stamp
+        self._cell_mark[start] = stamp
+        found = [np.array([start])]
+        size, frontier = 1, np.array([start])
+        for _ in range(depth):
+            relations = np.concatenate([self._structure.relations_of(c) for c in frontier])
+            relations = np.unique(relations[self._relation_mark[relations] != stamp])
+            self._relation_mark[relations] = stamp
+            layer: list[np.ndarray] = []
+            for relation in relations:
+                cells = self._structure.cells_of(relation)
+                cells = cells[(self._cell_mark[cells] != stamp) & self.movable[cells]]
+                self._cell_mark[cells] = stamp
+                layer.append(cells)
+                size += len(cells)
+                if size >= budget:
+                    break
+            if not layer:
+                break
+            frontier = np.concatenate(layer)
+            found.append(frontier)
+            if size >= budget or not len(frontier):
+                break
+        return np.concatenate(found)
+
+
+def submatrix(structure: Structure, cells: np.ndarray) -> tuple[sparse.csc_matrix, np.ndarray]:
+    """The relations touching ``cells``, restricted to those columns, and their ids."""
+    columns = structure.csc[:, cells].tocoo()
+    relations, rows = np.unique(columns.row, return_inverse=True)
+    matrix = sparse.csc_matrix(
+        (columns.data, (rows, columns.col)), shape=(len(relations), len(cells))
+    )
+    return matrix, relations

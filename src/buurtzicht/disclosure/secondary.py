@@ -1,0 +1,295 @@
+"""Secondary suppression: complementary cells so that no primary cell can be recomputed.
+
+Method: for each primary cell ``s`` and each direction, find the cheapest change ``y``
+of the table that keeps every relation, moves ``s`` by its protection level and only
+moves cells that are suppressed or are then suppressed, within what the attacker knows
+about each (:mod:`buurtzicht.disclosure.knowledge`). Such a ``y`` is a certificate: the
+table ``x + y`` is consistent with everything published, so the attacker's interval
+for ``s`` reaches ``x_s ± level``. Cells already suppressed cost (almost) nothing; a
+new cell costs its information loss ``1 + log(1 + value)``, which prefers few, small
+cells. The certificates stay valid as suppression only grows, so when every primary
+cell has its two certificates, the whole table is protected; the audit checks it.
+
+This is the LP heuristic for the cell suppression problem of Kelly, Golden & Assad
+(1992) and of the attacker subproblems in Fischetti & Salazar-González (2001), solved
+per cell on a neighbourhood of a few relation steps (widened when it is not enough) in
+the spirit of the modular HiTaS approach of de Wolf (2002), which keeps every linear
+program small for national tables.
+
+References
+----------
+Kelly, J.P., Golden, B.L. and Assad, A.A. (1992). Cell suppression: disclosure
+protection for sensitive tabular data. *Networks* 22(4), 397-417.
+Fischetti, M. and Salazar-González, J.J. (2001). Solving the cell suppression problem
+on tabular data with linear constraints. *Management Science* 47(7), 1008-1027.
+de Wolf, P.P. (2002). HiTaS: a heuristic approach to cell suppression in hierarchical
+tables. *Inference Control in Statistical Databases*, LNCS 2316, 74-82.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from buurtzicht.disclosure.apriori import (
+    APRIORI_DEEPER,
+    APRIORI_DEPTH,
+    apriori_interval,
+    block_apriori,
+)
+from buurtzicht.disclosure.blocks import region_blocks
+from buurtzicht.disclosure.knowledge import status_bounds
+from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
+from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
+from buurtzicht.disclosure.primary import SECONDARY
+from buurtzicht.disclosure.rules import RuleSet
+from buurtzicht.disclosure.spec import DisclosureSpec
+from buurtzicht.disclosure.structure import Structure
+
+#: Neighbourhood depths tried in turn, and the cell budget of each.
+DEPTHS = ((2, 400), (3, 3_000), (4, 8_000), (6, 20_000))
+_EPSILON_COST = 1e-4
+_LEVEL_ORDER = {"NL": 0, "LD": 1, "PV": 2, "RE": 2, "VR": 2, "CR": 2, "GM": 3, "WK": 4, "BU": 5}
+
+
+@dataclass
+class SecondaryResult:
+    """Reasons after secondary suppression, and the cells whose level was out of reach."""
+
+    reason: np.ndarray
+    limited: list[int] = field(default_factory=list)
+    programs: int = 0
+
+
+def suppression_bounds(cells: pd.DataFrame, rules: Mapping[str, RuleSet]) -> np.ndarray:
+    """Per cell the ``[lo, hi]`` the attacker will know once it is suppressed.
+
+    Primary cells keep their own reason; every other cell would be ``secondary``;
+    published and structural zeros stay known to be 0.
+    """
+    primary = cells["primary"].to_numpy(bool)
+    reason = np.where(primary, cells["reason"].to_numpy(str), SECONDARY)
+    fixed = cells["reason"].isin(["zero", "structural_zero"]).to_numpy()
+    return status_bounds(cells, reason, fixed, rules)
+
+
+def required_levels(cells: pd.DataFrame, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Upper and lower protection, capped by what the cell's own status gives away."""
+    x = cells["value"].to_numpy(float)
+    up = np.minimum(cells["upl"].to_numpy(float), bounds[:, 1] - x)
+    down = np.minimum(cells["lpl"].to_numpy(float), x - bounds[:, 0])
+    primary = cells["primary"].to_numpy(bool)
+    return np.where(primary, np.maximum(up, 0), 0.0), np.where(primary, np.maximum(down, 0), 0.0)
+
+
+def secondary_suppression(
+    cells: pd.DataFrame,
+    structure: Structure,
+    rules: Mapping[str, RuleSet],
+    spec: DisclosureSpec | None = None,
+) -> SecondaryResult:
+    """Choose complementary suppressions for every primary cell of ``cells``.
+
+    ``cells`` is the output of :func:`buurtzicht.disclosure.primary.apply_primary`.
+    Top down: cells above the wijk level one by one on neighbourhoods; then per
+    gemeente its wijken on one warm-started model of the gemeente block, its buurten
+    on one model per wijk family (a-priori caps computed per family), what a family
+    cannot protect on a fresh gemeente model, and what remains on neighbourhoods.
+    """
+    spec = spec or DisclosureSpec()
+    search = _Search.start(cells, structure, rules)
+    order = _processing_order(cells)
+    rank = np.empty(len(cells), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    primary = cells["primary"].to_numpy(bool)
+    level = cells["region"].str[:2].to_numpy()
+    gemeenten = region_blocks(cells, spec, "gemeente")
+    families: dict[tuple[str, int, str], list[np.ndarray]] = {}
+    for key, family in region_blocks(cells, spec, "wijk").items():
+        families.setdefault((key[0], key[1], key[2][:4]), []).append(family)
+    in_block = np.zeros(len(cells), dtype=bool)
+    for block in gemeenten.values():
+        in_block[block] = True
+    for s in order[~in_block[order]]:
+        search.protect_both(int(s))
+
+    def jobs(block: np.ndarray, wanted: str) -> list[tuple[int, float]]:
+        targets = block[primary[block] & (level[block] == wanted)]
+        return search.jobs(targets[np.argsort(rank[targets])])
+
+    for key, block in gemeenten.items():
+        failed = search.protect_block(block, jobs(block, "WK"))
+        for s, amount in failed:
+            search.protect(s, amount)
+        failed = []
+        for family in families.get(key, []):
+            search.cap_family(family)
+            failed += search.protect_block(family, jobs(family, "BU"))
+        for s, amount in search.protect_block(block, failed) if failed else []:
+            search.protect(s, amount)
+    return search.result
+
+
+@dataclass
+class _Search:
+    """The state of the search: what is suppressed so far, and the fixed inputs."""
+
+    structure: Structure
+    x: np.ndarray
+    suppressed: np.ndarray
+    bounds: np.ndarray
+    room_up: np.ndarray
+    room_down: np.ndarray
+    weight: np.ndarray
+    up: np.ndarray
+    down: np.ndarray
+    finder: BallFinder
+    everything: BallFinder
+    result: SecondaryResult
+
+    @classmethod
+    def start(
+        cls, cells: pd.DataFrame, structure: Structure, rules: Mapping[str, RuleSet]
+    ) -> _Search:
+        x = cells["value"].to_numpy(float)
+        bounds = suppression_bounds(cells, rules)
+        up, down = required_levels(cells, bounds)
+        movable = ~cells["reason"].isin(["zero", "structural_zero"]).to_numpy()
+        return cls(
+            structure=structure,
+            x=x,
+            suppressed=cells["primary"].to_numpy(bool).copy(),
+            bounds=bounds,
+            room_up=np.maximum(bounds[:, 1] - x, 0.0),
+            room_down=np.maximum(x - bounds[:, 0], 0.0),
+            weight=1.0 + np.log1p(x),
+            up=up,
+            down=down,
+            finder=BallFinder(structure, movable),
+            everything=BallFinder(structure, np.ones(len(x), dtype=bool)),
+            result=SecondaryResult(cells["reason"].to_numpy(object).copy()),
+        )
+
+    def protect_both(self, s: int) -> None:
+        """Protect cell ``s`` upwards and downwards on neighbourhoods."""
+        for amount in (self.up[s], -self.down[s]):
+            if abs(amount) > _tolerance(self.x[s]):
+                self.protect(s, float(amount))
+
+    def jobs(self, targets: np.ndarray) -> list[tuple[int, float]]:
+        """(cell, movement) pairs still to protect: up and down, where needed."""
+        return [
+            (int(s), float(amount))
+            for s in targets
+            for amount in (self.up[s], -self.down[s])
+            if abs(amount) > _tolerance(self.x[s])
+        ]
+
+    def cap_family(self, family: np.ndarray) -> None:
+        """Cap the buurten's protection levels by their a-priori interval (per family)."""
+        targets = family[self.up[family] + self.down[family] > 0]
+        if not len(targets):
+            return
+        low, high = block_apriori(self.structure, self.bounds, family, targets)
+        self.result.programs += 1
+        self.up[targets] = np.maximum(np.minimum(self.up[targets], high - self.x[targets]), 0)
+        self.down[targets] = np.maximum(np.minimum(self.down[targets], self.x[targets] - low), 0)
+
+    def protect_block(
+        self, block: np.ndarray, jobs: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """Protect ``jobs`` on one warm-started model of ``block``; return the failures."""
+        if not jobs:
+            return []
+        variables = block[self.finder.movable[block]]
+        matrix, _ = submatrix(self.structure, variables)
+        cost = np.where(self.suppressed[variables], _EPSILON_COST, self.weight[variables])
+        model = DeviationModel(matrix, self.room_up[variables], self.room_down[variables], cost)
+        failed = []
+        for s, amount in jobs:
+            local = int(np.searchsorted(variables, s))
+            y = model.solve(local, amount)
+            self.result.programs += 1
+            if y is None:
+                # Often the statuses alone forbid the full level: cap, retry warm.
+                capped = self._capped(s, amount)
+                y = model.solve(local, capped) if abs(capped) < abs(amount) else None
+                amount = capped
+            if y is None:
+                if amount:
+                    failed.append((s, amount))
+                continue
+            moved = variables[np.abs(y) > _tolerance(amount) * 0.1]
+            newly = moved[~self.suppressed[moved]]
+            self._suppress(newly)
+            model.set_cost(np.searchsorted(variables, newly), np.full(len(newly), _EPSILON_COST))
+        return failed
+
+    def _suppress(self, newly: np.ndarray) -> None:
+        self.suppressed[newly] = True
+        self.result.reason[newly] = SECONDARY
+
+    def _capped(self, s: int, amount: float, depth: int = APRIORI_DEPTH) -> float:
+        """``amount`` cut to what the statuses alone leave possible (the a-priori cap)."""
+        low, high = apriori_interval(self.structure, self.everything, self.bounds, s, depth)
+        self.result.programs += 1
+        cap = high - self.x[s] if amount > 0 else self.x[s] - low
+        capped = float(np.sign(amount) * min(abs(amount), max(cap, 0.0)))
+        return capped if abs(capped) > _tolerance(self.x[s]) else 0.0
+
+    def protect(self, s: int, amount: float) -> None:
+        """Suppress what it takes to move cell ``s`` by ``amount`` (capped a priori)."""
+        if not amount:
+            return
+        reached, moved = self._deviate(s, amount, DEPTHS[:1])
+        if reached < abs(amount) - _tolerance(amount):
+            target = self._capped(s, amount)
+            if reached < abs(target) - _tolerance(amount):
+                reached, moved = self._deviate(s, target, DEPTHS)
+            if reached < abs(target) - _tolerance(amount):
+                target = self._capped(s, target, APRIORI_DEEPER)
+            if reached < abs(target) - _tolerance(amount):
+                self.result.limited.append(s)
+        self._suppress(moved[~self.suppressed[moved]])
+
+    def _deviate(
+        self, s: int, amount: float, depths: tuple[tuple[int, int], ...]
+    ) -> tuple[float, np.ndarray]:
+        best: tuple[float, np.ndarray] = (0.0, np.array([], dtype=np.int64))
+        for depth, budget in depths:
+            ball = self.finder.ball(s, depth, budget)
+            matrix, _ = submatrix(self.structure, ball)
+            unit = self.weight[ball] / max(abs(amount), 1e-9)
+            cost = np.where(self.suppressed[ball], _EPSILON_COST, unit)
+            deviation = protecting_deviation(
+                matrix,
+                self.room_up[ball],
+                self.room_down[ball],
+                cost,
+                0,
+                amount,
+            )
+            self.result.programs += 1
+            if deviation.y is None:
+                continue
+            moved = ball[np.abs(deviation.y) > _tolerance(amount) * 0.1]
+            if deviation.reached > best[0]:
+                best = (deviation.reached, moved)
+            if deviation.reached >= abs(amount) - _tolerance(amount):
+                break
+        return best
+
+
+def _processing_order(cells: pd.DataFrame) -> np.ndarray:
+    """Primary cells from the country down to the buurt, larger levels first."""
+    primary = np.flatnonzero(cells["primary"].to_numpy(bool))
+    level = cells["region"].str[:2].map(_LEVEL_ORDER).fillna(9).to_numpy()[primary]
+    need = cells["upl"].to_numpy(float)[primary]
+    return primary[np.lexsort((-need, level))]
+
+
+def _tolerance(value: float) -> float:
+    return 1e-6 * max(1.0, abs(value))

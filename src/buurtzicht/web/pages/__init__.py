@@ -1,0 +1,11 @@
+"""Page routes; each module renders one typed context as HTML or ``.json``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from buurtzicht.web.pages import compare, home, map, methodology, region
+
+router = APIRouter(include_in_schema=False)
+for module in (home, map, region, compare, methodology):
+    router.include_router(module.router, include_in_schema=False)

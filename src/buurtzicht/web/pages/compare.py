@@ -1,0 +1,82 @@
+"""Compare: several regions side by side, as a table and a chart."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import duckdb
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.routes.profile import parse_codes
+from buurtzicht.api.schemas import CompareOut
+from buurtzicht.api.services import profile as profile_service
+from buurtzicht.api.services.trends import trends
+from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.web.contexts import ComparePage
+from buurtzicht.web.i18n import translator
+from buurtzicht.web.render import cached_page, page_meta
+
+router = APIRouter()
+
+Regio = Annotated[list[str] | None, Query(description="Region codes, repeated or comma-separated")]
+
+
+def _compare(
+    request: Request,
+    snapshot: Snapshot,
+    lang: str,
+    as_json: bool,
+    regio: list[str] | None,
+    indicator: str | None,
+) -> Response:
+    codes = parse_codes(regio or [])
+
+    def build(cursor: duckdb.DuckDBPyConnection) -> ComparePage:
+        compared = (
+            profile_service.compare(snapshot, cursor, codes, lang)
+            if codes
+            else CompareOut(regions=[], rows=[])
+        )
+        chosen = indicator or (compared.rows[0].indicator.id if compared.rows else None)
+        series = (
+            trends(snapshot, cursor, indicator_id=chosen, codes=codes, lang=lang)
+            if chosen and codes
+            else None
+        )
+        context = ComparePage(
+            page=page_meta(
+                request, translator(lang)["compare_title"], lang, build_id=snapshot.build_id
+            ),
+            compare=compared,
+            indicator=chosen,
+            trends=series,
+        )
+        return context
+
+    return cached_page(
+        request, snapshot, lang, as_json=as_json, template="compare.html", build=build
+    )
+
+
+@router.get("/vergelijk")
+def compare_page(
+    request: Request,
+    snapshot: SnapshotDep,
+    lang: LangDep,
+    regio: Regio = None,
+    indicator: str | None = None,
+) -> Response:
+    return _compare(request, snapshot, lang, False, regio, indicator)
+
+
+@router.get("/vergelijk.json")
+def compare_json(
+    request: Request,
+    snapshot: SnapshotDep,
+    lang: LangDep,
+    regio: Regio = None,
+    indicator: str | None = None,
+) -> Response:
+    return _compare(request, snapshot, lang, True, regio, indicator)

@@ -1,0 +1,64 @@
+"""Home: search, themes, what the data is and its date."""
+
+from __future__ import annotations
+
+import duckdb
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from buurtzicht.api import present
+from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
+from buurtzicht.api.problems import NotFoundError
+from buurtzicht.api.schemas import ThemeOut
+from buurtzicht.api.services.build import build_summary
+from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.services.regions import search as search_regions
+from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.web.contexts import HomePage
+from buurtzicht.web.i18n import translator
+from buurtzicht.web.render import cached_page, page_meta
+
+router = APIRouter()
+
+
+def themes(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, lang: str) -> list[ThemeOut]:
+    return [
+        ThemeOut(
+            id=theme.id,
+            title=theme.title(lang),
+            indicators=[present.indicator_out(i, lang) for i in theme.indicators],
+        )
+        for theme in catalog(snapshot, cursor).themes
+    ]
+
+
+def _home(request: Request, snapshot: Snapshot, lang: str, as_json: bool) -> Response:
+    def build(cursor: duckdb.DuckDBPyConnection) -> HomePage:
+        return HomePage(
+            page=page_meta(request, translator(lang)["tagline"], lang, build_id=snapshot.build_id),
+            build=build_summary(snapshot, cursor, lang),
+            themes=themes(snapshot, cursor, lang),
+        )
+
+    return cached_page(request, snapshot, lang, as_json=as_json, template="home.html", build=build)
+
+
+@router.get("/")
+def home(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+    return _home(request, snapshot, lang, as_json=False)
+
+
+@router.get("/index.json")
+def home_json(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
+    return _home(request, snapshot, lang, as_json=True)
+
+
+@router.get("/zoek")
+def search(cursor: CursorDep, q: str = "") -> Response:
+    """The search form without JavaScript: go to the best match."""
+    hits = search_regions(cursor, q, levels=("gemeente", "wijk", "buurt"), limit=1) if q else []
+    if not hits:
+        raise NotFoundError(
+            f"no gemeente, wijk or buurt matches {q!r}; try a name or a code like GM0363"
+        )
+    return RedirectResponse(hits[0].url, status_code=303)

@@ -1,0 +1,91 @@
+"""Render a page context as HTML (Jinja2) or as JSON: the same model either way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.web.contexts import Context, PageMeta
+from buurtzicht.web.i18n import translator
+from buurtzicht.web.templating import TEMPLATES
+
+
+def split_json(name: str) -> tuple[str, bool]:
+    """``GM0363.json`` -> (``GM0363``, True)."""
+    return (name[:-5], True) if name.endswith(".json") else (name, False)
+
+
+def page_meta(request: Request, title: str, lang: str, *, build_id: str | None = None) -> PageMeta:
+    path = request.url.path
+    base = path[:-5] if path.endswith(".json") else path
+    base = "/" if base == "/index" else base
+    json_path = "/index.json" if base == "/" else base + ".json"
+    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    query_text = "&".join(f"{k}={v}" for k, v in query.items())
+    other = "en" if lang == "nl" else "nl"
+    return PageMeta(
+        title=title,
+        lang=lang,
+        path=base,
+        json_url=json_path + (f"?{query_text}" if query_text else ""),
+        other_lang_url=base + "?" + "&".join(filter(None, [query_text, f"lang={other}"])),
+        build_id=build_id,
+    )
+
+
+def render(
+    request: Request, template: str, context: Context, *, as_json: bool, status: int = 200
+) -> Response:
+    lang = getattr(getattr(context, "page", None), "lang", "nl")
+    response: Response
+    if as_json:
+        response = JSONResponse(context.model_dump(mode="json"), status_code=status)
+    else:
+        response = TEMPLATES.TemplateResponse(
+            request,
+            template,
+            {"ctx": context, "t": translator(lang), "lang": lang},
+            status_code=status,
+        )
+    requested = request.query_params.get("lang")
+    if requested in ("nl", "en"):
+        response.set_cookie("lang", requested, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+def cached_page(
+    request: Request,
+    snapshot: Snapshot,
+    lang: str,
+    *,
+    as_json: bool,
+    template: str,
+    build: Callable[[duckdb.DuckDBPyConnection], Context],
+) -> Response:
+    """A page rendered once per build, path, query and language.
+
+    Pages are pure functions of the build and the URL, so the rendered bytes are kept in
+    the build snapshot; ``build`` gets a cursor only when the page is not cached yet.
+    """
+    query = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "lang"))
+    key = ("page", request.url.path, query, lang, as_json)
+
+    def compute() -> tuple[bytes, str]:
+        context = snapshot.read(build)
+        if as_json:
+            return context.model_dump_json().encode(), "application/json"
+        html = TEMPLATES.get_template(template).render(
+            ctx=context, t=translator(lang), lang=lang, request=request
+        )
+        return html.encode(), "text/html; charset=utf-8"
+
+    body, media_type = snapshot.cached(key, compute)
+    response = Response(body, media_type=media_type)
+    requested = request.query_params.get("lang")
+    if requested in ("nl", "en"):
+        response.set_cookie("lang", requested, max_age=365 * 24 * 3600, samesite="lax")
+    return response

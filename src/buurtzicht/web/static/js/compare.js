@@ -1,0 +1,13 @@
+import { embed, lineSpec } from "./charts.js";
+
+const trends = JSON.parse(document.getElementById("trend-data").textContent);
+const values = [];
+for (const series of trends.series) {
+  for (const point of series.points) {
+    if (point.figure.value === null) continue;
+    values.push({ region: series.region.name ?? series.region.code, year: String(point.year), value: point.figure.value, display: point.figure.display });
+  }
+}
+const spec = lineSpec(values, { height: 260, title: trends.indicator.unit || trends.indicator.title });
+spec.encoding.color = { field: "region", type: "nominal", title: null, scale: { scheme: "dark2" } };
+embed(document.getElementById("compare-chart"), spec);

@@ -1,0 +1,34 @@
+"""The Jinja2 environment: templates, filters and the texts of the page's language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from pydantic_core import to_jsonable_python
+
+from buurtzicht.api.present import format_number
+from buurtzicht.web import vendor
+from buurtzicht.web.sparkline import sparkline
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+TEMPLATES.env.filters["number"] = lambda value, decimals=0, lang="nl": (
+    "." if value is None else format_number(float(value), int(decimals), lang)
+)
+TEMPLATES.env.globals["vendor"] = vendor.assets
+TEMPLATES.env.trim_blocks = True
+TEMPLATES.env.lstrip_blocks = True
+
+
+def _tojson_model(value: object) -> Markup:
+    """Like Jinja's ``tojson``, for pydantic models too (safe inside <script>)."""
+    text = json.dumps(to_jsonable_python(value), ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return Markup(text)
+
+
+TEMPLATES.env.filters["tojson_model"] = _tojson_model
+TEMPLATES.env.filters["sparkline"] = sparkline

@@ -1,0 +1,136 @@
+"""Browser tests: a real uvicorn process on a real build, driven by Debian's Chromium.
+
+The server runs in its own process on a free port against a build made once per session
+in a private ``BUURTZICHT_HOME``. Screenshots of every page land in
+``build/screenshots/``. axe-core comes from npm (``node_modules``), injected per page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from buurtzicht.config import Settings
+from buurtzicht.warehouse.build import BuildInputs, run_build
+from buurtzicht.warehouse.pipeline import collect_from_mirror
+from tests.api.smallbuild import secure_batch
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _mirror_with_secure_side(settings: Settings) -> BuildInputs:
+    """The real build from the offline mirror, plus a small secure-side batch flagged
+    synthetic (with suppressed and rounded cells) as the disclosure control delivers it."""
+    inputs = collect_from_mirror(settings, lambda _msg: None)
+    return dataclasses.replace(inputs, batches=[*inputs.batches, secure_batch(inputs.regions)])
+
+
+@pytest.fixture(scope="session")
+def e2e_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
+    """A real warehouse build of the whole mirror with its indicator values (a few
+    minutes on 2 cores)."""
+    home = tmp_path_factory.mktemp("e2e") / "var"
+    settings = Settings(home=home, mirror=mirror)
+    run_build(settings, lambda _say: _mirror_with_secure_side(settings))
+    return home
+
+
+@pytest.fixture(scope="session")
+def base_url(e2e_home: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "BUURTZICHT_HOME": str(e2e_home)}
+    log = (e2e_home.parent / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from buurtzicht.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(url + "/api/build", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"server did not start: {(e2e_home.parent / 'server.log').read_text()}")
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run 'make chromium' (make test does it)", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_for_map(page: Page) -> None:
+    page.wait_for_selector("#map[data-ready='true']", timeout=30_000)

@@ -1,0 +1,48 @@
+"""axe-core (from npm) on every page: no serious or critical WCAG 2.1 AA violations."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import AXE, screenshot, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "/",
+    "kaart": "/kaart",
+    "kaart-wijken": "/kaart?niveau=wijk&binnen=GM0599&indicator=secure.vastgoed.test_doorsluiswoningen",
+    "gemeente": "/gemeente/GM0363",
+    "wijk": "/wijk/WK0363AA",
+    "vergelijk": "/vergelijk?regio=GM0363,GM0599",
+    "methodologie": "/methodologie",
+    "fout-404": "/gemeente/GM9876",
+    "home-en": "/?lang=en",
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violations(page: Page, name: str) -> None:
+    if not AXE.is_file():
+        pytest.fail("axe-core is missing: run 'make node' (make test does it)", pytrace=False)
+    response = page.goto(PAGES[name])
+    assert response is not None
+    assert response.status == (404 if name == "fout-404" else 200)
+    if name.startswith("kaart"):
+        wait_for_map(page)
+    page.wait_for_load_state("networkidle")
+    screenshot(page, f"axe-{name}")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
+        })"""
+    )
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    assert result["passes"], "axe ran no checks"

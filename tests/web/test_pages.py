@@ -1,0 +1,132 @@
+"""Pages: HTML and their JSON twins render the same model; errors are pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.smallbuild import SECURE
+
+PER_1000 = "misdrijven.GeregistreerdeMisdrijvenPer1000Inw"
+PAGES = [
+    "/",
+    "/kaart",
+    "/gemeente/GM0363",
+    "/wijk/WK0363AA",
+    "/vergelijk?regio=GM0363,GM0599",
+    "/methodologie",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_is_html_and_json(client: TestClient, url: str) -> None:
+    html = client.get(url)
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    assert '<html lang="nl">' in html.text
+    json_url = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)"', html.text)
+    assert json_url is not None
+    twin = client.get(json_url.group(1).replace("&amp;", "&"))
+    assert twin.status_code == 200
+    body = twin.json()
+    assert body["page"]["path"] == url.split("?")[0]
+    assert body["page"]["title"] in html.text.replace("&#39;", "'")
+
+
+def test_profile_page_shows_figures_sources_and_children(client: TestClient) -> None:
+    html = client.get("/gemeente/GM0363").text
+    body = client.get("/gemeente/GM0363.json").json()
+    card = next(
+        c
+        for t in body["profile"]["themes"]
+        for c in t["cards"]
+        if c["indicator"]["id"] == "opgehelderd_pct"
+    )
+    assert card["figure"]["display"] == "21,7"
+    assert "21,7" in html and "23,5" in html and "index 92" in html
+    assert f"{card['rank']} / 342" in html
+    assert "Bron: CBS (83648NED), CC BY 4.0" in html
+    assert 'href="/methodologie#opgehelderd_pct"' in html
+    assert 'href="/kaart?niveau=wijk&amp;binnen=GM0363"' in html
+    assert 'href="/wijk/WK0363AA"' in html
+    # the 2023 -> 2024 trend as an inline SVG line, labelled for screen readers
+    assert 'aria-label="Ontwikkeling 2023–2024: 24,5 → 21,7"' in html
+    assert "<polyline points=" in html
+
+
+def test_synthetic_and_suppressed_cells_are_marked(client: TestClient) -> None:
+    body = client.get(f"/kaart.json?indicator={SECURE}&niveau=wijk&binnen=GM0363").json()
+    rows = body["values"]["rows"]
+    suppressed = next(r for r in rows if r["figure"]["status"] == "suppressed")
+    html = client.get(f"/kaart?indicator={SECURE}&niveau=wijk&binnen=GM0363").text
+    assert "synthetisch / synthetic" in html
+    row_html = re.search(rf"{suppressed['code']}</td>.*?</tr>", html, re.S)
+    assert row_html is not None
+    assert "status-suppressed" in row_html.group(0) and ">.<" in row_html.group(0).replace(" ", "")
+    assert "onderdrukt" in row_html.group(0)
+    wijk = client.get("/wijk/WK0363AA").text
+    assert "synthetisch / synthetic" in wijk
+
+
+def test_language_toggle_sets_a_cookie(client: TestClient) -> None:
+    try:
+        english = client.get("/gemeente/GM0363?lang=en")
+        assert '<html lang="en">' in english.text
+        assert "21.7" in english.text and "Compare" in english.text
+        assert "Cleared-up crimes" in english.text
+        assert english.cookies.get("lang") == "en"
+        client.cookies.set("lang", "en")
+        follow = client.get("/methodologie")
+        assert "Methodology and sources" in follow.text
+        back = client.get("/methodologie?lang=nl")
+        assert "Methodologie en bronnen" in back.text
+    finally:
+        client.cookies.clear()
+
+
+def test_map_page_references_versioned_vendor_files(client: TestClient) -> None:
+    html = client.get("/kaart").text
+    match = re.search(r'src="(/static/vendor/maplibre-gl-\d+\.\d+\.\d+\.js)"', html)
+    assert match is not None
+    assert client.get(match.group(1)).status_code == 200
+    assert (
+        "cdn" not in html.lower()
+        and "https://" not in html.split("<body", 1)[1].split("map-data")[0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [
+        ("/gemeente/GM9999", 404, "GM9999"),
+        ("/gemeente/Amsterdam", 422, "is not a region code"),
+        ("/kaart?jaar=1999", 404, "available: 2023, 2024"),
+        ("/kaart?niveau=provincie", 422, "level must be"),
+        ("/kaart?indicator=nope", 404, "does not exist"),
+        ("/kaart?k=100", 422, "k:"),
+        ("/vergelijk?regio=GM0363,XX", 422, "not a region code"),
+        ("/zoek?q=qqqqqq", 404, "qqqqqq"),
+        ("/bestaat/niet", 404, "does not exist"),
+    ],
+)
+def test_errors_are_proper_pages(client: TestClient, url: str, status: int, text: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<h1>" in response.text and text in response.text.replace("&#39;", "'")
+    assert 'href="/"' in response.text
+
+
+def test_json_pages_answer_errors_in_json(client: TestClient) -> None:
+    response = client.get("/gemeente/GM9999.json")
+    assert response.status_code == 404
+    assert response.json()["error"]["title"] == "Onbekende regio"
+
+
+def test_level_mismatch_redirects_and_search_goes_to_the_best_match(client: TestClient) -> None:
+    response = client.get("/gemeente/WK0363AA", follow_redirects=False)
+    assert response.status_code == 308 and response.headers["location"] == "/wijk/WK0363AA"
+    found = client.get("/zoek?q=rotterdam", follow_redirects=False)
+    assert found.headers["location"] == "/gemeente/GM0599"
