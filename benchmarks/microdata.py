@@ -233,8 +233,7 @@ def write_readme(results: dict[str, object]) -> None:
     """
     generated = (
         f"{START}\n"
-        "Reproduce with `python benchmarks/microdata.py --scales 1.0 --baseline-scales 0.1 0.2 "
-        "--repeat 2 --write-readme`.\n\n"
+        f"Reproduce with `python benchmarks/microdata.py {' '.join(sys.argv[1:])}`.\n\n"
         f"{_table(results)}\n\n{_summary(results)}\n{END}"
     )
     text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
