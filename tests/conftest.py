@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from buurtzicht.api.app import create_app
 from buurtzicht.config import Settings
-from buurtzicht.warehouse.build import BuildInputs
+from buurtzicht.warehouse.build import BuildInputs, run_build
+from tests.api.smallbuild import small_inputs
 from tests.tiny import tiny_inputs
 
 
@@ -56,9 +60,22 @@ def mirror_build(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Sett
 
     Built once per test session (about a minute); tests must treat it as read-only.
     """
-    from buurtzicht.warehouse.build import run_build
     from buurtzicht.warehouse.pipeline import collect_from_mirror
 
     settings = Settings(mirror=mirror, home=tmp_path_factory.mktemp("mirror-build") / "var")
     run_build(settings, lambda say: collect_from_mirror(settings, say))
     return settings
+
+
+@pytest.fixture(scope="session")
+def small_settings(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Settings:
+    """One small real build of mirror data per session (API and page tests)."""
+    settings = Settings(home=tmp_path_factory.mktemp("small") / "var", mirror=mirror)
+    run_build(settings, lambda _say: small_inputs(mirror))
+    return settings
+
+
+@pytest.fixture(scope="session")
+def client(small_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(small_settings)) as test_client:
+        yield test_client

@@ -22,22 +22,17 @@ from buurtzicht.analysis.reliability import (
     poisson_reliability,
     register_reliability,
 )
-from buurtzicht.indicators.compute import compute_indicator_values, read_observations
+from buurtzicht.indicators.compute import (
+    VALUE_COLUMNS,
+    compute_indicator_values,
+    read_observations,
+)
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Indicator, Uncertainty
 
 TABLE = "indicator_values"
 COLUMNS = [
-    "indicator",
-    "region",
-    "level",
-    "period",
-    "indeling",
-    "value",
-    "numerator",
-    "denominator",
-    "status",
-    "method",
+    *VALUE_COLUMNS,
     "ci_low",
     "ci_high",
     "eb_value",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple, dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 import duckdb
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
@@ -33,18 +34,35 @@ def _default_indicator(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) ->
     return ids[0] if ids else ""
 
 
-def _map(
-    request: Request,
-    snapshot: Snapshot,
-    lang: str,
-    as_json: bool,
-    indicator: str | None,
-    niveau: str,
-    jaar: str | None,
-    binnen: str | None,
-    klassen: str,
-    k: int,
-) -> Response:
+@dataclass(frozen=True)
+class MapQuery:
+    """The query of a map page; empty strings count as absent."""
+
+    indicator: str | None
+    niveau: str
+    jaar: str | None
+    binnen: str | None
+    klassen: str
+    k: int
+
+
+def map_query(
+    indicator: Annotated[str | None, Query()] = None,
+    niveau: Annotated[str, Query()] = "gemeente",
+    jaar: Annotated[str | None, Query()] = None,
+    binnen: Annotated[str | None, Query()] = None,
+    klassen: Annotated[str, Query()] = "quantiles",
+    k: Annotated[int, Query(ge=2, le=7)] = 5,
+) -> MapQuery:
+    return MapQuery(indicator or None, niveau, jaar or None, binnen or None, klassen, k)
+
+
+MapQueryDep = Annotated[MapQuery, Depends(map_query)]
+
+
+def _map(request: Request, snapshot: Snapshot, lang: str, as_json: bool, q: MapQuery) -> Response:
+    indicator, niveau, jaar, binnen, klassen, k = astuple(q)
+
     def build(cursor: duckdb.DuckDBPyConnection) -> MapPage:
         indicator_id = indicator or _default_indicator(snapshot, cursor)
         values = level_values(
@@ -94,61 +112,11 @@ def _map(
     return cached_page(request, snapshot, lang, as_json=as_json, template="map.html", build=build)
 
 
-Indicator = Annotated[str | None, Query()]
-Niveau = Annotated[str, Query()]
-Jaar = Annotated[str | None, Query()]
-Binnen = Annotated[str | None, Query()]
-Klassen = Annotated[str, Query()]
-K = Annotated[int, Query(ge=2, le=7)]
-
-
 @router.get("/kaart")
-def map_page(
-    request: Request,
-    snapshot: SnapshotDep,
-    lang: LangDep,
-    indicator: Indicator = None,
-    niveau: Niveau = "gemeente",
-    jaar: Jaar = None,
-    binnen: Binnen = None,
-    klassen: Klassen = "quantiles",
-    k: K = 5,
-) -> Response:
-    return _map(
-        request,
-        snapshot,
-        lang,
-        False,
-        indicator,
-        niveau,
-        jaar or None,
-        binnen or None,
-        klassen,
-        k,
-    )
+def map_page(request: Request, snapshot: SnapshotDep, lang: LangDep, q: MapQueryDep) -> Response:
+    return _map(request, snapshot, lang, False, q)
 
 
 @router.get("/kaart.json")
-def map_json(
-    request: Request,
-    snapshot: SnapshotDep,
-    lang: LangDep,
-    indicator: Indicator = None,
-    niveau: Niveau = "gemeente",
-    jaar: Jaar = None,
-    binnen: Binnen = None,
-    klassen: Klassen = "quantiles",
-    k: K = 5,
-) -> Response:
-    return _map(
-        request,
-        snapshot,
-        lang,
-        True,
-        indicator,
-        niveau,
-        jaar or None,
-        binnen or None,
-        klassen,
-        k,
-    )
+def map_json(request: Request, snapshot: SnapshotDep, lang: LangDep, q: MapQueryDep) -> Response:
+    return _map(request, snapshot, lang, True, q)
