@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 from shapely.geometry import box
 
-from buurtzicht.indicators.materialise import materialise
+from buurtzicht.analysis.materialise import materialise
 from buurtzicht.indicators.testing import make_warehouse, region_rows
 
 GRID = 4

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from buurtzicht.analysis.materialise import indicator_values_frame
 from buurtzicht.analysis.reliability import (
     empirical_bayes,
     grouped_empirical_bayes,
     poisson_ci,
     poisson_reliability,
 )
-from buurtzicht.indicators.materialise import indicator_values_frame
 from buurtzicht.indicators.testing import make_warehouse, observation_rows, region_rows
 
 

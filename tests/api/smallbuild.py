@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from buurtzicht.indicators.materialise import materialise
+from buurtzicht.analysis.materialise import materialise
 from buurtzicht.regions.codes import special_kind
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.boundaries import MIRROR_GEOMETRY, read_geometry_file, web_geojson

@@ -20,7 +20,8 @@ from buurtzicht.microdata.store import aggregates_path, microdata_dir, planted_d
 from buurtzicht.microdata.synth.world import WorldSummary, generate_world
 
 SMALL_SCALE, SMALL_SEED = 0.01, 20241
-TINY_SCALE, TINY_SEED = 0.001, 7
+#: The smallest world (with this seed) in which every measure has at least one unit.
+TINY_SCALE, TINY_SEED = 0.002, 7
 
 
 @dataclass
@@ -55,7 +56,7 @@ def small_world(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> World
 
 @pytest.fixture(scope="session")
 def tiny_world(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> World:
-    """Scale 0.001 (~18,000 persons): for Spark, the CLI and corrupted-input tests."""
+    """Scale 0.002 (~36,000 persons): for Spark and corrupted-input tests."""
     return _world(tmp_path_factory, mirror, "tiny", TINY_SCALE, TINY_SEED)
 
 

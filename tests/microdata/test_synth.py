@@ -8,11 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
 from buurtzicht.config import Settings
 from buurtzicht.microdata.calibration import load_calibration
 from buurtzicht.microdata.schema import ENTITIES
 from buurtzicht.microdata.store import microdata_dir
+from buurtzicht.microdata.synth.common import sort_by, weighted_choice
 from buurtzicht.microdata.synth.world import generate_world
 
 
@@ -84,3 +86,23 @@ def test_world_metadata_says_synthetic(small_world) -> None:  # type: ignore[no-
     assert meta["synthetic"] is True
     assert meta["source"] == "synthetic:20241:0.01"
     assert np.isclose(meta["scale"], 0.01)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_weighted_choice_draws_what_generator_choice_draws(seed: int) -> None:
+    """The generator's faster weighted draw gives numpy's indices and leaves the stream alike."""
+    weights = np.random.default_rng(seed).random(50_000) ** 3
+    weights[::7] = 0.0  # items that can never be drawn
+    p = weights / weights.sum()
+    ours, numpy_rng = np.random.default_rng(seed + 10), np.random.default_rng(seed + 10)
+    assert (weighted_choice(ours, p, 20_000) == numpy_rng.choice(len(p), size=20_000, p=p)).all()
+    assert ours.random() == numpy_rng.random()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sort_by_orders_as_lexsort(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    keys = (rng.integers(-3_000, 20_000, 30_000), rng.integers(0, 5, 30_000) == 0)
+    assert (sort_by(*keys) == np.lexsort(keys)).all()
+    small = (rng.integers(0, 9, 30_000), rng.integers(0, 700, 30_000))
+    assert (sort_by(*small) == np.lexsort(small)).all()

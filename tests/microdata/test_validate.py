@@ -15,7 +15,8 @@ import pytest
 from buurtzicht.config import Settings
 from buurtzicht.microdata.errors import MicrodataError, MicrodataMissingError
 from buurtzicht.microdata.pipeline.run import run_linkage
-from buurtzicht.microdata.validate import validate_microdata
+from buurtzicht.microdata.schema import ENTITIES
+from buurtzicht.microdata.validate import key_range, validate_microdata
 
 
 def corrupt(
@@ -127,3 +128,22 @@ def test_bad_input_writes_nothing(tiny_world, tmp_path: Path, mirror: Path) -> N
     with pytest.raises(MicrodataError, match="table 'directors'"):
         run_linkage(settings=settings, folder=folder)
     assert not (tmp_path / "var").exists() or not any((tmp_path / "var").rglob("*.parquet"))
+
+
+def test_keys_in_any_order_are_valid(tiny_world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ids need not be sorted: unsorted keys get the general (grouping) checks."""
+    folder = corrupt(tiny_world, tmp_path, "persons", lambda f: f.iloc[::-1])
+    assert key_range(folder, ENTITIES["persons"]) is None
+    rows = validate_microdata(folder)
+    assert rows["persons"] == tiny_world.summary.rows["persons"]
+
+
+def test_dangling_key_in_a_gap_of_the_target(tiny_world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A reference inside the id range of a target with gaps is still found (anti join)."""
+    businesses = pd.read_parquet(tiny_world.folder / "businesses")
+    missing = int(businesses["business_id"].iloc[5])
+    folder = corrupt(tiny_world, tmp_path, "businesses", lambda f: f[f["business_id"] != missing])
+    target = key_range(folder, ENTITIES["businesses"])
+    assert target is not None and not target.dense
+    with pytest.raises(MicrodataError, match=rf"{missing} does not exist in businesses"):
+        validate_microdata(folder)

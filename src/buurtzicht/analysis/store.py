@@ -1,7 +1,7 @@
 """Reading indicator figures and regions from a warehouse connection.
 
 The build materialises ``indicator_values`` once
-(:func:`buurtzicht.indicators.materialise.materialise`). On a warehouse without it
+(:func:`buurtzicht.analysis.materialise.materialise`). On a warehouse without it
 (an older build, a test database) the figures are computed once and registered on the
 connection as a view of the same name, so every analysis runs the same SQL either way.
 """
@@ -56,7 +56,7 @@ def ensure_indicator_values(conn: duckdb.DuckDBPyConnection) -> None:
         return
     except duckdb.CatalogException:
         pass
-    from buurtzicht.indicators.materialise import indicator_values_frame
+    from buurtzicht.analysis.materialise import indicator_values_frame
 
     conn.register(VIEW, indicator_values_frame(conn))
 

@@ -1,7 +1,7 @@
 """Small in-memory warehouses in the shape of docs/data-model.md, for tests and examples.
 
-Not a stand-in for the real build: it only creates the tables (``regions``,
-``observations``, ``measures``, ``boundaries``) with the documented columns and fills
+Not a stand-in for the real build: it creates the warehouse schema
+(:func:`buurtzicht.warehouse.schema.create_schema`) and fills
 them with the rows a test or a docstring example gives, so that the analysis code runs
 on exactly the SQL it runs on in production.
 """
@@ -14,41 +14,9 @@ import duckdb
 import pandas as pd
 
 from buurtzicht.regions.codes import level_of
-
-REGION_COLUMNS = [
-    "code",
-    "indeling",
-    "level",
-    "name",
-    "gemeente",
-    "wijk",
-    "provincie",
-    "politie_eenheid",
-    "veiligheidsregio",
-    "corop",
-    "landsdeel",
-    "stedelijkheid",
-    "special",
-    "source",
-]
-
-_DDL = """
-CREATE TABLE regions (
-    code VARCHAR, indeling INTEGER, level VARCHAR, name VARCHAR, gemeente VARCHAR,
-    wijk VARCHAR, provincie VARCHAR, politie_eenheid VARCHAR, veiligheidsregio VARCHAR,
-    corop VARCHAR, landsdeel VARCHAR, stedelijkheid INTEGER, special VARCHAR, source VARCHAR
-);
-CREATE TABLE observations (
-    measure VARCHAR, region VARCHAR, period VARCHAR, indeling INTEGER, value DOUBLE,
-    status VARCHAR, source VARCHAR
-);
-CREATE TABLE measures (
-    measure VARCHAR, title VARCHAR, unit VARCHAR, decimals INTEGER, description VARCHAR,
-    source_table VARCHAR, source_version VARCHAR, publisher VARCHAR, licence VARCHAR,
-    datatype VARCHAR, flags VARCHAR
-);
-CREATE TABLE boundaries (code VARCHAR, level VARCHAR, year INTEGER, geometry BLOB);
-"""
+from buurtzicht.regions.table import REGION_COLUMNS
+from buurtzicht.sources.observations import OBSERVATION_COLUMNS
+from buurtzicht.warehouse.schema import create_schema
 
 
 def region_rows(rows: Iterable[Mapping[str, object]], *, indeling: int) -> pd.DataFrame:
@@ -98,16 +66,16 @@ def make_warehouse(
     1
     """
     conn = duckdb.connect(":memory:")
-    conn.execute(_DDL)
+    create_schema(conn)
     conn.register("_regions", regions.reindex(columns=REGION_COLUMNS))
     conn.execute("INSERT INTO regions SELECT * FROM _regions")
-    obs = observations.reindex(
-        columns=["measure", "region", "period", "indeling", "value", "status", "source"]
-    )
+    obs = observations.reindex(columns=OBSERVATION_COLUMNS)
     conn.register("_obs", obs)
     conn.execute("INSERT INTO observations SELECT * FROM _obs")
     if boundaries is not None and len(boundaries):
-        conn.register("_bnd", boundaries.reindex(columns=["code", "level", "year", "geometry"]))
+        conn.register(
+            "_bnd", boundaries.reindex(columns=["code", "level", "year", "name", "geometry"])
+        )
         conn.execute("INSERT INTO boundaries SELECT * FROM _bnd")
     for name in ("_regions", "_obs", "_bnd"):
         conn.unregister(name)

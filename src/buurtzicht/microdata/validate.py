@@ -7,6 +7,14 @@ before start, unknown category values and malformed buurt codes each raise a
 and an example value. Validation only reads the data; on success it leaves a stamp
 (``.validated.json``: a fingerprint of the files) so that linkage can skip a second
 validation of unchanged files.
+
+Each table is read once for all its row-wise checks (one ``count(*) FILTER`` per
+condition); the query that finds an example value runs only when a count is not 0.
+Primary keys stored in increasing order (as the generator writes them, and as
+registers are usually extracted) are proved unique while reading the key column, and
+references to a gap-free key are checked as a range in the same scan; keys in any
+other order get the general checks (a grouping for duplicates, anti joins for
+dangling references).
 """
 
 from __future__ import annotations
@@ -14,14 +22,24 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from buurtzicht.microdata.errors import MicrodataError, MicrodataMissingError
-from buurtzicht.microdata.schema import CATEGORIES, DATE_MIN, ENTITIES, WORLD_DATE, Entity
+from buurtzicht.microdata.schema import (
+    CATEGORIES,
+    DATE_MIN,
+    ENTITIES,
+    WORLD_DATE,
+    Entity,
+    ForeignKey,
+)
 
 BUURT_PATTERN = r"BU\d{4}[0-9A-Z]{4}"
 BUURT_COLUMNS = {"addresses": "buurt", "incidents": "buurt", "holiday_parks": "buurt"}
@@ -81,18 +99,100 @@ def _first(con: duckdb.DuckDBPyConnection, sql: str) -> object | None:
     return None if row is None else row[0]
 
 
-def _counts(con: duckdb.DuckDBPyConnection, table: str, conditions: list[str]) -> list[int]:
-    """Rows meeting each condition, in one scan of ``table``."""
-    if not conditions:
-        return []
-    filters = ", ".join(f"count(*) FILTER (WHERE {c})" for c in conditions)
-    row = con.execute(f"SELECT {filters} FROM {table}").fetchone()
-    return [int(v) for v in row] if row else [0] * len(conditions)
+@dataclass(frozen=True)
+class KeyRange:
+    """The primary key of a table read in file order: strictly increasing, so unique.
+
+    When it also has no gaps (``dense``) its values are exactly ``first..last`` and a
+    reference exists if and only if it lies in that range: foreign keys are then
+    checked in the table scan instead of with a hash join.
+    """
+
+    first: int
+    last: int
+    rows: int
+
+    @property
+    def dense(self) -> bool:
+        return self.rows == self.last - self.first + 1
 
 
-def _keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
-    nulls = _counts(con, entity.name, [f"{c} IS NULL" for c in entity.not_null])
-    for column, bad in zip(entity.not_null, nulls, strict=True):
+def key_range(folder: Path, entity: Entity) -> KeyRange | None:
+    """The :class:`KeyRange` of ``entity``, or None when its ids are not in increasing order.
+
+    Reads only the key column. Real microdata in another order falls back to the
+    general checks (a grouping for duplicates, anti joins for foreign keys).
+    """
+    first: int | None = None
+    last: int | None = None
+    rows = 0
+    for path in sorted((folder / entity.name).glob("*.parquet")):
+        column = pq.read_table(path, columns=[entity.key]).column(0)
+        if column.null_count or not pa.types.is_integer(column.type):
+            return None
+        values = column.to_numpy()
+        if len(values) == 0:
+            continue
+        if (last is not None and values[0] <= last) or not np.all(values[1:] > values[:-1]):
+            return None
+        first = int(values[0]) if first is None else first
+        last, rows = int(values[-1]), rows + len(values)
+    return KeyRange(first, last, rows) if first is not None and last is not None else None
+
+
+@dataclass
+class Scan:
+    """Per-row conditions of one table, counted in a single scan."""
+
+    conditions: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, condition: str) -> str:
+        self.conditions[name] = condition
+        return name
+
+    def run(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        filters = [f"count(*) FILTER (WHERE {c})" for c in self.conditions.values()]
+        row = con.execute(f"SELECT {', '.join(['count(*)', *filters])} FROM {table}").fetchone()
+        values = [int(v) for v in row] if row else [0] * (len(filters) + 1)
+        self.counts = dict(zip(["rows", *self.conditions], values, strict=True))
+
+
+def _scan(entity: Entity, reference: date, ranges: dict[str, KeyRange | None]) -> Scan:
+    """Every row-wise check of ``entity`` as a condition of one scan."""
+    scan = Scan()
+    for column in entity.not_null:
+        scan.add(f"null:{column}", f"{column} IS NULL")
+    for fk in entity.foreign_keys:
+        target = ranges.get(fk.target)
+        if target is not None and target.dense:
+            scan.add(f"fk:{fk.column}", _outside(fk.column, target))
+    for column in entity.dates:
+        scan.add(f"date:{column}", f"{column} < DATE '{DATE_MIN}' OR {column} > DATE '{reference}'")
+    if "start_date" in entity.columns and "end_date" in entity.columns:
+        scan.add("order", "end_date < start_date")
+    for (table, column), allowed in CATEGORIES.items():
+        if table == entity.name:
+            listed = ", ".join(f"'{v}'" for v in sorted(allowed))
+            scan.add(f"category:{column}", f"{column} NOT IN ({listed})")
+    buurt_column = BUURT_COLUMNS.get(entity.name)
+    if buurt_column:
+        scan.add("buurt", f"NOT regexp_full_match({buurt_column}, '{BUURT_PATTERN}')")
+    return scan
+
+
+def _outside(column: str, target: KeyRange) -> str:
+    return f"{column} IS NOT NULL AND ({column} < {target.first} OR {column} > {target.last})"
+
+
+def _keys(
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    scan: Scan,
+    ranges: dict[str, KeyRange | None],
+) -> None:
+    for column in entity.not_null:
+        bad = scan.counts[f"null:{column}"]
         if bad:
             raise MicrodataError(
                 entity.name,
@@ -100,78 +200,87 @@ def _keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
                 key=column,
                 hint="this column is required",
             )
-    dup = _first(
-        con, f"SELECT {entity.key} FROM {entity.name} GROUP BY 1 HAVING count(*) > 1 LIMIT 1"
-    )
-    if dup is not None:
-        raise MicrodataError(
-            entity.name, f"duplicate id {dup!r}", key=entity.key, hint="ids must be unique"
+    if ranges.get(entity.name) is None:
+        dup = _first(
+            con, f"SELECT {entity.key} FROM {entity.name} GROUP BY 1 HAVING count(*) > 1 LIMIT 1"
         )
-    for fk in entity.foreign_keys:
-        target = ENTITIES[fk.target]
-        dangling = _first(
-            con,
-            f"SELECT c.{fk.column} FROM {entity.name} c ANTI JOIN {fk.target} t "
-            f"ON c.{fk.column} = t.{target.key} WHERE c.{fk.column} IS NOT NULL LIMIT 1",
-        )
-        if dangling is not None:
+        if dup is not None:
             raise MicrodataError(
-                entity.name,
-                f"{fk.column} {dangling!r} does not exist in {fk.target}.{target.key}",
-                key=fk.column,
-                hint="every reference must point at an existing row (dangling key)",
+                entity.name, f"duplicate id {dup!r}", key=entity.key, hint="ids must be unique"
             )
+    for fk in entity.foreign_keys:
+        _foreign_key(con, entity, fk, scan, ranges.get(fk.target))
 
 
-def _values(con: duckdb.DuckDBPyConnection, entity: Entity, reference: date) -> None:
-    out_of_range = [f"{c} < DATE '{DATE_MIN}' OR {c} > DATE '{reference}'" for c in entity.dates]
-    for column, count in zip(entity.dates, _counts(con, entity.name, out_of_range), strict=True):
-        if not count:
+def _foreign_key(
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    fk: ForeignKey,
+    scan: Scan,
+    target: KeyRange | None,
+) -> None:
+    key = ENTITIES[fk.target].key
+    if target is not None and target.dense:
+        if not scan.counts[f"fk:{fk.column}"]:
+            return
+        sql = f"SELECT {fk.column} FROM {entity.name} WHERE {_outside(fk.column, target)} LIMIT 1"
+    else:
+        sql = (
+            f"SELECT c.{fk.column} FROM {entity.name} c ANTI JOIN {fk.target} t "
+            f"ON c.{fk.column} = t.{key} WHERE c.{fk.column} IS NOT NULL LIMIT 1"
+        )
+    dangling = _first(con, sql)
+    if dangling is not None:
+        raise MicrodataError(
+            entity.name,
+            f"{fk.column} {dangling!r} does not exist in {fk.target}.{key}",
+            key=fk.column,
+            hint="every reference must point at an existing row (dangling key)",
+        )
+
+
+def _values(con: duckdb.DuckDBPyConnection, entity: Entity, scan: Scan, reference: date) -> None:
+    for column in entity.dates:
+        if not scan.counts[f"date:{column}"]:
             continue
         bad = _first(
             con,
             f"SELECT {column} FROM {entity.name} WHERE {column} < DATE '{DATE_MIN}' "
             f"OR {column} > DATE '{reference}' LIMIT 1",
         )
-        if bad is not None:
-            raise MicrodataError(
-                entity.name,
-                f"{column} {bad} is out of range",
-                key=column,
-                hint=f"dates must lie between {DATE_MIN} and the reference date {reference}",
-            )
-    if "start_date" in entity.columns and "end_date" in entity.columns:
+        raise MicrodataError(
+            entity.name,
+            f"{column} {bad} is out of range",
+            key=column,
+            hint=f"dates must lie between {DATE_MIN} and the reference date {reference}",
+        )
+    if scan.counts.get("order"):
         bad = _first(
             con, f"SELECT {entity.key} FROM {entity.name} WHERE end_date < start_date LIMIT 1"
         )
-        if bad is not None:
-            raise MicrodataError(entity.name, f"row {bad!r} ends before it starts", key="end_date")
+        raise MicrodataError(entity.name, f"row {bad!r} ends before it starts", key="end_date")
     for (table, column), allowed in CATEGORIES.items():
-        if table != entity.name:
+        if table != entity.name or not scan.counts[f"category:{column}"]:
             continue
-        listed = ", ".join(f"'{v}'" for v in sorted(allowed))
-        bad = _first(con, f"SELECT {column} FROM {table} WHERE {column} NOT IN ({listed}) LIMIT 1")
-        if bad is not None:
-            raise MicrodataError(
-                table,
-                f"{column} {bad!r} is not a known value",
-                key=column,
-                hint=f"allowed: {sorted(allowed)}",
-            )
-    buurt_column = BUURT_COLUMNS.get(entity.name)
-    if buurt_column:
-        bad = _first(
-            con,
-            f"SELECT {buurt_column} FROM {entity.name} "
-            f"WHERE NOT regexp_full_match({buurt_column}, '{BUURT_PATTERN}') LIMIT 1",
+        condition = scan.conditions[f"category:{column}"]
+        bad = _first(con, f"SELECT {column} FROM {table} WHERE {condition} LIMIT 1")
+        raise MicrodataError(
+            table,
+            f"{column} {bad!r} is not a known value",
+            key=column,
+            hint=f"allowed: {sorted(allowed)}",
         )
-        if bad is not None:
-            raise MicrodataError(
-                entity.name,
-                f"{buurt_column} {bad!r} is not a buurt code",
-                key=buurt_column,
-                hint="expected e.g. BU03630000 or BU0363AD03",
-            )
+    if scan.counts.get("buurt"):
+        column = BUURT_COLUMNS[entity.name]
+        bad = _first(
+            con, f"SELECT {column} FROM {entity.name} WHERE {scan.conditions['buurt']} LIMIT 1"
+        )
+        raise MicrodataError(
+            entity.name,
+            f"{column} {bad!r} is not a buurt code",
+            key=column,
+            hint="expected e.g. BU03630000 or BU0363AD03",
+        )
 
 
 STAMP = ".validated.json"
@@ -210,13 +319,16 @@ def validate_microdata(
     con = duckdb.connect(config={"threads": threads})
     try:
         register_views(con, folder)
-        rows = {}
         for entity in ENTITIES.values():
             _columns(con, entity)
-            _keys(con, entity)
-            _values(con, entity, reference_date)
-            count = con.execute(f"SELECT count(*) FROM {entity.name}").fetchone()
-            rows[entity.name] = int(count[0]) if count else 0
+        ranges = {name: key_range(folder, entity) for name, entity in ENTITIES.items()}
+        rows = {}
+        for entity in ENTITIES.values():
+            scan = _scan(entity, reference_date, ranges)
+            scan.run(con, entity.name)
+            _keys(con, entity, scan, ranges)
+            _values(con, entity, scan, reference_date)
+            rows[entity.name] = scan.counts["rows"]
     finally:
         con.close()
     # Remember the result so that a second run over unchanged files can skip it; a

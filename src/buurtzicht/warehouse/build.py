@@ -21,28 +21,12 @@ import shapely
 from buurtzicht import __version__
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError
+from buurtzicht.regions.table import REGION_COLUMNS
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.observations import MEASURE_COLUMNS, OBSERVATION_COLUMNS
 from buurtzicht.warehouse.layout import BuildLayout
 from buurtzicht.warehouse.schema import SCHEMA_VERSION, create_schema
 from buurtzicht.warehouse.validate import Expectations, validate
-
-REGION_COLUMNS = [
-    "code",
-    "indeling",
-    "level",
-    "name",
-    "gemeente",
-    "wijk",
-    "provincie",
-    "politie_eenheid",
-    "veiligheidsregio",
-    "corop",
-    "landsdeel",
-    "stedelijkheid",
-    "special",
-    "source",
-]
 
 
 @dataclass(frozen=True)

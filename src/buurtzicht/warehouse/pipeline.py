@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from buurtzicht.analysis.materialise import materialise
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.indicators.materialise import materialise
 from buurtzicht.regions.codes import Level
 from buurtzicht.secure.published import published_path, read_published, secure_batch
 from buurtzicht.sources.base import Batch, SourceFile

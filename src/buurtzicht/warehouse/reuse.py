@@ -16,9 +16,9 @@ from pathlib import Path
 
 import duckdb
 
+from buurtzicht.analysis.materialise import TABLE as INDICATOR_TABLE
+from buurtzicht.analysis.materialise import materialise
 from buurtzicht.config import Settings
-from buurtzicht.indicators.materialise import TABLE as INDICATOR_TABLE
-from buurtzicht.indicators.materialise import materialise
 from buurtzicht.secure.published import BATCH, TABLE_ID
 from buurtzicht.sources.base import SourceFile
 from buurtzicht.warehouse.build import BuildInputs, Step

@@ -5,6 +5,11 @@ units) and ``top1``/``top2`` (the two largest contributions of single units, 0 w
 there is no second unit), the inputs of dominance rules in disclosure control.
 Region codes follow CBS: a buurt code holds its wijk and gemeente
 (``BU0363AD03`` -> ``WK0363AD`` -> ``GM0363``).
+
+The roll-up is one ``GROUPING SETS`` aggregation over integer region ids (table
+``regions``) instead of a union of the rows at every level, and the two largest
+contributions come from ``MAX(v, 2)`` instead of ranking every unit with a window
+sort; the region codes are joined back onto the output cells only.
 """
 
 from __future__ import annotations
@@ -48,17 +53,52 @@ def contributions(queries: Sequence[Query]) -> str:
     return "\nUNION ALL\n".join(parts)
 
 
-def _levels(source: str, columns: str) -> str:
-    """The same rows at buurt, wijk, gemeente and national level."""
-    return "\nUNION ALL\n".join(
-        f"SELECT measure, year, {region} AS region, {columns} FROM {source}"
-        for region in (
-            "buurt",
-            "'WK' || SUBSTRING(buurt, 3, 6)",
-            "'GM' || SUBSTRING(buurt, 3, 4)",
-            "'NL01'",
-        )
+def regions_select() -> str:
+    """Every buurt code of the input with its wijk and gemeente, and integer ids per level.
+
+    The roll-up groups units by these ids; the codes are joined back only onto the
+    (few) output cells.
+    """
+    codes = (
+        "SELECT buurt FROM addresses UNION SELECT buurt FROM incidents "
+        "UNION SELECT buurt FROM holiday_parks"
     )
+    return f"""
+    SELECT buurt, wijk, gemeente,
+           CAST(DENSE_RANK() OVER (ORDER BY buurt) AS INTEGER) AS buurt_id,
+           CAST(DENSE_RANK() OVER (ORDER BY wijk) AS INTEGER) AS wijk_id,
+           CAST(DENSE_RANK() OVER (ORDER BY gemeente) AS INTEGER) AS gemeente_id
+    FROM (
+      SELECT buurt, 'WK' || SUBSTRING(buurt, 3, 6) AS wijk, 'GM' || SUBSTRING(buurt, 3, 4) AS gemeente
+      FROM ({codes}) AS c
+    ) AS r
+    """
+
+
+def _grouping_sets(keys: str, unit: str = "") -> str:
+    """Buurt, wijk, gemeente and national level of ``keys`` (and ``unit``) in one GROUP BY.
+
+    >>> _grouping_sets("m", ", u")
+    'GROUP BY GROUPING SETS ((m, r.buurt_id, u), (m, r.wijk_id, u), (m, r.gemeente_id, u), (m, u))'
+    """
+    levels = ("r.buurt_id", "r.wijk_id", "r.gemeente_id")
+    sets = [f"({keys}, {level}{unit})" for level in levels]
+    return f"GROUP BY GROUPING SETS ({', '.join(sets)}, ({keys}{unit}))"
+
+
+def _region_code() -> str:
+    """Joins and expression that turn the level ids of a cell back into its region code."""
+    return """
+    LEFT JOIN (SELECT DISTINCT buurt_id, buurt FROM regions) AS rb ON rb.buurt_id = c.buurt_id
+    LEFT JOIN (SELECT DISTINCT wijk_id, wijk FROM regions) AS rw ON rw.wijk_id = c.wijk_id
+    LEFT JOIN (SELECT DISTINCT gemeente_id, gemeente FROM regions) AS rg
+      ON rg.gemeente_id = c.gemeente_id
+    """
+
+
+#: The second-largest unit contribution (0 with a single unit): ``max(v, 2)`` keeps
+#: the two largest values per group without sorting the group.
+TOP2 = "CASE WHEN COUNT(*) >= 2 THEN LIST_MIN(MAX(v, 2)) ELSE 0.0 END"
 
 
 def buurt_counts(source: str) -> str:
@@ -71,53 +111,51 @@ def buurt_counts(source: str) -> str:
 
 def units_cells(counts_table: str) -> str:
     """Cells of ``units`` measures from buurt counts: each unit contributes 1."""
-    counts = f"{counts_table} AS b"
     return f"""
-    SELECT measure, year, region, CAST(SUM(n) AS DOUBLE) AS value,
-           CAST(SUM(n) AS BIGINT) AS n_units,
-           1.0 AS top1, CASE WHEN SUM(n) >= 2 THEN 1.0 ELSE 0.0 END AS top2
-    FROM ({_levels(counts, "n")}) AS l
-    GROUP BY measure, year, region
+    SELECT c.measure, c.year, COALESCE(rb.buurt, rw.wijk, rg.gemeente, 'NL01') AS region,
+           CAST(c.n AS DOUBLE) AS value, CAST(c.n AS BIGINT) AS n_units, 1.0 AS top1,
+           CASE WHEN c.n >= 2 THEN 1.0 ELSE 0.0 END AS top2
+    FROM (
+      SELECT b.measure, b.year, r.buurt_id, r.wijk_id, r.gemeente_id, SUM(b.n) AS n
+      FROM {counts_table} AS b JOIN regions AS r ON r.buurt = b.buurt
+      {_grouping_sets("b.measure, b.year")}
+    ) AS c
+    {_region_code()}
     """
 
 
 def amount_cells(table: str) -> str:
-    """Cells of ``amount`` measures, with the two largest unit contributions."""
-    unit_sums = (
-        f"(SELECT measure, year, buurt, unit_id, SUM(value) AS v FROM {table} "
-        "GROUP BY measure, year, buurt, unit_id) AS u"
-    )
+    """Cells of ``amount`` measures, with the two largest unit contributions.
+
+    A unit's contributions are summed per region at every level (a buyer can buy in
+    two buurten of one gemeente), in one pass over the contributions.
+    """
     return f"""
-    SELECT measure, year, region, SUM(v) AS value, CAST(COUNT(*) AS BIGINT) AS n_units,
-           MAX(CASE WHEN rn = 1 THEN v END) AS top1,
-           COALESCE(MAX(CASE WHEN rn = 2 THEN v END), 0.0) AS top2
+    SELECT c.measure, c.year, COALESCE(rb.buurt, rw.wijk, rg.gemeente, 'NL01') AS region,
+           c.value, c.n_units, c.top1, c.top2
     FROM (
-      SELECT measure, year, region, unit_id, v,
-             ROW_NUMBER() OVER (PARTITION BY measure, year, region ORDER BY v DESC, unit_id) AS rn
+      SELECT measure, year, buurt_id, wijk_id, gemeente_id, SUM(v) AS value,
+             CAST(COUNT(*) AS BIGINT) AS n_units, MAX(v) AS top1, {TOP2} AS top2
       FROM (
-        SELECT measure, year, region, unit_id, SUM(v) AS v
-        FROM ({_levels(unit_sums, "unit_id, v")}) AS l
-        GROUP BY measure, year, region, unit_id
-      ) AS c
-    ) AS r
-    GROUP BY measure, year, region
+        SELECT a.measure, a.year, r.buurt_id, r.wijk_id, r.gemeente_id, a.unit_id,
+               SUM(a.value) AS v
+        FROM {table} AS a JOIN regions AS r ON r.buurt = a.buurt
+        {_grouping_sets("a.measure, a.year", ", a.unit_id")}
+      ) AS u
+      GROUP BY measure, year, buurt_id, wijk_id, gemeente_id
+    ) AS c
+    {_region_code()}
     """
 
 
 def flows_cells() -> str:
     """Drug-suspect registrations by gemeente of residence x gemeente of offence."""
-    return """
+    return f"""
     SELECT year, home_gemeente, offence_gemeente, SUM(v) AS value,
-           CAST(COUNT(*) AS BIGINT) AS n_units, MAX(CASE WHEN rn = 1 THEN v END) AS top1,
-           COALESCE(MAX(CASE WHEN rn = 2 THEN v END), 0.0) AS top2
+           CAST(COUNT(*) AS BIGINT) AS n_units, MAX(v) AS top1, {TOP2} AS top2
     FROM (
-      SELECT year, home_gemeente, offence_gemeente, person_id, v,
-             ROW_NUMBER() OVER (PARTITION BY year, home_gemeente, offence_gemeente
-                                ORDER BY v DESC, person_id) AS rn
-      FROM (
-        SELECT year, home_gemeente, offence_gemeente, person_id, CAST(COUNT(*) AS DOUBLE) AS v
-        FROM drug_registrations GROUP BY year, home_gemeente, offence_gemeente, person_id
-      ) AS p
-    ) AS r
+      SELECT year, home_gemeente, offence_gemeente, person_id, CAST(COUNT(*) AS DOUBLE) AS v
+      FROM drug_registrations GROUP BY year, home_gemeente, offence_gemeente, person_id
+    ) AS p
     GROUP BY year, home_gemeente, offence_gemeente
     """

@@ -88,6 +88,7 @@ LINKAGE: list[tuple[str, str]] = [
         """,
     ),
     (
+        # Owners of dwellings: no theme looks at the owners of other addresses.
         "owner_ref",
         """
         SELECT y.year, o.address_id, o.owner_kind, o.owner_person_id, o.owner_business_id,
@@ -95,15 +96,24 @@ LINKAGE: list[tuple[str, str]] = [
         FROM ownerships o
         JOIN years y ON o.start_date <= y.ref AND (o.end_date IS NULL OR o.end_date > y.ref)
         JOIN addresses a ON a.address_id = o.address_id
+        WHERE a.function = 'woon'
+        """,
+    ),
+    (
+        # Every business with the buurt of its address, looked up once for all themes.
+        "business_place",
+        """
+        SELECT b.business_id, b.sbi, b.legal_form, b.address_id, b.start_date, b.end_date,
+               a.buurt
+        FROM businesses b JOIN addresses a ON a.address_id = b.address_id
         """,
     ),
     (
         "business_ref",
         """
-        SELECT y.year, b.business_id, b.sbi, b.legal_form, b.address_id, a.buurt
-        FROM businesses b
+        SELECT y.year, b.business_id, b.sbi, b.legal_form, b.address_id, b.buurt
+        FROM business_place b
         JOIN years y ON b.start_date <= y.ref AND (b.end_date IS NULL OR b.end_date > y.ref)
-        JOIN addresses a ON a.address_id = b.address_id
         """,
     ),
     (
@@ -146,7 +156,7 @@ LINKAGE: list[tuple[str, str]] = [
                  WHEN b.legal_form = 'stichting' THEN 'stichting'
                  ELSE 'bedrijf'
                END AS owner_class
-        FROM owner_ref o LEFT JOIN businesses b ON b.business_id = o.owner_business_id
+        FROM owner_ref o LEFT JOIN business_place b ON b.business_id = o.owner_business_id
         WHERE o.function = 'woon'
         """,
     ),

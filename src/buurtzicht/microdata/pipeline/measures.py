@@ -89,31 +89,28 @@ VASTGOED = [
     ),
     Query(
         "units",
-        f"""SELECT {_m("vastgoed.doorsluiswoningen")}, y.year, a.buurt, a.address_id, 1
-        FROM transactions t JOIN years y ON t.date > y.back20 AND t.date <= y.ref
-        JOIN addresses a ON a.address_id = t.address_id
-        WHERE a.function = 'woon'
-        GROUP BY y.year, a.buurt, a.address_id HAVING COUNT(*) >= 5""",
+        # Sales are counted per address before the address is looked up: only the few
+        # addresses with 5+ sales are joined, not every sale.
+        f"""SELECT {_m("vastgoed.doorsluiswoningen")}, s.year, a.buurt, a.address_id, 1
+        FROM (
+          SELECT y.year, t.address_id
+          FROM transactions t JOIN years y ON t.date > y.back20 AND t.date <= y.ref
+          GROUP BY y.year, t.address_id HAVING COUNT(*) >= 5
+        ) AS s
+        JOIN addresses a ON a.address_id = s.address_id
+        WHERE a.function = 'woon'""",
     ),
     Query(
         "units",
         f"""SELECT {_m("vastgoed.aankopen_boven_financieringscapaciteit")},
-            y.year, a.buurt, t.transaction_id, 1
-        FROM transactions t JOIN years y ON t.date >= y.y_start AND t.date <= y.ref
-        JOIN addresses a ON a.address_id = t.address_id
-        JOIN persons p ON p.person_id = t.buyer_person_id
-        JOIN household_facts h ON h.household_id = p.household_id
-        WHERE t.buyer_kind = 'persoon' AND t.price > h.capacity""",
+            year, buurt, transaction_id, 1
+        FROM purchases_above_capacity""",
     ),
     Query(
         "amount",
         f"""SELECT {_m("vastgoed.aankopen_boven_financieringscapaciteit_bedrag")},
-            y.year, a.buurt, t.buyer_person_id, t.price
-        FROM transactions t JOIN years y ON t.date >= y.y_start AND t.date <= y.ref
-        JOIN addresses a ON a.address_id = t.address_id
-        JOIN persons p ON p.person_id = t.buyer_person_id
-        JOIN household_facts h ON h.household_id = p.household_id
-        WHERE t.buyer_kind = 'persoon' AND t.price > h.capacity""",
+            year, buurt, buyer_person_id, price
+        FROM purchases_above_capacity""",
     ),
     Query(
         "units",
@@ -191,17 +188,16 @@ BEDRIJVEN = [
     ),
     Query(
         "units",
-        f"""SELECT {_m("bedrijven.adressen_verloop")}, y.year, a.buurt, a.address_id, 1
-        FROM businesses b JOIN years y ON b.end_date > y.back5 AND b.end_date <= y.ref
-        JOIN addresses a ON a.address_id = b.address_id
+        f"""SELECT {_m("bedrijven.adressen_verloop")}, y.year, b.buurt, b.address_id, 1
+        FROM business_place b JOIN years y ON b.end_date > y.back5 AND b.end_date <= y.ref
         WHERE DATE_DIFF('day', b.start_date, b.end_date) < 730
-        GROUP BY y.year, a.buurt, a.address_id HAVING COUNT(*) >= 3""",
+        GROUP BY y.year, b.buurt, b.address_id HAVING COUNT(*) >= 3""",
     ),
     Query(
         "units",
         f"""SELECT {_m("bedrijven.kortlevend_beeindigd")},
-            YEAR(b.end_date), a.buurt, b.business_id, 1
-        FROM businesses b JOIN addresses a ON a.address_id = b.address_id
+            YEAR(b.end_date), b.buurt, b.business_id, 1
+        FROM business_place b
         WHERE b.end_date IS NOT NULL AND DATE_DIFF('day', b.start_date, b.end_date) < 730""",
     ),
 ]
@@ -255,6 +251,17 @@ VAKANTIEPARKEN = [
 #: Intermediate tables the theme queries need besides :data:`linkage.LINKAGE`.
 THEME_TABLES: list[tuple[str, str]] = [
     (
+        "purchases_above_capacity",
+        """
+        SELECT y.year, a.buurt, t.transaction_id, t.buyer_person_id, t.price
+        FROM transactions t JOIN years y ON t.date >= y.y_start AND t.date <= y.ref
+        JOIN addresses a ON a.address_id = t.address_id
+        JOIN persons p ON p.person_id = t.buyer_person_id
+        JOIN household_facts h ON h.household_id = p.household_id
+        WHERE t.buyer_kind = 'persoon' AND t.price > h.capacity
+        """,
+    ),
+    (
         "drug_registrations",
         f"""
         SELECT g.suspect_id, g.year, a.buurt AS home_buurt,
@@ -279,10 +286,12 @@ THEME_TABLES: list[tuple[str, str]] = [
                CASE WHEN f.person_id IS NOT NULL THEN 2 * f.person_id
                     ELSE 2 * f.business_id + 1 END AS subject
         FROM fiu f
-        LEFT JOIN person_ref r ON r.person_id = f.person_id AND r.year = YEAR(f.date)
-        LEFT JOIN (SELECT b.business_id, a.buurt FROM businesses b JOIN addresses a
-        ON a.address_id = b.address_id) b
-          ON b.business_id = f.business_id
+        LEFT JOIN (
+          -- only the subjects' rows: the join then builds on millions, not tens of millions
+          SELECT year, person_id, buurt FROM person_ref
+          WHERE person_id IN (SELECT person_id FROM fiu)
+        ) AS r ON r.person_id = f.person_id AND r.year = YEAR(f.date)
+        LEFT JOIN business_place b ON b.business_id = f.business_id
         WHERE COALESCE(r.buurt, b.buurt) IS NOT NULL
         """,
     ),
@@ -296,17 +305,16 @@ THEME_TABLES: list[tuple[str, str]] = [
     (
         "care_ref",
         f"""
-        SELECT c.provider_id, YEAR(dc.date) AS year, a.buurt, c.care_activity_registered,
+        SELECT c.provider_id, YEAR(dc.date) AS year, b.buurt, c.care_activity_registered,
                CASE WHEN {CARE} THEN 1 ELSE 0 END AS care_branch,
                CASE WHEN da.business_id IS NULL THEN 0 ELSE 1 END AS director_antecedents,
                SUM(dc.amount) AS amount
         FROM declarations dc
         JOIN care_providers c ON c.provider_id = dc.provider_id
-        JOIN businesses b ON b.business_id = c.business_id
-        JOIN addresses a ON a.address_id = b.address_id
+        JOIN business_place b ON b.business_id = c.business_id
         LEFT JOIN director_antecedents da
           ON da.business_id = c.business_id AND da.year = YEAR(dc.date)
-        GROUP BY c.provider_id, YEAR(dc.date), a.buurt, c.care_activity_registered,
+        GROUP BY c.provider_id, YEAR(dc.date), b.buurt, c.care_activity_registered,
                  CASE WHEN {CARE} THEN 1 ELSE 0 END,
                  CASE WHEN da.business_id IS NULL THEN 0 ELSE 1 END
         """,

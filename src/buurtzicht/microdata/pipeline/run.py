@@ -70,6 +70,7 @@ def link(
     t0 = time.perf_counter()
     engine.load(folder)
     engine.create("years", years_select(years))
+    engine.create("regions", aggregate.regions_select())
     for name, select in [*LINKAGE, *THEME_TABLES]:
         engine.create(name, select)
     seconds["linkage"] = time.perf_counter() - t0

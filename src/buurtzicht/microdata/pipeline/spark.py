@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 import sqlglot
+from sqlglot import exp
 
 from buurtzicht.microdata.errors import MicrodataMissingError
 from buurtzicht.microdata.schema import ENTITIES
@@ -17,15 +18,37 @@ def to_spark(sql: str) -> str:
 
     >>> to_spark("SELECT DATE_DIFF('day', a, b) AS d FROM t")
     'SELECT DATEDIFF(DAY, a, b) AS d FROM t'
+    >>> to_spark("SELECT LIST_MIN(MAX(v, 2)) FROM t")
+    'SELECT ARRAY_MIN(SLICE(SORT_ARRAY(COLLECT_LIST(v), FALSE), 1, 2)) FROM t'
     """
-    return sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    return tree.transform(_top_n).sql(dialect="spark")
 
 
-def local_session(app: str = "buurtzicht", cores: int = 2) -> Any:
-    """A local-mode SparkSession sized for a small machine (reused if one exists)."""
+def _top_n(node: exp.Expr) -> exp.Expr:
+    """DuckDB's ``MAX(v, n)`` (the n largest values) has no Spark twin: sort a collected list."""
+    if isinstance(node, exp.Max) and node.args.get("count") is not None:
+        values = exp.func("SORT_ARRAY", exp.func("COLLECT_LIST", node.this), exp.false())
+        return exp.func("SLICE", values, exp.Literal.number(1), node.args["count"])
+    return node
+
+
+#: JVM options for short runs on small data (tests): the C1 compiler only and the serial
+#: collector. A short-lived JVM otherwise spends its time compiling with C2.
+QUICK_START_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+def local_session(
+    app: str = "buurtzicht", cores: int = 2, conf: dict[str, str] | None = None
+) -> Any:
+    """A local-mode SparkSession sized for a small machine (reused if one exists).
+
+    ``conf`` adds or overrides settings, e.g. ``{"spark.driver.extraJavaOptions":
+    QUICK_START_JVM}`` for tests.
+    """
     from pyspark.sql import SparkSession
 
-    return (
+    builder = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app)
         .config("spark.sql.shuffle.partitions", str(cores))
@@ -37,8 +60,10 @@ def local_session(app: str = "buurtzicht", cores: int = 2) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
-        .getOrCreate()
     )
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 class SparkEngine:

@@ -18,9 +18,10 @@ from buurtzicht.microdata.synth.common import (
     pick_in_groups,
     random_days,
     stochastic_round,
+    weighted_choice,
     year_start,
 )
-from buurtzicht.microdata.synth.population import Chunk
+from buurtzicht.microdata.synth.population import GEEN, Chunk
 
 FORMS = np.array(
     ["eenmanszaak", "vof", "bv", "nv", "stichting", "vereniging", "overig"], dtype=object
@@ -194,7 +195,7 @@ def plant_churn(
         SENSITIVE[rng.integers(0, len(SENSITIVE), n)], "eenmanszaak", address, start, end
     )
     straw = np.flatnonzero(
-        (chunk.age >= 18) & (chunk.age < 30) & (chunk.debts | (chunk.benefit != "geen"))
+        (chunk.age >= 18) & (chunk.age < 30) & (chunk.debts | (chunk.benefit != GEEN))
     )
     straw = straw if len(straw) else np.flatnonzero(chunk.age >= 18)
     out.add_directors(local, straw[np.floor(rng.random(n) * len(straw)).astype(np.int64)])
@@ -250,9 +251,7 @@ def declarations(
     n = len(provider)
     weight = np.where(chunk.age >= 65, 3.0, 1.0)
     client = (
-        rng.choice(len(chunk.age), size=n, p=weight / weight.sum())
-        if len(chunk.age)
-        else np.empty(0, np.int64)
+        weighted_choice(rng, weight / weight.sum(), n) if len(chunk.age) else np.empty(0, np.int64)
     )
     first_day = np.zeros(n, dtype=np.int64)
     for y in params.ANALYSIS_YEARS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,66 @@ def weighted_in_groups(
     return np.where(hi > lo, np.minimum(idx, len(cumulative) - 1), -1)
 
 
+def weighted_choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
+    """``rng.choice(len(p), size=size, p=p)``, the same draws, with the uniforms sorted.
+
+    numpy looks every uniform up in the cumulative weights in random order; over
+    millions of weights that is a cache miss per draw. Looking them up in sorted order
+    and putting the results back gives identical indices in a fraction of the time.
+
+    >>> p = np.array([0.2, 0.5, 0.3])
+    >>> a = weighted_choice(np.random.default_rng(1), p, 5)
+    >>> bool((a == np.random.default_rng(1).choice(3, size=5, p=p)).all())
+    True
+    """
+    p = np.asarray(p, dtype=np.float64)
+    if len(p) == 0 or p.min() < 0 or not np.isclose(p.sum(), 1.0):
+        raise ValueError("probabilities must be non-negative and sum to 1")
+    cdf = p.cumsum()
+    cdf /= cdf[-1]
+    uniform = rng.random(size)
+    order = np.argsort(uniform)
+    index = np.empty(size, dtype=np.int64)
+    index[order] = cdf.searchsorted(uniform[order], side="right")
+    return index
+
+
+def sort_by(*keys: np.ndarray) -> np.ndarray:
+    """``np.lexsort(keys)`` (last key primary) for integer keys, as one stable sort.
+
+    The keys are packed into one integer (each shifted to start at 0), so numpy sorts
+    once instead of once per key; with a small packed range it uses a radix sort.
+    Ties keep their original order, as in ``np.lexsort``.
+
+    >>> sort_by(np.array([3, 1, 2, 1]), np.array([1, 1, 0, 0])).tolist()
+    [3, 2, 1, 0]
+    """
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    span = 1
+    for key in keys:
+        key = np.asarray(key, dtype=np.int64)
+        low = int(key.min()) if len(key) else 0
+        width = (int(key.max()) - low + 1) if len(key) else 1
+        if span * width >= 2**62:
+            return np.lexsort(keys)
+        packed += (key - low) * span
+        span *= width
+    if span <= 2**16:
+        return np.argsort(packed.astype(np.uint16), kind="stable")
+    return np.argsort(packed, kind="stable")
+
+
+def members_of(groups: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of every group as (order, starts): group g is ``order[starts[g]:starts[g + 1]]``.
+
+    Rows keep their original order within a group.
+    """
+    order = np.argsort(groups, kind="stable")
+    starts = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups, minlength=n_groups), out=starts[1:])
+    return order, starts
+
+
 def random_days(
     rng: np.random.Generator, lo: int | np.ndarray, hi: int | np.ndarray, n: int
 ) -> np.ndarray:
@@ -106,12 +167,44 @@ class Ids:
 
 
 class PartWriter:
-    """Writes one Parquet part per entity and chunk, typed by :mod:`schema`."""
+    """Writes one Parquet part per entity and chunk, typed by :mod:`schema`.
+
+    Encoding and compressing a part (pyarrow, without the GIL) runs on a background
+    thread while the generator draws the next chunk; :meth:`close` waits for the
+    last part and re-raises any error of a write.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.rows: dict[str, int] = {}
         self._parts: dict[str, int] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet")
+        self._pending: list[Future[None]] = []
+
+    def close(self) -> None:
+        """Wait for every part to be written."""
+        pending, self._pending = self._pending, []
+        try:
+            for future in pending:
+                future.result()
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def _check(self) -> None:
+        """Forget finished writes, raising the error of a failed one now."""
+        pending = []
+        for future in self._pending:
+            if future.done():
+                future.result()
+            else:
+                pending.append(future)
+        self._pending = pending
+
+    def __enter__(self) -> PartWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def write(self, entity: str, columns: Mapping[str, Any]) -> None:
         spec = ENTITIES[entity]
@@ -134,7 +227,19 @@ class PartWriter:
         part = self._parts.get(entity, 0)
         folder = self.root / entity
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, folder / f"part-{part:04d}.parquet", compression="snappy")
+        # Dictionary pages only for text (codes, categories): for ids and amounts they
+        # are built, found too large and thrown away, which costs most of the write.
+        text = [f.name for f in spec.schema if pa.types.is_string(f.type)]
+        self._pending.append(
+            self._pool.submit(
+                pq.write_table,
+                table,
+                folder / f"part-{part:04d}.parquet",
+                compression="snappy",
+                use_dictionary=text or False,
+            )
+        )
+        self._check()
         self._parts[entity] = part + 1
         self.rows[entity] = self.rows.get(entity, 0) + table.num_rows
 

@@ -8,6 +8,7 @@ that the *jonge aanwas* analysis must learn back from the data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,10 +19,11 @@ from buurtzicht.microdata.synth import params
 from buurtzicht.microdata.synth.common import (
     group_starts,
     pick_in_groups,
+    weighted_choice,
     weighted_in_groups,
     year_start,
 )
-from buurtzicht.microdata.synth.population import Chunk
+from buurtzicht.microdata.synth.population import Chunk, on_benefit
 
 URBAN = np.array([0.0, 1.8, 1.4, 1.0, 0.8, 0.6])  # by stedelijkheid 1..5
 #: Planted risk factors for becoming a suspect (multipliers on the age/sex base rate).
@@ -69,8 +71,10 @@ def plant_hennep(
     occupant = np.full(len(chunk.address_id), -1, dtype=np.int64)
     occupant[chunk.h_address] = np.arange(len(chunk.h_address))
     h = len(chunk.household_id)
-    on_benefit = np.isin(chunk.benefit, ["bijstand", "ww", "ao"])
-    risky = np.bincount(chunk.household, weights=chunk.debts | on_benefit, minlength=h) > 0
+    risky = (
+        np.bincount(chunk.household, weights=chunk.debts | on_benefit(chunk.benefit), minlength=h)
+        > 0
+    )
     crim = np.bincount(chunk.household, weights=chunk.criminal, minlength=h) > 0
     occ = occupant >= 0
     weight = np.where(occ, 1.0, 0.2) * chunk.a_dwelling
@@ -112,6 +116,7 @@ def make_incidents(
     counts = np.bincount(nation.address_buurt, minlength=len(p))
     starts = group_starts(counts)
     frames = []
+    park_units = _park_units(nation)
     for year in params.CRIME_YEARS:
         per_type = volumes.crimes_in(year)
         n = per_type.to_numpy() * scale
@@ -119,7 +124,7 @@ def make_incidents(
         code = np.repeat(per_type.index.to_numpy().astype(object), k)
         buurt = rng.choice(len(p), size=len(code), p=p)
         frames.append(pd.DataFrame({"code": code, "year": year, "buurt": buurt}))
-        frames.append(_park_incidents(nation, year, rng))
+        frames.append(_park_incidents(nation, park_units, year, rng))
     inc = pd.concat(frames, ignore_index=True)
     day0 = np.array([year_start(y) for y in params.CRIME_YEARS])
     inc["date"] = day0[inc["year"].to_numpy() - params.CRIME_YEARS[0]] + np.floor(
@@ -138,12 +143,24 @@ def make_incidents(
     return inc.drop(columns=[c for c in ("park_address",) if c in inc])
 
 
-def _park_incidents(nation: Nation, year: int, rng: np.random.Generator) -> pd.DataFrame:
+def _park_units(nation: Nation) -> dict[int, np.ndarray]:
+    """Address indices (ascending) of every misused park's units."""
+    ids = nation.parks.loc[nation.parks["misused"], "holiday_park_id"].to_numpy()
+    order = np.argsort(nation.address_park, kind="stable")
+    sorted_parks = nation.address_park[order]
+    lo = np.searchsorted(sorted_parks, ids, side="left")
+    hi = np.searchsorted(sorted_parks, ids, side="right")
+    return {int(p): order[a:b] for p, a, b in zip(ids, lo, hi, strict=True)}
+
+
+def _park_incidents(
+    nation: Nation, park_units: dict[int, np.ndarray], year: int, rng: np.random.Generator
+) -> pd.DataFrame:
     misused = nation.parks[nation.parks["misused"]]
     rows = []
     for park_id, units in zip(misused["holiday_park_id"], misused["units"], strict=True):
         k = rng.poisson(0.08 * units)
-        idx = np.flatnonzero(nation.address_park == park_id)
+        idx = park_units[int(park_id)]
         if k == 0 or len(idx) == 0:
             continue
         where = idx[rng.integers(0, len(idx), k)]
@@ -164,18 +181,39 @@ def _park_incidents(nation: Nation, year: int, rng: np.random.Generator) -> pd.D
     )
 
 
+class SuspectBands:
+    """Persons per sex x age band of the suspect profile, and the risk multipliers.
+
+    The same for every offence group, so computed once per nation.
+    """
+
+    def __init__(self, nation: Nation, profile: pd.DataFrame) -> None:
+        self.members: dict[tuple[str, int, int], np.ndarray] = {}
+        for sex, lo, hi in profile[["sex", "lo", "hi"]].drop_duplicates().itertuples(index=False):
+            band = (nation.age >= lo) & (nation.age <= hi) & (nation.male == (sex == "M"))
+            self.members[(sex, int(lo), int(hi))] = np.flatnonzero(band)
+        self.risk = [
+            np.where(nation.hh_benefits, RISK["household_benefits"], 1.0),
+            np.where(nation.hh_debts, RISK["household_debts"], 1.0),
+            np.where(nation.hh_low_income, RISK["household_low_income"], 1.0),
+        ]
+
+
 def _weights(
-    nation: Nation, volumes: NationalVolumes, group: str, hh_member_record: np.ndarray
+    nation: Nation,
+    volumes: NationalVolumes,
+    group: str,
+    hh_member_record: np.ndarray,
+    bands: SuspectBands,
 ) -> np.ndarray:
     prof = volumes.suspect_profile[volumes.suspect_profile["group"] == group]
     w = np.zeros(len(nation.age))
     for sex, lo, hi, count in zip(prof["sex"], prof["lo"], prof["hi"], prof["count"], strict=True):
-        band = (nation.age >= lo) & (nation.age <= hi) & (nation.male == (sex == "M"))
-        if band.any():
-            w[band] = count / band.sum()
-    w *= np.where(nation.hh_benefits, RISK["household_benefits"], 1.0)
-    w *= np.where(nation.hh_debts, RISK["household_debts"], 1.0)
-    w *= np.where(nation.hh_low_income, RISK["household_low_income"], 1.0)
+        band = bands.members[(sex, int(lo), int(hi))]
+        if len(band):
+            w[band] = count / len(band)
+    for factor in bands.risk:  # one factor at a time: the same rounding as always
+        w *= factor
     if group == "VerdachtenVanDrugsmisdrijven":
         young = (nation.age >= 12) & (nation.age <= 23)
         w *= np.where(
@@ -190,7 +228,9 @@ def _household_records(nation: Nation, persons: np.ndarray) -> np.ndarray:
     flagged = np.zeros(len(nation.age), dtype=bool)
     flagged[persons] = True
     flagged &= nation.age >= 24
-    _, household = np.unique(nation.household, return_inverse=True)
+    household = nation.household
+    if household.min() < 0 or household.max() > 4 * len(household):
+        _, household = np.unique(household, return_inverse=True)
     return (np.bincount(household, weights=flagged) > 0)[household] & ~flagged
 
 
@@ -212,7 +252,14 @@ def make_suspects(
     g_start = group_starts(g_counts)
     g_end = g_start + g_counts
     inc_gm = nation.buurt_gemeente[incidents["buurt"].to_numpy()]
-    codes_all = incidents["code"].to_numpy()
+    # Offence codes as integers: membership tests on millions of strings are slow.
+    code_index, code_names = pd.factorize(incidents["code"].to_numpy())
+    code_names = np.asarray(code_names, dtype=object)
+
+    def has_code(rows: np.ndarray, codes: Sequence[str]) -> np.ndarray:
+        return np.isin(rows, np.flatnonzero(np.isin(code_names, list(codes))))
+
+    bands = SuspectBands(nation, volumes.suspect_profile)
     out: list[pd.DataFrame] = []
     for group, codes in SUSPECT_GROUPS.items():
         records = np.empty(0, dtype=np.int64)
@@ -222,8 +269,8 @@ def make_suspects(
                 if out
                 else pd.DataFrame({"person": [], "incident": []})
             )
-            undermining = np.isin(
-                codes_all[done["incident"].to_numpy().astype(np.int64)], UNDERMINING_CODES
+            undermining = has_code(
+                code_index[done["incident"].to_numpy().astype(np.int64)], UNDERMINING_CODES
             )
             records = np.concatenate(
                 [prior, done["person"].to_numpy().astype(np.int64)[undermining]]
@@ -233,9 +280,9 @@ def make_suspects(
             if len(records)
             else np.zeros(len(nation.age), dtype=bool)
         )
-        w = _weights(nation, volumes, group, hh_record)
+        w = _weights(nation, volumes, group, hh_record, bands)
         cw = np.cumsum(w)
-        pool_codes = np.isin(codes_all, codes)
+        pool_codes = has_code(code_index, codes)
         for year in params.CRIME_YEARS:
             pool = np.flatnonzero(pool_codes & (incidents["year"].to_numpy() == year))
             n = round(volumes.suspects_in(year).get(group, 0) * scale)
@@ -288,14 +335,10 @@ def make_fiu(nation: Nation, scale: float, rng: np.random.Generator) -> pd.DataF
     for year in params.ANALYSIS_YEARS:
         n = round(params.FIU_UNUSUAL_PER_YEAR * scale)
         is_person = rng.random(n) < 0.75
-        person = np.where(is_person, rng.choice(len(wp), size=n, p=wp / wp.sum()), -1)
+        person = np.where(is_person, weighted_choice(rng, wp / wp.sum(), n), -1)
         business = np.where(
             ~is_person,
-            rng.choice(
-                len(nation.business_weight),
-                size=n,
-                p=nation.business_weight / nation.business_weight.sum(),
-            ),
+            weighted_choice(rng, nation.business_weight / nation.business_weight.sum(), n),
             -1,
         )
         crim = np.where(

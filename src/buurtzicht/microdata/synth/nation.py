@@ -10,7 +10,7 @@ from buurtzicht.microdata.national import NationalVolumes
 from buurtzicht.microdata.synth import crime
 from buurtzicht.microdata.synth.business import Businesses
 from buurtzicht.microdata.synth.common import NULL, Ids, PartWriter
-from buurtzicht.microdata.synth.population import Chunk
+from buurtzicht.microdata.synth.population import Chunk, on_benefit
 
 PART_ROWS = 2_000_000
 
@@ -50,7 +50,7 @@ class NationBuilder:
         self._add("gemeente", self.buurt_gemeente[global_index[chunk.p_buurt]])
         self._add("age", chunk.age)
         self._add("male", chunk.male)
-        self._add("hh_benefits", any_in_household(np.isin(chunk.benefit, ["bijstand", "ww", "ao"])))
+        self._add("hh_benefits", any_in_household(on_benefit(chunk.benefit)))
         self._add("hh_debts", any_in_household(chunk.debts))
         self._add("hh_low_income", income < 25_000)
         self._add("hh_criminal", any_in_household(chunk.criminal))
@@ -60,9 +60,12 @@ class NationBuilder:
         self._add("address_id", chunk.address_id)
         self._add("address_buurt", global_index[chunk.a_buurt])
         self._add("address_park", chunk.park)
-        np.add.at(self.persons_per_buurt, global_index[chunk.p_buurt], 1)
+        n_buurten = len(self.persons_per_buurt)
+        self.persons_per_buurt += np.bincount(global_index[chunk.p_buurt], minlength=n_buurten)
         b_addr = out.concat("address").astype(np.int64)
-        np.add.at(self.businesses_per_buurt, global_index[chunk.a_buurt[b_addr]], 1)
+        self.businesses_per_buurt += np.bincount(
+            global_index[chunk.a_buurt[b_addr]], minlength=n_buurten
+        )
         sensitive = np.isin(out.concat("sbi"), list(sbi.MONEY_LAUNDERING_SENSITIVE))
         weight = 1.0 + 3.0 * sensitive
         flagged = np.concatenate(

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from buurtzicht.microdata.synth import params
-from buurtzicht.microdata.synth.common import group_starts, stochastic_round
+from buurtzicht.microdata.synth.common import group_starts, sort_by, stochastic_round
 
 WORLD_YEAR = 2024
 AGE_LO = np.array([0, 15, 25, 45, 65])
@@ -26,6 +26,10 @@ NON_DWELLING = np.array(
     ["winkel", "kantoor", "industrie", "bijeenkomst", "logies", "overig"], dtype=object
 )
 NON_DWELLING_P = np.array([0.2, 0.2, 0.3, 0.1, 0.05, 0.15])
+#: Benefit codes of ``Chunk.benefit`` (kept as small integers: comparisons and the
+#: conversion to Arrow are much cheaper than on arrays of Python strings).
+BENEFITS = np.array(["geen", "bijstand", "ww", "ao", "aow"], dtype=object)
+GEEN, BIJSTAND, AOW = 0, 1, 4
 _LETTERS = np.array(
     [a + b for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"],
     dtype=object,
@@ -47,7 +51,7 @@ class Chunk:
     household: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # local index
     income: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     wealth: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    benefit: np.ndarray = field(default_factory=lambda: np.empty(0, object))
+    benefit: np.ndarray = field(default_factory=lambda: np.empty(0, np.int8))  # BENEFITS index
     debts: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     criminal: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
     # households (local index = position)
@@ -111,14 +115,14 @@ def _income_wealth(chunk: Chunk, rng: np.random.Generator) -> None:
     f = poverty[chunk.p_buurt]
     u = rng.random(n)
     working_age = adult & (age < params.AOW_AGE)
-    benefit = np.full(n, "geen", dtype=object)
+    benefit = np.full(n, GEEN, dtype=np.int8)
     edge = 0.0
     for kind, rate in params.BENEFIT_RATES.items():
         hit = working_age & (u >= edge * f) & (u < (edge + rate) * f)
-        benefit[hit] = kind
+        benefit[hit] = list(BENEFITS).index(kind)
         edge += rate
-    benefit[age >= params.AOW_AGE] = "aow"
-    on_bijstand = benefit == "bijstand"
+    benefit[age >= params.AOW_AGE] = AOW
+    on_bijstand = benefit == BIJSTAND
     income[on_bijstand] = 14_000 + rng.random(on_bijstand.sum()) * 5_000
     debt_p = (
         params.DEBT_RATE * np.where(on_bijstand, 3.0, 1.0) * np.where(income < 20_000, 1.5, 1.0)
@@ -133,13 +137,25 @@ def _income_wealth(chunk: Chunk, rng: np.random.Generator) -> None:
     chunk.criminal = np.zeros(n, dtype=bool)
 
 
+def on_benefit(benefit: np.ndarray) -> np.ndarray:
+    """Bijstand, WW or AO (not AOW): the benefits the risk factors count."""
+    return (benefit >= 1) & (benefit <= 3)
+
+
+def benefit_names(benefit: np.ndarray) -> pa.Array:
+    """The benefit codes as the strings of the ``persons.benefit`` column."""
+    return pc.take(pa.array(BENEFITS, pa.string()), pa.array(benefit, pa.int8()))
+
+
 def make_households(chunk: Chunk, rng: np.random.Generator, scale: float, first_id: int) -> None:
     """Adults head the households of their buurt; everyone else joins one at random."""
     b, n = chunk.buurten, len(chunk.age)
     n_b = np.bincount(chunk.p_buurt, minlength=len(b))
     h_b = stochastic_round(b["households"].to_numpy() * scale, rng)
     h_b = np.minimum(np.maximum(h_b, (n_b > 0).astype(np.int64)), n_b)
-    order = np.lexsort((rng.random(n), chunk.age < 18, chunk.p_buurt))
+    # np.lexsort((random, child, buurt)): by the random key first, then stably by the rest.
+    by_random = np.argsort(rng.random(n), kind="stable")
+    order = by_random[sort_by((chunk.age < 18)[by_random], chunk.p_buurt[by_random])]
     _reorder_persons(chunk, order)
     rank = np.arange(n) - group_starts(n_b)[chunk.p_buurt]
     heads = h_b[chunk.p_buurt]

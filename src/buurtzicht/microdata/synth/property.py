@@ -8,7 +8,7 @@ import numpy as np
 
 from buurtzicht.microdata.schema import WORLD_DATE
 from buurtzicht.microdata.synth import params
-from buurtzicht.microdata.synth.common import NULL, day, years_of
+from buurtzicht.microdata.synth.common import NULL, day, members_of, sort_by, years_of
 from buurtzicht.microdata.synth.population import Chunk
 
 PERSON, LEGAL, UNKNOWN, FOREIGN = 0, 1, 2, 3
@@ -26,7 +26,7 @@ class Owners:
 
 def heads(chunk: Chunk) -> np.ndarray:
     """The oldest member of each household (local person index)."""
-    order = np.lexsort((chunk.age, chunk.household))
+    order = sort_by(chunk.age, chunk.household)
     head = np.full(len(chunk.household_id), -1, dtype=np.int64)
     head[chunk.household[order]] = order  # the last write per household is the oldest
     return head
@@ -159,8 +159,14 @@ def plant_owners(
         "foundation_address": [],
         "criminal_address": [],
     }
+    members, starts = members_of(chunk.household, len(chunk.household_id))
+
+    def household_of(person: int) -> np.ndarray:
+        h = chunk.household[person]
+        return members[starts[h] : starts[h + 1]]
+
     for person in unexplained:
-        chunk.wealth[chunk.household == chunk.household[person]] = 0
+        chunk.wealth[household_of(person)] = 0
         chunk.wealth[person] = int(rng.integers(0, 15_000))
         got = give(owner_person=int(person), k=int(rng.integers(2, 6)))
         truth["unexplained_person"].append(int(person))
@@ -179,7 +185,7 @@ def plant_owners(
             give(owner_person=int(member), k=int(rng.integers(2, 4))).tolist()
         )
         truth["unexplained_person"].append(int(member))
-        chunk.wealth[chunk.household == chunk.household[member]] = 0
+        chunk.wealth[household_of(member)] = 0
     return {k: np.asarray(v, dtype=np.int64) for k, v in truth.items()}
 
 
@@ -257,7 +263,7 @@ def sales_history(
     dates = np.where(
         pos == 0, first - np.floor(rng.random(len(addr)) * 30 * 365.25).astype(np.int64), dates
     )
-    order = np.lexsort((dates, addr))  # sales of one address in date order; row 0 stays first
+    order = sort_by(dates, addr)  # sales of one address in date order; row 0 stays first
     dates = dates[order]
     kind = np.where(
         rng.random(len(addr)) < 0.8, PERSON, np.where(rng.random(len(addr)) < 0.75, LEGAL, UNKNOWN)

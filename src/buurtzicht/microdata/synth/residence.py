@@ -6,11 +6,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from buurtzicht.microdata.schema import WORLD_DATE
 from buurtzicht.microdata.synth import params
 from buurtzicht.microdata.synth.common import NULL, day, random_days, year_start
-from buurtzicht.microdata.synth.population import Chunk
+from buurtzicht.microdata.synth.population import BIJSTAND, Chunk, benefit_names
 
 Columns = dict[str, Any]
 
@@ -26,7 +28,7 @@ def move_to_parks(
         return np.empty(0, dtype=np.int64)
     size = np.bincount(chunk.household, minlength=len(chunk.household_id))
     risk = np.bincount(
-        chunk.household, weights=chunk.debts | (chunk.benefit == "bijstand"), minlength=len(size)
+        chunk.household, weights=chunk.debts | (chunk.benefit == BIJSTAND), minlength=len(size)
     )
     free = np.flatnonzero((size <= 2) & (size > 0))
     moved: list[np.ndarray] = []
@@ -84,10 +86,10 @@ def person_columns(chunk: Chunk) -> Columns:
     return {
         "person_id": chunk.person_id,
         "birth_year": WORLD_DATE.year - chunk.age,
-        "sex": np.where(chunk.male, "M", "V").astype(object),
+        "sex": pc.take(pa.array(["V", "M"]), pa.array(chunk.male.astype(np.int8))),
         "household_id": chunk.household_id[chunk.household],
         "income": chunk.income,
         "wealth": chunk.wealth,
-        "benefit": chunk.benefit,
+        "benefit": benefit_names(chunk.benefit),
         "problematic_debts": chunk.debts,
     }

@@ -158,19 +158,20 @@ def _build(
     parks = _parks(buurten, scale, national_rng)
     cluster = _clusters(buurten, scale, national_rng)
     base_rate = params.HENNEP_PER_YEAR / (buurten["dwellings"].sum() * 3.0)
-    writer, ids = PartWriter(tmp), Ids()
+    ids = Ids()
     nation = NationBuilder(buurten, parks)
     truth = TruthLog()
     chunks = chunks_of(buurten, scale, chunk_persons)
-    t0 = time.perf_counter()
-    for i, rows in enumerate(chunks):
-        rng = np.random.default_rng([seed, i + 1])
-        _chunk(rows, rng, scale, parks, cluster, base_rate, writer, ids, nation, truth)
-        if progress:
-            progress("chunks", (i + 1) / len(chunks))
-    summary.seconds["population"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    write_national(nation.build(), volumes, scale, national_rng, writer, ids, parks)
+    with PartWriter(tmp) as writer:
+        t0 = time.perf_counter()
+        for i, rows in enumerate(chunks):
+            rng = np.random.default_rng([seed, i + 1])
+            _chunk(rows, rng, scale, parks, cluster, base_rate, writer, ids, nation, truth)
+            if progress:
+                progress("chunks", (i + 1) / len(chunks))
+        summary.seconds["population"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        write_national(nation.build(), volumes, scale, national_rng, writer, ids, parks)
     summary.seconds["crime"] = time.perf_counter() - t0
     summary.rows = dict(writer.rows)
     summary.planted = truth.write(planted, cluster, buurten, parks)

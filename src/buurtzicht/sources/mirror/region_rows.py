@@ -7,24 +7,9 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from buurtzicht.regions.codes import BUITENLAND, ONBEKEND, special_kind
+from buurtzicht.regions.table import PARENT_COLUMNS, REGION_COLUMNS
 
-REGION_COLUMNS = [
-    "code",
-    "indeling",
-    "level",
-    "name",
-    "gemeente",
-    "wijk",
-    "provincie",
-    "politie_eenheid",
-    "veiligheidsregio",
-    "corop",
-    "landsdeel",
-    "stedelijkheid",
-    "special",
-    "source",
-]
-PARENTS = ["provincie", "politie_eenheid", "veiligheidsregio", "corop", "landsdeel"]
+PARENTS = PARENT_COLUMNS
 GEMEENTE_CONTEXT = [*PARENTS, "stedelijkheid"]
 
 #: "Niet in te delen" regions of StatLine crime tables: figures that could not be

@@ -21,8 +21,10 @@ const geometry = fetch(data.geometry_url).then((response) => {
   return response.json();
 });
 
-async function start() {
-  const geojson = await geometry;
+// Netherlands (European part), the view until the boundaries are in.
+const NETHERLANDS = [[3.31, 50.75], [7.23, 53.56]];
+
+function prepare(geojson) {
   const byCode = new Map(data.rows.map((row) => [row.code, row]));
   // Special regions (water, buitenland) have no row: they are left off the map.
   geojson.features = geojson.features.filter((f) => byCode.has(f.properties.code));
@@ -33,6 +35,11 @@ async function start() {
     feature.properties.note = row && row.figure.note ? row.figure.note : "";
     feature.properties.known = Boolean(row);
   }
+  return geojson;
+}
+
+function start() {
+  // The map starts (style, workers) while the boundaries download; they meet at "load".
   container.replaceChildren();
   const map = new maplibregl.Map({
     container,
@@ -41,7 +48,7 @@ async function start() {
       sources: {},
       layers: [{ id: "background", type: "background", paint: { "background-color": "#eef2f5" } }],
     },
-    bounds: bbox(geojson.features),
+    bounds: NETHERLANDS,
     fitBoundsOptions: { padding: 16 },
     attributionControl: false,
     fadeDuration: 0,
@@ -49,7 +56,9 @@ async function start() {
   window.buurtzichtMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: "CBS, Kadaster (PDOK) — CC BY 4.0" }));
-  map.on("load", () => {
+  map.on("load", async () => {
+    const geojson = prepare(await geometry);
+    map.fitBounds(bbox(geojson.features), { padding: 16, animate: false });
     // Simplified, web-ready boundaries: coarser tiling (tolerance, buffer, maxzoom) keeps
     // the first frame of ~3,500 wijken quick without visible loss at these zoom levels.
     map.addSource("areas", {
