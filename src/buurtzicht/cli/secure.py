@@ -1,4 +1,4 @@
-"""Secure-side commands: ``synth`` and ``secure validate | link | publish | load | audit | info``.
+"""Secure-side commands: ``synth`` and ``secure validate | link | publish | load | info``.
 
 Everything these commands write stays under ``<home>/secure``; only the published file
 (``secure publish``: disclosure control of the aggregates) is read by the warehouse.
@@ -19,7 +19,7 @@ from buurtzicht.cli.app import app
 from buurtzicht.config import Settings
 
 secure_app = typer.Typer(
-    help="Secure side: validate microdata, link, publish through disclosure control, audit.",
+    help="Secure side: validate microdata, link, publish through disclosure control, load.",
     no_args_is_help=True,
 )
 app.add_typer(secure_app, name="secure")
@@ -140,6 +140,14 @@ def publish_release(
             "build, else the secure count), kwb or secure."
         ),
     ] = Population.AUTO,
+    levels: Annotated[
+        str | None,
+        typer.Option(
+            help="Region levels to release, coarse to fine: gemeente, gemeente,wijk or "
+            "gemeente,wijk,buurt [default: BUURTZICHT_SECURE_LEVELS, all three].",
+            show_default=False,
+        ),
+    ] = None,
     check: Annotated[
         bool,
         typer.Option("--audit", help="Audit the result before writing it (slower, stricter)."),
@@ -150,16 +158,27 @@ def publish_release(
     ] = False,
     home: Home = None,
 ) -> None:
-    """Protect the secure aggregates and write what may leave: published.parquet + report."""
+    """Protect the secure aggregates and write what may leave: published.parquet + report.
+
+    Reads <home>/secure/aggregates.parquet and the table totals in aggregates.json
+    (written by `buurtzicht secure link`), releases the measures the indicator catalog
+    defines with the disclosure rule set each names (buurt -> wijk -> gemeente -> NL
+    hierarchy, category totals, linked tables protected together), and writes
+    <home>/secure/published.parquet with the protection report published.json beside
+    it. Both are written to temporary files and renamed at the end: a run that fails
+    leaves the previous release untouched. The warehouse build loads only this file.
+    """
     from buurtzicht.secure.freshness import release_current
+    from buurtzicht.secure.levels import parse_levels
     from buurtzicht.secure.publish import publish
 
     settings = _settings(home)
-    if if_stale and release_current(settings):
+    chosen = parse_levels(levels if levels is not None else settings.secure_levels)
+    if if_stale and release_current(settings, chosen, population.value):
         console.print("the published release matches the aggregates; nothing to do.")
         return
-    with console.status("disclosure control (primary and secondary suppression)"):
-        result = publish(settings, population=population.value, check=check)
+    with console.status(f"disclosure control of {', '.join(chosen)} (and NL)"):
+        result = publish(settings, population=population.value, levels=chosen, check=check)
     counts = result.document["published"]
     label = " [bold yellow]SYNTHETISCH / SYNTHETIC[/]" if result.document["synthetic"] else ""
     console.print(_frame_table(result.report, f"Protected -> {result.path}{label}"))
@@ -201,35 +220,6 @@ def load(
     console.print(
         f"[green]Build {result.build_id} is current[/] ({result.seconds:.1f} s): {result.path}"
     )
-
-
-@secure_app.command("audit")
-def audit_build(
-    intervals: Annotated[
-        Path | None, typer.Option(help="Write every audited cell's interval to this CSV.")
-    ] = None,
-    home: Home = None,
-) -> None:
-    """Audit every secure figure of the current build against the true aggregates.
-
-    Exits with code 1 when any cell is unprotected.
-    """
-    from buurtzicht.secure.audit import audit_warehouse
-
-    with console.status("disclosure audit of the warehouse"):
-        result = audit_warehouse(_settings(home))
-    if intervals is not None:
-        result.intervals.to_csv(intervals, index=False)
-    console.print(_frame_table(result.tables, f"Disclosure audit of build {result.build_id}"))
-    console.print(
-        f"{result.observations:,} secure observations ({result.zero_cells:,} empty cells "
-        f"checked to be 0), {result.programs:,} linear programs, {result.seconds:.1f} s"
-    )
-    if not result.ok:
-        console.print(f"[bold red]{len(result.unprotected)} unprotected cell(s):[/]")
-        console.print(result.unprotected.head(20).to_string(index=False))
-        raise typer.Exit(code=1)
-    console.print("[bold green]0 unprotected cells.[/]")
 
 
 def _frame_table(frame: object, title: str) -> Table:

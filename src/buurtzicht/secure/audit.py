@@ -1,6 +1,6 @@
 """The disclosure audit of a whole published warehouse.
 
-Takes every ``secure.*`` observation of the current build (what the API can serve) and
+Takes every ``secure.*`` observation of a build (the current one by default) (what the API can serve) and
 proves with :func:`buurtzicht.disclosure.audit` against the true secure aggregates that
 no suppressed cell can be narrowed down: with the same release, rule sets, hierarchy
 and populations the publication used (their fingerprints are in the protection report),
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -21,6 +22,7 @@ from buurtzicht.config import Settings
 from buurtzicht.disclosure import audit
 from buurtzicht.indicators.loader import Catalog
 from buurtzicht.microdata.store import aggregates_path
+from buurtzicht.secure.levels import ORDER
 from buurtzicht.secure.publish import PreparedRelease, prepare_release
 from buurtzicht.secure.published import (
     TABLE_ID,
@@ -66,24 +68,23 @@ class WarehouseAudit:
 
 
 def audit_warehouse(
-    settings: Settings | None = None, *, catalog: Catalog | None = None
+    settings: Settings | None = None,
+    *,
+    database: Path | None = None,
+    catalog: Catalog | None = None,
 ) -> WarehouseAudit:
-    """Audit the secure cells of the current build against ``aggregates.parquet``."""
+    """Audit the secure cells of a build (default: the current one).
+
+    The attacker's view is what the build serves (``secure.*`` observations); the true
+    values come from ``<home>/secure/aggregates.parquet``, with the levels, population
+    choice, hierarchy and rule sets of the release the build holds.
+    """
     settings = settings or Settings()
     started = time.perf_counter()
-    layout = BuildLayout(settings.warehouse_dir)
-    path = layout.current_database()
-    with duckdb.connect(str(path), read_only=True) as conn:
-        shown = conn.execute(
-            "SELECT measure, region, period, value, status FROM observations "
-            "WHERE measure LIKE 'secure.%'"
-        ).df()
-        loaded = {
-            sha
-            for (sha,) in conn.execute(
-                "SELECT sha256 FROM manifest WHERE table_id = ?", [TABLE_ID]
-            ).fetchall()
-        }
+    path = database or BuildLayout(settings.warehouse_dir).current_database()
+    if not path.is_file():
+        raise PublicationError(f"{path}: no warehouse database there; run `buurtzicht build`")
+    shown, loaded = _secure_cells(path)
     release = read_published(published_path(settings))
     if release.sha256 not in loaded:
         raise PublicationError(
@@ -91,8 +92,14 @@ def audit_warehouse(
             "`buurtzicht secure load` (or `buurtzicht build`) before auditing"
         )
     source = aggregates_path(settings)
+    choice = release.report["release"]
     prepared = prepare_release(
-        settings, pd.read_parquet(source), read_aggregates_metadata(source), catalog=catalog
+        settings,
+        pd.read_parquet(source),
+        read_aggregates_metadata(source),
+        catalog=catalog,
+        population=choice.get("population", "auto"),
+        levels=tuple(choice.get("levels", ORDER)),
     )
     _same_context(prepared, release.report)
     shown = _attach_reasons(shown, release.frame)
@@ -115,6 +122,18 @@ def audit_warehouse(
         report.programs,
         time.perf_counter() - started,
     )
+
+
+def _secure_cells(path: Path) -> tuple[pd.DataFrame, set[str]]:
+    """The build's secure observations and the checksums of the releases it loaded."""
+    with duckdb.connect(str(path), read_only=True) as conn:
+        shown = conn.execute(
+            "SELECT measure, region, period, value, status FROM observations "
+            "WHERE measure LIKE 'secure.%'"
+        ).df()
+        rows = conn.execute("SELECT sha256 FROM manifest WHERE table_id = ?", [TABLE_ID])
+        loaded = {str(sha) for (sha,) in rows.fetchall()}
+    return shown, loaded
 
 
 def _same_context(prepared: PreparedRelease, report: dict[str, object]) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from buurtzicht.config import Settings
 from buurtzicht.microdata.store import aggregates_path, microdata_dir
+from buurtzicht.secure.context import PopulationChoice
 from buurtzicht.secure.published import TABLE_ID, published_path, report_path
 from buurtzicht.sources.base import sha256_of
 from buurtzicht.warehouse.layout import BuildLayout
@@ -44,8 +45,11 @@ def aggregates_current(settings: Settings) -> bool:
     )
 
 
-def release_current(settings: Settings) -> bool:
-    """The published file was protected from the present aggregates, catalog and build."""
+def release_current(
+    settings: Settings, levels: tuple[str, ...], population: PopulationChoice = "auto"
+) -> bool:
+    """The published file was protected from the present aggregates, catalog and build,
+    for these levels and this population choice."""
     from buurtzicht.secure.publish import prepare_release
     from buurtzicht.secure.published import read_aggregates_metadata
 
@@ -55,8 +59,16 @@ def release_current(settings: Settings) -> bool:
         return False
     if report.get("aggregates", {}).get("sha256") != sha256_of(source):
         return False
-    prepared = prepare_release(settings, pd.read_parquet(source), read_aggregates_metadata(source))
     release = report.get("release", {})
+    if release.get("levels") != list(levels) or release.get("population") != population:
+        return False
+    prepared = prepare_release(
+        settings,
+        pd.read_parquet(source),
+        read_aggregates_metadata(source),
+        population=population,
+        levels=levels,
+    )
     return (
         release.get("rules") == prepared.release.rule_names
         and report["context"]["fingerprint"] == prepared.context.fingerprint()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.microdata.store import aggregates_path, atomic_file
 from buurtzicht.secure import cells as release_cells
 from buurtzicht.secure.context import PopulationChoice, RegionContext, region_context
+from buurtzicht.secure.levels import ORDER, keep_levels, parse_levels, restrict
 from buurtzicht.secure.published import (
     FORMAT,
     published_path,
@@ -61,6 +62,8 @@ class PreparedRelease:
     cells: pd.DataFrame
     zeros_after: pd.DataFrame
     source: str
+    levels: tuple[str, ...] = ORDER
+    population: PopulationChoice = "auto"
 
 
 def prepare_release(
@@ -70,16 +73,24 @@ def prepare_release(
     *,
     catalog: Catalog | None = None,
     population: PopulationChoice = "auto",
+    levels: tuple[str, ...] = ORDER,
 ) -> PreparedRelease:
-    """Release, hierarchy, populations and the engine's cells for these aggregates."""
+    """Release, hierarchy, populations and the engine's cells for these aggregates.
+
+    ``levels`` (coarse to fine, see :mod:`.levels`) limits the regions released.
+    """
     catalog = catalog or default_catalog()
     produced = sorted(set(aggregates["measure"].astype(str)))
     release = release_from_catalog(catalog, metadata.get("totals", {}), produced)
+    aggregates = keep_levels(aggregates, levels)
     context = region_context(settings, aggregates, population=population)
+    context = replace(context, hierarchy=restrict(context.hierarchy, levels))
     empty = release_cells.empty_cells(aggregates, release.measures)
     hidden, after = release_cells.split_empty_cells(empty, release.rules, context.population)
     cells = release_cells.engine_cells(aggregates, release.measures, hidden)
-    return PreparedRelease(release, context, cells, after, str(metadata["source"]))
+    return PreparedRelease(
+        release, context, cells, after, str(metadata["source"]), levels, population
+    )
 
 
 def publish(
@@ -87,19 +98,26 @@ def publish(
     *,
     catalog: Catalog | None = None,
     population: PopulationChoice = "auto",
+    levels: tuple[str, ...] | None = None,
     check: bool = False,
 ) -> PublishResult:
     """Protect the secure aggregates and write the published file and its report.
 
-    With ``check`` the disclosure audit runs on the result before anything is written
-    and a single unprotected cell stops the publication.
+    ``levels`` defaults to ``BUURTZICHT_SECURE_LEVELS``. With ``check`` the disclosure
+    audit runs on the result before anything is written and a single unprotected cell
+    stops the publication.
     """
     settings = settings or Settings()
     started = time.perf_counter()
     source_path = aggregates_path(settings)
     aggregates, metadata = _read_aggregates(source_path)
     prepared = prepare_release(
-        settings, aggregates, metadata, catalog=catalog, population=population
+        settings,
+        aggregates,
+        metadata,
+        catalog=catalog,
+        population=population,
+        levels=levels or parse_levels(settings.secure_levels),
     )
     release, context = prepared.release, prepared.context
     protected = protect(
@@ -196,6 +214,8 @@ def _document(
         "aggregates": {"sha256": sha256_of(source_path), "cells": len(prepared.cells)},
         "release": {
             "measures": list(release.measures),
+            "levels": list(prepared.levels),
+            "population": prepared.population,
             "rules": release.rule_names,
             "tables": [t.model_dump() for t in release.spec.tables],
         },
