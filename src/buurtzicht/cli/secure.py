@@ -144,7 +144,7 @@ def publish_release(
         str | None,
         typer.Option(
             help="Region levels to release, coarse to fine: gemeente, gemeente,wijk or "
-            "gemeente,wijk,buurt [default: BUURTZICHT_SECURE_LEVELS, all three].",
+            "gemeente,wijk,buurt (default: BUURTZICHT_SECURE_LEVELS, all three).",
             show_default=False,
         ),
     ] = None,
