@@ -1,5 +1,6 @@
 # buurtzicht: two commands do all the set-up.
-#   make run    install into .venv (and node_modules), prepare the data, start the dashboard
+#   make run    install into .venv (and node_modules), prepare the data (open build, then
+#               the synthetic secure side published through disclosure control), serve
 #   make test   install the test dependencies (Chromium included) and run the whole suite
 
 SHELL := /bin/bash
@@ -12,11 +13,22 @@ VENDOR_MANIFEST := src/buurtzicht/web/static/vendor/manifest.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Secure side: size of the synthetic world (1.0 = the whole country), its seed, and the
+# region levels published. Disclosure control of all wijken and buurten of the country
+# takes long (at SCALE=0.1: gemeente ~1 min, gemeente,wijk ~8 min, buurt level much
+# longer; docs/disclosure.md, "Publishing the secure side"), so make run publishes
+# gemeenten; choose more with SECURE_LEVELS=gemeente,wijk or gemeente,wijk,buurt.
+SCALE ?= 0.1
+SEED ?= 42
+SECURE_LEVELS ?= gemeente
 
-.PHONY: run test install data serve lint typecheck chromium node clean-build help
+.PHONY: run test install data secure secure-build serve lint typecheck chromium node clean-build help
 
 help:
-	@echo "make run    - install, build the warehouse from the mirror, serve the dashboard"
+	@echo "make run    - install, build the warehouse from the mirror, add the synthetic"
+	@echo "              secure side (make secure), serve the dashboard"
+	@echo "make secure - synthetic world -> linkage -> disclosure control (SCALE=$(SCALE),"
+	@echo "              SECURE_LEVELS=$(SECURE_LEVELS)); each step skipped when up to date"
 	@echo "make test   - install test dependencies (incl. Chromium) and run the suite"
 	@echo "make lint   - ruff + mypy"
 
@@ -49,7 +61,19 @@ chromium:
 data: $(STAMP)
 	$(BIN)/buurtzicht build --if-missing
 
-serve: install data
+# Each step checks its own output and does nothing when it is up to date: the world
+# (scale, seed), the aggregates (that world), the release (those aggregates, levels,
+# catalog and open build).
+secure: $(STAMP) data
+	$(BIN)/buurtzicht synth --scale $(SCALE) --seed $(SEED) --if-missing
+	$(BIN)/buurtzicht secure link --if-stale
+	$(BIN)/buurtzicht secure publish --levels $(SECURE_LEVELS) --if-stale
+
+# A new build with the open data of the current one plus the published release.
+secure-build: secure
+	$(BIN)/buurtzicht secure load --if-stale
+
+serve: install data secure-build
 	$(BIN)/buurtzicht serve --host $(HOST) --port $(PORT)
 
 run: serve

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         default="https://service.pdok.nl/cbs/wijkenbuurten/{year}/wfs/v1_0",
         description="PDOK WFS of the CBS wijk- en buurtkaart; {year} is filled in.",
     )
+    secure_levels: str = Field(
+        default="gemeente,wijk,buurt",
+        description="Region levels `buurtzicht secure publish` releases (comma-separated; "
+        "a finer level needs the coarser ones). NL is always included.",
+    )
     http_retries: int = Field(default=4, ge=0, description="Retries per HTTP request.")
     http_backoff: float = Field(
         default=0.5, ge=0, description="First retry delay in seconds (doubles each retry)."

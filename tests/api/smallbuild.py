@@ -181,7 +181,15 @@ def secure_batch(regions: pd.DataFrame) -> Batch:
         licence="CC BY 4.0",
         flags=("synthetic",),
     )
-    return Batch("secure", observations_frame(rows, source="secure"), [measure])
+    # As `buurtzicht secure publish` would record it: secure figures come from a release.
+    release = SourceFile(
+        "secure/published.parquet (hand-made test release)",
+        "secure.published",
+        "secure",
+        "0" * 64,
+        publisher="buurtzicht (synthetisch)",
+    )
+    return Batch("secure", observations_frame(rows, source="secure"), [measure], [release])
 
 
 def small_inputs(mirror: Path) -> BuildInputs:

@@ -2,7 +2,8 @@
 
 The secure side writes its aggregates to ``<home>/secure/aggregates.parquet`` (true
 values, never published); ``protect`` writes what may leave to
-``<home>/secure/published.parquet``; ``audit`` checks the second against the first.
+``<home>/secure/published.parquet``; ``audit`` checks the second against the first,
+or (``--warehouse``) every secure table of a warehouse build.
 """
 
 from __future__ import annotations
@@ -110,6 +111,18 @@ def audit(
     published: PublishedOption = None,
     spec: SpecOption = None,
     population: PopulationOption = None,
+    warehouse: Annotated[
+        bool,
+        typer.Option(
+            "--warehouse",
+            help="Audit every secure table of a warehouse build (PATH: a build's .duckdb "
+            "or a warehouse folder; default the current build) against <home>/secure.",
+        ),
+    ] = False,
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="With --warehouse: the build to audit.", show_default=False),
+    ] = None,
     intervals: Annotated[
         Path | None, typer.Option(help="Write every audited cell's interval to this CSV.")
     ] = None,
@@ -118,8 +131,15 @@ def audit(
 
     Solves, for every suppressed cell, the linear programs for its smallest and largest
     value given everything published, and checks the interval against the cell's
-    protection level. Exits with code 1 when any cell is unprotected.
+    protection level. With [bold]--warehouse[/] the published cells are those the build
+    serves (what the API can show) and the release settings come from the protection
+    report of `buurtzicht secure publish`. Exits with code 1 when any cell is unprotected.
     """
+    if warehouse:
+        _audit_warehouse(path, intervals)
+        return
+    if path is not None:
+        raise typer.BadParameter("PATH is only taken with --warehouse", param_hint="PATH")
     from buurtzicht.disclosure import audit as run_audit
 
     report = run_audit(
@@ -131,11 +151,31 @@ def audit(
     if intervals is not None:
         report.intervals.to_csv(intervals, index=False)
     _print_tables(report.tables, f"Disclosure audit ({report.programs:,} linear programs)")
-    unprotected = len(report.unprotected)
+    _verdict(report.unprotected)
+
+
+def _audit_warehouse(path: Path | None, intervals: Path | None) -> None:
+    from buurtzicht.secure.audit import audit_warehouse
+    from buurtzicht.warehouse.layout import BuildLayout
+
+    database = BuildLayout(path).current_database() if path and path.is_dir() else path
+    with Console().status("disclosure audit of the warehouse"):
+        result = audit_warehouse(Settings(), database=database)
+    if intervals is not None:
+        result.intervals.to_csv(intervals, index=False)
+    _print_tables(result.tables, f"Disclosure audit of build {result.build_id}")
+    Console().print(
+        f"{result.observations:,} secure observations ({result.zero_cells:,} empty cells "
+        f"checked to be 0), {result.programs:,} linear programs, {result.seconds:.1f} s"
+    )
+    _verdict(result.unprotected)
+
+
+def _verdict(unprotected: pd.DataFrame) -> None:
     console = Console()
-    if unprotected:
-        console.print(f"[bold red]{unprotected} unprotected cell(s):[/]")
-        console.print(report.unprotected.head(20).to_string(index=False))
+    if len(unprotected):
+        console.print(f"[bold red]{len(unprotected)} unprotected cell(s):[/]")
+        console.print(unprotected.head(20).to_string(index=False))
         raise typer.Exit(code=1)
     console.print("[bold green]0 unprotected cells.[/]")
 

@@ -1,12 +1,13 @@
-"""Secure-side commands: ``synth`` and ``secure validate | link | info``.
+"""Secure-side commands: ``synth`` and ``secure validate | link | publish | load | info``.
 
-Everything these commands write stays under ``<home>/secure``; only the aggregates
-file is meant to leave it, and only through disclosure control.
+Everything these commands write stays under ``<home>/secure``; only the published file
+(``secure publish``: disclosure control of the aggregates) is read by the warehouse.
 """
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,7 @@ from buurtzicht.cli.app import app
 from buurtzicht.config import Settings
 
 secure_app = typer.Typer(
-    help="Secure side: validate microdata, run linkage and theme analyses (aggregates only).",
+    help="Secure side: validate microdata, link, publish through disclosure control, load.",
     no_args_is_help=True,
 )
 app.add_typer(secure_app, name="secure")
@@ -35,6 +36,12 @@ Input = Annotated[
         "(default <home>/secure/microdata).",
     ),
 ]
+
+
+class Population(StrEnum):
+    AUTO = "auto"
+    KWB = "kwb"
+    SECURE = "secure"
 
 
 def _settings(home: Path | None) -> Settings:
@@ -54,11 +61,18 @@ def synth(
     seed: Annotated[
         int, typer.Option(help="Seed of every random draw (same seed, same world).")
     ] = 42,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Do nothing when this scale and seed exist.")
+    ] = False,
     home: Home = None,
 ) -> None:
     """Generate the SYNTHETIC national microdata, calibrated per buurt on the real mirror."""
     from buurtzicht.microdata.synth.world import generate_world
+    from buurtzicht.secure.freshness import world_matches
 
+    if if_missing and world_matches(_settings(home), scale, seed):
+        console.print(f"synthetic world (scale {scale:g}, seed {seed}) is present; nothing to do.")
+        return
     with console.status(f"generating synthetic world (scale {scale:g}, seed {seed})"):
         summary = generate_world(scale, seed, settings=_settings(home))
     table = Table("table", "rows", title=f"SYNTHETIC world written to {summary.path}")
@@ -93,12 +107,19 @@ def link(
         Path | None,
         typer.Option(help="Aggregates file (default <home>/secure/aggregates.parquet)."),
     ] = None,
+    if_stale: Annotated[
+        bool, typer.Option("--if-stale", help="Do nothing when the aggregates match the world.")
+    ] = False,
     home: Home = None,
 ) -> None:
     """Run linkage and all theme analyses; write secure aggregates (input of disclosure control)."""
     from buurtzicht.microdata.pipeline.run import run_linkage
+    from buurtzicht.secure.freshness import aggregates_current
 
     settings = _settings(home)
+    if if_stale and output is None and folder is None and aggregates_current(settings):
+        console.print("secure aggregates belong to the present world; nothing to do.")
+        return
     with console.status(f"linking on {engine}"):
         result = run_linkage(settings=settings, folder=folder, engine=engine, output=output)
     meta = result.metadata
@@ -108,6 +129,109 @@ def link(
     console.print(
         "seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items())
     )
+
+
+@secure_app.command("publish")
+def publish_release(
+    population: Annotated[
+        Population,
+        typer.Option(
+            help="Inhabitants for the minimum-population rule: auto (KWB from the current "
+            "build, else the secure count), kwb or secure."
+        ),
+    ] = Population.AUTO,
+    levels: Annotated[
+        str | None,
+        typer.Option(
+            help="Region levels to release, coarse to fine: gemeente, gemeente,wijk or "
+            "gemeente,wijk,buurt (default: BUURTZICHT_SECURE_LEVELS, all three).",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--audit", help="Audit the result before writing it (slower, stricter)."),
+    ] = False,
+    if_stale: Annotated[
+        bool,
+        typer.Option("--if-stale", help="Do nothing when the release matches the aggregates."),
+    ] = False,
+    home: Home = None,
+) -> None:
+    """Protect the secure aggregates and write what may leave: published.parquet + report.
+
+    Reads <home>/secure/aggregates.parquet and the table totals in aggregates.json
+    (written by `buurtzicht secure link`), releases the measures the indicator catalog
+    defines with the disclosure rule set each names (buurt -> wijk -> gemeente -> NL
+    hierarchy, category totals, linked tables protected together), and writes
+    <home>/secure/published.parquet with the protection report published.json beside
+    it. Both are written to temporary files and renamed at the end: a run that fails
+    leaves the previous release untouched. The warehouse build loads only this file.
+    """
+    from buurtzicht.secure.freshness import release_current
+    from buurtzicht.secure.levels import parse_levels
+    from buurtzicht.secure.publish import publish
+
+    settings = _settings(home)
+    chosen = parse_levels(levels if levels is not None else settings.secure_levels)
+    if if_stale and release_current(settings, chosen, population.value):
+        console.print("the published release matches the aggregates; nothing to do.")
+        return
+    with console.status(f"disclosure control of {', '.join(chosen)} (and NL)"):
+        result = publish(settings, population=population.value, levels=chosen, check=check)
+    counts = result.document["published"]
+    label = " [bold yellow]SYNTHETISCH / SYNTHETIC[/]" if result.document["synthetic"] else ""
+    console.print(_frame_table(result.report, f"Protected -> {result.path}{label}"))
+    console.print(
+        f"{counts['rows']:,} cells published ({counts['suppressed']:,} suppressed, "
+        f"{counts['rounded']:,} rounded, {counts['zero_cells_after_protection']:,} empty "
+        f"cells as 0) in {result.seconds:.1f} s; population: "
+        f"{result.document['context']['population']}"
+    )
+
+
+@secure_app.command("load")
+def load(
+    if_stale: Annotated[
+        bool,
+        typer.Option("--if-stale", help="Do nothing when the current build holds this release."),
+    ] = False,
+    home: Home = None,
+) -> None:
+    """Load the published release into a new build that reuses the current open data.
+
+    Seconds instead of the minutes of `buurtzicht build` (which reads the mirror and
+    loads the published release too). The build is validated and swapped in atomically.
+    """
+    from buurtzicht.secure.freshness import build_holds_release
+    from buurtzicht.warehouse.build import run_build
+    from buurtzicht.warehouse.reuse import collect_from_build
+
+    settings = _settings(home)
+    if if_stale and build_holds_release(settings):
+        console.print("the current build holds the published release; nothing to do.")
+        return
+    with console.status("building") as status:
+        result = run_build(
+            settings,
+            lambda say: collect_from_build(settings, say),
+            step=lambda msg: status.update(f"building: {msg}"),
+        )
+    console.print(
+        f"[green]Build {result.build_id} is current[/] ({result.seconds:.1f} s): {result.path}"
+    )
+
+
+def _frame_table(frame: object, title: str) -> Table:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column), justify="left" if column == "table" else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+    return table
 
 
 @secure_app.command("info")
@@ -128,3 +252,13 @@ def info(home: Home = None) -> None:
         console.print(
             f"aggregates: {meta['source']} synthetic={meta['synthetic']} periods {meta['periods']}"
         )
+    report = aggregates_path(settings).parent / "published.json"
+    if report.is_file():
+        meta = json.loads(report.read_text(encoding="utf-8"))
+        counts = meta["published"]
+        console.print(
+            f"published: {counts['rows']:,} cells, {counts['suppressed']:,} suppressed "
+            f"({meta['generated_at']}, {meta['source']})"
+        )
+    else:
+        console.print("nothing published (run `buurtzicht secure publish`)")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from buurtzicht.config import PROJECT_ROOT
 from buurtzicht.indicators.loader import Catalog
-from buurtzicht.indicators.model import Composite, Indicator, PublishedAs
+from buurtzicht.indicators.model import Composite, Indicator, MeasureDefinition, PublishedAs
 
 DOCS_DIR = PROJECT_ROOT / "docs" / "indicators"
 
@@ -72,6 +72,25 @@ def composite_section(comp: Composite) -> str:
 """
 
 
+def measures_section(measures: list[MeasureDefinition]) -> str:
+    """The secure measures a theme publishes, with their disclosure rule sets."""
+    rows = [
+        f"| `{m.id}` | {m.title.nl} / {m.title.en} | {m.unit.nl} | `{m.disclosure_rule}` |"
+        for m in measures
+    ]
+    return "\n".join(
+        [
+            "## Maten / Measures\n",
+            "Beveiligde aggregaten die dit thema leest; ze worden alleen gepubliceerd na "
+            "onthullingscontrole met hun regelset (zie [../disclosure.md](../disclosure.md)).\n",
+            "| maat | titel | eenheid | onthullingsregel |",
+            "|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
+
+
 def render(catalog: Catalog) -> dict[str, str]:
     """File name -> Markdown for every theme plus an index page."""
     pages: dict[str, str] = {}
@@ -88,6 +107,8 @@ def render(catalog: Catalog) -> dict[str, str]:
         body = [f"# {theme.title.nl} / {theme.title.en}\n", f"{theme.description.nl}\n"]
         body += [indicator_section(i) for i in theme.indicators]
         body += [composite_section(c) for c in theme.composites]
+        if theme.measures:
+            body.append(measures_section(theme.measures))
         pages[f"{theme.theme}.md"] = "\n".join(body)
         index.append(
             f"| [{theme.title.nl}]({theme.theme}.md) | {len(theme.indicators)} | "

@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from buurtzicht.errors import SourceFormatError, UnknownMeasureError
-from buurtzicht.indicators.model import Composite, Indicator, ThemeFile
+from buurtzicht.indicators.model import Composite, Indicator, MeasureDefinition, ThemeFile
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 
@@ -142,6 +142,11 @@ class Catalog:
     @property
     def composites(self) -> list[Composite]:
         return [c for t in self.themes for c in t.theme.composites]
+
+    @cached_property
+    def measures(self) -> dict[str, MeasureDefinition]:
+        """The measures the catalog defines itself (secure side), by id."""
+        return {m.id: m for t in self.themes for m in t.theme.measures}
 
     def __iter__(self) -> Iterator[Indicator]:
         return iter(self.indicators)

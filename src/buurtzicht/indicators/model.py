@@ -242,6 +242,26 @@ class Composite(_Strict):
     methodology: Localised
 
 
+class MeasureDefinition(_Strict):
+    """A measure the catalog defines itself: an aggregate of the secure side.
+
+    Open measures take title and unit from their source (CBS DataProperties); the
+    secure side has no such metadata, so the theme file that uses a ``secure.*`` measure
+    says what it counts and which disclosure rule set protects its cells. The warehouse
+    shows these titles, and the publication step protects each measure by its rule set.
+    """
+
+    id: MeasureId
+    title: Localised
+    unit: Localised
+    description: Localised
+    disclosure_rule: Text = Field(
+        default=DEFAULT_DISCLOSURE_RULE,
+        description="Rule set of the disclosure engine: `default` for counts, `amounts` "
+        "for sums of money",
+    )
+
+
 class ThemeFile(_Strict):
     """One ``catalog/<theme>.yaml`` document."""
 
@@ -250,6 +270,9 @@ class ThemeFile(_Strict):
     description: Localised
     indicators: list[Indicator] = Field(min_length=1)
     composites: list[Composite] = Field(default_factory=list)
+    measures: list[MeasureDefinition] = Field(
+        default_factory=list, description="Secure-side measures the indicators of this theme read"
+    )
 
     @model_validator(mode="before")
     @classmethod

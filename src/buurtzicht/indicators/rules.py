@@ -100,6 +100,72 @@ def secure_is_synthetic(themes: Sequence[LoadedTheme]) -> list[Issue]:
     return out
 
 
+def measures_defined_once(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """A measure definition exists once, for a ``secure.*`` measure only.
+
+    Open measures take their title and unit from their source; defining them here
+    would give two versions of the truth.
+    """
+    counts = Counter(m.id for t in themes for m in t.theme.measures)
+    out = []
+    for t in themes:
+        for n, measure in enumerate(t.theme.measures):
+            if counts[measure.id] > 1:
+                out.append(_issue(t, f"measure {measure.id!r} is defined twice", "measures", n))
+            if family_of(measure.id) != "secure":
+                msg = f"measure {measure.id!r} is not secure.*; open measures come from a source"
+                out.append(_issue(t, msg, "measures", n, "id"))
+    return out
+
+
+def secure_measures_defined(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """Every ``secure.*`` measure an indicator reads has a definition (title, unit, rule)."""
+    defined = {m.id for t in themes for m in t.theme.measures}
+    out = []
+    for t in themes:
+        for n, ind in enumerate(t.theme.indicators):
+            for measure in ind.measures:
+                if family_of(measure) == "secure" and measure not in defined:
+                    msg = f"measure {measure!r} has no definition under `measures:` in any theme"
+                    out.append(_issue(t, msg, "indicators", n, "formula", indicator=ind.id))
+    return out
+
+
+def known_disclosure_rules(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """Indicators and measures name rule sets that exist (``buurtzicht disclosure rules``)."""
+    from buurtzicht.disclosure.rules import packaged_rule_sets
+
+    known = set(packaged_rule_sets())
+    out = []
+    for t in themes:
+        named = [
+            ("indicators", n, i.id, i.disclosure_rule) for n, i in enumerate(t.theme.indicators)
+        ]
+        named += [("measures", n, m.id, m.disclosure_rule) for n, m in enumerate(t.theme.measures)]
+        for section, n, ident, rule in named:
+            if rule not in known:
+                msg = f"disclosure_rule {rule!r} is not a rule set (known: {', '.join(sorted(known))})"
+                out.append(_issue(t, msg, section, n, "disclosure_rule", indicator=ident))
+    return out
+
+
+def disclosure_rule_of_numerator(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """An indicator states the rule set that protects its numerator measures."""
+    rule_of = {m.id: m.disclosure_rule for t in themes for m in t.theme.measures}
+    out = []
+    for t in themes:
+        for n, ind in enumerate(t.theme.indicators):
+            for measure in ind.formula.numerator:
+                if measure in rule_of and rule_of[measure] != ind.disclosure_rule:
+                    msg = (
+                        f"disclosure_rule {ind.disclosure_rule!r} differs from the rule set "
+                        f"{rule_of[measure]!r} of its numerator {measure}"
+                    )
+                    loc = ("indicators", n, "disclosure_rule")
+                    out.append(_issue(t, msg, *loc, indicator=ind.id))
+    return out
+
+
 def margins_from_survey(themes: Sequence[LoadedTheme]) -> list[Issue]:
     """``uncertainty: margins`` needs a source that publishes margins (vm.*)."""
     out = []
@@ -139,6 +205,10 @@ RULES: tuple[Rule, ...] = (
     known_measure_families,
     documented,
     secure_is_synthetic,
+    measures_defined_once,
+    secure_measures_defined,
+    known_disclosure_rules,
+    disclosure_rule_of_numerator,
     margins_from_survey,
     composites_well_formed,
 )

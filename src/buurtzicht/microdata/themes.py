@@ -1,66 +1,48 @@
-"""Theme indicator definitions (``themes.yaml``) and how to compute them from aggregates.
+"""The secure theme indicators, as the indicator catalog defines them, on true aggregates.
 
-Until the indicator catalog lands these definitions live here as data; each indicator
-is ``scale * sum(numerator) / sum(denominator)`` per region and period.
+The catalog (``indicators/catalog/<theme>.yaml``, ``synthetic: true``) is the single
+definition of every theme indicator; this module only selects those that read secure
+measures and evaluates them on the secure aggregates *before* disclosure control, for
+checks on the secure side (e.g. that a world reproduces known rates). Published figures
+are computed by the warehouse from protected cells, never from these values.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pandas as pd
-import yaml
 
-THEMES_FILE = Path(__file__).with_name("themes.yaml")
-
-
-@dataclass(frozen=True)
-class ThemeIndicator:
-    id: str
-    theme: str
-    title: dict[str, str]
-    description: dict[str, str]
-    numerator: tuple[str, ...]
-    denominator: tuple[str, ...]
-    scale: float
-    unit: str
-    direction: str
-    methodology: str
-    linkage: str
-    caveat: str
+from buurtzicht.indicators.loader import Catalog, default_catalog
+from buurtzicht.indicators.model import Indicator, family_of
 
 
-def load_theme_indicators(path: Path = THEMES_FILE) -> list[ThemeIndicator]:
-    """All theme indicators, in file order.
+def secure_indicators(catalog: Catalog | None = None) -> list[Indicator]:
+    """Catalog indicators that read secure-side measures, in catalog order.
 
-    >>> ids = [i.id for i in load_theme_indicators()]
-    >>> "vastgoed.doorsluiswoningen" in ids and "drugs.jonge_aanwas_pct" in ids
+    >>> ids = [i.id for i in secure_indicators()]
+    >>> "vastgoed_doorsluiswoningen" in ids and "drugs_jonge_aanwas_pct" in ids
     True
     """
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    out = []
-    for item in data["indicators"]:
-        item = dict(item)
-        item["numerator"] = tuple(item["numerator"])
-        item["denominator"] = tuple(item.get("denominator") or ())
-        item["scale"] = float(item["scale"])
-        out.append(ThemeIndicator(**item))
-    return out
+    catalog = catalog or default_catalog()
+    return [i for i in catalog if any(family_of(m) == "secure" for m in i.measures)]
 
 
-def compute_indicator(indicator: ThemeIndicator, aggregates: pd.DataFrame) -> pd.DataFrame:
-    """``region, period, value`` of one indicator; NaN where the denominator is 0 or absent."""
+def compute_indicator(indicator: Indicator, aggregates: pd.DataFrame) -> pd.DataFrame:
+    """``region, period, value`` of one indicator on true aggregates.
 
-    def summed(measures: tuple[str, ...]) -> pd.Series:
+    ``scale x sum(numerator) / sum(denominator)`` per region and period; an absent cell
+    is 0 (no contributing unit), a zero or absent denominator gives NaN.
+    """
+    formula = indicator.formula
+
+    def summed(measures: list[str]) -> pd.Series:
         part = aggregates[aggregates["measure"].isin(measures)]
         return part.groupby(["region", "period"])["value"].sum()
 
-    numerator = summed(indicator.numerator)
-    if not indicator.denominator:
-        value = numerator * indicator.scale
+    numerator = summed(formula.numerator)
+    if not formula.denominator:
+        value = numerator * formula.scale
     else:
-        denominator = summed(indicator.denominator)
+        denominator = summed(formula.denominator)
         numerator = numerator.reindex(denominator.index, fill_value=0.0)
-        value = (indicator.scale * numerator / denominator.where(denominator > 0)).astype("float64")
+        value = (formula.scale * numerator / denominator.where(denominator > 0)).astype("float64")
     return value.rename("value").reset_index()

@@ -1,5 +1,6 @@
 """Assemble a build from the offline mirror: regions, every mirrored dataset,
-boundaries, harmonised series, and the checks a complete build must pass."""
+boundaries, harmonised series, the published secure release when there is one, and the
+checks a complete build must pass."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pandas as pd
 from buurtzicht.analysis.materialise import materialise
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError
+from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.regions.codes import Level
+from buurtzicht.secure.published import published_path, read_published, secure_batch
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.boundaries import (
     MIRROR_GEOMETRY,
@@ -44,9 +47,10 @@ def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
     boundary_sets, geometry_files = mirror_boundaries(mirror)
     say("harmonisation to the 2024 indeling")
     harmonised, weights, matrix_file = _harmonise(mirror, regions.frame, batches, boundary_sets)
+    secure = published_batches(settings, say)
     return BuildInputs(
         regions=regions.frame,
-        batches=[*batches, harmonised],
+        batches=[*batches, harmonised, *secure],
         boundaries=boundary_sets,
         tables=_tables(batches),
         harmonisation=weights,
@@ -55,6 +59,19 @@ def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
         description=f"offline mirror {mirror}",
         derive=[("indicator values", materialise)],
     )
+
+
+def published_batches(settings: Settings, say: Step) -> list[Batch]:
+    """The published secure release as a batch, verified; none when nothing is published.
+
+    Only ``<home>/secure/published.parquet`` with its disclosure report is read, never the
+    secure aggregates; a file that fails verification stops the build.
+    """
+    path = published_path(settings)
+    if not path.is_file():
+        return []
+    say("secure release (published after disclosure control)")
+    return [secure_batch(read_published(path), default_catalog())]
 
 
 def mirror_boundaries(mirror: Path) -> tuple[list[BoundarySet], list[SourceFile]]:

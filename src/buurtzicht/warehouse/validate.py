@@ -38,7 +38,16 @@ class Expectations:
 
 def validate(conn: duckdb.DuckDBPyConnection, expected: Expectations) -> list[str]:
     errors: list[str] = []
-    for check in (_unique_keys, _known_measures, _known_regions, _null_status, _parents):
+    checks = (
+        _unique_keys,
+        _known_measures,
+        _known_regions,
+        _null_status,
+        _suppressed_values,
+        _secure_release,
+        _parents,
+    )
+    for check in checks:
         errors.extend(check(conn))
     errors.extend(_region_counts(conn, expected))
     errors.extend(_datasets(conn, expected))
@@ -93,6 +102,33 @@ def _null_status(conn: duckdb.DuckDBPyConnection) -> list[str]:
         "WHERE value IS NULL AND status = 'ok' LIMIT 5"
     ).fetchall()
     return [f"missing values marked ok: {_examples(rows)}"] if rows else []
+
+
+def _suppressed_values(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    # Disclosure control's promise at the last gate: a suppressed cell has no value.
+    rows = conn.execute(
+        "SELECT measure, region, period FROM observations "
+        "WHERE status = 'suppressed' AND value IS NOT NULL LIMIT 5"
+    ).fetchall()
+    return [f"suppressed cells that carry a value: {_examples(rows)}"] if rows else []
+
+
+def _secure_release(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Secure-side figures only from a published release recorded in the manifest."""
+    rows = conn.execute(
+        """
+        SELECT DISTINCT o.measure, o.source FROM observations o
+        WHERE o.measure LIKE 'secure.%' AND NOT EXISTS (
+            SELECT 1 FROM manifest m WHERE m.table_id = 'secure.published'
+                                       AND m.version = o.source)
+        LIMIT 5
+        """
+    ).fetchall()
+    return (
+        [f"secure observations without a published release in the manifest: {_examples(rows)}"]
+        if rows
+        else []
+    )
 
 
 def _parents(conn: duckdb.DuckDBPyConnection) -> list[str]:

@@ -1,0 +1,71 @@
+"""The cells of a release: the secure aggregates plus their empty cells.
+
+The secure pipeline emits a cell only where some unit contributes; an absent cell is
+0. Published, an absent cell would read as "no figure", and in a small region the
+difference between "." (suppressed) and nothing at all would tell an empty cell from a
+small one. So every published measure gets a cell in every region the aggregates know
+in that period (a region absent from every measure has no synthetic unit at all and
+stays absent).
+
+Empty cells that a rule set would publish as 0 (``zeros: publish``, region above the
+minimum population) are added *after* disclosure control: to the engine they are the
+same as an absent cell (a known 0 that can be no complement), and leaving them out
+keeps its linear programs small. Empty cells that a rule would hide (the region is
+below the minimum population, or ``zeros: suppress``) go *into* the engine, which
+suppresses and protects them like any other sensitive cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from buurtzicht.disclosure import RuleSet
+
+KEY = ["measure", "region", "period"]
+ENGINE_COLUMNS = ["measure", "region", "period", "value", "n_units", "top1", "top2"]
+
+
+def empty_cells(aggregates: pd.DataFrame, measures: tuple[str, ...]) -> pd.DataFrame:
+    """``measure, region, period`` of every absent cell of ``measures``.
+
+    The regions of a period are those with a cell of any published measure in it.
+
+    >>> agg = pd.DataFrame({"measure": ["a", "b"], "region": ["GM0001", "GM0002"],
+    ...                     "period": "2024JJ00"})
+    >>> empty_cells(agg, ("a", "b")).values.tolist()
+    [['a', 'GM0002', '2024JJ00'], ['b', 'GM0001', '2024JJ00']]
+    """
+    present = aggregates.loc[aggregates["measure"].isin(measures), KEY].astype(str)
+    grid = present[["region", "period"]].drop_duplicates()
+    full = grid.merge(pd.DataFrame({"measure": list(measures)}), how="cross")[KEY]
+    merged = full.merge(present, on=KEY, how="left", indicator=True)
+    absent = merged.loc[merged["_merge"] == "left_only", KEY]
+    return absent.sort_values(KEY).reset_index(drop=True)
+
+
+def split_empty_cells(
+    empty: pd.DataFrame, rules: Mapping[str, RuleSet], population: Mapping[str, float] | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cells the engine must protect, cells published as 0 after it)."""
+    min_pop = empty["measure"].map({m: r.min_population for m, r in rules.items()})
+    suppress_zeros = empty["measure"].map({m: r.zeros == "suppress" for m, r in rules.items()})
+    inhabitants = (
+        empty["region"].map(population).astype(float)
+        if population is not None
+        else pd.Series(np.nan, index=empty.index)
+    )
+    hidden = suppress_zeros.astype(bool) | (inhabitants < min_pop.astype(float)).fillna(False)
+    return empty[hidden].reset_index(drop=True), empty[~hidden].reset_index(drop=True)
+
+
+def engine_cells(
+    aggregates: pd.DataFrame, measures: tuple[str, ...], zeros: pd.DataFrame
+) -> pd.DataFrame:
+    """The engine's input: the published measures' cells plus the empty cells it must see."""
+    cells = aggregates.loc[aggregates["measure"].isin(measures), ENGINE_COLUMNS]
+    empty = zeros.assign(value=0.0, n_units=0, top1=0.0, top2=0.0)[ENGINE_COLUMNS]
+    out = pd.concat([cells, empty], ignore_index=True)
+    return out.astype({"measure": str, "region": str, "period": str, "n_units": "int64"})

@@ -1,0 +1,91 @@
+"""Which step of synth -> link -> publish -> load is out of date (for ``make run``).
+
+Each check says whether a step's output still belongs to its input, so that repeated
+runs skip what is done and redo what changed (a new ``--scale``, a new world, another
+catalog or build).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from buurtzicht.config import Settings
+from buurtzicht.microdata.store import aggregates_path, microdata_dir
+from buurtzicht.secure.context import PopulationChoice
+from buurtzicht.secure.published import TABLE_ID, published_path, report_path
+from buurtzicht.sources.base import sha256_of
+from buurtzicht.warehouse.layout import BuildLayout
+
+
+def _json(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
+
+
+def world_matches(settings: Settings, scale: float, seed: int) -> bool:
+    """A synthetic world of this scale and seed is present."""
+    meta = _json(microdata_dir(settings) / "world.json")
+    return bool(meta) and meta.get("seed") == seed and float(meta.get("scale", -1)) == scale
+
+
+def aggregates_current(settings: Settings) -> bool:
+    """The aggregates were linked from the present world (same source, newer file)."""
+    world = microdata_dir(settings) / "world.json"
+    meta, target = _json(world), aggregates_path(settings)
+    linked = _json(target.with_suffix(".json"))
+    if not (meta and linked and target.is_file()):
+        return False
+    return (
+        linked.get("source") == meta.get("source")
+        and target.stat().st_mtime >= world.stat().st_mtime
+    )
+
+
+def release_current(
+    settings: Settings, levels: tuple[str, ...], population: PopulationChoice = "auto"
+) -> bool:
+    """The published file was protected from the present aggregates, catalog and build,
+    for these levels and this population choice."""
+    from buurtzicht.secure.publish import prepare_release
+    from buurtzicht.secure.published import read_aggregates_metadata
+
+    report = _json(report_path(published_path(settings).parent))
+    source = aggregates_path(settings)
+    if not (report and published_path(settings).is_file() and source.is_file()):
+        return False
+    if report.get("aggregates", {}).get("sha256") != sha256_of(source):
+        return False
+    release = report.get("release", {})
+    if release.get("levels") != list(levels) or release.get("population") != population:
+        return False
+    prepared = prepare_release(
+        settings,
+        pd.read_parquet(source),
+        read_aggregates_metadata(source),
+        population=population,
+        levels=levels,
+    )
+    return (
+        release.get("rules") == prepared.release.rule_names
+        and report["context"]["fingerprint"] == prepared.context.fingerprint()
+    )
+
+
+def build_holds_release(settings: Settings) -> bool:
+    """The current build was loaded with the present published file."""
+    layout = BuildLayout(settings.warehouse_dir)
+    target = published_path(settings)
+    if layout.current_id() is None or not target.is_file():
+        return False
+    with duckdb.connect(str(layout.current_database()), read_only=True) as conn:
+        loaded = {
+            sha
+            for (sha,) in conn.execute(
+                "SELECT sha256 FROM manifest WHERE table_id = ?", [TABLE_ID]
+            ).fetchall()
+        }
+    return sha256_of(target) in loaded

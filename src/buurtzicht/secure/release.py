@@ -1,0 +1,103 @@
+"""What leaves the secure side: the measures of the catalog, their tables and rule sets.
+
+The catalog is the single definition. Its ``measures:`` sections (one per secure theme
+file) list every secure aggregate that may be published, with the disclosure rule set
+that protects it; nothing else leaves the secure side, so aggregates that no indicator
+needs (the FIU total amount, care declarations) stay inside. The table totals of the
+secure pipeline (``aggregates.json`` -> ``totals``) become :class:`TableSpec` relations,
+so that a hidden owner class cannot be recomputed from the total minus the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from buurtzicht.disclosure import DisclosureSpec, RuleSet, TableSpec, get_rule_set
+from buurtzicht.errors import ConfigurationError
+from buurtzicht.indicators.loader import Catalog
+from buurtzicht.indicators.model import MeasureDefinition
+
+
+@dataclass(frozen=True)
+class Release:
+    """The measures to publish, the tables they form and the rule set of each.
+
+    Attributes
+    ----------
+    measures : tuple of str
+        Every published measure, in catalog order.
+    spec : DisclosureSpec
+        Table totals (one :class:`TableSpec` per total of the secure pipeline).
+    rule_names : dict
+        Measure -> name of its rule set (``default``, ``amounts``).
+    empty_measures : tuple of str
+        Published measures the aggregates have no cell of (all zero).
+    """
+
+    measures: tuple[str, ...]
+    spec: DisclosureSpec
+    rule_names: dict[str, str]
+    empty_measures: tuple[str, ...] = ()
+
+    @property
+    def rules(self) -> dict[str, RuleSet]:
+        """Measure -> rule set, as :func:`buurtzicht.disclosure.protect` takes them."""
+        return {m: get_rule_set(name) for m, name in self.rule_names.items()}
+
+
+def release_from_catalog(
+    catalog: Catalog, totals: Mapping[str, Sequence[str]], produced: Sequence[str]
+) -> Release:
+    """The release of a catalog for aggregates that hold the measures ``produced``.
+
+    A defined measure without any cell in the aggregates (nothing to count in a tiny
+    world) is published as 0 wherever the others have cells. Raises
+    :class:`ConfigurationError` when the catalog publishes part of a table without the
+    rest of it (a table is protected as a whole or not at all).
+
+    Examples
+    --------
+    >>> from buurtzicht.indicators.loader import default_catalog
+    >>> catalog = default_catalog()
+    >>> totals = {"secure.drugs.registraties": ["secure.drugs.registraties_pleeg_eigen_gemeente",
+    ...           "secure.drugs.registraties_pleeg_andere_gemeente"]}
+    >>> release = release_from_catalog(catalog, totals, list(catalog.measures))
+    >>> release.rule_names["secure.fiu.verdacht_bedrag"]
+    'amounts'
+    >>> [t.name for t in release.spec.tables]
+    ['drugs.registraties']
+    """
+    defined = catalog.measures
+    tables = [_table(total, parts, defined) for total, parts in sorted(totals.items())]
+    rule_names = {m: d.disclosure_rule for m, d in defined.items()}
+    empty = tuple(m for m in defined if m not in set(produced))
+    spec = DisclosureSpec(tables=tuple(t for t in tables if t))
+    return Release(tuple(defined), spec, rule_names, empty)
+
+
+def _table(
+    total: str, parts: Sequence[str], defined: Mapping[str, MeasureDefinition]
+) -> TableSpec | None:
+    members = [total, *parts]
+    published = [m for m in members if m in defined]
+    if not published:
+        return None
+    absent = [m for m in members if m not in defined]
+    if absent:
+        raise ConfigurationError(
+            f"table {total} is published only in part: {', '.join(absent)} "
+            "has no definition under `measures:` in the catalog; define every measure of "
+            "the table or none"
+        )
+    names = {defined[m].disclosure_rule for m in members}
+    if len(names) > 1:
+        raise ConfigurationError(
+            f"table {total} mixes rule sets {sorted(names)}; a table is protected by one"
+        )
+    return TableSpec(
+        name=total.removeprefix("secure."),
+        total=total,
+        components=tuple(parts),
+        rules=names.pop(),
+    )

@@ -1,0 +1,118 @@
+"""synth -> secure link -> secure publish -> build -> disclosure audit --warehouse.
+
+A small world (two gemeenten, see smallworld.py) goes the whole way through the
+command line; the audit of the build finds no unprotected cell, and finds one as soon
+as a suppressed cell's true value is put back into the served observations.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import buurtzicht.cli.disclosure
+import buurtzicht.cli.secure  # noqa: F401
+from buurtzicht.cli import app
+from buurtzicht.config import Settings
+from buurtzicht.disclosure.knowledge import round_half_up
+from buurtzicht.microdata.store import aggregates_path
+from buurtzicht.warehouse.build import run_build
+from buurtzicht.warehouse.layout import BuildLayout
+from buurtzicht.warehouse.pipeline import published_batches
+
+from .smallworld import keep_two_gemeenten, small_build_inputs
+
+PRIMARY = ("population", "min_units", "dominance", "p_percent")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Settings:
+    root = tmp_path_factory.mktemp("e2e")
+    settings = Settings(mirror=mirror, home=root / "var")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BUURTZICHT_MIRROR", str(mirror))
+        patch.setenv("BUURTZICHT_HOME", str(settings.home))
+        runner = CliRunner()
+        result = runner.invoke(app, ["synth", "--scale", "0.002", "--seed", "7"])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(app, ["secure", "link"])
+        assert result.exit_code == 0, result.output
+        keep_two_gemeenten(aggregates_path(settings))
+        codes = set(pd.read_parquet(aggregates_path(settings))["region"].astype(str))
+        # As `make run`: the open build first (hierarchy, inhabitants), then publish.
+        run_build(settings, lambda say: small_build_inputs(root, codes, []))
+        result = runner.invoke(app, ["secure", "publish"])
+        assert result.exit_code == 0, result.output
+        assert "SYNTHETISCH" in result.output and "kwb.AantalInwoners" in result.output
+    run_build(
+        settings,
+        lambda say: small_build_inputs(root, codes, published_batches(settings, say)),
+    )
+    return settings
+
+
+def _audit(settings: Settings, *args: str) -> tuple[int, str]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BUURTZICHT_HOME", str(settings.home))
+        patch.setenv("COLUMNS", "200")  # the per-table report in full
+        result = CliRunner().invoke(app, ["disclosure", "audit", "--warehouse", *args])
+    return result.exit_code, result.output + repr(result.exception)
+
+
+def test_the_build_serves_protected_synthetic_cells(built: Settings) -> None:
+    path = BuildLayout(built.warehouse_dir).current_database()
+    with duckdb.connect(str(path), read_only=True) as conn:
+        statuses = dict(
+            conn.execute(
+                "SELECT status, count(*) FROM observations WHERE measure LIKE 'secure.%' "
+                "GROUP BY status"
+            ).fetchall()
+        )
+        leaked = conn.execute(
+            "SELECT count(*) FROM observations WHERE status = 'suppressed' AND value IS NOT NULL"
+        ).fetchone()
+        flags = conn.execute(
+            "SELECT DISTINCT flags FROM measures WHERE measure LIKE 'secure.%'"
+        ).fetchall()
+        manifest = conn.execute(
+            "SELECT table_id, sha256 FROM manifest WHERE table_id LIKE 'secure.%'"
+        ).fetchall()
+    assert statuses.get("suppressed", 0) > 0 and statuses.get("rounded", 0) > 0
+    assert leaked == (0,)
+    assert all("synthetic" in str(f) for (f,) in flags)
+    assert {t for t, _ in manifest} == {"secure.published", "secure.published.report"}
+    assert all(len(sha) == 64 for _, sha in manifest)
+
+
+def test_the_audit_of_the_build_finds_no_unprotected_cell(built: Settings) -> None:
+    code, output = _audit(built)
+    assert code == 0, output
+    assert "0 unprotected cells" in output and "secondary" in output
+
+
+def test_a_suppressed_value_put_back_fails_the_audit(built: Settings, tmp_path: Path) -> None:
+    tampered = tmp_path / "tampered.duckdb"
+    shutil.copy(BuildLayout(built.warehouse_dir).current_database(), tampered)
+    published = pd.read_parquet(built.home / "secure" / "published.parquet")
+    truth = pd.read_parquet(aggregates_path(built))
+    hidden = published[published["reason"].isin(PRIMARY)].merge(
+        truth[["measure", "region", "period", "value"]], on=["measure", "region", "period"]
+    )
+    # The largest primary-suppressed count, put back as protection would have rounded it.
+    cell = hidden[hidden["measure"] != "secure.fiu.verdacht_bedrag"].nlargest(1, "value_y")
+    measure, region, period, true = cell[["measure", "region", "period", "value_y"]].iloc[0]
+    with duckdb.connect(str(tampered)) as conn:
+        conn.execute(
+            "UPDATE observations SET value = ?, status = 'rounded' "
+            "WHERE measure = ? AND region = ? AND period = ?",
+            [float(round_half_up(np.array([true]), 5)[0]), measure, region, period],
+        )
+    code, output = _audit(built, str(tampered))
+    assert code == 1, output
+    assert "unprotected cell" in output and region in output
