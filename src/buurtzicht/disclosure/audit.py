@@ -48,7 +48,6 @@ from buurtzicht.disclosure.apriori import (
 from buurtzicht.disclosure.audit_views import in_blocks, in_neighbourhoods, relook
 from buurtzicht.disclosure.audit_views import intervals as view_intervals
 from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks
-from buurtzicht.disclosure.errors import DisclosureError
 from buurtzicht.disclosure.knowledge import cell_bounds, status_bounds
 from buurtzicht.disclosure.neighbourhood import BallFinder
 from buurtzicht.disclosure.primary import SECONDARY, apply_primary
@@ -57,6 +56,8 @@ from buurtzicht.disclosure.report import table_summary
 from buurtzicht.disclosure.rules import RuleSet
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
 from buurtzicht.disclosure.structure import Structure
+from buurtzicht.disclosure.tree import find_forest, tree_intervals
+from buurtzicht.errors import DisclosureError
 
 INTERVAL_COLUMNS = [
     "cell", "measure", "region", "period", "value", "reason", "hidden", "sensitive",
@@ -117,24 +118,34 @@ def audit(
     x = cells["value"].to_numpy(float)
     _check_consistent(cells, bounds, x)
     hidden = np.isnan(cells["published"].to_numpy(float))
+    forest = find_forest(structure)
+    general = ~forest.member
     families = list(region_blocks(cells, spec, "wijk").values())
     blocks = gemeente_blocks(cells, spec)
-    low, high, programs = view_intervals(structure, x, bounds, hidden, families + blocks)
+    low, high, programs = view_intervals(structure, x, bounds, hidden & general, families + blocks)
+    exact_low, exact_high = tree_intervals(forest, bounds)
+    low, high = np.where(general, low, exact_low), np.where(general, high, exact_high)
     low, high = _integers(cells, low, high)
     intervals = _judge(cells, bounds, low, high)
     status = _status(cells, by_measure)
+    apriori_low, apriori_high = tree_intervals(forest, status)
+    intervals = _cap_a_priori(
+        intervals, cells, lambda t: (apriori_low[t], apriori_high[t]), forest.member
+    )
     for apriori in (
         _family_apriori(cells, structure, status, spec),
         _ball_apriori(structure, status, APRIORI_DEPTH),
     ):
-        intervals = _cap_a_priori(intervals, cells, apriori)
+        intervals = _cap_a_priori(intervals, cells, apriori, general)
     for wider in (
         in_blocks(structure, x, bounds, hidden, blocks),
         in_neighbourhoods(structure, x, bounds, hidden),
     ):
-        intervals, more = relook(intervals, cells, wider)
+        intervals, more = relook(intervals, cells, wider, general)
         programs += more
-    intervals = _cap_a_priori(intervals, cells, _ball_apriori(structure, status, APRIORI_DEEPER))
+    intervals = _cap_a_priori(
+        intervals, cells, _ball_apriori(structure, status, APRIORI_DEEPER), general
+    )
     table = cells["measure"].map(spec.table_of)
     tables = table_summary(cells, hidden, cells["primary"].to_numpy(bool), table)
     failing = intervals.loc[~intervals["protected"]].assign(
@@ -194,9 +205,14 @@ def _cap_a_priori(
     intervals: pd.DataFrame,
     cells: pd.DataFrame,
     apriori: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    among: np.ndarray,
 ) -> pd.DataFrame:
-    """Re-judge failing cells with requirements capped by an a-priori interval."""
-    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
+    """Re-judge failing cells (``among`` them) with requirements capped a priori."""
+    failing = np.flatnonzero(
+        ~intervals["protected"].to_numpy()
+        & intervals["hidden"].to_numpy()
+        & among[intervals["cell"].to_numpy(np.int64)]
+    )
     if not len(failing):
         return intervals
     required_low = intervals["required_low"].to_numpy(float).copy()

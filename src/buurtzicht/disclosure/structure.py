@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from buurtzicht.disclosure.errors import DisclosureError
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
+from buurtzicht.errors import DisclosureError
 
 _RELATIVE_TOLERANCE = 1e-6
 
