@@ -84,13 +84,19 @@ def relook(
     intervals: pd.DataFrame,
     cells: pd.DataFrame,
     wider: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    among: np.ndarray,
 ) -> tuple[pd.DataFrame, int]:
-    """Recompute failing cells' intervals with ``wider`` (a wider view) and re-judge.
+    """Recompute failing cells' intervals (``among`` them) with a wider view; re-judge.
 
     Every view is a restriction of the attacker's full problem, so the widest interval
-    any view finds is still within the attacker's: taking it is safe.
+    any view finds is still within the attacker's: taking it is safe. Cells whose
+    interval is already exact (trees) gain nothing from a wider view.
     """
-    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
+    failing = np.flatnonzero(
+        ~intervals["protected"].to_numpy()
+        & intervals["hidden"].to_numpy()
+        & among[intervals["cell"].to_numpy(np.int64)]
+    )
     if not len(failing):
         return intervals, 0
     targets = intervals["cell"].to_numpy(np.int64)[failing]

@@ -48,6 +48,8 @@ from buurtzicht.disclosure.primary import SECONDARY
 from buurtzicht.disclosure.rules import RuleSet
 from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
+from buurtzicht.disclosure.tree import Forest, find_forest
+from buurtzicht.disclosure.tree_protect import TreeProblem, protect_forest
 
 #: Neighbourhood depths tried in turn, and the cell budget of each.
 DEPTHS = ((2, 400), (3, 3_000), (4, 8_000), (6, 20_000))
@@ -101,15 +103,19 @@ def secondary_suppression(
     """
     spec = spec or DisclosureSpec()
     search = _Search.start(cells, structure, rules)
-    order = _processing_order(cells)
+    forest = find_forest(structure)
+    search.protect_trees(forest)
+    general = np.flatnonzero(~forest.member)
+    subset = cells.iloc[general]
+    order = general[_processing_order(subset)]
     rank = np.empty(len(cells), dtype=np.int64)
     rank[order] = np.arange(len(order))
     primary = cells["primary"].to_numpy(bool)
     level = cells["region"].str[:2].to_numpy()
-    gemeenten = region_blocks(cells, spec, "gemeente")
+    gemeenten = {k: general[v] for k, v in region_blocks(subset, spec, "gemeente").items()}
     families: dict[tuple[str, int, str], list[np.ndarray]] = {}
-    for key, family in region_blocks(cells, spec, "wijk").items():
-        families.setdefault((key[0], key[1], key[2][:4]), []).append(family)
+    for key, family in region_blocks(subset, spec, "wijk").items():
+        families.setdefault((key[0], key[1], key[2][:4]), []).append(general[family])
     in_block = np.zeros(len(cells), dtype=bool)
     for block in gemeenten.values():
         in_block[block] = True
@@ -172,6 +178,18 @@ class _Search:
             everything=BallFinder(structure, np.ones(len(x), dtype=bool)),
             result=SecondaryResult(cells["reason"].to_numpy(object).copy()),
         )
+
+    def protect_trees(self, forest: Forest) -> None:
+        """Tree-shaped measures without LPs; what the tree pass misses goes to the LPs."""
+        if not forest.member.any():
+            return
+        problem = TreeProblem(
+            forest, self.x, self.bounds, self.suppressed.copy(), self.up, self.down, self.weight
+        )
+        result = protect_forest(problem)
+        self._suppress(np.flatnonzero(result.suppressed & ~self.suppressed))
+        for s in result.failed:
+            self.protect_both(int(s))
 
     def protect_both(self, s: int) -> None:
         """Protect cell ``s`` upwards and downwards on neighbourhoods."""
