@@ -122,7 +122,12 @@ def audit(
     general = ~forest.member
     families = list(region_blocks(cells, spec, "wijk").values())
     blocks = gemeente_blocks(cells, spec)
-    low, high, programs = view_intervals(structure, x, bounds, hidden & general, families + blocks)
+    required_low, required_high, sensitive = _requirements(cells, bounds)
+    wanted = np.column_stack(
+        [np.where(sensitive, required_low, np.inf), np.where(sensitive, required_high, -np.inf)]
+    )
+    views = families + blocks
+    low, high, programs = view_intervals(structure, x, bounds, hidden & general, views, wanted)
     exact_low, exact_high = tree_intervals(forest, bounds)
     low, high = np.where(general, low, exact_low), np.where(general, high, exact_high)
     low, high = _integers(cells, low, high)
@@ -138,8 +143,8 @@ def audit(
     ):
         intervals = _cap_a_priori(intervals, cells, apriori, general)
     for wider in (
-        in_blocks(structure, x, bounds, hidden, blocks),
-        in_neighbourhoods(structure, x, bounds, hidden),
+        in_blocks(structure, x, bounds, hidden, blocks, wanted),
+        in_neighbourhoods(structure, x, bounds, hidden, wanted),
     ):
         intervals, more = relook(intervals, cells, wider, general)
         programs += more
@@ -273,18 +278,25 @@ def _integers(cells: pd.DataFrame, low: np.ndarray, high: np.ndarray) -> tuple[n
     return low, high
 
 
-def _judge(
-    cells: pd.DataFrame, bounds: np.ndarray, low: np.ndarray, high: np.ndarray
-) -> pd.DataFrame:
+def _requirements(cells: pd.DataFrame, bounds: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per cell the ends its interval must reach, and whether it is sensitive at all."""
     x = cells["value"].to_numpy(float)
     sensitive = cells["primary"].to_numpy(bool)
-    hidden = np.isnan(cells["published"].to_numpy(float))
     required_high = np.where(sensitive, np.minimum(x + cells["upl"], bounds[:, 1]), x)
     required_low = np.where(sensitive, np.maximum(x - cells["lpl"], bounds[:, 0]), x)
     if cells["count"].any():  # an integer count can only be required to reach integers
         count = cells["count"].to_numpy(bool)
         required_high = np.where(count, np.floor(required_high + 1e-9), required_high)
         required_low = np.where(count, np.ceil(required_low - 1e-9), required_low)
+    return required_low, required_high, sensitive
+
+
+def _judge(
+    cells: pd.DataFrame, bounds: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> pd.DataFrame:
+    x = cells["value"].to_numpy(float)
+    hidden = np.isnan(cells["published"].to_numpy(float))
+    required_low, required_high, sensitive = _requirements(cells, bounds)
     slack = 1e-5 * np.maximum(1.0, np.abs(x))
     protected = ~sensitive | (
         hidden & (high >= required_high - slack) & (low <= required_low + slack)
