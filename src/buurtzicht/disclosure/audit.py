@@ -19,7 +19,8 @@ is found too (its interval is the single published point).
 Programs are solved per view, narrow to wide: a buurt in its wijk family, a wijk in
 its gemeente block (:mod:`buurtzicht.disclosure.blocks`), cells above the wijk level
 on a neighbourhood; a cell that fails in a narrow view is looked at again in a wider
-one, the last as wide as the widest neighbourhood secondary suppression searches. In each view
+one (its gemeente block, then neighbourhoods of growing size), the last as wide as the
+widest neighbourhood secondary suppression searches. In each view
 the published cells in it are intervals and everything outside is fixed at its true
 value. Fixing cells only narrows the attacker's
 intervals, so the audit errs on the strict side. Counts are integers, so their
@@ -54,6 +55,7 @@ from buurtzicht.disclosure.primary import SECONDARY, apply_primary
 from buurtzicht.disclosure.protect import Rules, prepare
 from buurtzicht.disclosure.report import table_summary
 from buurtzicht.disclosure.rules import RuleSet
+from buurtzicht.disclosure.secondary import DEPTHS
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
 from buurtzicht.disclosure.structure import Structure
 from buurtzicht.disclosure.tree import find_forest, tree_intervals
@@ -137,15 +139,19 @@ def audit(
     intervals = _cap_a_priori(
         intervals, cells, lambda t: (apriori_low[t], apriori_high[t]), forest.member
     )
-    for apriori in (
-        _family_apriori(cells, structure, status, spec),
-        _ball_apriori(structure, status, APRIORI_DEPTH),
-    ):
-        intervals = _cap_a_priori(intervals, cells, apriori, general)
-    for wider in (
-        in_blocks(structure, x, bounds, hidden, blocks, wanted),
-        in_neighbourhoods(structure, x, bounds, hidden, wanted),
-    ):
+    # Cheap views and caps first: each step only looks at the cells still failing.
+    intervals = _cap_a_priori(
+        intervals, cells, _family_apriori(cells, structure, status, spec), general
+    )
+    intervals, more = relook(
+        intervals, cells, in_blocks(structure, x, bounds, hidden, blocks, wanted), general
+    )
+    programs += more
+    intervals = _cap_a_priori(
+        intervals, cells, _ball_apriori(structure, status, APRIORI_DEPTH), general
+    )
+    for size in DEPTHS[1:]:  # the smallest adds nothing to the block view
+        wider = in_neighbourhoods(structure, x, bounds, hidden, wanted, size)
         intervals, more = relook(intervals, cells, wider, general)
         programs += more
     intervals = _cap_a_priori(

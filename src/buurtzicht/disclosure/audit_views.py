@@ -155,21 +155,24 @@ def in_blocks(
 
 
 def in_neighbourhoods(
-    structure: Structure, x: np.ndarray, bounds: np.ndarray, hidden: np.ndarray, wanted: np.ndarray
+    structure: Structure,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    hidden: np.ndarray,
+    wanted: np.ndarray,
+    size: tuple[int, int] = DEPTHS[-1],
 ) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, int]]:
-    """The widest view: the neighbourhood secondary suppression searched last.
+    """A wider view: each target on its neighbourhood of ``size`` (depth, cells).
 
     Secondary suppression's certificates lie in neighbourhoods of at most
-    ``DEPTHS[-1]`` over every cell not known to be zero; this view holds the same
-    cells, so whatever protection was found there the audit can see.
+    ``DEPTHS[-1]``, so the widest of these views finds every one of them; the audit
+    tries the same sizes in turn, each only for the cells the smaller one left failing.
     """
     finder = BallFinder(structure, hidden | (bounds[:, 1] > 0))
-    depth, budget = DEPTHS[-1]
 
     def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         found = [
-            _ball_interval(structure, finder, x, bounds, int(t), wanted, (depth, budget))
-            for t in targets
+            _ball_interval(structure, finder, x, bounds, int(t), wanted, size) for t in targets
         ]
         low, high, programs = (np.array([f[k] for f in found]) for k in range(3))
         return low, high, int(programs.sum())
