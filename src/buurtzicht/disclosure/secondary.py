@@ -29,7 +29,7 @@ tables. *Inference Control in Statistical Databases*, LNCS 2316, 74-82.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,7 @@ from buurtzicht.disclosure.apriori import (
 )
 from buurtzicht.disclosure.blocks import region_blocks
 from buurtzicht.disclosure.knowledge import status_bounds
+from buurtzicht.disclosure.lanes import deal, run_lanes
 from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
 from buurtzicht.disclosure.primary import SECONDARY
@@ -92,6 +93,8 @@ def secondary_suppression(
     structure: Structure,
     rules: Mapping[str, RuleSet],
     spec: DisclosureSpec | None = None,
+    *,
+    workers: int = 1,
 ) -> SecondaryResult:
     """Choose complementary suppressions for every primary cell of ``cells``.
 
@@ -100,6 +103,9 @@ def secondary_suppression(
     gemeente its wijken on one warm-started model of the gemeente block, its buurten
     on one model per wijk family (a-priori caps computed per family), what a family
     cannot protect on a fresh gemeente model, and what remains on neighbourhoods.
+    The gemeenten are dealt into lanes (:mod:`buurtzicht.disclosure.lanes`), worked
+    on side by side on up to ``workers`` processes; the result does not depend on
+    ``workers``.
     """
     spec = spec or DisclosureSpec()
     search = _Search.start(cells, structure, rules)
@@ -110,8 +116,6 @@ def secondary_suppression(
     order = general[_processing_order(subset)]
     rank = np.empty(len(cells), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    primary = cells["primary"].to_numpy(bool)
-    level = cells["region"].str[:2].to_numpy()
     gemeenten = {k: general[v] for k, v in region_blocks(subset, spec, "gemeente").items()}
     families: dict[tuple[str, int, str], list[np.ndarray]] = {}
     for key, family in region_blocks(subset, spec, "wijk").items():
@@ -121,19 +125,50 @@ def secondary_suppression(
         in_block[block] = True
     for s in order[~in_block[order]]:
         search.protect_both(int(s))
+    work = [_Gemeente(block, families.get(key, [])) for key, block in gemeenten.items()]
+    primary = cells["primary"].to_numpy(bool)
+    plan = _Plan(search, rank, cells["region"].str[:2].to_numpy(), primary)
+    sizes = [int(search.suppressed[g.block].sum()) for g in work]
+    lanes = [[work[k] for k in lane] for lane in deal(sizes)]
+    for lane in run_lanes(_protect_lane, plan, lanes, workers, int(in_block.sum())):
+        search.unite(lane)
+    return search.result
 
-    def jobs(block: np.ndarray, wanted: str) -> list[tuple[int, float]]:
-        targets = block[primary[block] & (level[block] == wanted)]
-        return search.jobs(targets[np.argsort(rank[targets])])
 
-    for key, block in gemeenten.items():
-        failed = search.protect_block(block, jobs(block, "WK"))
+@dataclass(frozen=True)
+class _Gemeente:
+    """One gemeente block and the wijk families in it."""
+
+    block: np.ndarray
+    families: list[np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every lane starts from: the search so far and the order of the cells."""
+
+    search: _Search
+    rank: np.ndarray
+    level: np.ndarray
+    primary: np.ndarray
+
+    def jobs(self, search: _Search, block: np.ndarray, wanted: str) -> list[tuple[int, float]]:
+        targets = block[self.primary[block] & (self.level[block] == wanted)]
+        return search.jobs(targets[np.argsort(self.rank[targets])])
+
+
+def _protect_lane(plan: _Plan, lane: list[_Gemeente]) -> SecondaryResult:
+    """Protect the gemeenten of one lane on a copy of the search; its result."""
+    search = plan.search.copy()
+    for gemeente in lane:
+        block = gemeente.block
+        failed = search.protect_block(block, plan.jobs(search, block, "WK"))
         for s, amount in failed:
             search.protect(s, amount)
         failed = []
-        for family in families.get(key, []):
+        for family in gemeente.families:
             search.cap_family(family)
-            failed += search.protect_block(family, jobs(family, "BU"))
+            failed += search.protect_block(family, plan.jobs(search, family, "BU"))
         for s, amount in search.protect_block(block, failed) if failed else []:
             search.protect(s, amount)
     return search.result
@@ -178,6 +213,23 @@ class _Search:
             everything=BallFinder(structure, np.ones(len(x), dtype=bool)),
             result=SecondaryResult(cells["reason"].to_numpy(object).copy()),
         )
+
+    def copy(self) -> _Search:
+        """A copy to work on apart: its own suppressions, levels and (empty) result."""
+        return replace(
+            self,
+            suppressed=self.suppressed.copy(),
+            up=self.up.copy(),
+            down=self.down.copy(),
+            result=SecondaryResult(self.result.reason.copy()),
+        )
+
+    def unite(self, other: SecondaryResult) -> None:
+        """Take over what a copy suppressed, its limited cells and its programs."""
+        newly = np.flatnonzero((other.reason == SECONDARY) & ~self.suppressed)
+        self._suppress(newly)
+        self.result.limited += other.limited
+        self.result.programs += other.programs
 
     def protect_trees(self, forest: Forest) -> None:
         """Tree-shaped measures without LPs; what the tree pass misses goes to the LPs."""
