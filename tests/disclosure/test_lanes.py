@@ -41,7 +41,10 @@ def test_the_result_does_not_depend_on_the_number_of_processes(
     two = protect(table, SPEC, hierarchy=hierarchy, workers=2)
     pd.testing.assert_frame_equal(one.published, two.published)
     assert one.cells["primary"].sum() > 20
-    assert audit(two.published, table, SPEC, hierarchy=hierarchy).ok
+    alone = audit(two.published, table, SPEC, hierarchy=hierarchy, workers=1)
+    shared = audit(two.published, table, SPEC, hierarchy=hierarchy, workers=2)
+    pd.testing.assert_frame_equal(alone.intervals, shared.intervals)
+    assert shared.ok and shared.programs == alone.programs
 
 
 def test_deal_balances_lanes_and_keeps_each_in_order() -> None:
