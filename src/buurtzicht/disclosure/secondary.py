@@ -168,7 +168,7 @@ def _protect_lane(plan: _Plan, lane: list[_Gemeente]) -> SecondaryResult:
         failed = []
         for family in gemeente.families:
             search.cap_family(family)
-            failed += search.protect_block(family, plan.jobs(search, family, "BU"))
+            failed += search.protect_block(family, plan.jobs(search, family, "BU"), cap=False)
         for s, amount in search.protect_block(block, failed) if failed else []:
             search.protect(s, amount)
     return search.result
@@ -190,6 +190,8 @@ class _Search:
     finder: BallFinder
     everything: BallFinder
     result: SecondaryResult
+    # A-priori intervals depend only on the statuses, which never change: keep them.
+    apriori: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
 
     @classmethod
     def start(
@@ -222,6 +224,7 @@ class _Search:
             up=self.up.copy(),
             down=self.down.copy(),
             result=SecondaryResult(self.result.reason.copy()),
+            apriori=dict(self.apriori),
         )
 
     def unite(self, other: SecondaryResult) -> None:
@@ -269,9 +272,13 @@ class _Search:
         self.down[targets] = np.maximum(np.minimum(self.down[targets], self.x[targets] - low), 0)
 
     def protect_block(
-        self, block: np.ndarray, jobs: list[tuple[int, float]]
+        self, block: np.ndarray, jobs: list[tuple[int, float]], *, cap: bool = True
     ) -> list[tuple[int, float]]:
-        """Protect ``jobs`` on one warm-started model of ``block``; return the failures."""
+        """Protect ``jobs`` on one warm-started model of ``block``; return the failures.
+
+        ``cap=False`` leaves out the a-priori cap on failure (a wijk family is capped
+        beforehand; what fails there needs a wider view far more often than a cap).
+        """
         if not jobs:
             return []
         variables = block[self.finder.movable[block]]
@@ -283,7 +290,7 @@ class _Search:
             local = int(np.searchsorted(variables, s))
             y = model.solve(local, amount)
             self.result.programs += 1
-            if y is None:
+            if y is None and cap:
                 # Often the statuses alone forbid the full level: cap, retry warm.
                 capped = self._capped(s, amount)
                 y = model.solve(local, capped) if abs(capped) < abs(amount) else None
@@ -304,8 +311,12 @@ class _Search:
 
     def _capped(self, s: int, amount: float, depth: int = APRIORI_DEPTH) -> float:
         """``amount`` cut to what the statuses alone leave possible (the a-priori cap)."""
-        low, high = apriori_interval(self.structure, self.everything, self.bounds, s, depth)
-        self.result.programs += 1
+        if (s, depth) not in self.apriori:
+            self.apriori[(s, depth)] = apriori_interval(
+                self.structure, self.everything, self.bounds, s, depth
+            )
+            self.result.programs += 1
+        low, high = self.apriori[(s, depth)]
         cap = high - self.x[s] if amount > 0 else self.x[s] - low
         capped = float(np.sign(amount) * min(abs(amount), max(cap, 0.0)))
         return capped if abs(capped) > _tolerance(self.x[s]) else 0.0
