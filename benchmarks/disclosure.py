@@ -15,6 +15,7 @@ The lead re-runs this on the real synthetic scale-1.0 output with ``--aggregates
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 from pathlib import Path
@@ -116,6 +117,9 @@ def main() -> None:
     parser.add_argument("--aggregates", type=Path, help="real secure aggregates (parquet)")
     parser.add_argument("--spec", type=Path, help="table specs (YAML) for --aggregates")
     parser.add_argument("--save", type=Path, help="folder to keep aggregates and output in")
+    parser.add_argument(
+        "--workers", type=int, help="processes for protect and audit (default: up to 2 cores)"
+    )
     args = parser.parse_args()
     mirror = Settings().require_mirror()
     rows: list[tuple[str, str]] = []
@@ -156,7 +160,9 @@ def main() -> None:
     hierarchy = RegionHierarchy.from_parents(parents)
     inhabitants = population.to_dict()
     started = time.perf_counter()
-    protected = protect(aggregates, spec, population=inhabitants, hierarchy=hierarchy)
+    protected = protect(
+        aggregates, spec, population=inhabitants, hierarchy=hierarchy, workers=args.workers
+    )
     protect_seconds = time.perf_counter() - started
     for stage, seconds in protected.timings.items():
         rows.append((f"protect: {stage}", f"{seconds:.1f} s"))
@@ -167,15 +173,25 @@ def main() -> None:
         aggregates.to_parquet(args.save / "aggregates.parquet", index=False)
     started = time.perf_counter()
     report = audit(
-        protected.published, aggregates, spec, population=inhabitants, hierarchy=hierarchy
+        protected.published,
+        aggregates,
+        spec,
+        population=inhabitants,
+        hierarchy=hierarchy,
+        workers=args.workers,
     )
     audit_seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The lanes run in child processes: the peak is that of the largest process.
+    peak = max(
+        resource.getrusage(who).ru_maxrss / 1024
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     published = protected.published
     rows += [
         ("protect total", f"{protect_seconds:.1f} s"),
         ("audit total", f"{audit_seconds:.1f} s"),
-        ("peak memory (RSS)", f"{peak:,.0f} MB"),
+        ("peak memory (RSS, largest process)", f"{peak:,.0f} MB"),
+        ("load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}"),
         ("cells", f"{len(published):,}"),
         ("primary suppressions", f"{int(protected.cells['primary'].sum()):,}"),
         ("secondary suppressions", f"{int((published['reason'] == 'secondary').sum()):,}"),
