@@ -48,7 +48,7 @@ from buurtzicht.disclosure.apriori import (
 )
 from buurtzicht.disclosure.audit_views import in_blocks, in_neighbourhoods, relook
 from buurtzicht.disclosure.audit_views import intervals as view_intervals
-from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks
+from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks, table_blocks
 from buurtzicht.disclosure.knowledge import cell_bounds, status_bounds
 from buurtzicht.disclosure.lanes import deal, default_workers, run_lanes
 from buurtzicht.disclosure.neighbourhood import BallFinder
@@ -137,6 +137,7 @@ def audit(
         forest=find_forest(structure),
         families=list(region_blocks(cells, spec, "wijk").values()),
         blocks=gemeente_blocks(cells, spec),
+        tables=table_blocks(cells, spec),
     )
     groups = _gemeente_groups(cells)
     lanes = [[groups[k] for k in lane] for lane in deal([len(g) for g in groups])]
@@ -166,6 +167,7 @@ class _Attack:
     forest: Forest
     families: list[np.ndarray]
     blocks: list[np.ndarray]
+    tables: list[np.ndarray]
 
 
 def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFrame, int]:
@@ -205,6 +207,15 @@ def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFra
         programs += more
     intervals = _cap_a_priori(
         intervals, cells, _ball_apriori(structure, attack.status, APRIORI_DEEPER), general
+    )
+    # Last resort, for the few cells whose certificates reach further: the whole table,
+    # which is the attacker's full problem and gives the exact a-priori interval.
+    intervals, more = relook(
+        intervals, cells, in_blocks(structure, x, bounds, hidden, attack.tables, wanted), general
+    )
+    programs += more
+    intervals = _cap_a_priori(
+        intervals, cells, _family_apriori(attack.tables, structure, attack.status), general
     )
     return intervals[mine[intervals["cell"].to_numpy(np.int64)]], programs
 
@@ -300,7 +311,7 @@ def _cap_a_priori(
 def _family_apriori(
     families: list[np.ndarray], structure: Structure, status: np.ndarray
 ) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """A-priori intervals of buurten on their wijk family (others: no cap)."""
+    """A-priori intervals on the block (wijk family, table) holding each target (else none)."""
     family_of = np.full(len(status), -1, dtype=np.int64)
     for k, family in enumerate(families):
         family_of[family] = k

@@ -40,7 +40,7 @@ from buurtzicht.disclosure.apriori import (
     apriori_interval,
     block_apriori,
 )
-from buurtzicht.disclosure.blocks import region_blocks
+from buurtzicht.disclosure.blocks import region_blocks, table_blocks
 from buurtzicht.disclosure.knowledge import status_bounds
 from buurtzicht.disclosure.lanes import deal, run_lanes
 from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
@@ -132,6 +132,8 @@ def secondary_suppression(
     lanes = [[work[k] for k in lane] for lane in deal(sizes)]
     for lane in run_lanes(_protect_lane, plan, lanes, workers, int(in_block.sum())):
         search.unite(lane)
+    if search.result.limited:
+        search.retry_on_tables(table_blocks(cells, spec))
     return search.result
 
 
@@ -233,6 +235,30 @@ class _Search:
         self._suppress(newly)
         self.result.limited += other.limited
         self.result.programs += other.programs
+
+    def retry_on_tables(self, tables: list[np.ndarray]) -> None:
+        """Protect the cells left limited on their whole table, capped exactly a priori.
+
+        Neighbourhoods keep programs small but can miss certificates that run far
+        (through NL01 and another gemeente's buurten); a whole table misses none, and
+        its a-priori interval is exact. One warm-started model per table.
+        """
+        limited = np.unique(np.array(self.result.limited, dtype=np.int64))
+        still: list[int] = []
+        for table in tables:
+            targets = limited[np.isin(limited, table)]
+            if not len(targets):
+                continue
+            low, high = block_apriori(self.structure, self.bounds, table, targets)
+            self.result.programs += 2 * len(targets)
+            self.up[targets] = np.maximum(np.minimum(self.up[targets], high - self.x[targets]), 0)
+            self.down[targets] = np.maximum(
+                np.minimum(self.down[targets], self.x[targets] - low), 0
+            )
+            # The cap is exact here: no per-cell cap can cut further.
+            failed = self.protect_block(table, self.jobs(targets), cap=False)
+            still += [s for s, _ in failed]
+        self.result.limited = sorted(set(still))
 
     def protect_trees(self, forest: Forest) -> None:
         """Tree-shaped measures without LPs; what the tree pass misses goes to the LPs."""
