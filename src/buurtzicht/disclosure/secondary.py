@@ -47,6 +47,7 @@ from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
 from buurtzicht.disclosure.primary import SECONDARY
 from buurtzicht.disclosure.rules import RuleSet
+from buurtzicht.disclosure.secondary_lanes import Gemeente, Plan, protect_lane
 from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
 from buurtzicht.disclosure.tree import Forest, find_forest
@@ -125,54 +126,15 @@ def secondary_suppression(
         in_block[block] = True
     for s in order[~in_block[order]]:
         search.protect_both(int(s))
-    work = [_Gemeente(block, families.get(key, [])) for key, block in gemeenten.items()]
+    work = [Gemeente(block, families.get(key, [])) for key, block in gemeenten.items()]
     primary = cells["primary"].to_numpy(bool)
-    plan = _Plan(search, rank, cells["region"].str[:2].to_numpy(), primary)
+    plan = Plan(search, rank, cells["region"].str[:2].to_numpy(), primary)
     sizes = [int(search.suppressed[g.block].sum()) for g in work]
     lanes = [[work[k] for k in lane] for lane in deal(sizes)]
-    for lane in run_lanes(_protect_lane, plan, lanes, workers, int(in_block.sum())):
+    for lane in run_lanes(protect_lane, plan, lanes, workers, int(in_block.sum())):
         search.unite(lane)
     if search.result.limited:
         search.retry_on_tables(table_blocks(cells, spec))
-    return search.result
-
-
-@dataclass(frozen=True)
-class _Gemeente:
-    """One gemeente block and the wijk families in it."""
-
-    block: np.ndarray
-    families: list[np.ndarray]
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """What every lane starts from: the search so far and the order of the cells."""
-
-    search: _Search
-    rank: np.ndarray
-    level: np.ndarray
-    primary: np.ndarray
-
-    def jobs(self, search: _Search, block: np.ndarray, wanted: str) -> list[tuple[int, float]]:
-        targets = block[self.primary[block] & (self.level[block] == wanted)]
-        return search.jobs(targets[np.argsort(self.rank[targets])])
-
-
-def _protect_lane(plan: _Plan, lane: list[_Gemeente]) -> SecondaryResult:
-    """Protect the gemeenten of one lane on a copy of the search; its result."""
-    search = plan.search.copy()
-    for gemeente in lane:
-        block = gemeente.block
-        failed = search.protect_block(block, plan.jobs(search, block, "WK"))
-        for s, amount in failed:
-            search.protect(s, amount)
-        failed = []
-        for family in gemeente.families:
-            search.cap_family(family)
-            failed += search.protect_block(family, plan.jobs(search, family, "BU"), cap=False)
-        for s, amount in search.protect_block(block, failed) if failed else []:
-            search.protect(s, amount)
     return search.result
 
 
