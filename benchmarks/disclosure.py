@@ -8,6 +8,7 @@ Then it times ``protect`` and ``audit`` stage by stage and prints a results tabl
 
     .venv/bin/python benchmarks/disclosure.py               # 10 measures, 1 period
     .venv/bin/python benchmarks/disclosure.py --periods 3   # more years
+    .venv/bin/python benchmarks/disclosure.py --no-tables   # every measure on its own
 
 The lead re-runs this on the real synthetic scale-1.0 output with ``--aggregates``.
 """
@@ -25,7 +26,14 @@ import pandas as pd
 import yaml
 
 from buurtzicht.config import Settings
-from buurtzicht.disclosure import DisclosureSpec, RegionHierarchy, TableSpec, audit, protect
+from buurtzicht.disclosure import (
+    DisclosureSpec,
+    RegionHierarchy,
+    TableSpec,
+    audit,
+    get_rule_set,
+    protect,
+)
 from buurtzicht.disclosure.synthetic import aggregate_units
 from buurtzicht.regions.codes import NEDERLAND, gemeente_of, normalise_code, wijk_of
 
@@ -118,6 +126,11 @@ def main() -> None:
     parser.add_argument("--spec", type=Path, help="table specs (YAML) for --aggregates")
     parser.add_argument("--save", type=Path, help="folder to keep aggregates and output in")
     parser.add_argument(
+        "--no-tables",
+        action="store_true",
+        help="every measure on its own (pure hierarchies, as most secure indicators are)",
+    )
+    parser.add_argument(
         "--workers", type=int, help="processes for protect and audit (default: up to 2 cores)"
     )
     args = parser.parse_args()
@@ -159,9 +172,13 @@ def main() -> None:
     rows.append(("generate", f"{time.perf_counter() - started:.1f} s"))
     hierarchy = RegionHierarchy.from_parents(parents)
     inhabitants = population.to_dict()
+    rules = None
+    if args.no_tables:  # the same cells, with the rule set each had in its table
+        rules = {m: get_rule_set(spec.rules_of(m)) for m in aggregates["measure"].unique()}
+        spec = DisclosureSpec()
     started = time.perf_counter()
     protected = protect(
-        aggregates, spec, population=inhabitants, hierarchy=hierarchy, workers=args.workers
+        aggregates, spec, rules, population=inhabitants, hierarchy=hierarchy, workers=args.workers
     )
     protect_seconds = time.perf_counter() - started
     for stage, seconds in protected.timings.items():
@@ -176,6 +193,7 @@ def main() -> None:
         protected.published,
         aggregates,
         spec,
+        rules,
         population=inhabitants,
         hierarchy=hierarchy,
         workers=args.workers,
