@@ -8,6 +8,7 @@ Then it times ``protect`` and ``audit`` stage by stage and prints a results tabl
 
     .venv/bin/python benchmarks/disclosure.py               # 10 measures, 1 period
     .venv/bin/python benchmarks/disclosure.py --periods 3   # more years
+    .venv/bin/python benchmarks/disclosure.py --no-tables   # every measure on its own
 
 The lead re-runs this on the real synthetic scale-1.0 output with ``--aggregates``.
 """
@@ -15,6 +16,7 @@ The lead re-runs this on the real synthetic scale-1.0 output with ``--aggregates
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 from pathlib import Path
@@ -24,7 +26,14 @@ import pandas as pd
 import yaml
 
 from buurtzicht.config import Settings
-from buurtzicht.disclosure import DisclosureSpec, RegionHierarchy, TableSpec, audit, protect
+from buurtzicht.disclosure import (
+    DisclosureSpec,
+    RegionHierarchy,
+    TableSpec,
+    audit,
+    get_rule_set,
+    protect,
+)
 from buurtzicht.disclosure.synthetic import aggregate_units
 from buurtzicht.regions.codes import NEDERLAND, gemeente_of, normalise_code, wijk_of
 
@@ -116,6 +125,14 @@ def main() -> None:
     parser.add_argument("--aggregates", type=Path, help="real secure aggregates (parquet)")
     parser.add_argument("--spec", type=Path, help="table specs (YAML) for --aggregates")
     parser.add_argument("--save", type=Path, help="folder to keep aggregates and output in")
+    parser.add_argument(
+        "--no-tables",
+        action="store_true",
+        help="every measure on its own (pure hierarchies, as most secure indicators are)",
+    )
+    parser.add_argument(
+        "--workers", type=int, help="processes for protect and audit (default: up to 2 cores)"
+    )
     args = parser.parse_args()
     mirror = Settings().require_mirror()
     rows: list[tuple[str, str]] = []
@@ -155,8 +172,14 @@ def main() -> None:
     rows.append(("generate", f"{time.perf_counter() - started:.1f} s"))
     hierarchy = RegionHierarchy.from_parents(parents)
     inhabitants = population.to_dict()
+    rules = None
+    if args.no_tables:  # the same cells, with the rule set each had in its table
+        rules = {m: get_rule_set(spec.rules_of(m)) for m in aggregates["measure"].unique()}
+        spec = DisclosureSpec()
     started = time.perf_counter()
-    protected = protect(aggregates, spec, population=inhabitants, hierarchy=hierarchy)
+    protected = protect(
+        aggregates, spec, rules, population=inhabitants, hierarchy=hierarchy, workers=args.workers
+    )
     protect_seconds = time.perf_counter() - started
     for stage, seconds in protected.timings.items():
         rows.append((f"protect: {stage}", f"{seconds:.1f} s"))
@@ -167,15 +190,26 @@ def main() -> None:
         aggregates.to_parquet(args.save / "aggregates.parquet", index=False)
     started = time.perf_counter()
     report = audit(
-        protected.published, aggregates, spec, population=inhabitants, hierarchy=hierarchy
+        protected.published,
+        aggregates,
+        spec,
+        rules,
+        population=inhabitants,
+        hierarchy=hierarchy,
+        workers=args.workers,
     )
     audit_seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The lanes run in child processes: the peak is that of the largest process.
+    peak = max(
+        resource.getrusage(who).ru_maxrss / 1024
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     published = protected.published
     rows += [
         ("protect total", f"{protect_seconds:.1f} s"),
         ("audit total", f"{audit_seconds:.1f} s"),
-        ("peak memory (RSS)", f"{peak:,.0f} MB"),
+        ("peak memory (RSS, largest process)", f"{peak:,.0f} MB"),
+        ("load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}"),
         ("cells", f"{len(published):,}"),
         ("primary suppressions", f"{int(protected.cells['primary'].sum()):,}"),
         ("secondary suppressions", f"{int((published['reason'] == 'secondary').sum()):,}"),

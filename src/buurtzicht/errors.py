@@ -74,5 +74,9 @@ class BuildError(BuurtzichtError):
     """A warehouse build failed validation; the current build stays in place."""
 
 
+class DisclosureError(BuurtzichtError):
+    """Secure aggregates cannot be protected or audited as given (see docs/disclosure.md)."""
+
+
 class NoBuildError(BuurtzichtError):
     """There is no warehouse build yet (run ``buurtzicht build``)."""

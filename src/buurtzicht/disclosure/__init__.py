@@ -6,11 +6,11 @@ is published. See docs/disclosure.md for the rules, the method and the reference
 """
 
 from buurtzicht.disclosure.audit import AuditReport, audit
-from buurtzicht.disclosure.errors import DisclosureError
 from buurtzicht.disclosure.protect import ProtectedTable, protect
 from buurtzicht.disclosure.publish import cbs_symbol
 from buurtzicht.disclosure.rules import RuleSet, get_rule_set, load_rule_sets
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy, TableSpec
+from buurtzicht.errors import DisclosureError
 
 __all__ = [
     "AuditReport",

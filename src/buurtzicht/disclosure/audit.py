@@ -19,7 +19,8 @@ is found too (its interval is the single published point).
 Programs are solved per view, narrow to wide: a buurt in its wijk family, a wijk in
 its gemeente block (:mod:`buurtzicht.disclosure.blocks`), cells above the wijk level
 on a neighbourhood; a cell that fails in a narrow view is looked at again in a wider
-one, the last as wide as the widest neighbourhood secondary suppression searches. In each view
+one (its gemeente block, then neighbourhoods of growing size), the last as wide as the
+widest neighbourhood secondary suppression searches. In each view
 the published cells in it are intervals and everything outside is fixed at its true
 value. Fixing cells only narrows the attacker's
 intervals, so the audit errs on the strict side. Counts are integers, so their
@@ -47,16 +48,19 @@ from buurtzicht.disclosure.apriori import (
 )
 from buurtzicht.disclosure.audit_views import in_blocks, in_neighbourhoods, relook
 from buurtzicht.disclosure.audit_views import intervals as view_intervals
-from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks
-from buurtzicht.disclosure.errors import DisclosureError
+from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks, table_blocks
 from buurtzicht.disclosure.knowledge import cell_bounds, status_bounds
+from buurtzicht.disclosure.lanes import deal, default_workers, run_lanes
 from buurtzicht.disclosure.neighbourhood import BallFinder
 from buurtzicht.disclosure.primary import SECONDARY, apply_primary
 from buurtzicht.disclosure.protect import Rules, prepare
 from buurtzicht.disclosure.report import table_summary
 from buurtzicht.disclosure.rules import RuleSet
+from buurtzicht.disclosure.secondary import DEPTHS
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
 from buurtzicht.disclosure.structure import Structure
+from buurtzicht.disclosure.tree import Forest, find_forest, tree_intervals
+from buurtzicht.errors import DisclosureError
 
 INTERVAL_COLUMNS = [
     "cell", "measure", "region", "period", "value", "reason", "hidden", "sensitive",
@@ -101,15 +105,18 @@ def audit(
     *,
     population: Mapping[str, float] | None = None,
     hierarchy: RegionHierarchy | None = None,
+    workers: int | None = None,
 ) -> AuditReport:
     """Audit published observations against the secure aggregates they came from.
 
     ``published`` has ``measure, region, period, value, status`` and ``reason`` (the
     output of :func:`buurtzicht.disclosure.protect`); ``aggregates`` the secure input
     (true values). Both must be about the same cells; the rules and the spec must be
-    those used for protection.
+    those used for protection. ``workers`` processes share the gemeenten (default: up
+    to two cores); the report does not depend on it.
     """
     spec = spec or DisclosureSpec()
+    workers = default_workers() if workers is None else workers
     cells, structure, by_measure = prepare(aggregates, spec, hierarchy, rules)
     cells = apply_primary(cells, by_measure, population)
     cells = _attach_published(cells, published)
@@ -117,24 +124,26 @@ def audit(
     x = cells["value"].to_numpy(float)
     _check_consistent(cells, bounds, x)
     hidden = np.isnan(cells["published"].to_numpy(float))
-    families = list(region_blocks(cells, spec, "wijk").values())
-    blocks = gemeente_blocks(cells, spec)
-    low, high, programs = view_intervals(structure, x, bounds, hidden, families + blocks)
-    low, high = _integers(cells, low, high)
-    intervals = _judge(cells, bounds, low, high)
-    status = _status(cells, by_measure)
-    for apriori in (
-        _family_apriori(cells, structure, status, spec),
-        _ball_apriori(structure, status, APRIORI_DEPTH),
-    ):
-        intervals = _cap_a_priori(intervals, cells, apriori)
-    for wider in (
-        in_blocks(structure, x, bounds, hidden, blocks),
-        in_neighbourhoods(structure, x, bounds, hidden),
-    ):
-        intervals, more = relook(intervals, cells, wider)
-        programs += more
-    intervals = _cap_a_priori(intervals, cells, _ball_apriori(structure, status, APRIORI_DEEPER))
+    required_low, required_high, sensitive = _requirements(cells, bounds)
+    attack = _Attack(
+        cells=cells,
+        structure=structure,
+        bounds=bounds,
+        hidden=hidden,
+        wanted=np.column_stack(
+            [np.where(sensitive, required_low, np.inf), np.where(sensitive, required_high, -np.inf)]
+        ),
+        status=_status(cells, by_measure),
+        forest=find_forest(structure),
+        families=list(region_blocks(cells, spec, "wijk").values()),
+        blocks=gemeente_blocks(cells, spec),
+        tables=table_blocks(cells, spec),
+    )
+    groups = _gemeente_groups(cells)
+    lanes = [[groups[k] for k in lane] for lane in deal([len(g) for g in groups])]
+    found = run_lanes(_lane_intervals, attack, lanes, workers, len(cells))
+    intervals = pd.concat([f[0] for f in found]).sort_values("cell").reset_index(drop=True)
+    programs = sum(f[1] for f in found)
     table = cells["measure"].map(spec.table_of)
     tables = table_summary(cells, hidden, cells["primary"].to_numpy(bool), table)
     failing = intervals.loc[~intervals["protected"]].assign(
@@ -143,6 +152,83 @@ def audit(
     tables["unprotected"] = tables["table"].map(failing.groupby("table").size()).fillna(0)
     tables["unprotected"] = tables["unprotected"].astype(int)
     return AuditReport(tables, intervals, programs)
+
+
+@dataclass(frozen=True)
+class _Attack:
+    """What the attacker knows, and what each cell must reach: the audit's fixed inputs."""
+
+    cells: pd.DataFrame
+    structure: Structure
+    bounds: np.ndarray
+    hidden: np.ndarray
+    wanted: np.ndarray
+    status: np.ndarray
+    forest: Forest
+    families: list[np.ndarray]
+    blocks: list[np.ndarray]
+    tables: list[np.ndarray]
+
+
+def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFrame, int]:
+    """Judged intervals of the cells of one lane (whole gemeenten), and programs solved.
+
+    Every cell is looked at in narrow views first; each later step (an a-priori cap
+    or a wider view) only looks at the cells still failing.
+    """
+    cells, structure, bounds, hidden = attack.cells, attack.structure, attack.bounds, attack.hidden
+    x, forest, wanted = cells["value"].to_numpy(float), attack.forest, attack.wanted
+    mine = np.zeros(len(cells), dtype=bool)
+    mine[np.concatenate(lane) if lane else []] = True
+    general = ~forest.member & mine
+    blocks = [b for b in attack.blocks if mine[b[0]]]
+    views = [f for f in attack.families if mine[f[0]]] + blocks
+    low, high, programs = view_intervals(structure, x, bounds, hidden & general, views, wanted)
+    exact_low, exact_high = tree_intervals(forest, bounds)
+    low, high = np.where(forest.member, exact_low, low), np.where(forest.member, exact_high, high)
+    intervals = _judge(cells, bounds, *_integers(cells, low, high))
+    apriori_low, apriori_high = tree_intervals(forest, attack.status)
+    intervals = _cap_a_priori(
+        intervals, cells, lambda t: (apriori_low[t], apriori_high[t]), forest.member & mine
+    )
+    intervals = _cap_a_priori(
+        intervals, cells, _family_apriori(attack.families, structure, attack.status), general
+    )
+    intervals, more = relook(
+        intervals, cells, in_blocks(structure, x, bounds, hidden, blocks, wanted), general
+    )
+    programs += more
+    intervals = _cap_a_priori(
+        intervals, cells, _ball_apriori(structure, attack.status, APRIORI_DEPTH), general
+    )
+    for size in DEPTHS[1:]:  # the smallest adds nothing to the block view
+        wider = in_neighbourhoods(structure, x, bounds, hidden, wanted, size)
+        intervals, more = relook(intervals, cells, wider, general)
+        programs += more
+    intervals = _cap_a_priori(
+        intervals, cells, _ball_apriori(structure, attack.status, APRIORI_DEEPER), general
+    )
+    # Last resort, for the few cells whose certificates reach further: the whole table,
+    # which is the attacker's full problem and gives the exact a-priori interval.
+    intervals, more = relook(
+        intervals, cells, in_blocks(structure, x, bounds, hidden, attack.tables, wanted), general
+    )
+    programs += more
+    intervals = _cap_a_priori(
+        intervals, cells, _family_apriori(attack.tables, structure, attack.status), general
+    )
+    return intervals[mine[intervals["cell"].to_numpy(np.int64)]], programs
+
+
+def _gemeente_groups(cells: pd.DataFrame) -> list[np.ndarray]:
+    """Cell numbers per gemeente (its own cells, wijken and buurten); the rest apart."""
+    region = cells["region"].astype(str)
+    prefix = region.str[:2]
+    gemeente = np.where(
+        prefix.isin(["BU", "WK"]), "GM" + region.str[2:6], np.where(prefix == "GM", region, "")
+    )
+    groups = pd.Series(np.arange(len(cells))).groupby(gemeente, sort=True).indices
+    return [np.asarray(group, dtype=np.int64) for group in groups.values()]
 
 
 def _attach_published(cells: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
@@ -194,9 +280,14 @@ def _cap_a_priori(
     intervals: pd.DataFrame,
     cells: pd.DataFrame,
     apriori: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    among: np.ndarray,
 ) -> pd.DataFrame:
-    """Re-judge failing cells with requirements capped by an a-priori interval."""
-    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
+    """Re-judge failing cells (``among`` them) with requirements capped a priori."""
+    failing = np.flatnonzero(
+        ~intervals["protected"].to_numpy()
+        & intervals["hidden"].to_numpy()
+        & among[intervals["cell"].to_numpy(np.int64)]
+    )
     if not len(failing):
         return intervals
     required_low = intervals["required_low"].to_numpy(float).copy()
@@ -218,11 +309,10 @@ def _cap_a_priori(
 
 
 def _family_apriori(
-    cells: pd.DataFrame, structure: Structure, status: np.ndarray, spec: DisclosureSpec
+    families: list[np.ndarray], structure: Structure, status: np.ndarray
 ) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """A-priori intervals of buurten on their wijk family (others: no cap)."""
-    families = list(region_blocks(cells, spec, "wijk").values())
-    family_of = np.full(len(cells), -1, dtype=np.int64)
+    """A-priori intervals on the block (wijk family, table) holding each target (else none)."""
+    family_of = np.full(len(status), -1, dtype=np.int64)
     for k, family in enumerate(families):
         family_of[family] = k
 
@@ -257,18 +347,25 @@ def _integers(cells: pd.DataFrame, low: np.ndarray, high: np.ndarray) -> tuple[n
     return low, high
 
 
-def _judge(
-    cells: pd.DataFrame, bounds: np.ndarray, low: np.ndarray, high: np.ndarray
-) -> pd.DataFrame:
+def _requirements(cells: pd.DataFrame, bounds: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per cell the ends its interval must reach, and whether it is sensitive at all."""
     x = cells["value"].to_numpy(float)
     sensitive = cells["primary"].to_numpy(bool)
-    hidden = np.isnan(cells["published"].to_numpy(float))
     required_high = np.where(sensitive, np.minimum(x + cells["upl"], bounds[:, 1]), x)
     required_low = np.where(sensitive, np.maximum(x - cells["lpl"], bounds[:, 0]), x)
     if cells["count"].any():  # an integer count can only be required to reach integers
         count = cells["count"].to_numpy(bool)
         required_high = np.where(count, np.floor(required_high + 1e-9), required_high)
         required_low = np.where(count, np.ceil(required_low - 1e-9), required_low)
+    return required_low, required_high, sensitive
+
+
+def _judge(
+    cells: pd.DataFrame, bounds: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> pd.DataFrame:
+    x = cells["value"].to_numpy(float)
+    hidden = np.isnan(cells["published"].to_numpy(float))
+    required_low, required_high, sensitive = _requirements(cells, bounds)
     slack = 1e-5 * np.maximum(1.0, np.abs(x))
     protected = ~sensitive | (
         hidden & (high >= required_high - slack) & (low <= required_low + slack)

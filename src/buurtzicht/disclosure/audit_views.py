@@ -14,8 +14,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from buurtzicht.disclosure.lp import feasible_intervals
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
+from buurtzicht.disclosure.reach import reach_intervals
 from buurtzicht.disclosure.secondary import DEPTHS
 from buurtzicht.disclosure.structure import Structure
 
@@ -29,11 +29,14 @@ def intervals(
     bounds: np.ndarray,
     hidden: np.ndarray,
     views: list[np.ndarray],
+    wanted: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Interval of every hidden cell in the first view that holds it, else a neighbourhood.
 
     ``views`` are blocks of cells (wijk families, gemeente blocks); a hidden cell is
     audited in the first view it belongs to, on one warm-started model per view.
+    ``wanted`` (``(n, 2)``) holds the ends each cell must reach
+    (:func:`buurtzicht.disclosure.reach.reach_intervals`).
     """
     low, high = x.copy(), x.copy()
     variable = bounds[:, 1] > bounds[:, 0]
@@ -44,13 +47,13 @@ def intervals(
         targets = np.flatnonzero(hidden[cells] & ~done[cells])
         if len(targets):
             chosen = cells[targets]
-            low[chosen], high[chosen] = _solve(structure, x, bounds, cells, targets)
+            low[chosen], high[chosen], more = _solve(structure, x, bounds, cells, targets, wanted)
             done[chosen] = True
-            programs += 2 * len(targets)
+            programs += more
     finder = BallFinder(structure, variable | hidden)
     for s in np.flatnonzero(hidden & ~done):
-        low[s], high[s] = _ball_interval(structure, finder, x, bounds, int(s))
-        programs += 2
+        low[s], high[s], more = _ball_interval(structure, finder, x, bounds, int(s), wanted)
+        programs += more
     return low, high, programs
 
 
@@ -60,11 +63,12 @@ def _ball_interval(
     x: np.ndarray,
     bounds: np.ndarray,
     cell: int,
+    wanted: np.ndarray,
     size: tuple[int, int] = AUDIT_BALL,
-) -> tuple[float, float]:
+) -> tuple[float, float, int]:
     ball = finder.ball(cell, *size)
-    lo, hi = _solve(structure, x, bounds, ball, np.array([0]))
-    return float(lo[0]), float(hi[0])
+    lo, hi, programs = _solve(structure, x, bounds, ball, np.array([0]), wanted)
+    return float(lo[0]), float(hi[0]), programs
 
 
 def _solve(
@@ -73,28 +77,36 @@ def _solve(
     bounds: np.ndarray,
     cells: np.ndarray,
     targets: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+    wanted: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Intervals of ``cells[targets]``; every cell not in ``cells`` is held fixed."""
     matrix, _ = submatrix(structure, cells)
     rhs = matrix @ x[cells]
-    return feasible_intervals(matrix, rhs, bounds[cells, 0], bounds[cells, 1], targets)
+    chosen = cells[targets]
+    return reach_intervals(matrix, rhs, bounds[cells], targets, x[chosen], wanted[chosen])
 
 
 def relook(
     intervals: pd.DataFrame,
     cells: pd.DataFrame,
-    wider: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    wider: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, int]],
+    among: np.ndarray,
 ) -> tuple[pd.DataFrame, int]:
-    """Recompute failing cells' intervals with ``wider`` (a wider view) and re-judge.
+    """Recompute failing cells' intervals (``among`` them) with a wider view; re-judge.
 
     Every view is a restriction of the attacker's full problem, so the widest interval
-    any view finds is still within the attacker's: taking it is safe.
+    any view finds is still within the attacker's: taking it is safe. Cells whose
+    interval is already exact (trees) gain nothing from a wider view.
     """
-    failing = np.flatnonzero(~intervals["protected"].to_numpy() & intervals["hidden"].to_numpy())
+    failing = np.flatnonzero(
+        ~intervals["protected"].to_numpy()
+        & intervals["hidden"].to_numpy()
+        & among[intervals["cell"].to_numpy(np.int64)]
+    )
     if not len(failing):
         return intervals, 0
     targets = intervals["cell"].to_numpy(np.int64)[failing]
-    lo, hi = wider(targets)
+    lo, hi, programs = wider(targets)
     count = cells["count"].to_numpy(bool)[targets]
     lo = np.where(count, np.ceil(lo - 1e-6), lo)
     hi = np.where(count & np.isfinite(hi), np.floor(hi + 1e-6), hi)
@@ -109,7 +121,7 @@ def relook(
         & (out["high"] >= out["required_high"] - slack)
         & (out["low"] <= out["required_low"] + slack)
     )
-    return out, 2 * len(failing)
+    return out, programs
 
 
 def in_blocks(
@@ -118,11 +130,13 @@ def in_blocks(
     bounds: np.ndarray,
     hidden: np.ndarray,
     blocks: list[np.ndarray],
-) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    wanted: np.ndarray,
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, int]]:
     """A wider view: each target in its gemeente block."""
 
-    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         low, high = x[targets].copy(), x[targets].copy()
+        programs = 0
         block_of = np.full(len(x), -1, dtype=np.int64)
         for k, block in enumerate(blocks):
             block_of[block] = k
@@ -133,28 +147,34 @@ def in_blocks(
             rows = np.flatnonzero(block_of[targets] == k)
             view = blocks[k][variable[blocks[k]]]
             local = np.searchsorted(view, targets[rows])
-            low[rows], high[rows] = _solve(structure, x, bounds, view, local)
-        return low, high
+            low[rows], high[rows], more = _solve(structure, x, bounds, view, local, wanted)
+            programs += more
+        return low, high, programs
 
     return compute
 
 
 def in_neighbourhoods(
-    structure: Structure, x: np.ndarray, bounds: np.ndarray, hidden: np.ndarray
-) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """The widest view: the neighbourhood secondary suppression searched last.
+    structure: Structure,
+    x: np.ndarray,
+    bounds: np.ndarray,
+    hidden: np.ndarray,
+    wanted: np.ndarray,
+    size: tuple[int, int] = DEPTHS[-1],
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, int]]:
+    """A wider view: each target on its neighbourhood of ``size`` (depth, cells).
 
     Secondary suppression's certificates lie in neighbourhoods of at most
-    ``DEPTHS[-1]`` over every cell not known to be zero; this view holds the same
-    cells, so whatever protection was found there the audit can see.
+    ``DEPTHS[-1]``, so the widest of these views finds every one of them; the audit
+    tries the same sizes in turn, each only for the cells the smaller one left failing.
     """
     finder = BallFinder(structure, hidden | (bounds[:, 1] > 0))
-    depth, budget = DEPTHS[-1]
 
-    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        pairs = [
-            _ball_interval(structure, finder, x, bounds, int(t), (depth, budget)) for t in targets
+    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        found = [
+            _ball_interval(structure, finder, x, bounds, int(t), wanted, size) for t in targets
         ]
-        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+        low, high, programs = (np.array([f[k] for f in found]) for k in range(3))
+        return low, high, int(programs.sum())
 
     return compute

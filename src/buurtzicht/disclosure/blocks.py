@@ -48,6 +48,19 @@ def gemeente_blocks(cells: pd.DataFrame, spec: DisclosureSpec) -> list[np.ndarra
     return list(region_blocks(cells, spec, "gemeente").values())
 
 
+def table_blocks(cells: pd.DataFrame, spec: DisclosureSpec) -> list[np.ndarray]:
+    """Cell numbers of every whole table: one period, one group of linked measures.
+
+    No relation crosses two of them, so a view of a whole table is the attacker's
+    full problem for its cells: the last resort of secondary suppression and audit.
+    """
+    key = pd.DataFrame(
+        {"period": cells["period"].to_numpy(), "group": measure_groups(cells["measure"], spec)}
+    )
+    groups = key.groupby(["period", "group"], sort=True).indices
+    return [np.asarray(index, dtype=np.int64) for index in groups.values()]
+
+
 def region_blocks(
     cells: pd.DataFrame, spec: DisclosureSpec, level: str
 ) -> dict[tuple[str, int, str], np.ndarray]:

@@ -1,19 +1,15 @@
 """Errors of the disclosure-control engine.
 
-``DisclosureError`` subclasses :class:`buurtzicht.errors.BuurtzichtError`, so the CLI and
-the API turn it into a readable message. It lives here until the lead moves it into
-``buurtzicht.errors`` with the other domain exceptions.
+``DisclosureError`` lives in :mod:`buurtzicht.errors` with the other domain exceptions;
+it is re-exported here so that ``buurtzicht.disclosure.errors`` keeps working. It is
+raised for a table that does not add up along its declared structure (a wijk that is
+not the sum of its buurten, a total that is not the sum of its types), for published
+values that do not belong to the secure values beside them, and for an audit program
+that cannot be solved.
 """
 
 from __future__ import annotations
 
-from buurtzicht.errors import BuurtzichtError
+from buurtzicht.errors import DisclosureError
 
-
-class DisclosureError(BuurtzichtError):
-    """Secure aggregates cannot be protected as given.
-
-    Raised for a table that does not add up along its declared structure (a wijk that
-    is not the sum of its buurten, a total that is not the sum of its types), for a
-    structural zero that holds a value, and for a rule set that does not exist.
-    """
+__all__ = ["DisclosureError"]

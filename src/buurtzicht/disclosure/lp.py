@@ -27,7 +27,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from buurtzicht.disclosure.errors import DisclosureError
+from buurtzicht.errors import DisclosureError
 
 INF = highspy.kHighsInf
 _OPTIMAL = highspy.HighsModelStatus.kOptimal

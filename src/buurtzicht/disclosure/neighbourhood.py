@@ -11,6 +11,8 @@ neighbourhoods err on the safe side.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy import sparse
 
@@ -38,26 +40,44 @@ class BallFinder:
         self._cell_mark[start] = stamp
         found = [np.array([start])]
         size, frontier = 1, np.array([start])
+        matrix, cols = self._structure.matrix, self._structure.cols
         for _ in range(depth):
-            relations = np.concatenate([self._structure.relations_of(c) for c in frontier])
-            relations = np.unique(relations[self._relation_mark[relations] != stamp])
-            self._relation_mark[relations] = stamp
-            layer: list[np.ndarray] = []
-            for relation in relations:
-                cells = self._structure.cells_of(relation)
-                cells = cells[(self._cell_mark[cells] != stamp) & self.movable[cells]]
-                self._cell_mark[cells] = stamp
-                layer.append(cells)
-                size += len(cells)
-                if size >= budget:
-                    break
-            if not layer:
+            relations = np.unique(_gather(cols.indptr, cols.indices, frontier))
+            relations = relations[self._relation_mark[relations] != stamp]
+            if not len(relations):
                 break
-            frontier = np.concatenate(layer)
+            cells, owner = _gather(matrix.indptr, matrix.indices, relations, owners=True)
+            keep = (self._cell_mark[cells] != stamp) & self.movable[cells]
+            cells, owner = cells[keep], owner[keep]
+            _, first = np.unique(cells, return_index=True)
+            first.sort()
+            cells, owner = cells[first], owner[first]
+            # Whole relations in order until the budget is reached (that one included).
+            sizes = size + np.cumsum(np.bincount(owner, minlength=len(relations)))
+            over = np.flatnonzero(sizes >= budget)
+            last = int(over[0]) if len(over) else len(relations) - 1
+            self._relation_mark[relations[: last + 1]] = stamp
+            frontier = cells[owner <= last]
+            self._cell_mark[frontier] = stamp
+            size = int(sizes[last])
             found.append(frontier)
             if size >= budget or not len(frontier):
                 break
         return np.concatenate(found)
+
+
+def _gather(
+    indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray, *, owners: bool = False
+) -> Any:
+    """The column indices of ``rows`` of a CSR matrix, row after row (and each one's row)."""
+    starts, ends = indptr[rows], indptr[rows + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    picked = indices[np.arange(total) + offsets]
+    if owners:
+        return picked, np.repeat(np.arange(len(rows)), lengths)
+    return picked
 
 
 def submatrix(structure: Structure, cells: np.ndarray) -> tuple[sparse.csc_matrix, np.ndarray]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from buurtzicht.disclosure.cells import prepare_cells
+from buurtzicht.disclosure.lanes import default_workers
 from buurtzicht.disclosure.primary import apply_primary
 from buurtzicht.disclosure.publish import published_frame
 from buurtzicht.disclosure.report import table_summary
@@ -89,6 +90,7 @@ def protect(
     secondary: bool = True,
     indeling: int = 2024,
     source: str = "secure",
+    workers: int | None = None,
 ) -> ProtectedTable:
     """Apply disclosure control to secure aggregates.
 
@@ -107,6 +109,9 @@ def protect(
         Explicit region relations; by default derived from the codes.
     secondary : bool
         ``False`` gives primary suppression only: unsafe, for demonstrating the audit.
+    workers : int, optional
+        Processes for secondary suppression (default: up to two cores); the result
+        does not depend on it (:mod:`buurtzicht.disclosure.lanes`).
 
     Examples
     --------
@@ -135,7 +140,8 @@ def protect(
     limited: tuple[int, ...] = ()
     programs = 0
     if secondary:
-        result = secondary_suppression(cells, structure, by_measure, spec)
+        workers = default_workers() if workers is None else workers
+        result = secondary_suppression(cells, structure, by_measure, spec, workers=workers)
         reason, limited, programs = result.reason, tuple(result.limited), result.programs
     cells["reason"] = reason
     timings["secondary"] = time.perf_counter() - started

@@ -29,7 +29,7 @@ tables. *Inference Control in Statistical Databases*, LNCS 2316, 74-82.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -40,14 +40,18 @@ from buurtzicht.disclosure.apriori import (
     apriori_interval,
     block_apriori,
 )
-from buurtzicht.disclosure.blocks import region_blocks
+from buurtzicht.disclosure.blocks import region_blocks, table_blocks
 from buurtzicht.disclosure.knowledge import status_bounds
+from buurtzicht.disclosure.lanes import deal, run_lanes
 from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
 from buurtzicht.disclosure.primary import SECONDARY
 from buurtzicht.disclosure.rules import RuleSet
+from buurtzicht.disclosure.secondary_lanes import Gemeente, Plan, protect_lane
 from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
+from buurtzicht.disclosure.tree import Forest, find_forest
+from buurtzicht.disclosure.tree_protect import TreeProblem, protect_forest
 
 #: Neighbourhood depths tried in turn, and the cell budget of each.
 DEPTHS = ((2, 400), (3, 3_000), (4, 8_000), (6, 20_000))
@@ -90,6 +94,8 @@ def secondary_suppression(
     structure: Structure,
     rules: Mapping[str, RuleSet],
     spec: DisclosureSpec | None = None,
+    *,
+    workers: int = 1,
 ) -> SecondaryResult:
     """Choose complementary suppressions for every primary cell of ``cells``.
 
@@ -98,38 +104,37 @@ def secondary_suppression(
     gemeente its wijken on one warm-started model of the gemeente block, its buurten
     on one model per wijk family (a-priori caps computed per family), what a family
     cannot protect on a fresh gemeente model, and what remains on neighbourhoods.
+    The gemeenten are dealt into lanes (:mod:`buurtzicht.disclosure.lanes`), worked
+    on side by side on up to ``workers`` processes; the result does not depend on
+    ``workers``.
     """
     spec = spec or DisclosureSpec()
     search = _Search.start(cells, structure, rules)
-    order = _processing_order(cells)
+    forest = find_forest(structure)
+    search.protect_trees(forest)
+    general = np.flatnonzero(~forest.member)
+    subset = cells.iloc[general]
+    order = general[_processing_order(subset)]
     rank = np.empty(len(cells), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    primary = cells["primary"].to_numpy(bool)
-    level = cells["region"].str[:2].to_numpy()
-    gemeenten = region_blocks(cells, spec, "gemeente")
+    gemeenten = {k: general[v] for k, v in region_blocks(subset, spec, "gemeente").items()}
     families: dict[tuple[str, int, str], list[np.ndarray]] = {}
-    for key, family in region_blocks(cells, spec, "wijk").items():
-        families.setdefault((key[0], key[1], key[2][:4]), []).append(family)
+    for key, family in region_blocks(subset, spec, "wijk").items():
+        families.setdefault((key[0], key[1], key[2][:4]), []).append(general[family])
     in_block = np.zeros(len(cells), dtype=bool)
     for block in gemeenten.values():
         in_block[block] = True
     for s in order[~in_block[order]]:
         search.protect_both(int(s))
-
-    def jobs(block: np.ndarray, wanted: str) -> list[tuple[int, float]]:
-        targets = block[primary[block] & (level[block] == wanted)]
-        return search.jobs(targets[np.argsort(rank[targets])])
-
-    for key, block in gemeenten.items():
-        failed = search.protect_block(block, jobs(block, "WK"))
-        for s, amount in failed:
-            search.protect(s, amount)
-        failed = []
-        for family in families.get(key, []):
-            search.cap_family(family)
-            failed += search.protect_block(family, jobs(family, "BU"))
-        for s, amount in search.protect_block(block, failed) if failed else []:
-            search.protect(s, amount)
+    work = [Gemeente(block, families.get(key, [])) for key, block in gemeenten.items()]
+    primary = cells["primary"].to_numpy(bool)
+    plan = Plan(search, rank, cells["region"].str[:2].to_numpy(), primary)
+    sizes = [int(search.suppressed[g.block].sum()) for g in work]
+    lanes = [[work[k] for k in lane] for lane in deal(sizes)]
+    for lane in run_lanes(protect_lane, plan, lanes, workers, int(in_block.sum())):
+        search.unite(lane)
+    if search.result.limited:
+        search.retry_on_tables(table_blocks(cells, spec))
     return search.result
 
 
@@ -149,6 +154,8 @@ class _Search:
     finder: BallFinder
     everything: BallFinder
     result: SecondaryResult
+    # A-priori intervals depend only on the statuses, which never change: keep them.
+    apriori: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
 
     @classmethod
     def start(
@@ -172,6 +179,60 @@ class _Search:
             everything=BallFinder(structure, np.ones(len(x), dtype=bool)),
             result=SecondaryResult(cells["reason"].to_numpy(object).copy()),
         )
+
+    def copy(self) -> _Search:
+        """A copy to work on apart: its own suppressions, levels and (empty) result."""
+        return replace(
+            self,
+            suppressed=self.suppressed.copy(),
+            up=self.up.copy(),
+            down=self.down.copy(),
+            result=SecondaryResult(self.result.reason.copy()),
+            apriori=dict(self.apriori),
+        )
+
+    def unite(self, other: SecondaryResult) -> None:
+        """Take over what a copy suppressed, its limited cells and its programs."""
+        newly = np.flatnonzero((other.reason == SECONDARY) & ~self.suppressed)
+        self._suppress(newly)
+        self.result.limited += other.limited
+        self.result.programs += other.programs
+
+    def retry_on_tables(self, tables: list[np.ndarray]) -> None:
+        """Protect the cells left limited on their whole table, capped exactly a priori.
+
+        Neighbourhoods keep programs small but can miss certificates that run far
+        (through NL01 and another gemeente's buurten); a whole table misses none, and
+        its a-priori interval is exact. One warm-started model per table.
+        """
+        limited = np.unique(np.array(self.result.limited, dtype=np.int64))
+        still: list[int] = []
+        for table in tables:
+            targets = limited[np.isin(limited, table)]
+            if not len(targets):
+                continue
+            low, high = block_apriori(self.structure, self.bounds, table, targets)
+            self.result.programs += 2 * len(targets)
+            self.up[targets] = np.maximum(np.minimum(self.up[targets], high - self.x[targets]), 0)
+            self.down[targets] = np.maximum(
+                np.minimum(self.down[targets], self.x[targets] - low), 0
+            )
+            # The cap is exact here: no per-cell cap can cut further.
+            failed = self.protect_block(table, self.jobs(targets), cap=False)
+            still += [s for s, _ in failed]
+        self.result.limited = sorted(set(still))
+
+    def protect_trees(self, forest: Forest) -> None:
+        """Tree-shaped measures without LPs; what the tree pass misses goes to the LPs."""
+        if not forest.member.any():
+            return
+        problem = TreeProblem(
+            forest, self.x, self.bounds, self.suppressed.copy(), self.up, self.down, self.weight
+        )
+        result = protect_forest(problem)
+        self._suppress(np.flatnonzero(result.suppressed & ~self.suppressed))
+        for s in result.failed:
+            self.protect_both(int(s))
 
     def protect_both(self, s: int) -> None:
         """Protect cell ``s`` upwards and downwards on neighbourhoods."""
@@ -199,9 +260,13 @@ class _Search:
         self.down[targets] = np.maximum(np.minimum(self.down[targets], self.x[targets] - low), 0)
 
     def protect_block(
-        self, block: np.ndarray, jobs: list[tuple[int, float]]
+        self, block: np.ndarray, jobs: list[tuple[int, float]], *, cap: bool = True
     ) -> list[tuple[int, float]]:
-        """Protect ``jobs`` on one warm-started model of ``block``; return the failures."""
+        """Protect ``jobs`` on one warm-started model of ``block``; return the failures.
+
+        ``cap=False`` leaves out the a-priori cap on failure (a wijk family is capped
+        beforehand; what fails there needs a wider view far more often than a cap).
+        """
         if not jobs:
             return []
         variables = block[self.finder.movable[block]]
@@ -213,7 +278,7 @@ class _Search:
             local = int(np.searchsorted(variables, s))
             y = model.solve(local, amount)
             self.result.programs += 1
-            if y is None:
+            if y is None and cap:
                 # Often the statuses alone forbid the full level: cap, retry warm.
                 capped = self._capped(s, amount)
                 y = model.solve(local, capped) if abs(capped) < abs(amount) else None
@@ -234,8 +299,12 @@ class _Search:
 
     def _capped(self, s: int, amount: float, depth: int = APRIORI_DEPTH) -> float:
         """``amount`` cut to what the statuses alone leave possible (the a-priori cap)."""
-        low, high = apriori_interval(self.structure, self.everything, self.bounds, s, depth)
-        self.result.programs += 1
+        if (s, depth) not in self.apriori:
+            self.apriori[(s, depth)] = apriori_interval(
+                self.structure, self.everything, self.bounds, s, depth
+            )
+            self.result.programs += 1
+        low, high = self.apriori[(s, depth)]
         cap = high - self.x[s] if amount > 0 else self.x[s] - low
         capped = float(np.sign(amount) * min(abs(amount), max(cap, 0.0)))
         return capped if abs(capped) > _tolerance(self.x[s]) else 0.0

@@ -10,13 +10,14 @@ hierarchy, category totals, linked tables, overlapping groupings) no longer matt
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from buurtzicht.disclosure.errors import DisclosureError
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
+from buurtzicht.errors import DisclosureError
 
 _RELATIVE_TOLERANCE = 1e-6
 
@@ -34,9 +35,9 @@ class Structure:
     cols: sparse.csr_matrix
     kind: np.ndarray
 
-    @property
+    @cached_property
     def csc(self) -> sparse.csc_matrix:
-        """The relation matrix in column form (shares the arrays of ``cols``)."""
+        """The relation matrix in column form (shares the arrays of ``cols``; built once)."""
         return sparse.csc_matrix(
             (self.cols.data, self.cols.indices, self.cols.indptr), shape=self.matrix.shape
         )
