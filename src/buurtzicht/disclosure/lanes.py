@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import current_process, get_context
 from typing import TypeVar
 
 import numpy as np
@@ -71,7 +71,9 @@ def run_lanes(
     work) decides whether starting processes pays.
     """
     busy = [lane for lane in lanes if lane]
-    if workers <= 1 or len(busy) <= 1 or size < PARALLEL_FROM:
+    # A daemonic process (a worker of someone else's pool) may not start processes.
+    alone = workers <= 1 or len(busy) <= 1 or current_process().daemon
+    if alone or size < PARALLEL_FROM:
         return [work(state, lane) for lane in lanes]
     context = get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(lanes)), mp_context=context) as pool:
