@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from buurtzicht.analysis.materialise import materialise
 from buurtzicht.regions.codes import NEDERLAND, gemeente_of, wijk_of
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.observations import observations_frame
@@ -90,4 +91,5 @@ def small_build_inputs(tmp_path: Path, codes: set[str], secure: list[Batch]) -> 
         batches=[open_batch(codes), *secure],
         files=[SourceFile.of(source, "TEST", "2024-01-01")],
         expectations=Expectations(),
+        derive=[("indicator values", materialise)],
     )

@@ -116,3 +116,37 @@ def test_a_suppressed_value_put_back_fails_the_audit(built: Settings, tmp_path: 
     code, output = _audit(built, str(tampered))
     assert code == 1, output
     assert "unprotected cell" in output and region in output
+
+
+def test_the_api_serves_profiles_with_the_synthetic_indicators(built: Settings) -> None:
+    """Every gemeente's profile works, also with indicators suppressed everywhere."""
+    from fastapi.testclient import TestClient
+
+    from buurtzicht.api.app import create_app
+
+    path = BuildLayout(built.warehouse_dir).current_database()
+    with duckdb.connect(str(path), read_only=True) as conn:
+        gemeenten = [
+            c
+            for (c,) in conn.execute(
+                "SELECT DISTINCT region FROM observations "
+                "WHERE measure LIKE 'secure.%' AND region LIKE 'GM%'"
+            ).fetchall()
+        ]
+        only_suppressed = conn.execute(
+            "SELECT indicator FROM indicator_values GROUP BY indicator "
+            "HAVING count(value) = 0 AND bool_or(status = 'suppressed')"
+        ).fetchall()
+    assert only_suppressed, "the small world should hold an indicator suppressed everywhere"
+    with TestClient(create_app(built)) as client:
+        for code in gemeenten:
+            response = client.get(f"/api/profile/{code}")
+            assert response.status_code == 200, response.text
+            body = response.json()
+            cards = [c for theme in body["themes"] for c in theme["cards"]]
+            synthetic = [c for c in cards if c["indicator"]["synthetic"]]
+            assert synthetic and body["synthetic"] is True
+            page = client.get(f"/gemeente/{code}")
+            assert page.status_code == 200 and "Synthetische gegevens" in page.text
+        listed = {i["id"] for i in client.get("/api/indicators").json()}
+        assert {i for (i,) in only_suppressed} <= listed

@@ -205,8 +205,10 @@ def load(conn: duckdb.DuckDBPyConnection, analysis: duckdb.DuckDBPyConnection) -
 
     ``analysis`` is the cursor on which ``indicator_values`` is queryable.
     """
+    # A suppressed figure is a figure too: it is shown as "." with its reason.
     rows = analysis.execute(
-        "SELECT DISTINCT indicator FROM indicator_values WHERE value IS NOT NULL"
+        "SELECT DISTINCT indicator FROM indicator_values "
+        "WHERE value IS NOT NULL OR status = 'suppressed'"
     ).fetchall()
     with_figures = {indicator for (indicator,) in rows}
     return Catalog(tuple(_catalog_themes(with_figures) + _measure_themes(conn)))
