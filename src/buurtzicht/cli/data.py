@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ from buurtzicht.cli.app import app
 from buurtzicht.config import Settings, get_settings
 from buurtzicht.sources.observations import normalise_period
 from buurtzicht.warehouse import info as warehouse_info
+from buurtzicht.warehouse.build import BuildInputs, BuildResult, Step
 from buurtzicht.warehouse.layout import BuildLayout
 from buurtzicht.warehouse.store import open_current, region_observations, region_record
 
@@ -26,6 +28,18 @@ MirrorOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def build_shown(settings: Settings, collect: Callable[[Step], BuildInputs]) -> BuildResult:
+    """Run a build with a live status line and say which build is now current."""
+    from buurtzicht.warehouse.build import run_build
+
+    with console.status("building") as status:
+        result = run_build(settings, collect, step=lambda msg: status.update(f"building: {msg}"))
+    console.print(
+        f"[green]Build {result.build_id} is current[/] ({result.seconds:.1f} s): {result.path}"
+    )
+    return result
 
 
 def _settings(mirror: Path | None = None) -> Settings:
@@ -45,7 +59,6 @@ def build(
     The build is written beside the current one and swapped in only when it is complete
     and validated; on any error the current build stays untouched.
     """
-    from buurtzicht.warehouse.build import run_build
     from buurtzicht.warehouse.pipeline import collect_from_mirror
 
     settings = _settings(mirror)
@@ -53,15 +66,7 @@ def build(
     if if_missing and layout.current_id() and layout.database(layout.current_id() or "").is_file():
         console.print(f"Warehouse build {layout.current_id()} is present; nothing to do.")
         return
-    with console.status("building") as status:
-        result = run_build(
-            settings,
-            lambda say: collect_from_mirror(settings, say),
-            step=lambda msg: status.update(f"building: {msg}"),
-        )
-    console.print(
-        f"[green]Build {result.build_id} is current[/] ({result.seconds:.1f} s): {result.path}"
-    )
+    result = build_shown(settings, lambda say: collect_from_mirror(settings, say))
     for name, count in result.counts.items():
         console.print(f"  {name:<14} {count:>10,}")
     for warning in result.warnings:

@@ -203,23 +203,15 @@ def load(
     Seconds instead of the minutes of `buurtzicht build` (which reads the mirror and
     loads the published release too). The build is validated and swapped in atomically.
     """
+    from buurtzicht.cli.data import build_shown
     from buurtzicht.secure.freshness import build_holds_release
-    from buurtzicht.warehouse.build import run_build
     from buurtzicht.warehouse.reuse import collect_from_build
 
     settings = _settings(home)
     if if_stale and build_holds_release(settings):
         console.print("the current build holds the published release; nothing to do.")
         return
-    with console.status("building") as status:
-        result = run_build(
-            settings,
-            lambda say: collect_from_build(settings, say),
-            step=lambda msg: status.update(f"building: {msg}"),
-        )
-    console.print(
-        f"[green]Build {result.build_id} is current[/] ({result.seconds:.1f} s): {result.path}"
-    )
+    build_shown(settings, lambda say: collect_from_build(settings, say))
 
 
 def _frame_table(frame: object, title: str) -> Table:

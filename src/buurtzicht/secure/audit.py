@@ -19,7 +19,6 @@ import duckdb
 import pandas as pd
 
 from buurtzicht.config import Settings
-from buurtzicht.disclosure import audit
 from buurtzicht.indicators.loader import Catalog
 from buurtzicht.microdata.store import aggregates_path
 from buurtzicht.secure.levels import ORDER
@@ -104,14 +103,7 @@ def audit_warehouse(
     _same_context(prepared, release.report)
     shown = _attach_reasons(shown, release.frame)
     _check_zero_cells(shown, prepared)
-    report = audit(
-        shown,
-        prepared.cells,
-        prepared.release.spec,
-        prepared.release.rules,
-        population=prepared.context.population,
-        hierarchy=prepared.context.hierarchy,
-    )
+    report = prepared.audit(shown)
     return WarehouseAudit(
         path.stem,
         report.tables,

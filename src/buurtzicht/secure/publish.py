@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from buurtzicht.config import Settings
-from buurtzicht.disclosure import DisclosureError, audit, protect
+from buurtzicht.disclosure import AuditReport, DisclosureError, audit, protect
 from buurtzicht.errors import ConfigurationError
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.microdata.store import aggregates_path, atomic_file
@@ -64,6 +64,17 @@ class PreparedRelease:
     source: str
     levels: tuple[str, ...] = ORDER
     population: PopulationChoice = "auto"
+
+    def audit(self, published: pd.DataFrame) -> AuditReport:
+        """Audit ``published`` against these true cells, rules and relations."""
+        return audit(
+            published,
+            self.cells,
+            self.release.spec,
+            self.release.rules,
+            population=self.context.population,
+            hierarchy=self.context.hierarchy,
+        )
 
 
 def prepare_release(
@@ -171,14 +182,7 @@ def _with_zeros(published: pd.DataFrame, zeros: pd.DataFrame, source: str) -> pd
 
 
 def _audit(published: pd.DataFrame, prepared: PreparedRelease) -> pd.DataFrame:
-    report = audit(
-        published,
-        prepared.cells,
-        prepared.release.spec,
-        prepared.release.rules,
-        population=prepared.context.population,
-        hierarchy=prepared.context.hierarchy,
-    )
+    report = prepared.audit(published)
     if not report.ok:
         raise DisclosureError(
             f"the audit found {len(report.unprotected)} unprotected cell(s); nothing was published"
