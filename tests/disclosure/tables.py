@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import strategies as st
 
 from buurtzicht.disclosure.synthetic import aggregate_units
 
@@ -74,3 +75,12 @@ def tree_units(tree: list[list[list[dict[str, list[float]]]]]) -> tuple[pd.DataF
 def tree_aggregates(tree, measures, tables=()) -> tuple[pd.DataFrame, dict]:
     units, parents = tree_units(tree)
     return aggregate_units(units, parents, measures, tables, [PERIOD]), parents
+
+
+def trees(
+    buurt: st.SearchStrategy, buurten: int = 4, wijken: int = 3, gemeenten: int = 3
+) -> st.SearchStrategy:
+    """Gemeenten of wijken of buurten (a wijk without buurten too), at most these many."""
+    leaf_wijk = buurt.map(lambda m: [{**m, "__wijk__": []}])
+    wijk = st.one_of(st.lists(buurt, min_size=1, max_size=buurten), leaf_wijk)
+    return st.lists(st.lists(wijk, min_size=1, max_size=wijken), min_size=1, max_size=gemeenten)

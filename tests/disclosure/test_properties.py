@@ -15,7 +15,7 @@ from buurtzicht.disclosure import (
     protect,
 )
 from buurtzicht.disclosure.rules import RoundingRule, get_rule_set
-from tests.disclosure.tables import tree_aggregates
+from tests.disclosure.tables import tree_aggregates, trees
 
 SPEC = DisclosureSpec(tables=(TableSpec(name="t", total="t", components=("a", "b")),))
 EXACT = get_rule_set("default").model_copy(update={"rounding": None, "name": "exact"})
@@ -26,12 +26,6 @@ count_buurt = st.fixed_dictionaries({"a": small_count, "b": small_count}).map(
 )
 amounts = st.lists(st.one_of(st.floats(1, 500), st.floats(1e4, 1e5)), min_size=0, max_size=14)
 amount_buurt = st.fixed_dictionaries({"a": amounts, "b": amounts})
-
-
-def trees(buurt: st.SearchStrategy) -> st.SearchStrategy:
-    leaf_wijk = buurt.map(lambda m: [{**m, "__wijk__": []}])
-    wijk = st.one_of(st.lists(buurt, min_size=1, max_size=4), leaf_wijk)
-    return st.lists(st.lists(wijk, min_size=1, max_size=3), min_size=1, max_size=3)
 
 
 def _check(aggregates: pd.DataFrame, parents: dict, rules: RuleSet) -> None:

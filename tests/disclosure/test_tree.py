@@ -23,7 +23,7 @@ from buurtzicht.disclosure.protect import prepare
 from buurtzicht.disclosure.rules import RoundingRule
 from buurtzicht.disclosure.structure import Structure
 from buurtzicht.disclosure.tree import find_forest, tree_intervals
-from tests.disclosure.tables import cell, tree_aggregates, wijk_table
+from tests.disclosure.tables import cell, tree_aggregates, trees, wijk_table
 
 EXACT = get_rule_set("default").model_copy(update={"rounding": None, "name": "exact"})
 
@@ -112,12 +112,6 @@ amounts = st.lists(st.one_of(st.floats(1, 500), st.floats(1e4, 1e5)), min_size=0
 amount_buurt = amounts.map(lambda a: {"m": a})
 
 
-def trees(buurt: st.SearchStrategy) -> st.SearchStrategy:
-    leaf_wijk = buurt.map(lambda m: [{**m, "__wijk__": []}])
-    wijk = st.one_of(st.lists(buurt, min_size=1, max_size=5), leaf_wijk)
-    return st.lists(st.lists(wijk, min_size=1, max_size=4), min_size=1, max_size=4)
-
-
 def _check(aggregates: pd.DataFrame, parents: dict, rules: RuleSet) -> None:
     hierarchy = RegionHierarchy.from_parents(parents)
     protected = protect(aggregates, rules=rules, hierarchy=hierarchy)
@@ -130,7 +124,10 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(trees(count_buurt), st.sampled_from(["default", "exact", "strict"]))
+@given(
+    trees(count_buurt, buurten=5, wijken=4, gemeenten=4),
+    st.sampled_from(["default", "exact", "strict"]),
+)
 def test_count_trees_are_protected_without_lps(tree: list, rules_name: str) -> None:
     aggregates, parents = tree_aggregates(tree, ["m"])
     rules = EXACT if rules_name == "exact" else get_rule_set(rules_name)
@@ -138,7 +135,7 @@ def test_count_trees_are_protected_without_lps(tree: list, rules_name: str) -> N
 
 
 @SETTINGS
-@given(trees(amount_buurt))
+@given(trees(amount_buurt, buurten=5, wijken=4, gemeenten=4))
 def test_amount_trees_are_protected_without_lps(tree: list) -> None:
     aggregates, parents = tree_aggregates(tree, ["m"])
     rules = get_rule_set("amounts").model_copy(update={"rounding": RoundingRule(base=10)})
