@@ -109,6 +109,16 @@ def buurt_counts(source: str) -> str:
     )
 
 
+def unit_counts(queries: Sequence[Query]) -> str:
+    """Units per measure, year and buurt, each query counted on its own, then united.
+
+    The same counts as ``buurt_counts(contributions(queries))``, but every query's
+    rows are grouped as they come (tens of millions of person rows become some
+    thousands of buurt counts) instead of being united into one stream first.
+    """
+    return "\nUNION ALL\n".join(buurt_counts(contributions([q])) for q in queries)
+
+
 def units_cells(counts_table: str) -> str:
     """Cells of ``units`` measures from buurt counts: each unit contributes 1."""
     return f"""
@@ -128,22 +138,31 @@ def amount_cells(table: str) -> str:
     """Cells of ``amount`` measures, with the two largest unit contributions.
 
     A unit's contributions are summed per region at every level (a buyer can buy in
-    two buurten of one gemeente), in one pass over the contributions.
+    two buurten of one gemeente), in one pass over the contributions. That pass groups
+    millions of units four times, so it groups by a small integer per measure
+    (``measure_ids``) rather than by the measure's name, which is joined back onto the
+    output cells only.
     """
     return f"""
-    SELECT c.measure, c.year, COALESCE(rb.buurt, rw.wijk, rg.gemeente, 'NL01') AS region,
+    WITH measure_ids AS (
+      SELECT measure, CAST(ROW_NUMBER() OVER (ORDER BY measure) AS INTEGER) AS measure_id
+      FROM (SELECT DISTINCT measure FROM {table}) AS m
+    )
+    SELECT m.measure, c.year, COALESCE(rb.buurt, rw.wijk, rg.gemeente, 'NL01') AS region,
            c.value, c.n_units, c.top1, c.top2
     FROM (
-      SELECT measure, year, buurt_id, wijk_id, gemeente_id, SUM(v) AS value,
+      SELECT measure_id, year, buurt_id, wijk_id, gemeente_id, SUM(v) AS value,
              CAST(COUNT(*) AS BIGINT) AS n_units, MAX(v) AS top1, {TOP2} AS top2
       FROM (
-        SELECT a.measure, a.year, r.buurt_id, r.wijk_id, r.gemeente_id, a.unit_id,
+        SELECT i.measure_id, a.year, r.buurt_id, r.wijk_id, r.gemeente_id, a.unit_id,
                SUM(a.value) AS v
         FROM {table} AS a JOIN regions AS r ON r.buurt = a.buurt
-        {_grouping_sets("a.measure, a.year", ", a.unit_id")}
+        JOIN measure_ids AS i ON i.measure = a.measure
+        {_grouping_sets("i.measure_id, a.year", ", a.unit_id")}
       ) AS u
-      GROUP BY measure, year, buurt_id, wijk_id, gemeente_id
+      GROUP BY measure_id, year, buurt_id, wijk_id, gemeente_id
     ) AS c
+    JOIN measure_ids AS m ON m.measure_id = c.measure_id
     {_region_code()}
     """
 

@@ -45,8 +45,7 @@ LINKAGE: list[tuple[str, str]] = [
         "person_ref",
         """
         SELECT y.year, p.person_id, p.household_id, y.year - p.birth_year AS age, p.sex,
-               p.income, p.wealth, p.benefit, p.problematic_debts AS debts,
-               r.address_id, a.buurt, a.holiday_park_id
+               p.benefit, p.problematic_debts AS debts, a.buurt, a.holiday_park_id
         FROM residences r
         JOIN years y ON r.start_date <= y.ref AND (r.end_date IS NULL OR r.end_date > y.ref)
         JOIN persons p ON p.person_id = r.person_id
@@ -88,18 +87,6 @@ LINKAGE: list[tuple[str, str]] = [
         """,
     ),
     (
-        # Owners of dwellings: no theme looks at the owners of other addresses.
-        "owner_ref",
-        """
-        SELECT y.year, o.address_id, o.owner_kind, o.owner_person_id, o.owner_business_id,
-               a.buurt, a.woz, a.function
-        FROM ownerships o
-        JOIN years y ON o.start_date <= y.ref AND (o.end_date IS NULL OR o.end_date > y.ref)
-        JOIN addresses a ON a.address_id = o.address_id
-        WHERE a.function = 'woon'
-        """,
-    ),
-    (
         # Every business with the buurt of its address, looked up once for all themes.
         "business_place",
         """
@@ -125,29 +112,11 @@ LINKAGE: list[tuple[str, str]] = [
         """,
     ),
     (
-        "person_dwellings",
-        """
-        SELECT o.year, o.owner_person_id AS person_id, COUNT(*) AS dwellings,
-               SUM(o.woz) AS woz_total
-        FROM owner_ref o
-        WHERE o.function = 'woon' AND o.owner_kind = 'persoon'
-        GROUP BY o.year, o.owner_person_id
-        """,
-    ),
-    (
-        "unexplained_owners",
-        """
-        SELECT d.year, d.person_id, d.dwellings, d.woz_total, h.capacity
-        FROM person_dwellings d
-        JOIN persons p ON p.person_id = d.person_id
-        JOIN household_facts h ON h.household_id = p.household_id
-        WHERE d.dwellings >= 2 AND d.woz_total > h.capacity
-        """,
-    ),
-    (
+        # Owners of dwellings (no theme looks at the owners of other addresses), with
+        # the class of owner: the business register tells corporations and foundations.
         "owner_class",
         f"""
-        SELECT o.year, o.address_id, o.buurt, o.owner_person_id, o.owner_business_id,
+        SELECT y.year, o.address_id, a.buurt, a.woz, o.owner_person_id, o.owner_business_id,
                CASE
                  WHEN o.owner_kind = 'persoon' THEN 'persoon'
                  WHEN o.owner_kind = 'onbekend' THEN 'onbekend'
@@ -156,8 +125,34 @@ LINKAGE: list[tuple[str, str]] = [
                  WHEN b.legal_form = 'stichting' THEN 'stichting'
                  ELSE 'bedrijf'
                END AS owner_class
-        FROM owner_ref o LEFT JOIN business_place b ON b.business_id = o.owner_business_id
-        WHERE o.function = 'woon'
+        FROM ownerships o
+        JOIN years y ON o.start_date <= y.ref AND (o.end_date IS NULL OR o.end_date > y.ref)
+        JOIN addresses a ON a.address_id = o.address_id
+        LEFT JOIN business_place b ON b.business_id = o.owner_business_id
+        WHERE a.function = 'woon'
+        """,
+    ),
+    (
+        # Persons owning two or more dwellings: the only owners a theme compares with
+        # their household's means.
+        "multiple_owners",
+        """
+        SELECT o.year, o.owner_person_id AS person_id, COUNT(*) AS dwellings,
+               SUM(o.woz) AS woz_total
+        FROM owner_class o
+        WHERE o.owner_class = 'persoon'
+        GROUP BY o.year, o.owner_person_id
+        HAVING COUNT(*) >= 2
+        """,
+    ),
+    (
+        "unexplained_owners",
+        """
+        SELECT d.year, d.person_id, d.dwellings, d.woz_total, h.capacity
+        FROM multiple_owners d
+        JOIN persons p ON p.person_id = d.person_id
+        JOIN household_facts h ON h.household_id = p.household_id
+        WHERE d.dwellings >= 2 AND d.woz_total > h.capacity
         """,
     ),
     (

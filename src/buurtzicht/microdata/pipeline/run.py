@@ -86,7 +86,7 @@ def link(
         engine.create("contrib_units", aggregate.contributions(units))
         engine.create("units_buurt", aggregate.buurt_counts("SELECT * FROM contrib_units"))
     else:
-        engine.create("units_buurt", aggregate.buurt_counts(aggregate.contributions(units)))
+        engine.create("units_buurt", aggregate.unit_counts(units))
     amounts = [q for q in queries if q.kind == "amount"]
     engine.create("contrib_amount", aggregate.contributions(amounts))
     cells = pd.concat(
