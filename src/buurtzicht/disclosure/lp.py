@@ -48,7 +48,7 @@ def _silence_banner() -> None:
         os.close(saved)
 
 
-def _model(
+def highs_model(
     matrix: sparse.spmatrix,
     row_lower: np.ndarray,
     row_upper: np.ndarray,
@@ -103,26 +103,27 @@ def feasible_intervals(
     """
     # Amounts run to billions of euros: solve in units that keep HiGHS's absolute
     # tolerances meaningful (every relation is homogeneous, so scaling is exact).
-    scale = _scale(rhs, lower, upper)
-    highs = _model(matrix, rhs / scale, rhs / scale, lower / scale, upper / scale)
+    scale = unit_scale(rhs, lower, upper)
+    highs = highs_model(matrix, rhs / scale, rhs / scale, lower / scale, upper / scale)
     low = np.empty(len(targets))
     high = np.empty(len(targets))
     for k, target in enumerate(targets):
         highs.changeColCost(int(target), 1.0)
-        low[k] = _solve(highs, highspy.ObjSense.kMinimize)
-        high[k] = _solve(highs, highspy.ObjSense.kMaximize)
+        low[k] = solve_objective(highs, highspy.ObjSense.kMinimize)
+        high[k] = solve_objective(highs, highspy.ObjSense.kMaximize)
         highs.changeColCost(int(target), 0.0)
     return low * scale, high * scale
 
 
-def _scale(*arrays: np.ndarray) -> float:
+def unit_scale(*arrays: np.ndarray) -> float:
     """A power of ten that brings the largest finite magnitude near 1,000."""
     finite = [np.abs(a[np.isfinite(a)]) for a in arrays]
     largest = max((float(f.max()) for f in finite if f.size), default=1.0)
     return float(10 ** max(0, int(np.floor(np.log10(max(largest, 1.0)))) - 3))
 
 
-def _solve(highs: highspy.Highs, sense: highspy.ObjSense) -> float:
+def solve_objective(highs: highspy.Highs, sense: highspy.ObjSense) -> float:
+    """Optimum of ``highs`` in direction ``sense`` (``inf``/``-inf`` when unbounded)."""
     highs.changeObjectiveSense(sense)
     highs.run()
     status = highs.getModelStatus()
@@ -173,7 +174,7 @@ def protecting_deviation(
     if such a ``y`` exists among suppressed cells, ``x + y`` is a table the attacker
     cannot tell from the true one, so the target's interval reaches ``x + amount``.
     """
-    scale = _scale(room_down, np.array([amount]))
+    scale = unit_scale(room_down, np.array([amount]))
     room_up, room_down, amount = room_up / scale, room_down / scale, amount / scale
     n = matrix.shape[1]
     both = sparse.hstack([matrix, -matrix]).tocsc()
@@ -186,7 +187,7 @@ def protecting_deviation(
     reach = min(abs(amount), float(upper[column]))
     lower[column] = upper[column] = reach
     costs = np.concatenate([cost, cost])
-    highs = _model(both, zeros, zeros, lower, upper, costs, presolve=True)
+    highs = highs_model(both, zeros, zeros, lower, upper, costs, presolve=True)
     highs.run()
     if highs.getModelStatus() != _OPTIMAL:
         reach = _largest_reach(highs, column, reach)
@@ -205,7 +206,7 @@ def _largest_reach(highs: highspy.Highs, column: int, limit: float) -> float:
     saved = np.asarray(lp.col_cost_)
     highs.changeColsCost(len(saved), np.arange(len(saved), dtype=np.int32), np.zeros(len(saved)))
     highs.changeColCost(column, 1.0)
-    best = _solve(highs, highspy.ObjSense.kMaximize)
+    best = solve_objective(highs, highspy.ObjSense.kMaximize)
     highs.changeColsCost(len(saved), np.arange(len(saved), dtype=np.int32), saved)
     highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
     return max(0.0, best * (1 - 1e-9))
@@ -227,10 +228,10 @@ class DeviationModel:
         cost: np.ndarray,
     ) -> None:
         self.n = int(matrix.shape[1])
-        self._scale = _scale(room_down)
+        self._scale = unit_scale(room_down)
         self._upper = np.concatenate([room_up, room_down]).astype(float) / self._scale
         zeros = np.zeros(matrix.shape[0])
-        self._highs = _model(
+        self._highs = highs_model(
             sparse.hstack([matrix, -matrix]),
             zeros,
             zeros,

@@ -22,7 +22,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from buurtzicht.disclosure.lp import _model, _scale, _solve
+from buurtzicht.disclosure.lp import highs_model, solve_objective, unit_scale
 
 #: Random-objective rounds per view at most; rounds stop early when one proves nothing.
 ROUNDS = 8
@@ -44,8 +44,10 @@ def reach_intervals(
     and the high end (``-inf``: none). A direction not proven by a point is solved
     exactly. Returns low, high and the number of programs solved.
     """
-    scale = _scale(rhs, bounds[:, 0], bounds[:, 1])
-    highs = _model(matrix, rhs / scale, rhs / scale, bounds[:, 0] / scale, bounds[:, 1] / scale)
+    scale = unit_scale(rhs, bounds[:, 0], bounds[:, 1])
+    highs = highs_model(
+        matrix, rhs / scale, rhs / scale, bounds[:, 0] / scale, bounds[:, 1] / scale
+    )
     low, high = start / scale, start.copy() / scale
     wanted = wanted / scale
     slack = _SLACK * np.maximum(1.0, np.abs(start / scale))
@@ -54,12 +56,12 @@ def reach_intervals(
         programs += _random_rounds(highs, bounds[:, 1] / scale, targets, low, high, wanted, slack)
     for k in np.flatnonzero(low > wanted[:, 0] + slack):
         highs.changeColCost(int(targets[k]), 1.0)
-        low[k] = min(low[k], _solve(highs, highspy.ObjSense.kMinimize))
+        low[k] = min(low[k], solve_objective(highs, highspy.ObjSense.kMinimize))
         highs.changeColCost(int(targets[k]), 0.0)
         programs += 1
     for k in np.flatnonzero(high < wanted[:, 1] - slack):
         highs.changeColCost(int(targets[k]), 1.0)
-        high[k] = max(high[k], _solve(highs, highspy.ObjSense.kMaximize))
+        high[k] = max(high[k], solve_objective(highs, highspy.ObjSense.kMaximize))
         highs.changeColCost(int(targets[k]), 0.0)
         programs += 1
     return low * scale, high * scale, programs

@@ -51,7 +51,7 @@ from buurtzicht.disclosure.secondary_lanes import Gemeente, Plan, protect_lane
 from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
 from buurtzicht.disclosure.tree import Forest, find_forest
-from buurtzicht.disclosure.tree_protect import TreeProblem, protect_forest
+from buurtzicht.disclosure.tree_protect import TreeProblem, protect_forest, tolerance
 
 #: Neighbourhood depths tried in turn, and the cell budget of each.
 DEPTHS = ((2, 400), (3, 3_000), (4, 8_000), (6, 20_000))
@@ -237,7 +237,7 @@ class _Search:
     def protect_both(self, s: int) -> None:
         """Protect cell ``s`` upwards and downwards on neighbourhoods."""
         for amount in (self.up[s], -self.down[s]):
-            if abs(amount) > _tolerance(self.x[s]):
+            if abs(amount) > tolerance(self.x[s]):
                 self.protect(s, float(amount))
 
     def jobs(self, targets: np.ndarray) -> list[tuple[int, float]]:
@@ -246,7 +246,7 @@ class _Search:
             (int(s), float(amount))
             for s in targets
             for amount in (self.up[s], -self.down[s])
-            if abs(amount) > _tolerance(self.x[s])
+            if abs(amount) > tolerance(self.x[s])
         ]
 
     def cap_family(self, family: np.ndarray) -> None:
@@ -287,7 +287,7 @@ class _Search:
                 if amount:
                     failed.append((s, amount))
                 continue
-            moved = variables[np.abs(y) > _tolerance(amount) * 0.1]
+            moved = variables[np.abs(y) > tolerance(amount) * 0.1]
             newly = moved[~self.suppressed[moved]]
             self._suppress(newly)
             model.set_cost(np.searchsorted(variables, newly), np.full(len(newly), _EPSILON_COST))
@@ -307,20 +307,20 @@ class _Search:
         low, high = self.apriori[(s, depth)]
         cap = high - self.x[s] if amount > 0 else self.x[s] - low
         capped = float(np.sign(amount) * min(abs(amount), max(cap, 0.0)))
-        return capped if abs(capped) > _tolerance(self.x[s]) else 0.0
+        return capped if abs(capped) > tolerance(self.x[s]) else 0.0
 
     def protect(self, s: int, amount: float) -> None:
         """Suppress what it takes to move cell ``s`` by ``amount`` (capped a priori)."""
         if not amount:
             return
         reached, moved = self._deviate(s, amount, DEPTHS[:1])
-        if reached < abs(amount) - _tolerance(amount):
+        if reached < abs(amount) - tolerance(amount):
             target = self._capped(s, amount)
-            if reached < abs(target) - _tolerance(amount):
+            if reached < abs(target) - tolerance(amount):
                 reached, moved = self._deviate(s, target, DEPTHS)
-            if reached < abs(target) - _tolerance(amount):
+            if reached < abs(target) - tolerance(amount):
                 target = self._capped(s, target, APRIORI_DEEPER)
-            if reached < abs(target) - _tolerance(amount):
+            if reached < abs(target) - tolerance(amount):
                 self.result.limited.append(s)
         self._suppress(moved[~self.suppressed[moved]])
 
@@ -344,10 +344,10 @@ class _Search:
             self.result.programs += 1
             if deviation.y is None:
                 continue
-            moved = ball[np.abs(deviation.y) > _tolerance(amount) * 0.1]
+            moved = ball[np.abs(deviation.y) > tolerance(amount) * 0.1]
             if deviation.reached > best[0]:
                 best = (deviation.reached, moved)
-            if deviation.reached >= abs(amount) - _tolerance(amount):
+            if deviation.reached >= abs(amount) - tolerance(amount):
                 break
         return best
 
@@ -358,7 +358,3 @@ def _processing_order(cells: pd.DataFrame) -> np.ndarray:
     level = cells["region"].str[:2].map(_LEVEL_ORDER).fillna(9).to_numpy()[primary]
     need = cells["upl"].to_numpy(float)[primary]
     return primary[np.lexsort((-need, level))]
-
-
-def _tolerance(value: float) -> float:
-    return 1e-6 * max(1.0, abs(value))

@@ -43,8 +43,6 @@ import numpy as np
 
 from buurtzicht.disclosure.tree import Forest, subtree_intervals, tree_intervals
 
-_RELATIVE = 1e-9
-
 
 @dataclass
 class TreeProblem:
@@ -143,7 +141,7 @@ class _State:
                 siblings = np.where(infinite, np.inf, total - np.where(finite, room, 0.0))
                 wanted = self.protect[direction][kids]
                 short = wanted - siblings
-                short = np.where(short > _tolerance(wanted), short, 0.0)
+                short = np.where(short > tolerance(wanted), short, 0.0)
                 self.total_share[direction][kids] = short
                 escalated = np.zeros(n)
                 np.maximum.at(escalated, par, short)
@@ -172,7 +170,7 @@ class _State:
         for k, s in enumerate(kids):
             for direction in (0, 1):
                 amount = wanted[direction][k] - self.total_share[direction][s]
-                if amount > _tolerance(wanted[direction][k]):
+                if amount > tolerance(wanted[direction][k]):
                     self._fill(np.delete(kids, k), amount, 1 - direction)
 
     def _fill(self, cells: np.ndarray, amount: float, direction: int) -> None:
@@ -185,10 +183,10 @@ class _State:
             share = min(self.room[direction][c], amount)
             need[c] = max(need[c], share)
             amount -= share
-            if amount <= _tolerance(amount):
+            if amount <= tolerance(amount):
                 return
         candidates = list(cells[~self.suppressed[cells] & (room > 0)])
-        while candidates and amount > _tolerance(amount):
+        while candidates and amount > tolerance(amount):
             c = self._cheapest(candidates, amount, direction)
             candidates.remove(c)
             self.suppressed[c] = True
@@ -206,5 +204,6 @@ class _State:
         return int(candidates[int(np.argmax(room))])
 
 
-def _tolerance(value: float | np.ndarray) -> float | np.ndarray:
+def tolerance(value: float | np.ndarray) -> float | np.ndarray:
+    """How close to a level counts as reaching it: 1e-6 relative, at least 1e-6."""
     return 1e-6 * np.maximum(1.0, np.abs(value))

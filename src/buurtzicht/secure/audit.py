@@ -1,8 +1,8 @@
 """The disclosure audit of a whole published warehouse.
 
-Takes every ``secure.*`` observation of a build (the current one by default) (what the API can serve) and
-proves with :func:`buurtzicht.disclosure.audit` against the true secure aggregates that
-no suppressed cell can be narrowed down: with the same release, rule sets, hierarchy
+Takes every ``secure.*`` observation of a build (by default the current one: what the
+API serves) and proves with :func:`buurtzicht.disclosure.audit` against the true secure
+aggregates that no suppressed cell can be narrowed down: with the same release, rule sets, hierarchy
 and populations the publication used (their fingerprints are in the protection report),
 and with the suppression reasons of the published file as attacker knowledge, although
 the dashboard does not show them (the strict side). Empty cells published as 0 after
