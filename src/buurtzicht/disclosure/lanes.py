@@ -1,11 +1,13 @@
 """Lanes: independent shares of the work, run side by side on separate processes.
 
 Secondary suppression and the audit spend their time in gemeente blocks that do not
-depend on each other. The blocks are dealt into a fixed number of *lanes* (balanced
-by size, in a fixed order), each lane is worked on from the same starting state, and
-the results are united. For suppression that is safe because a certificate (a change
-of the table that moves only suppressed cells) stays valid when more cells are
-suppressed: the union of the lanes' suppressions keeps every lane's certificates.
+depend on each other (secondary suppression also in the gemeente-level cells, which
+are dealt by gemeente in the same way). The blocks are dealt into a fixed number of
+*lanes* (balanced by size, in a fixed order), each lane is worked on from the same
+starting state, and the results are united. For suppression that is safe because a
+certificate (a change of the table that moves only suppressed cells) stays valid when
+more cells are suppressed: the union of the lanes' suppressions keeps every lane's
+certificates.
 
 The lanes are fixed, not the processes: the same table gives the same result with
 one process or two, only faster. Processes are started with ``spawn`` (HiGHS keeps

@@ -47,7 +47,7 @@ from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
 from buurtzicht.disclosure.primary import SECONDARY
 from buurtzicht.disclosure.rules import RuleSet
-from buurtzicht.disclosure.secondary_lanes import Gemeente, Plan, protect_lane
+from buurtzicht.disclosure.secondary_lanes import Gemeente, Plan, protect_cells, protect_lane
 from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
 from buurtzicht.disclosure.tree import Forest, find_forest
@@ -56,6 +56,9 @@ from buurtzicht.disclosure.tree_protect import TreeProblem, protect_forest, tole
 #: Neighbourhood depths tried in turn, and the cell budget of each.
 DEPTHS = ((2, 400), (3, 3_000), (4, 8_000), (6, 20_000))
 _EPSILON_COST = 1e-4
+#: A gemeente-level cell costs about as much as this many cells in a block (wide
+#: neighbourhoods instead of one warm model): decides when lanes get processes.
+_WORK_PER_GEMEENTE_CELL = 25
 _LEVEL_ORDER = {"NL": 0, "LD": 1, "PV": 2, "RE": 2, "VR": 2, "CR": 2, "GM": 3, "WK": 4, "BU": 5}
 
 
@@ -104,9 +107,9 @@ def secondary_suppression(
     gemeente its wijken on one warm-started model of the gemeente block, its buurten
     on one model per wijk family (a-priori caps computed per family), what a family
     cannot protect on a fresh gemeente model, and what remains on neighbourhoods.
-    The gemeenten are dealt into lanes (:mod:`buurtzicht.disclosure.lanes`), worked
-    on side by side on up to ``workers`` processes; the result does not depend on
-    ``workers``.
+    The gemeente-level cells, and then the gemeente blocks, are dealt into lanes by
+    gemeente (:mod:`buurtzicht.disclosure.lanes`), worked on side by side on up to
+    ``workers`` processes; the result does not depend on ``workers``.
     """
     spec = spec or DisclosureSpec()
     search = _Search.start(cells, structure, rules)
@@ -124,8 +127,11 @@ def secondary_suppression(
     in_block = np.zeros(len(cells), dtype=bool)
     for block in gemeenten.values():
         in_block[block] = True
-    for s in order[~in_block[order]]:
+    above = order[~in_block[order]]
+    on_gemeente = cells["region"].str[:2].to_numpy()[above] == "GM"
+    for s in above[~on_gemeente]:  # the country and the regions between: few cells
         search.protect_both(int(s))
+    _gemeente_cells_in_lanes(search, above[on_gemeente], cells["region"].to_numpy(str), workers)
     work = [Gemeente(block, families.get(key, [])) for key, block in gemeenten.items()]
     primary = cells["primary"].to_numpy(bool)
     plan = Plan(search, rank, cells["region"].str[:2].to_numpy(), primary)
@@ -136,6 +142,25 @@ def secondary_suppression(
     if search.result.limited:
         search.retry_on_tables(table_blocks(cells, spec))
     return search.result
+
+
+def _gemeente_cells_in_lanes(
+    search: _Search, targets: np.ndarray, regions: np.ndarray, workers: int
+) -> None:
+    """Protect gemeente-level cells on neighbourhoods, dealt into lanes by gemeente.
+
+    Each lane keeps the processing order; a gemeente's cells (all measures and
+    periods) stay in one lane. Nationally these wide neighbourhoods are most of the
+    work of a buurt-level release, and this is where it runs on both cores.
+    """
+    if not len(targets):
+        return
+    codes, owner = np.unique(regions[targets], return_inverse=True)
+    sizes = np.bincount(owner, minlength=len(codes)).tolist()
+    lanes = [[targets[np.isin(owner, lane)]] for lane in deal(sizes)]
+    size = len(targets) * _WORK_PER_GEMEENTE_CELL
+    for lane in run_lanes(protect_cells, search, lanes, workers, size):
+        search.unite(lane)
 
 
 @dataclass
@@ -309,15 +334,24 @@ class _Search:
         capped = float(np.sign(amount) * min(abs(amount), max(cap, 0.0)))
         return capped if abs(capped) > tolerance(self.x[s]) else 0.0
 
-    def protect(self, s: int, amount: float) -> None:
-        """Suppress what it takes to move cell ``s`` by ``amount`` (capped a priori)."""
+    def protect(self, s: int, amount: float, *, beyond_block: bool = False) -> None:
+        """Suppress what it takes to move cell ``s`` by ``amount`` (capped a priori).
+
+        ``beyond_block``: a model of the cell's gemeente block has just failed. That
+        block holds every cell a two-step neighbourhood could move (its gemeente and
+        the gemeenten beyond are only reached a step later), so the search starts at
+        the cap and three steps.
+        """
         if not amount:
             return
-        reached, moved = self._deviate(s, amount, DEPTHS[:1])
+        first = DEPTHS[1:] if beyond_block else DEPTHS
+        reached, moved = 0.0, np.array([], dtype=np.int64)
+        if not beyond_block:
+            reached, moved = self._deviate(s, amount, DEPTHS[:1])
         if reached < abs(amount) - tolerance(amount):
             target = self._capped(s, amount)
             if reached < abs(target) - tolerance(amount):
-                reached, moved = self._deviate(s, target, DEPTHS)
+                reached, moved = self._deviate(s, target, first)
             if reached < abs(target) - tolerance(amount):
                 target = self._capped(s, target, APRIORI_DEEPER)
             if reached < abs(target) - tolerance(amount):

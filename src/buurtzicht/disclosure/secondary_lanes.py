@@ -1,4 +1,4 @@
-"""Secondary suppression of one lane of gemeenten (:mod:`buurtzicht.disclosure.lanes`).
+"""Secondary suppression of one lane (:mod:`buurtzicht.disclosure.lanes`).
 
 Module-level, so that a process started with ``spawn`` can find it.
 """
@@ -44,11 +44,20 @@ def protect_lane(plan: Plan, lane: list[Gemeente]) -> SecondaryResult:
         block = gemeente.block
         failed = search.protect_block(block, plan.jobs(search, block, "WK"))
         for s, amount in failed:
-            search.protect(s, amount)
+            search.protect(s, amount, beyond_block=True)
         failed = []
         for family in gemeente.families:
             search.cap_family(family)
             failed += search.protect_block(family, plan.jobs(search, family, "BU"), cap=False)
         for s, amount in search.protect_block(block, failed) if failed else []:
-            search.protect(s, amount)
+            search.protect(s, amount, beyond_block=True)
+    return search.result
+
+
+def protect_cells(search: Search, lane: list[np.ndarray]) -> SecondaryResult:
+    """Protect the cells of one lane one by one on neighbourhoods, on a copy of the search."""
+    search = search.copy()
+    for targets in lane:
+        for s in targets:
+            search.protect_both(int(s))
     return search.result
