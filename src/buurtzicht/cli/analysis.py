@@ -12,11 +12,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from buurtzicht.cli.app import app
+from buurtzicht.cli.app import MARKUP, app
 from buurtzicht.errors import NoBuildError
 
 indicators_app = typer.Typer(
-    help="The indicator catalog: list, show, schema.", no_args_is_help=True
+    help="The indicator catalog: list, show, schema.", no_args_is_help=True, rich_markup_mode=MARKUP
 )
 app.add_typer(indicators_app, name="indicators")
 

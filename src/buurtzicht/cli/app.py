@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import typer
 
+#: Help texts are Markdown: paragraphs reflow to the terminal, `code` is shown as such.
+MARKUP = "markdown"
+
 app = typer.Typer(
     name="buurtzicht",
     help="Zicht op ondermijning per gemeente, wijk en buurt: data, analyses, dashboard.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=MARKUP,
 )
 
 

@@ -17,7 +17,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from buurtzicht.cli.app import app
+from buurtzicht.cli.app import MARKUP, app
 from buurtzicht.config import Settings
 from buurtzicht.errors import ConfigurationError
 
@@ -28,19 +28,19 @@ disclosure_app = typer.Typer(
     name="disclosure",
     help="Statistical disclosure control of secure-side aggregates: protect, audit, rules.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=MARKUP,
 )
 app.add_typer(disclosure_app, name="disclosure")
 
 AggregatesOption = Annotated[
     Path | None,
     typer.Option(
-        help="Secure aggregates with true values [default: <home>/secure/aggregates.parquet]."
+        help="Secure aggregates with true values [default: `<home>/secure/aggregates.parquet`]."
     ),
 ]
 PublishedOption = Annotated[
     Path | None,
-    typer.Option(help="Protected output [default: <home>/secure/published.parquet]."),
+    typer.Option(help="Protected output [default: `<home>/secure/published.parquet`]."),
 ]
 SpecOption = Annotated[
     Path | None,
@@ -116,7 +116,7 @@ def audit(
         typer.Option(
             "--warehouse",
             help="Audit every secure table of a warehouse build (PATH: a build's .duckdb "
-            "or a warehouse folder; default the current build) against <home>/secure.",
+            "or a warehouse folder; default the current build) against `<home>/secure`.",
         ),
     ] = False,
     path: Annotated[
@@ -131,7 +131,7 @@ def audit(
 
     Solves, for every suppressed cell, the linear programs for its smallest and largest
     value given everything published, and checks the interval against the cell's
-    protection level. With [bold]--warehouse[/] the published cells are those the build
+    protection level. With `--warehouse` the published cells are those the build
     serves (what the API can show) and the release settings come from the protection
     report of `buurtzicht secure publish`. Exits with code 1 when any cell is unprotected.
     """

@@ -15,12 +15,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from buurtzicht.cli.app import app
+from buurtzicht.cli.app import MARKUP, app
 from buurtzicht.config import Settings
 
 secure_app = typer.Typer(
     help="Secure side: validate microdata, link, publish through disclosure control, load.",
     no_args_is_help=True,
+    rich_markup_mode=MARKUP,
 )
 app.add_typer(secure_app, name="secure")
 console = Console()
@@ -33,7 +34,7 @@ Input = Annotated[
     typer.Option(
         "--input",
         help="Folder with one sub-folder of Parquet files per table "
-        "(default <home>/secure/microdata).",
+        "(default `<home>/secure/microdata`).",
     ),
 ]
 
@@ -105,7 +106,7 @@ def link(
     ] = "duckdb",
     output: Annotated[
         Path | None,
-        typer.Option(help="Aggregates file (default <home>/secure/aggregates.parquet)."),
+        typer.Option(help="Aggregates file (default `<home>/secure/aggregates.parquet`)."),
     ] = None,
     if_stale: Annotated[
         bool, typer.Option("--if-stale", help="Do nothing when the aggregates match the world.")
@@ -160,11 +161,11 @@ def publish_release(
 ) -> None:
     """Protect the secure aggregates and write what may leave: published.parquet + report.
 
-    Reads <home>/secure/aggregates.parquet and the table totals in aggregates.json
+    Reads `<home>/secure/aggregates.parquet` and the table totals in aggregates.json
     (written by `buurtzicht secure link`), releases the measures the indicator catalog
     defines with the disclosure rule set each names (buurt -> wijk -> gemeente -> NL
     hierarchy, category totals, linked tables protected together), and writes
-    <home>/secure/published.parquet with the protection report published.json beside
+    `<home>/secure/published.parquet` with the protection report published.json beside
     it. Both are written to temporary files and renamed at the end: a run that fails
     leaves the previous release untouched. The warehouse build loads only this file.
     """
