@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Final, Literal
+
 import typer
 
 #: Help texts are Markdown: paragraphs reflow to the terminal, `code` is shown as such.
-MARKUP = "markdown"
+MARKUP: Final[Literal["markdown"]] = "markdown"
 
 app = typer.Typer(
     name="buurtzicht",
