@@ -88,12 +88,12 @@ def test_language_toggle_sets_a_cookie(client: TestClient) -> None:
 
 def test_map_page_references_versioned_vendor_files(client: TestClient) -> None:
     html = client.get("/kaart").text
-    match = re.search(r'src="(/static/vendor/maplibre-gl-\d+\.\d+\.\d+\.js)"', html)
+    match = re.search(r'src="(/static/vendor/maplibre-gl-csp-\d+\.\d+\.\d+\.js)"', html)
     assert match is not None
     assert client.get(match.group(1)).status_code == 200
     assert (
         "cdn" not in html.lower()
-        and "https://" not in html.split("<body", 1)[1].split("map-data")[0]
+        and "https://" not in html.split("<body", 1)[1].split("data-map=")[0]
     )
 
 

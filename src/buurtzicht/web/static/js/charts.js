@@ -1,4 +1,7 @@
 // Vega-Lite helpers (vega, vega-lite and vega-embed are loaded as vendored globals).
+// Under the dashboard's Content-Security-Policy Vega may not compile expressions with
+// `new Function` nor inject <style> elements: expressions run in Vega's interpreter (its
+// URL is on the importing <script data-vega-interpreter>), styles come from app.css.
 export function lineSpec(values, { width = "container", height = 48, spark = false, title = "" } = {}) {
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -15,6 +18,15 @@ export function lineSpec(values, { width = "container", height = 48, spark = fal
   return spec;
 }
 
-export function embed(element, spec) {
-  return window.vegaEmbed(element, spec, { actions: false, renderer: "svg" });
+export async function embed(element, spec) {
+  const url = document.querySelector("script[data-vega-interpreter]").dataset.vegaInterpreter;
+  const { expressionInterpreter } = await import(url);
+  return window.vegaEmbed(element, spec, {
+    actions: false,
+    renderer: "svg",
+    ast: true,
+    expr: expressionInterpreter,
+    defaultStyle: false,
+    tooltip: { disableDefaultStyle: true },
+  });
 }

@@ -1,6 +1,7 @@
 import { embed, lineSpec } from "./charts.js";
 
-const trends = JSON.parse(document.getElementById("trend-data").textContent);
+const chart = document.getElementById("compare-chart");
+const trends = JSON.parse(chart.dataset.trends);
 const values = [];
 for (const series of trends.series) {
   for (const point of series.points) {
@@ -10,4 +11,4 @@ for (const series of trends.series) {
 }
 const spec = lineSpec(values, { height: 260, title: trends.indicator.unit || trends.indicator.title });
 spec.encoding.color = { field: "region", type: "nominal", title: null, scale: { scheme: "dark2" } };
-embed(document.getElementById("compare-chart"), spec);
+embed(chart, spec);

@@ -1,7 +1,9 @@
 // Choropleth: GeoJSON from /api/geometry joined with the page's values; colours and
 // classes come from the server (mapclassify), relative to the national figure.
-const data = JSON.parse(document.getElementById("map-data").textContent);
 const container = document.getElementById("map");
+const data = JSON.parse(container.dataset.map);
+// The CSP build of MapLibre: its worker is a file of our own origin, not a blob.
+maplibregl.setWorkerUrl(container.dataset.worker);
 
 function bbox(features) {
   let [minX, minY, maxX, maxY] = [180, 90, -180, -90];
