@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         description="Region levels `buurtzicht secure publish` releases (comma-separated; "
         "a finer level needs the coarser ones). NL is always included.",
     )
+    cookie_secure: bool = Field(
+        default=False,
+        description="Mark cookies Secure also on plain-HTTP requests (set this behind a "
+        "TLS-terminating proxy; over https they are Secure anyway).",
+    )
     http_retries: int = Field(default=4, ge=0, description="Retries per HTTP request.")
     http_backoff: float = Field(
         default=0.5, ge=0, description="First retry delay in seconds (doubles each retry)."

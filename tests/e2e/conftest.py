@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.build import BuildInputs, run_build
@@ -117,12 +118,35 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context = browser.new_context(
         base_url=base_url, viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
+    # Everything the Content-Security-Policy blocks is recorded (the init script runs
+    # outside the page's CSP) and fails the test, like a JavaScript error does.
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
+    violations = _csp_violations(page)
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def _csp_violations(page: Page) -> list[str]:
+    if page.is_closed():
+        return []
+    try:
+        found = page.evaluate("window.__cspViolations || []")
+    except PlaywrightError:  # the page navigated away mid-evaluation
+        return []
+    return [str(v) for v in found]
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -30,6 +30,7 @@ from buurtzicht.api.routes import (
     trends,
     values,
 )
+from buurtzicht.api.security import HeadAsGet, SecurityHeaders
 from buurtzicht.api.warehouse import Warehouse
 from buurtzicht.config import Settings, get_settings
 from buurtzicht.errors import NoBuildError
@@ -110,8 +111,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.warehouse = Warehouse(settings)
+    # Outermost last: security headers go on every answer, cached ones included.
     app.add_middleware(PageGzip)
     app.add_middleware(FastCache, warehouse=app.state.warehouse)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
     handlers.install(app)
     app.include_router(api_router())
     mount_web(app)

@@ -6,11 +6,13 @@ JSON for the API and for ``.json`` pages; a proper HTML page for a person.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from buurtzicht.api.problems import ProblemError, classify
 from buurtzicht.errors import BuurtzichtError
@@ -38,6 +40,7 @@ def error_response(
     title_en: str,
     detail: str,
     parameter: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     lang = _lang(request)
     title = title_en if lang == "en" else title_nl
@@ -51,10 +54,13 @@ def error_response(
                 "path": request.url.path,
             }
         }
-        return JSONResponse(body, status_code=status)
-    from buurtzicht.web.errors import error_page
+        response: Response = JSONResponse(body, status_code=status)
+    else:
+        from buurtzicht.web.errors import error_page
 
-    return error_page(request, status=status, title=title, detail=detail, lang=lang)
+        response = error_page(request, status=status, title=title, detail=detail, lang=lang)
+    response.headers.update(headers or {})
+    return response
 
 
 async def _domain(request: Request, exc: Exception) -> Response:
@@ -82,10 +88,35 @@ async def _http(request: Request, exc: Exception) -> Response:
         detail = f"{request.url.path} does not exist; start at / or see /api/docs"
         return error_response(request, 404, "Pagina niet gevonden", "Page not found", detail)
     if exc.status_code == 405:
+        allow = allowed_methods(request)
+        detail = f"{request.method} is not allowed on {request.url.path}; use {allow}"
         return error_response(
-            request, 405, "Methode niet toegestaan", "Method not allowed", str(exc.detail)
+            request,
+            405,
+            "Methode niet toegestaan",
+            "Method not allowed",
+            detail,
+            headers={"Allow": allow},
         )
-    return error_response(request, exc.status_code, "Fout", "Error", str(exc.detail))
+    return error_response(
+        request, exc.status_code, "Fout", "Error", str(exc.detail), headers=exc.headers
+    )
+
+
+def allowed_methods(request: Request) -> str:
+    """The ``Allow`` header of a path: the methods of every route that matches it (HEAD
+    wherever GET is, :class:`~buurtzicht.api.security.HeadAsGet`)."""
+    methods: set[str] = set()
+    # The path as the client sent it (a mounted app's scope is relative to its mount).
+    scope = {"type": "http", "path": request.url.path, "root_path": "", "method": "GET"}
+    for route in request.app.router.routes:
+        match, _ = route.matches(scope)
+        if match == Match.NONE:
+            continue
+        methods |= getattr(route, "methods", None) or {"GET"}  # a Mount serves files
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -8,6 +8,7 @@ import duckdb
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from buurtzicht.api.security import set_cookie
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import Context, PageMeta
 from buurtzicht.web.i18n import translator
@@ -37,6 +38,13 @@ def page_meta(request: Request, title: str, lang: str, *, build_id: str | None =
     )
 
 
+def remember_language(request: Request, response: Response) -> None:
+    """``?lang=`` chosen with the language toggle is kept in a cookie for a year."""
+    requested = request.query_params.get("lang")
+    if requested in ("nl", "en"):
+        set_cookie(response, request, "lang", requested, max_age=365 * 24 * 3600)
+
+
 def render(
     request: Request, template: str, context: Context, *, as_json: bool, status: int = 200
 ) -> Response:
@@ -51,9 +59,7 @@ def render(
             {"ctx": context, "t": translator(lang), "lang": lang},
             status_code=status,
         )
-    requested = request.query_params.get("lang")
-    if requested in ("nl", "en"):
-        response.set_cookie("lang", requested, max_age=365 * 24 * 3600, samesite="lax")
+    remember_language(request, response)
     return response
 
 
@@ -85,7 +91,5 @@ def cached_page(
 
     body, media_type = snapshot.cached(key, compute)
     response = Response(body, media_type=media_type)
-    requested = request.query_params.get("lang")
-    if requested in ("nl", "en"):
-        response.set_cookie("lang", requested, max_age=365 * 24 * 3600, samesite="lax")
+    remember_language(request, response)
     return response
