@@ -241,7 +241,59 @@ def wfs_layers(raw: Path) -> dict[tuple[int, str], list[dict[str, Any]]]:
     geo = raw / "geo_pdok_wijken_gemeenten_2024_anneversion"
     wijken = json.loads(_text(geo / "wijken_2024_simplified_t0.0005.geojson.gz"))
     gemeenten = json.loads(_text(geo / "gemeenten_2024_simplified_with_kwb_crime_bag.geojson"))
-    return {(2024, "wijken"): wijken["features"], (2024, "gemeenten"): gemeenten["features"]}
+    return {
+        (2024, "wijken"): wijken["features"],
+        (2024, "gemeenten"): gemeenten["features"],
+        (2024, "buurten"): buurt_layer(raw),
+    }
+
+
+#: Gemeenten whose buurten the replayed PDOK buurt layer holds (a national layer would
+#: only make the tests slower): Amsterdam (its own layer), Utrecht and Aa en Hunze
+#: (the CBS 2019 layer).
+REPLAY_BUURT_GEMEENTEN = ("GM0363", "GM0344", "GM1680")
+
+
+def buurt_layer(raw: Path) -> list[dict[str, Any]]:
+    """PDOK-shaped 2024 buurt features (``buurtcode``, ``buurtnaam``, ``wijkcode``,
+    ``gemeentecode``, ``water``) from the mirror's buurt layers and 2024 code list."""
+    from buurtzicht.sources.topojson import read_topojson
+
+    names = raw / "politie_47018NED_bernasco" / "population_WijkenEnBuurten.csv.gz"
+    current: dict[str, tuple[str, str]] = {}
+    wijk = ""
+    for row in csv.DictReader(io.StringIO(_text(names))):
+        key = row["Key"].strip()
+        wijk = key if key.startswith("WK") else wijk
+        if key.startswith("BU") and "GM" + key[2:6] in REPLAY_BUURT_GEMEENTEN:
+            current[key] = (row["Title"], wijk)
+    shapes = {
+        f["properties"]["statcode"]: f["geometry"]
+        for f in read_topojson(
+            raw / "geo_buurten_2019_cbs_emielsanders" / "buurten_2019_gegeneraliseerd.topojson",
+            "buurten",
+        )
+    }
+    amsterdam = json.loads(
+        _text(raw / "geo_buurten_amsterdam_mindtheheat" / "amsterdam_buurten.geojson.gz")
+    )
+    shapes.update({f["properties"]["CBS_Buurtcode"]: f["geometry"] for f in amsterdam["features"]})
+    return [
+        {
+            "type": "Feature",
+            "id": f"buurten.{n}",
+            "properties": {
+                "buurtcode": code,
+                "buurtnaam": name,
+                "wijkcode": wijk,
+                "gemeentecode": "GM" + code[2:6],
+                "water": "NEE",
+            },
+            "geometry": shapes[code],
+        }
+        for n, (code, (name, wijk)) in enumerate(sorted(current.items()))
+        if code in shapes
+    ]
 
 
 def build(raw: Path) -> ReplayData:

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from buurtzicht.analysis.deviations import ThemeDeviations, deviating_children
 from buurtzicht.analysis.peers import PeerGroup, peer_group, pooled_values
 from buurtzicht.analysis.similar import similar_regions
 from buurtzicht.analysis.store import RegionInfo, region_info, region_names, region_records
@@ -112,6 +113,9 @@ class RegionProfile(_Model):
     peer_group: PeerGroupOut
     similar_regions: list[SimilarRegionOut]
     indicators: list[IndicatorProfile]
+    #: Per theme, the children (wijken of a gemeente, buurten of a wijk) that deviate most
+    #: from NL, reliability taken into account (:mod:`buurtzicht.analysis.deviations`).
+    deviating_children: list[ThemeDeviations] = []
 
 
 def _num(value: object) -> float | None:
@@ -318,4 +322,5 @@ def profile(
             )
             for ind in catalog.indicators
         ],
+        deviating_children=deviating_children(conn, info.code, catalog=catalog),
     )

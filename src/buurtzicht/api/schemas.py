@@ -178,10 +178,32 @@ class ProfileCard(Public):
     trend: list[TrendPoint]
 
 
+class DeviatingChildOut(Public):
+    """A child region that deviates much from NL on an indicator of the theme."""
+
+    region: RegionRef
+    indicator: IndicatorOut
+    period: str
+    figure: Figure
+    national: Figure
+    index: float = Field(description="Value relative to NL (NL = 100)")
+    direction: str = Field(description="above or below NL")
+    reliability: str | None = None
+    deviation: float = Field(
+        description="|ln(x / NL)| with x the end of the 95% interval nearest NL (or the "
+        "Empirical Bayes rate): how far the child lies from NL at the least"
+    )
+
+
 class ProfileTheme(Public):
     id: str
     title: str
     cards: list[ProfileCard]
+    deviating: list[DeviatingChildOut] = Field(
+        default_factory=list,
+        description="Children that deviate most from NL in this theme (reliability taken "
+        "into account), largest deviation first",
+    )
 
 
 class ProfileOut(Public):

@@ -106,7 +106,34 @@ def _print_info(summary: dict[str, Any]) -> None:
             row["table_id"], row["version"] or "", row["sha256"][:12], row["licence"] or ""
         )
     console.print(sources)
+    _print_coverage(summary.get("boundary_coverage", []))
     console.print(f"{summary['observations']:,} observations of {summary['measures']:,} measures")
+
+
+def _print_coverage(rows: list[dict[str, Any]]) -> None:
+    """Regions with and without a boundary, per level and indeling (buurten: per layer)."""
+    table = Table(
+        "level", "indeling", "regions", "with boundary", "from", "without", "why not",
+        title="Boundary coverage",
+    )  # fmt: skip
+    for row in rows:
+        table.add_row(
+            row["level"],
+            str(row["year"]),
+            f"{row['regions']:,}",
+            f"{row['with_boundary']:,}",
+            ", ".join(f"{k}: {v:,}" for k, v in row["sources"].items()),
+            f"{row['without_boundary']:,}",
+            ", ".join(f"{REASONS.get(k, k)}: {v:,}" for k, v in row["reasons"].items()),
+        )
+    console.print(table)
+
+
+#: What the coverage reasons mean (``regions.boundary_match``).
+REASONS = {
+    "no_boundary": "new code, in no layer",
+    "moved": "old boundary outside its wijk",
+}
 
 
 @app.command()

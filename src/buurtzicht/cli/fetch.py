@@ -147,6 +147,6 @@ def _print_mirror(console: Console, folders: list[MirrorFolder]) -> None:
     console.print(
         f"{sum(len(f.files) for f in folders)} files checked (sha256). Registry tables with "
         f"offline data: {', '.join(sorted(offline)) or 'none'}; online only: "
-        f"{', '.join(online_only) or 'none'}. Buurt boundaries are never in the mirror: "
-        "fetch them online (buurtzicht fetch -g 2024:buurt)."
+        f"{', '.join(online_only) or 'none'}. The mirror's buurt boundaries are the 2019 layer "
+        "and Amsterdam's; the 2024 layer comes online (buurtzicht fetch -g 2024:buurt)."
     )

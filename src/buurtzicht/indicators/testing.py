@@ -76,7 +76,9 @@ def make_warehouse(
         conn.register(
             "_bnd", boundaries.reindex(columns=["code", "level", "year", "name", "geometry"])
         )
-        conn.execute("INSERT INTO boundaries SELECT * FROM _bnd")
+        conn.execute(
+            "INSERT INTO boundaries (code, level, year, name, geometry) SELECT * FROM _bnd"
+        )
     for name in ("_regions", "_obs", "_bnd"):
         conn.unregister(name)
     return conn

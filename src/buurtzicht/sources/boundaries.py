@@ -1,19 +1,29 @@
-"""Boundaries (gemeente and wijk geometry) from the offline mirror.
+"""Boundaries (gemeente and wijk geometry) from the offline mirror, and their web form.
 
-PDOK's CBS wijk- en buurtkaart, simplified, WGS84. Buurt geometry is not in the
-mirror; online it comes from PDOK (``sources.pdok``) and is read by the same function.
+PDOK's CBS wijk- en buurtkaart, simplified, WGS84. Buurt layers are read by
+:mod:`buurtzicht.sources.buurt_boundaries`. For the web every set is stored once as a
+national FeatureCollection and, for wijken and buurten, once per gemeente (and per wijk
+for buurten), gzipped, so that a drill-down map loads only its own part.
 """
 
 from __future__ import annotations
 
+import gzip
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from buurtzicht.regions.codes import Level
 from buurtzicht.sources.base import SourceFile
-from buurtzicht.sources.geojson import boundaries_from_geojson, web_feature_collection
+from buurtzicht.sources.geojson import (
+    boundaries_from_geojson,
+    collection_text,
+    web_feature_collection,
+    web_features,
+)
 
 _ANNE = "raw/geo_pdok_wijken_gemeenten_2024_anneversion"
 #: Web maps get a coarser outline: ~55 m is invisible at gemeente and wijk zoom levels
@@ -93,3 +103,33 @@ def read_geometry_file(mirror: Path, spec: MirrorGeometry) -> tuple[pd.DataFrame
 
 def web_geojson(frame: pd.DataFrame, level: Level) -> str:
     return web_feature_collection(frame, tolerance=WEB_TOLERANCE.get(level, 0.0))
+
+
+#: Parent levels a drill-down map of a level is cut by: (parent level, code prefix length).
+PART_PARENTS: dict[Level, tuple[tuple[str, int], ...]] = {
+    Level.WIJK: (("GM", 6),),
+    Level.BUURT: (("GM", 6), ("WK", 8)),
+}
+
+
+def web_layers(frame: pd.DataFrame, level: Level) -> tuple[str, pd.DataFrame]:
+    """The national FeatureCollection text and its parts per parent region.
+
+    Parts: one row per gemeente (and, for buurten, per wijk) with ``parent``,
+    ``features`` and ``geojson_gz`` (gzip, mtime 0: the same bytes in every build).
+    A buurt ``BU0363AD03`` lies in gemeente ``GM0363`` and wijk ``WK0363AD``.
+    """
+    features = web_features(frame, tolerance=WEB_TOLERANCE.get(level, 0.0))
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for feature in features:
+        code = str(feature["properties"]["code"])
+        for prefix, length in PART_PARENTS.get(level, ()):
+            groups[prefix + code[2:length]].append(feature)
+    parts = pd.DataFrame(
+        [
+            (parent, len(members), gzip.compress(collection_text(members).encode(), 9, mtime=0))
+            for parent, members in sorted(groups.items())
+        ],
+        columns=["parent", "features", "geojson_gz"],
+    )
+    return collection_text(features), parts

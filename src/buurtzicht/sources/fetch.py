@@ -37,7 +37,7 @@ DEFAULT_TABLES: tuple[str, ...] = (
     "85146NED",  # Veiligheidsmonitor
     "81947NED",  # suspects, national
 )
-#: Boundaries: buurten are not in the offline mirror at all.
+#: Boundaries: the 2024 buurt layer is not in the offline mirror (only 2019 and Amsterdam).
 DEFAULT_GEOMETRY: tuple[tuple[int, str], ...] = (
     (2024, "gemeente"),
     (2024, "wijk"),

@@ -57,8 +57,30 @@ def boundaries_from_geojson(
     name_fields: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One row per feature: code, level, year, name and a valid shapely geometry."""
+    return boundaries_from_features(
+        read_feature_collection(path),
+        path,
+        level=level,
+        year=year,
+        code_fields=code_fields,
+        name_fields=name_fields,
+    )
+
+
+def boundaries_from_features(
+    features: Sequence[dict[str, Any]],
+    path: Path | str,
+    *,
+    level: Level,
+    year: int,
+    code_fields: Sequence[str],
+    name_fields: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Like :func:`boundaries_from_geojson` for features already read (e.g. decoded
+    from TopoJSON); ``path`` names the file in errors."""
+    path = Path(path)
     rows = []
-    for number, feature in enumerate(read_feature_collection(path), start=1):
+    for number, feature in enumerate(features, start=1):
         props = feature.get("properties") or {}
         code = _code(props, code_fields, path=path, number=number, level=level)
         name = next((str(props[f]) for f in name_fields if props.get(f)), None)
@@ -132,12 +154,12 @@ def _geometry(feature: dict[str, Any], *, path: Path, number: int, code: str) ->
     return geometry
 
 
-def web_feature_collection(
+def web_features(
     boundaries: pd.DataFrame, *, tolerance: float = 0.0, precision: int = 5
-) -> str:
-    """A compact FeatureCollection for the web map: code and name per feature,
-    optionally simplified (degrees), coordinates rounded to ``precision`` decimals
-    (1e-5 degrees is about a metre)."""
+) -> list[dict[str, Any]]:
+    """Compact features for the web map: code and name per feature, optionally simplified
+    (degrees), coordinates rounded to ``precision`` decimals (1e-5 degrees is about a
+    metre)."""
     features = []
     for code, name, original in zip(
         boundaries["code"], boundaries["name"], boundaries["geometry"], strict=True
@@ -156,4 +178,18 @@ def web_feature_collection(
                 "geometry": mapping(geometry),
             }
         )
-    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    return features
+
+
+def collection_text(features: Sequence[dict[str, Any]]) -> str:
+    """A FeatureCollection as compact JSON text."""
+    return json.dumps(
+        {"type": "FeatureCollection", "features": list(features)}, separators=(",", ":")
+    )
+
+
+def web_feature_collection(
+    boundaries: pd.DataFrame, *, tolerance: float = 0.0, precision: int = 5
+) -> str:
+    """:func:`web_features` as one FeatureCollection text."""
+    return collection_text(web_features(boundaries, tolerance=tolerance, precision=precision))

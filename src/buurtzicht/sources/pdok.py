@@ -21,7 +21,7 @@ from typing import Any
 from buurtzicht.errors import ConfigurationError, SourceFormatError
 from buurtzicht.sources.http import Client
 from buurtzicht.sources.odata import PageProgress
-from buurtzicht.sources.page_cache import PageStore, sha256_bytes, write_atomic
+from buurtzicht.sources.page_cache import PageCache, PageStore, sha256_bytes, write_atomic
 
 SERVICE = "wijkenbuurten"
 #: Level -> (WFS layer, property that holds the region code).
@@ -53,6 +53,13 @@ def layer_of(level: str) -> tuple[str, str]:
         raise ConfigurationError(
             f"unknown geometry level {level!r}; choose one of {', '.join(LAYERS)}"
         ) from None
+
+
+def cached_layer(cache_dir: Path, year: int, level: str) -> Path | None:
+    """The merged layer ``buurtzicht fetch`` left in the cache, or None (no network)."""
+    layer, _ = layer_of(level)
+    path = PageCache(cache_dir).pdok_file(SERVICE, year, layer)
+    return path if path.is_file() else None
 
 
 def wfs_url(client: Client, year: int) -> str:

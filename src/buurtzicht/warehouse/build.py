@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -22,6 +23,7 @@ from buurtzicht import __version__
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError
 from buurtzicht.regions.table import REGION_COLUMNS
+from buurtzicht.regions.tiles import TileSet
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.observations import MEASURE_COLUMNS, OBSERVATION_COLUMNS
 from buurtzicht.warehouse.layout import BuildLayout
@@ -31,12 +33,21 @@ from buurtzicht.warehouse.validate import Expectations, validate
 
 @dataclass(frozen=True)
 class BoundarySet:
-    """Boundaries of one level and year, with the simplification used for the web."""
+    """Boundaries of one level and year, with the simplification used for the web.
+
+    ``frame`` has the columns of ``sources.geojson.BOUNDARY_COLUMNS`` and optionally
+    ``source`` / ``source_year`` (which layer each boundary comes from); ``coverage`` has
+    one row per region of the indeling ``year`` (``regions.boundary_match``); ``parts``
+    the web FeatureCollection per parent region; ``tiles`` vector tiles of the set.
+    """
 
     level: str
     year: int
-    frame: pd.DataFrame  # columns of sources.geojson.BOUNDARY_COLUMNS
+    frame: pd.DataFrame
     web_geojson: str
+    coverage: pd.DataFrame | None = None
+    parts: pd.DataFrame | None = None
+    tiles: TileSet | None = None
 
 
 @dataclass
@@ -184,16 +195,43 @@ def _insert_observations(conn: duckdb.DuckDBPyConnection, batches: list[Batch]) 
             conn.unregister("conflicts_in")
 
 
+_BOUNDARY_COLUMNS = ["code", "level", "year", "name", "geometry", "source", "source_year"]
+_COVERAGE_COLUMNS = ["code", "source", "source_year", "wijk_share", "reason"]
+
+
+def _insert_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    conn.register("frame_in", frame)
+    columns = ", ".join(frame.columns)
+    conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM frame_in")
+    conn.unregister("frame_in")
+
+
 def _insert_boundaries(conn: duckdb.DuckDBPyConnection, sets: list[BoundarySet]) -> None:
     for boundary_set in sets:
-        frame = boundary_set.frame.assign(geometry=shapely.to_wkb(boundary_set.frame["geometry"]))
-        conn.register("boundaries_in", frame[["code", "level", "year", "name", "geometry"]])
-        conn.execute("INSERT INTO boundaries SELECT * FROM boundaries_in")
-        conn.unregister("boundaries_in")
+        key: dict[str, Any] = {"level": boundary_set.level, "year": boundary_set.year}
+        frame = boundary_set.frame.reindex(columns=_BOUNDARY_COLUMNS)
+        frame = frame.assign(
+            geometry=shapely.to_wkb(frame["geometry"]),
+            source_year=frame["source_year"].astype("Int64"),
+        )
+        _insert_frame(conn, "boundaries", frame)
         conn.execute(
             "INSERT INTO boundary_geojson VALUES (?, ?, ?, ?)",
             [boundary_set.level, boundary_set.year, len(frame), boundary_set.web_geojson],
         )
+        if boundary_set.coverage is not None:
+            coverage = boundary_set.coverage.reindex(columns=_COVERAGE_COLUMNS)
+            coverage = coverage.assign(source_year=coverage["source_year"].astype("Int64"))
+            _insert_frame(conn, "boundary_coverage", coverage.assign(**key))
+        if boundary_set.parts is not None and len(boundary_set.parts):
+            _insert_frame(conn, "boundary_parts", boundary_set.parts.assign(**key))
+        if boundary_set.tiles is not None:
+            tiles = boundary_set.tiles
+            conn.execute(
+                "INSERT INTO tile_sets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [*key.values(), tiles.minzoom, tiles.maxzoom, *tiles.bounds],
+            )
+            _insert_frame(conn, "vector_tiles", tiles.tiles.assign(**key))
 
 
 def _insert_extras(conn: duckdb.DuckDBPyConnection, build_id: str, inputs: BuildInputs) -> None:
@@ -237,7 +275,28 @@ def _manifest_document(build_id: str, inputs: BuildInputs) -> dict[str, object]:
         "buurtzicht_version": __version__,
         "sources": [vars(f) for f in files.values()],
         "datasets": [{"name": b.name, "observations": len(b.observations)} for b in inputs.batches],
+        "boundaries": [_boundary_provenance(s) for s in inputs.boundaries],
     }
+
+
+def _boundary_provenance(boundary_set: BoundarySet) -> dict[str, object]:
+    """Features per source layer (and, with coverage, regions without one, per reason)."""
+    frame = boundary_set.frame
+    sources: dict[str, int] = {}
+    if "source" in frame:
+        years = frame["source_year"].astype("Int64").astype(str)
+        labels = frame["source"].astype(str) + " (" + years + ")"
+        sources = {str(k): int(v) for k, v in labels.value_counts().sort_index().items()}
+    entry: dict[str, object] = {
+        "level": boundary_set.level,
+        "year": boundary_set.year,
+        "features": len(frame),
+        "sources": sources,
+    }
+    if boundary_set.coverage is not None:
+        reasons = boundary_set.coverage["reason"].dropna().value_counts().sort_index()
+        entry["without_boundary"] = {str(k): int(v) for k, v in reasons.items()}
+    return entry
 
 
 def _counts(path: Path) -> dict[str, int]:

@@ -37,6 +37,37 @@ def summary(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "boundaries": _records(
             conn, "SELECT level, year, features FROM boundary_geojson ORDER BY level, year"
         ),
+        "boundary_coverage": boundary_coverage(conn),
         "observations": int(observations),
         "measures": int(measures),
     }
+
+
+def boundary_coverage(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Per level and indeling: regions, how many have a boundary (per source layer) and
+    how many have none (per reason). Empty for builds made before coverage was kept."""
+    (present,) = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'boundary_coverage'"
+    ).fetchone() or (0,)
+    if not present:
+        return []
+    totals = _records(
+        conn,
+        """
+        SELECT level, year, count(*) AS regions, count(source) AS with_boundary,
+               count(*) - count(source) AS without_boundary
+        FROM boundary_coverage GROUP BY level, year
+        ORDER BY list_position(['gemeente', 'wijk', 'buurt'], level), year DESC
+        """,
+    )
+    parts = conn.execute(
+        "SELECT level, year, source, source_year, reason, count(*) FROM boundary_coverage "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    for row in totals:
+        mine = [p for p in parts if (p[0], p[1]) == (row["level"], row["year"])]
+        row["sources"] = {
+            f"{source} ({year})": int(n) for _, _, source, year, _, n in mine if source
+        }
+        row["reasons"] = {str(reason): int(n) for *_, reason, n in mine if reason}
+    return totals

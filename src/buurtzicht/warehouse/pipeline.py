@@ -15,14 +15,9 @@ from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.regions.codes import Level
 from buurtzicht.secure.published import published_path, read_published, secure_batch
 from buurtzicht.sources.base import Batch, SourceFile
-from buurtzicht.sources.boundaries import (
-    MIRROR_GEOMETRY,
-    MIRROR_GEOMETRY_CHECKS,
-    read_geometry_file,
-    web_geojson,
-)
 from buurtzicht.sources.boundary_changes import boundary_changes_source
 from buurtzicht.sources.mirror import DATASETS, load_datasets, load_regions
+from buurtzicht.warehouse.boundary_sets import mirror_boundaries
 from buurtzicht.warehouse.build import BoundarySet, BuildInputs, Step
 from buurtzicht.warehouse.harmonised import harmonise_gemeenten
 from buurtzicht.warehouse.validate import Expectations, SumCheck
@@ -44,7 +39,7 @@ def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
     say("datasets")
     batches = load_datasets(mirror, regions=regions)
     say("boundaries")
-    boundary_sets, geometry_files = mirror_boundaries(mirror)
+    boundary_sets, geometry_files = mirror_boundaries(mirror, regions.frame, settings.cache_dir)
     say("harmonisation to the 2024 indeling")
     harmonised, weights, matrix_file = _harmonise(mirror, regions.frame, batches, boundary_sets)
     secure = published_batches(settings, say)
@@ -72,26 +67,6 @@ def published_batches(settings: Settings, say: Step) -> list[Batch]:
         return []
     say("secure release (published after disclosure control)")
     return [secure_batch(read_published(path), default_catalog())]
-
-
-def mirror_boundaries(mirror: Path) -> tuple[list[BoundarySet], list[SourceFile]]:
-    sets, files = [], []
-    for spec in MIRROR_GEOMETRY:
-        frame, record = read_geometry_file(mirror, spec)
-        sets.append(BoundarySet(spec.level.value, spec.year, frame, web_geojson(frame, spec.level)))
-        files.append(record)
-    by_key = {(s.level, s.year): s for s in sets}
-    for spec in MIRROR_GEOMETRY_CHECKS:
-        frame, record = read_geometry_file(mirror, spec)
-        main = by_key[(spec.level.value, spec.year)]
-        difference = set(frame["code"]) ^ set(main.frame["code"])
-        if difference - {"GM0998"}:
-            raise BuildError(
-                f"{spec.path} and the main {spec.year} boundaries disagree on "
-                f"gemeenten {sorted(difference)[:5]}"
-            )
-        files.append(record)
-    return sets, files
 
 
 def _harmonise(

@@ -29,7 +29,13 @@ from buurtzicht.warehouse.validate import Expectations
 #: Tables of the schema copied row by row (the rest are created from the base's copy).
 _SCHEMA_TABLES = (
     "regions", "measures", "observations", "boundaries", "boundary_geojson",
+    "boundary_coverage", "boundary_parts", "tile_sets", "vector_tiles",
     "harmonisation", "manifest", "datasets", "conflicts", "build_info",
+)  # fmt: skip
+#: Open-data tables copied whole (those a base of an older schema lacks are skipped).
+_COPIED = (
+    "boundaries", "boundary_geojson", "boundary_coverage", "boundary_parts", "tile_sets",
+    "vector_tiles", "harmonisation",
 )  # fmt: skip
 _SECURE = f"'{BATCH}.%'"
 
@@ -77,8 +83,15 @@ def copy_open_tables(conn: duckdb.DuckDBPyConnection, *, base: Path) -> None:
             f"INSERT INTO measures SELECT * FROM base.measures WHERE measure NOT LIKE {_SECURE}"
         )
         _merge_observations(conn)
-        for table in ("boundaries", "boundary_geojson", "harmonisation"):
-            conn.execute(f"INSERT INTO {table} SELECT * FROM base.{table}")
+        present = {
+            name
+            for (name,) in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'base'"
+            ).fetchall()
+        }
+        for table in (t for t in _COPIED if t in present):
+            columns = ", ".join(_columns(conn, table))
+            conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM base.{table}")
         conn.execute("INSERT INTO datasets SELECT * FROM base.datasets WHERE name <> ?", [BATCH])
         conn.execute(
             f"INSERT INTO conflicts SELECT * FROM base.conflicts WHERE measure NOT LIKE {_SECURE}"
@@ -90,6 +103,16 @@ def copy_open_tables(conn: duckdb.DuckDBPyConnection, *, base: Path) -> None:
                 conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM base."{table}"')
     finally:
         conn.execute("DETACH base")
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Columns of ``table`` that the base build has too (an older base lacks new ones)."""
+    rows = conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_catalog = 'base' "
+        "AND table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [name for (name,) in rows]
 
 
 def _merge_observations(conn: duckdb.DuckDBPyConnection) -> None:

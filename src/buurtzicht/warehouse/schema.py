@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DDL = """
 CREATE TABLE regions (
@@ -52,7 +52,44 @@ CREATE TABLE boundaries (
     year INTEGER NOT NULL,
     name VARCHAR,
     geometry BLOB NOT NULL,
+    source VARCHAR,
+    source_year INTEGER,
     PRIMARY KEY (code, level, year)
+);
+CREATE TABLE boundary_coverage (
+    level VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    code VARCHAR NOT NULL,
+    source VARCHAR,
+    source_year INTEGER,
+    wijk_share DOUBLE,
+    reason VARCHAR,
+    PRIMARY KEY (level, year, code)
+);
+CREATE TABLE boundary_parts (
+    level VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    parent VARCHAR NOT NULL,
+    features INTEGER NOT NULL,
+    geojson_gz BLOB NOT NULL,
+    PRIMARY KEY (level, year, parent)
+);
+CREATE TABLE tile_sets (
+    level VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    minzoom INTEGER NOT NULL,
+    maxzoom INTEGER NOT NULL,
+    west DOUBLE, south DOUBLE, east DOUBLE, north DOUBLE,
+    PRIMARY KEY (level, year)
+);
+CREATE TABLE vector_tiles (
+    level VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    z INTEGER NOT NULL,
+    x INTEGER NOT NULL,
+    y INTEGER NOT NULL,
+    tile BLOB NOT NULL,
+    PRIMARY KEY (level, year, z, x, y)
 );
 CREATE TABLE boundary_geojson (
     level VARCHAR NOT NULL,

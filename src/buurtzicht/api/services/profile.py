@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from buurtzicht.analysis.compare import compare as analysis_compare
+from buurtzicht.analysis.deviations import DeviatingChild
 from buurtzicht.analysis.profile import profile as analysis_profile
 from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError
@@ -18,6 +19,7 @@ from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.schemas import (
     CompareOut,
     CompareRow,
+    DeviatingChildOut,
     Figure,
     ProfileCard,
     ProfileOut,
@@ -234,10 +236,16 @@ def _catalog_profile(
                 ],
             )
         )
+    deviating = {d.theme: d.children for d in result.deviating_children}
     themes = [
-        ProfileTheme(id=t.id, title=t.title(lang), cards=by_theme[t.id])
+        ProfileTheme(
+            id=t.id,
+            title=t.title(lang),
+            cards=by_theme[t.id],
+            deviating=[_deviating(c, known, lang) for c in deviating.get(t.id, [])],
+        )
         for t in known.catalog_themes
-        if by_theme.get(t.id)
+        if by_theme.get(t.id) or deviating.get(t.id)
     ]
     group = result.peer_group
     return ProfileOut(
@@ -251,4 +259,20 @@ def _catalog_profile(
         ],
         themes=themes,
         synthetic=any(c.indicator.synthetic for t in themes for c in t.cards),
+    )
+
+
+def _deviating(child: DeviatingChild, known: Any, lang: str) -> DeviatingChildOut:
+    indicator = known.get(child.indicator)
+    d = indicator.decimals
+    return DeviatingChildOut(
+        region=RegionRef(code=child.code, level=child.level, name=child.name),
+        indicator=present.indicator_out(indicator, lang),
+        period=child.period,
+        figure=present.figure(child.value, "ok", d, lang),
+        national=present.figure(child.nl_value, "ok", d, lang),
+        index=child.index,
+        direction=child.direction,
+        reliability=child.reliability,
+        deviation=child.deviation,
     )

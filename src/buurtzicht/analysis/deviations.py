@@ -1,0 +1,210 @@
+"""The children of a region (wijken of a gemeente, buurten of a wijk) that deviate most
+from the Netherlands, per theme, with their reliability taken into account.
+
+A buurt of 40 inhabitants with 3 burglaries has a rate far above any city; that is
+chance, not a finding. So a child's deviation is measured conservatively:
+
+* figures flagged ``onbetrouwbaar`` are left out, and so are ``indicatief`` figures
+  without an interval (register figures on a tiny base);
+* where a figure has a 95% interval (Poisson counts, survey margins), the deviation is
+  the distance from NL to the *nearest* end of the interval, zero when the interval
+  holds NL: a tiny buurt with a huge interval cannot top the list;
+* otherwise the Empirical Bayes rate is used where there is one, else the figure.
+
+Deviations are compared across indicators as ``|ln(conservative / NL)|`` (a factor 2
+above and a factor 2 below NL weigh the same). Counts (inhabitants) are not compared
+with NL. Per theme the ``limit`` children with the largest deviation are listed, each
+with the indicator on which it deviates most.
+"""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from buurtzicht.analysis.store import ensure_indicator_values, region_info
+from buurtzicht.indicators.loader import Catalog, default_catalog
+from buurtzicht.indicators.model import Indicator, PublishedAs
+from buurtzicht.regions.codes import NEDERLAND
+
+#: Child level of a level.
+CHILD_LEVEL = {"gemeente": "wijk", "wijk": "buurt"}
+
+
+class DeviatingChild(BaseModel):
+    """One child and the indicator on which it deviates most from NL within a theme."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    name: str
+    level: str
+    indicator: str
+    period: str
+    value: float
+    nl_value: float
+    index: float  # 100 * value / NL
+    ci_low: float | None
+    ci_high: float | None
+    reliability: str | None
+    deviation: float  # |ln(conservative / NL)|, see the module docstring
+    direction: str  # "above" or "below" NL
+    suppressed_children: int  # children of the theme's indicators without a figure
+
+
+class ThemeDeviations(BaseModel):
+    """Per theme, the children that deviate most from NL (largest first)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    theme: str
+    children: list[DeviatingChild]
+
+
+def comparable(indicator: Indicator) -> bool:
+    """True for rates, shares and means; counts are not compared with NL."""
+    formula = indicator.formula
+    return formula.denominator is not None or formula.published_as is not PublishedAs.COUNT
+
+
+def conservative(
+    value: np.ndarray, nl: np.ndarray, low: np.ndarray, high: np.ndarray, eb: np.ndarray
+) -> np.ndarray:
+    """The figure as near to NL as its uncertainty allows (NL itself when the interval
+    holds it); the Empirical Bayes rate without an interval, else the figure.
+
+    >>> nan = float("nan")
+    >>> conservative(np.array([30.0, 30.0, 5.0, 30.0]), np.array([10.0] * 4),
+    ...              np.array([20.0, 5.0, 2.0, nan]), np.array([45.0, 80.0, 8.0, nan]),
+    ...              np.array([nan, nan, nan, 25.0])).tolist()
+    [20.0, 10.0, 8.0, 25.0]
+    """
+    has_interval = ~np.isnan(low) & ~np.isnan(high)
+    point = np.where(np.isnan(eb), value, eb)
+    bounded = np.where(low > nl, low, np.where(high < nl, high, nl))
+    return np.where(has_interval, bounded, point)
+
+
+def _children_values(
+    conn: duckdb.DuckDBPyConnection, code: str, level: str, indeling: int, ids: list[str]
+) -> pd.DataFrame:
+    """Newest figure per (child, indicator) with NL of the same period."""
+    parent_column = "gemeente" if level == "gemeente" else "wijk"
+    ensure_indicator_values(conn)
+    return conn.execute(
+        f"""
+        WITH children AS (
+            SELECT code, name FROM regions
+            WHERE {parent_column} = $code AND level = $child AND special IS NULL
+              AND indeling = $indeling
+        ), figures AS (
+            SELECT iv.indicator, iv.region, iv.period, iv.value, iv.status, iv.ci_low,
+                   iv.ci_high, iv.eb_value, iv.reliability, c.name
+            FROM indicator_values iv JOIN children c ON c.code = iv.region
+            WHERE iv.indeling = $indeling AND list_contains($ids, iv.indicator)
+        ), newest AS (
+            SELECT indicator, max(period) AS period FROM figures
+            WHERE value IS NOT NULL GROUP BY indicator
+        ), nl AS (
+            SELECT indicator, period, arg_max(value, indeling) AS nl_value
+            FROM indicator_values WHERE region = $nl AND list_contains($ids, indicator)
+            GROUP BY indicator, period
+        )
+        SELECT f.indicator, f.region AS code, f.name, f.period, f.value, f.status,
+               f.ci_low, f.ci_high, f.eb_value, f.reliability, nl.nl_value
+        FROM figures f JOIN newest USING (indicator, period)
+        LEFT JOIN nl USING (indicator, period)
+        """,
+        {
+            "code": code,
+            "child": CHILD_LEVEL[level],
+            "indeling": indeling,
+            "ids": ids,
+            "nl": NEDERLAND,
+        },
+    ).df()
+
+
+def deviating_children(
+    conn: duckdb.DuckDBPyConnection,
+    code: str,
+    *,
+    limit: int = 3,
+    catalog: Catalog | None = None,
+) -> list[ThemeDeviations]:
+    """Per theme (catalog order), the ``limit`` children deviating most from NL.
+
+    Empty for regions without children (buurten) or without children's figures.
+    """
+    catalog = catalog or default_catalog()
+    info = region_info(conn, code)
+    if info.level not in CHILD_LEVEL:
+        return []
+    indicators = {i.id: i for i in catalog.indicators if comparable(i)}
+    rows = _children_values(conn, info.code, info.level, info.indeling, list(indicators))
+    if rows.empty:
+        return []
+    out = []
+    for loaded in catalog.themes:
+        ids = {i.id for i in loaded.theme.indicators}
+        children = _top(rows[rows["indicator"].isin(ids)], CHILD_LEVEL[info.level], limit)
+        if children:
+            out.append(ThemeDeviations(theme=loaded.theme.theme, children=children))
+    return out
+
+
+def _top(rows: pd.DataFrame, level: str, limit: int) -> list[DeviatingChild]:
+    no_interval = rows["ci_low"].isna() | rows["ci_high"].isna()
+    usable = rows[
+        rows["value"].notna()
+        & (rows["nl_value"] > 0)
+        & (rows["value"] > 0)
+        & rows["reliability"].ne("onbetrouwbaar")
+        # Without an interval, "indicatief" means a tiny base (a port wijk with a handful
+        # of inhabitants): nothing to narrow it down with, so it is left out.
+        & ~(no_interval & rows["reliability"].eq("indicatief"))
+    ].copy()
+    if usable.empty:
+        return []
+    missing = rows[rows["value"].isna()].groupby("indicator")["code"].nunique()
+    floats = {
+        c: usable[c].astype(float).to_numpy()
+        for c in ("value", "nl_value", "ci_low", "ci_high", "eb_value")
+    }
+    near = conservative(
+        floats["value"], floats["nl_value"], floats["ci_low"], floats["ci_high"], floats["eb_value"]
+    )
+    usable["deviation"] = np.abs(np.log(np.maximum(near, 1e-12) / floats["nl_value"]))
+    usable = usable[usable["deviation"] > 0]
+    best = usable.sort_values(["deviation", "code"], ascending=[False, True])
+    best = best.drop_duplicates("code").head(limit)
+    return [
+        DeviatingChild(
+            code=str(r["code"]),
+            name=str(r["name"]),
+            level=level,
+            indicator=str(r["indicator"]),
+            period=str(r["period"]),
+            value=float(r["value"]),
+            nl_value=float(r["nl_value"]),
+            index=100.0 * float(r["value"]) / float(r["nl_value"]),
+            ci_low=_number(r["ci_low"]),
+            ci_high=_number(r["ci_high"]),
+            reliability=None if pd.isna(r["reliability"]) else str(r["reliability"]),
+            deviation=float(r["deviation"]),
+            direction="above" if r["value"] > r["nl_value"] else "below",
+            suppressed_children=int(missing.get(r["indicator"], 0)),
+        )
+        for r in best.to_dict("records")
+    ]
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
