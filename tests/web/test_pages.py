@@ -102,7 +102,6 @@ def test_map_page_references_versioned_vendor_files(client: TestClient) -> None:
     [
         ("/gemeente/GM9999", 404, "GM9999"),
         ("/gemeente/Amsterdam", 422, "is not a region code"),
-        ("/kaart?jaar=1999", 404, "available: 2023, 2024"),
         ("/kaart?niveau=provincie", 422, "level must be"),
         ("/kaart?indicator=nope", 404, "does not exist"),
         ("/kaart?k=100", 422, "k:"),

@@ -108,6 +108,27 @@ class ValueRow(Public):
     figure: Figure
     class_index: int | None
     colour: str
+    boundary: str | None = Field(
+        default=None,
+        description="Layer the region's map boundary comes from: pdok (PDOK of the year), "
+        "cbs-2019 (CBS 2019 layer: 'grenzen 2019'), amsterdam (Gemeente Amsterdam), "
+        "pdok-2024 (fetched); None without a boundary",
+    )
+    boundary_year: int | None = Field(default=None, description="Year the boundary was drawn for")
+    no_boundary: str | None = Field(
+        default=None,
+        description="Why there is no boundary: no_boundary (the code is in no layer, new "
+        "since the layer's year) or moved (an older boundary lies outside the region's wijk)",
+    )
+
+
+class BoundaryCount(Public):
+    """How many regions of a map have a boundary from a layer, or none for a reason."""
+
+    boundary: str | None
+    boundary_year: int | None
+    no_boundary: str | None
+    regions: int
 
 
 class ValuesOut(Public):
@@ -123,6 +144,9 @@ class ValuesOut(Public):
     legend: list[LegendClassOut]
     no_data_colour: str
     rows: list[ValueRow]
+    boundaries: list[BoundaryCount] = Field(
+        default_factory=list, description="Regions per boundary layer, and without one per reason"
+    )
 
 
 class TrendPoint(Public):

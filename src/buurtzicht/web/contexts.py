@@ -33,6 +33,15 @@ class HomePage(Context):
     themes: list[ThemeOut]
 
 
+class TilesRef(Context):
+    """Vector tiles a map draws instead of one GeoJSON (the national buurt map)."""
+
+    url: str  # template with {z}/{x}/{y}
+    minzoom: int
+    maxzoom: int
+    bounds: tuple[float, float, float, float]
+
+
 class MapPage(Context):
     page: PageMeta
     themes: list[ThemeOut]
@@ -42,17 +51,29 @@ class MapPage(Context):
     period: str | None
     scheme: str
     k: int
-    values: ValuesOut
+    values: ValuesOut | None
     geometry_url: str | None
     csv_url: str
     xlsx_url: str
     hotspots_url: str | None = None
+    tiles: TilesRef | None = None
+    #: What the page changed to show figures (another period, indicator or parent).
+    notices: list[str] = []
+    #: Where the boundaries come from, one line per layer (and without one, per reason).
+    boundary_notes: list[str] = []
+    rankings_url: str | None = None
+
+
+class MapLink(Context):
+    label: str
+    url: str
 
 
 class RegionPage(Context):
     page: PageMeta
     profile: ProfileOut
-    map_url: str | None
+    #: Maps one level down (wijken, buurten) from this profile.
+    map_links: list[MapLink] = []
 
 
 class ComparePage(Context):

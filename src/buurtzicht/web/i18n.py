@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from buurtzicht.web.i18n_maps import MAP_TEXTS
+
 TEXTS: dict[str, dict[str, str]] = {
     "nl": {
         "site": "buurtzicht",
@@ -58,9 +60,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "map_hint": "Beweeg over de kaart voor de waarde; klik op een gebied voor het profiel.",
         "map_no_geometry": "Voor dit niveau en jaar zijn geen grenzen beschikbaar; de cijfers staan in de tabel.",
         "drill_down": "Wijken van deze gemeente op de kaart",
-        "deviating_wijk": "Wijken die het meest afwijken van Nederland",
-        "deviating_buurt": "Buurten die het meest afwijken van Nederland",
-        "deviating_note": "Rekening houdend met de betrouwbaarheid: een klein gebied met een breed betrouwbaarheidsinterval telt alleen mee voor het deel dat zeker afwijkt.",
         "profile": "Profiel",
         "parents": "Ligt in",
         "children_gemeente": "Gemeenten",
@@ -161,9 +160,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "map_hint": "Hover over the map for the value; click an area for its profile.",
         "map_no_geometry": "No boundaries for this level and year; the figures are in the table.",
         "drill_down": "Wijken of this gemeente on the map",
-        "deviating_wijk": "Wijken that deviate most from the Netherlands",
-        "deviating_buurt": "Buurten that deviate most from the Netherlands",
-        "deviating_note": "Reliability taken into account: a small area with a wide confidence interval counts only for the part that surely deviates.",
         "profile": "Profile",
         "parents": "Part of",
         "children_gemeente": "Gemeenten",
@@ -210,6 +206,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "open_profile": "Open the profile",
     },
 }
+
+
+# Texts of the maps, drill-down and rankings (kept apart so that changes elsewhere merge).
+for _lang, _texts in MAP_TEXTS.items():
+    TEXTS[_lang].update(_texts)
 
 
 def translator(lang: str) -> dict[str, str]:

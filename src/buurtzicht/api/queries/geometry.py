@@ -29,6 +29,21 @@ def available(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int]]:
     return [(str(level), int(year), int(n)) for level, year, n in rows]
 
 
+def _part(
+    conn: duckdb.DuckDBPyConnection, level: str, year: int, parent: str
+) -> tuple[int, bytes] | None:
+    """The precomputed gzipped FeatureCollection of ``level`` within ``parent``."""
+    try:
+        row = conn.execute(
+            "SELECT features, geojson_gz FROM boundary_parts "
+            "WHERE level = ? AND year = ? AND parent = ?",
+            [level, year, parent],
+        ).fetchone()
+    except duckdb.CatalogException:
+        return None
+    return None if row is None else (int(row[0]), bytes(row[1]))
+
+
 def payload(
     conn: duckdb.DuckDBPyConnection,
     build_id: str,
@@ -46,6 +61,12 @@ def payload(
         return None
     text: str = row[0]
     count = int(row[1])
+    part = _part(conn, level, year, parent) if parent else None
+    if part is not None:
+        features, gzipped = part
+        digest = hashlib.sha256(f"{build_id}/{level}/{year}/{parent}".encode()).hexdigest()
+        raw_size = len(gzip.decompress(gzipped))
+        return GeometryPayload(level, year, parent, features, raw_size, gzipped, f'"{digest[:32]}"')
     if parent:
         document = json.loads(text)
         prefix = parent[2:]
@@ -59,3 +80,57 @@ def payload(
     gzipped = gzip.compress(raw, compresslevel=9, mtime=0)
     digest = hashlib.sha256(f"{build_id}/{level}/{year}/{parent or ''}".encode()).hexdigest()
     return GeometryPayload(level, year, parent, count, len(raw), gzipped, f'"{digest[:32]}"')
+
+
+def coverage(
+    conn: duckdb.DuckDBPyConnection, level: str, year: int
+) -> dict[str, tuple[str | None, int | None, str | None]]:
+    """code -> (source layer, year it was drawn for, reason without one) of a set; empty
+    for builds without coverage."""
+    try:
+        rows = conn.execute(
+            "SELECT code, source, source_year, reason FROM boundary_coverage "
+            "WHERE level = ? AND year = ?",
+            [level, year],
+        ).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {
+        str(code): (source, None if y is None else int(y), reason)
+        for code, source, y, reason in rows
+    }
+
+
+@dataclass(frozen=True)
+class TileSetInfo:
+    level: str
+    year: int
+    minzoom: int
+    maxzoom: int
+    bounds: tuple[float, float, float, float]
+
+
+def tile_set(conn: duckdb.DuckDBPyConnection, level: str, year: int) -> TileSetInfo | None:
+    """The vector tile set of a level and year, or None."""
+    try:
+        row = conn.execute(
+            "SELECT minzoom, maxzoom, west, south, east, north FROM tile_sets "
+            "WHERE level = ? AND year = ?",
+            [level, year],
+        ).fetchone()
+    except duckdb.CatalogException:
+        return None
+    if row is None:
+        return None
+    return TileSetInfo(level, year, int(row[0]), int(row[1]), (row[2], row[3], row[4], row[5]))
+
+
+def tile(
+    conn: duckdb.DuckDBPyConnection, level: str, year: int, z: int, x: int, y: int
+) -> bytes | None:
+    """One gzipped vector tile, or None where the set has no features."""
+    row = conn.execute(
+        "SELECT tile FROM vector_tiles WHERE level = ? AND year = ? AND z = ? AND x = ? AND y = ?",
+        [level, year, z, x, y],
+    ).fetchone()
+    return None if row is None else bytes(row[0])

@@ -31,9 +31,11 @@ def periods(
     measure: str,
     level: str | None = None,
     *,
+    parent: str | None = None,
     table: str = "observations",
 ) -> list[str]:
-    """Periods with at least one figure of ``measure`` (at ``level``), oldest first."""
+    """Periods with at least one figure of ``measure`` (at ``level``, within gemeente or
+    wijk ``parent``), oldest first."""
     table, column = _source(table)
     rows = conn.execute(
         f"""
@@ -41,27 +43,37 @@ def periods(
         JOIN regions r ON r.code = o.region AND r.indeling = o.indeling
         WHERE o.{column} = $measure AND o.value IS NOT NULL
           AND ($level IS NULL OR r.level = $level)
+          AND ($parent IS NULL OR r.gemeente = $parent OR r.wijk = $parent)
         ORDER BY o.period
         """,
-        {"measure": measure, "level": level},
+        {"measure": measure, "level": level, "parent": parent},
     ).fetchall()
     return [period for (period,) in rows]
 
 
-def levels(
-    conn: duckdb.DuckDBPyConnection, measure: str, *, table: str = "observations"
-) -> list[str]:
-    """Levels at which ``measure`` has figures."""
-    table, column = _source(table)
+def availability(
+    conn: duckdb.DuckDBPyConnection, level: str, parent: str | None = None
+) -> dict[str, dict[str, tuple[int, bool]]]:
+    """Per catalog indicator: period -> (ordinary regions of ``level`` within ``parent``
+    with a figure, whether the build has boundaries to draw them). What a map can show
+    without a dead end."""
     rows = conn.execute(
-        f"""
-        SELECT DISTINCT r.level FROM {table} o
-        JOIN regions r ON r.code = o.region AND r.indeling = o.indeling
-        WHERE o.{column} = ? AND o.value IS NOT NULL
+        """
+        SELECT iv.indicator, iv.period, count(*) AS n,
+               bool_or(b.level IS NOT NULL) AS drawn
+        FROM indicator_values iv
+        JOIN regions r ON r.code = iv.region AND r.indeling = iv.indeling
+        LEFT JOIN boundary_geojson b ON b.level = r.level AND b.year = iv.indeling
+        WHERE r.level = $level AND r.special IS NULL AND iv.value IS NOT NULL
+          AND ($parent IS NULL OR r.gemeente = $parent OR r.wijk = $parent)
+        GROUP BY ALL ORDER BY ALL
         """,
-        [measure],
+        {"level": level, "parent": parent},
     ).fetchall()
-    return [level for (level,) in rows]
+    out: dict[str, dict[str, tuple[int, bool]]] = {}
+    for indicator, period, n, drawn in rows:
+        out.setdefault(str(indicator), {})[str(period)] = (int(n), bool(drawn))
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""``/api/geometry/{level}/{year}``: simplified GeoJSON, gzipped, with cache headers."""
+"""``/api/geometry/{level}/{year}``: simplified GeoJSON, gzipped, with cache headers;
+``/api/tiles/{level}/{year}/{z}/{x}/{y}.mvt``: vector tiles of the buurt sets."""
 
 from __future__ import annotations
 
@@ -69,3 +70,57 @@ async def geometry(
     return Response(
         gzip.decompress(payload.gzipped), media_type="application/geo+json", headers=headers
     )
+
+
+TILE_TYPE = "application/vnd.mapbox-vector-tile"
+
+
+@router.get(
+    "/tiles/{level}/{year}.json",
+    summary="TileJSON of the vector tiles of a level and year (buurten)",
+)
+async def tilejson(
+    request: Request, snapshot: SnapshotDep, level: str, year: int
+) -> dict[str, object]:
+    info = await run_in_threadpool(
+        snapshot.read, lambda cur: geometry_queries.tile_set(cur, level, year)
+    )
+    if info is None:
+        raise NotFoundError(f"no vector tiles for {level} {year} in this build")
+    base = str(request.base_url).rstrip("/")
+    return {
+        "tilejson": "3.0.0",
+        "name": f"buurtzicht {level} {year}",
+        "attribution": "CBS, Kadaster (PDOK); Gemeente Amsterdam",
+        "tiles": [f"{base}/api/tiles/{level}/{year}/{{z}}/{{x}}/{{y}}.mvt"],
+        "minzoom": info.minzoom,
+        "maxzoom": info.maxzoom,
+        "bounds": list(info.bounds),
+        "vector_layers": [{"id": "areas", "fields": {"code": "String"}}],
+    }
+
+
+@router.get(
+    "/tiles/{level}/{year}/{z}/{x}/{y}.mvt",
+    summary="One Mapbox vector tile (layer 'areas', property 'code'); 204 where empty",
+    responses={200: {"content": {TILE_TYPE: {}}}, 204: {}, 304: {}},
+)
+async def vector_tile(
+    request: Request, snapshot: SnapshotDep, level: str, year: int, z: int, x: int, y: int
+) -> Response:
+    if level not in LEVELS:
+        raise InvalidParameterError("level must be gemeente, wijk or buurt", parameter="level")
+    data: bytes | None = await snapshot.cached_async(
+        ("tile", level, year, z, x, y),
+        lambda: snapshot.read(lambda cur: geometry_queries.tile(cur, level, year, z, x, y)),
+    )
+    etag = f'"{snapshot.build_id[-16:]}-{level}-{year}-{z}-{x}-{y}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600, must-revalidate"}
+    if data is None:
+        return Response(status_code=204, headers=headers)
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    headers["Vary"] = "Accept-Encoding"
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(data, media_type=TILE_TYPE, headers={**headers, "Content-Encoding": "gzip"})
+    return Response(gzip.decompress(data), media_type=TILE_TYPE, headers=headers)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 import duckdb
 
 from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
 from buurtzicht.api.queries import classify as classes
+from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries import values as value_queries
-from buurtzicht.api.schemas import RegionRef, ValueRow, ValuesOut
+from buurtzicht.api.schemas import BoundaryCount, RegionRef, ValueRow, ValuesOut
 from buurtzicht.api.services.catalog import catalog, reading
 from buurtzicht.api.services.periods import choose_period
 from buurtzicht.api.warehouse import Snapshot
@@ -80,9 +84,21 @@ def _level_values(
     national_value, national_status = read(
         lambda c: value_queries.national_value(c, indicator.measure, period, table=table)
     )
+    covered = _coverage(snapshot, cursor, level, basis.geometry_year)
     values = [row["value"] for row in rows]
     classification = classes.classify(values, scheme=scheme, k=k, national=national_value)
     decimals = indicator.decimals
+    out_rows = [
+        ValueRow(
+            code=row["code"],
+            name=row["name"],
+            figure=present.figure(row["value"], row["status"], decimals, lang),
+            class_index=index,
+            colour=classification.colour_of(index),
+            **_boundary_fields(covered, row["code"]),
+        )
+        for row, index in zip(rows, classification.assignments, strict=True)
+    ]
     return ValuesOut(
         indicator=present.indicator_out(indicator, lang),
         level=level,
@@ -95,16 +111,8 @@ def _level_values(
         scheme=scheme,
         legend=[present.legend_class(c, decimals, lang) for c in classification.classes],
         no_data_colour=classes.NO_DATA,
-        rows=[
-            ValueRow(
-                code=row["code"],
-                name=row["name"],
-                figure=present.figure(row["value"], row["status"], decimals, lang),
-                class_index=index,
-                colour=classification.colour_of(index),
-            )
-            for row, index in zip(rows, classification.assignments, strict=True)
-        ],
+        rows=out_rows,
+        boundaries=_boundary_counts(out_rows) if covered else [],
     )
 
 
@@ -120,3 +128,33 @@ def _parent(cursor: duckdb.DuckDBPyConnection, raw: str | None, level: str) -> R
             parameter="parent",
         )
     return RegionRef(code=record["code"], level=record["level"], name=record["name"])
+
+
+Coverage = dict[str, tuple[str | None, int | None, str | None]]
+
+
+def _coverage(
+    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, level: str, year: int | None
+) -> Coverage:
+    """Boundary source or reason per region of the map's boundary set (cached per build)."""
+    if year is None:
+        return {}
+    result: Coverage = snapshot.cached(
+        ("coverage", level, year), lambda: geometry_queries.coverage(cursor, level, year)
+    )
+    return result
+
+
+def _boundary_fields(covered: Coverage, code: str) -> dict[str, Any]:
+    if not covered:
+        return {}
+    source, year, reason = covered.get(code, (None, None, "no_boundary"))
+    return {"boundary": source, "boundary_year": year, "no_boundary": reason}
+
+
+def _boundary_counts(rows: list[ValueRow]) -> list[BoundaryCount]:
+    counts = Counter((r.boundary, r.boundary_year, r.no_boundary) for r in rows)
+    return [
+        BoundaryCount(boundary=b, boundary_year=y, no_boundary=reason, regions=n)
+        for (b, y, reason), n in sorted(counts.items(), key=lambda kv: -kv[1])
+    ]

@@ -1,8 +1,12 @@
-"""Map: a choropleth of any indicator at gemeente, wijk (or buurt) level for a year."""
+"""Map: a choropleth of any indicator at gemeente, wijk or buurt level for a year.
+
+Never a dead end: when the indicator, period or parent cannot be shown as asked, the
+map shows the closest that can (:mod:`buurtzicht.api.services.map_choice`) and says so.
+"""
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -11,12 +15,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
-from buurtzicht.api.queries import values as value_queries
+from buurtzicht.api.problems import InvalidParameterError
+from buurtzicht.api.queries import geometry as geometry_queries
+from buurtzicht.api.schemas import ValuesOut
+from buurtzicht.api.services import map_choice
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.values import LEVELS, level_values
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.web.contexts import MapPage
+from buurtzicht.web.contexts import MapPage, TilesRef
 from buurtzicht.web.i18n import translator
+from buurtzicht.web.map_notes import boundary_notes, map_notices
 from buurtzicht.web.pages.home import themes
 from buurtzicht.web.render import cached_page, page_meta
 
@@ -61,55 +69,91 @@ MapQueryDep = Annotated[MapQuery, Depends(map_query)]
 
 
 def _map(request: Request, snapshot: Snapshot, lang: str, as_json: bool, q: MapQuery) -> Response:
-    indicator, niveau, jaar, binnen, klassen, k = astuple(q)
+    if q.niveau not in LEVELS:
+        raise InvalidParameterError(f"level must be one of {', '.join(LEVELS)}", parameter="niveau")
 
     def build(cursor: duckdb.DuckDBPyConnection) -> MapPage:
-        indicator_id = indicator or _default_indicator(snapshot, cursor)
-        values = level_values(
-            snapshot,
-            cursor,
-            indicator_id=indicator_id,
-            level=niveau,
-            period=jaar,
-            parent=binnen,
-            scheme=klassen,
-            k=k,
-            lang=lang,
+        asked = q.indicator or _default_indicator(snapshot, cursor)
+        choice = map_choice.choose(
+            snapshot, cursor, indicator_id=asked, level=q.niveau, period=q.jaar, parent=q.binnen
         )
-        measure = catalog(snapshot, cursor).get(indicator_id).measure
-        levels = [lv for lv in LEVELS if lv in value_queries.levels(cursor, measure)]
-        query = {"indicator": indicator_id, "level": niveau, "period": values.period, "lang": lang}
-        if values.parent:
-            query["parent"] = values.parent.code
-        geometry_url = None
-        if values.geometry_year is not None:
-            geometry_url = f"/api/geometry/{niveau}/{values.geometry_year}"
-            if values.parent:
-                geometry_url += f"?parent={values.parent.code}"
+        values = None
+        if choice.changed != "nothing":
+            values = level_values(
+                snapshot,
+                cursor,
+                indicator_id=choice.indicator,
+                level=q.niveau,
+                period=choice.period,
+                parent=choice.parent,
+                scheme=q.klassen,
+                k=q.k,
+                lang=lang,
+            )
         t = translator(lang)
-        title = f"{t['nav_map']}: {values.indicator.title}"
-        context = MapPage(
-            page=page_meta(request, title, lang, build_id=snapshot.build_id),
+        known = catalog(snapshot, cursor)
+        shown = known.get(choice.indicator)
+        query = {"indicator": choice.indicator, "level": q.niveau, "lang": lang}
+        if values is not None:
+            query["period"] = values.period
+        if choice.parent:
+            query["parent"] = choice.parent
+        return MapPage(
+            page=page_meta(
+                request, f"{t['nav_map']}: {shown.title(lang)}", lang, build_id=snapshot.build_id
+            ),
             themes=themes(snapshot, cursor, lang),
-            indicator=indicator_id,
-            level=niveau,
-            levels=levels,
-            period=values.period,
-            scheme=klassen,
-            k=k,
+            indicator=choice.indicator,
+            level=q.niveau,
+            levels=list(LEVELS),
+            period=values.period if values else None,
+            scheme=q.klassen,
+            k=q.k,
             values=values,
-            geometry_url=geometry_url,
+            geometry_url=_geometry_url(q.niveau, values),
+            tiles=_tiles(snapshot, q.niveau, values),
             csv_url="/api/exports/values.csv?" + urlencode(query),
             xlsx_url="/api/exports/values.xlsx?" + urlencode(query),
             hotspots_url=(
                 "/api/hotspots?" + urlencode({k: v for k, v in query.items() if k != "parent"})
-                if values.indicator.catalog and values.geometry_year is not None
+                if values
+                and values.indicator.catalog
+                and values.geometry_year is not None
+                and not values.parent
                 else None
             ),
+            notices=map_notices(choice, q.niveau, values, known, lang, cursor),
+            boundary_notes=boundary_notes(values, lang),
         )
-        return context
 
     return cached_page(request, snapshot, lang, as_json=as_json, template="map.html", build=build)
+
+
+def _geometry_url(level: str, values: ValuesOut | None) -> str | None:
+    """GeoJSON of the map's regions: per parent from the build's parts, else national
+    (the national buurt map uses vector tiles instead)."""
+    if values is None or values.geometry_year is None:
+        return None
+    if values.parent:
+        return f"/api/geometry/{level}/{values.geometry_year}?parent={values.parent.code}"
+    if level == "buurt":
+        return None
+    return f"/api/geometry/{level}/{values.geometry_year}"
+
+
+def _tiles(snapshot: Snapshot, level: str, values: ValuesOut | None) -> TilesRef | None:
+    if values is None or values.geometry_year is None or values.parent or level != "buurt":
+        return None
+    year = values.geometry_year
+    info = snapshot.read(lambda c: geometry_queries.tile_set(c, level, year))
+    if info is None:
+        return None
+    return TilesRef(
+        url=f"/api/tiles/{level}/{year}/{{z}}/{{x}}/{{y}}.mvt",
+        minzoom=info.minzoom,
+        maxzoom=info.maxzoom,
+        bounds=info.bounds,
+    )
 
 
 @router.get("/kaart")

@@ -9,10 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.queries import regions as region_queries
+from buurtzicht.api.schemas import RegionRef
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import level_of, normalise_code
-from buurtzicht.web.contexts import RegionPage
+from buurtzicht.web.contexts import MapLink, RegionPage
+from buurtzicht.web.i18n import translator
 from buurtzicht.web.render import cached_page, page_meta, split_json
 
 router = APIRouter()
@@ -32,23 +34,34 @@ def _region(request: Request, snapshot: Snapshot, lang: str, level: str, name: s
     def build(cursor: duckdb.DuckDBPyConnection) -> RegionPage:
         profile = profile_service.profile(snapshot, cursor, code, lang)
         region = profile.region
-        map_url = None
-        if level == "gemeente":
-            map_url = f"/kaart?niveau=wijk&binnen={region.code}"
-        elif level == "wijk":
-            gemeente = next((p.code for p in region.parents if p.level == "gemeente"), None)
-            map_url = f"/kaart?niveau=wijk&binnen={gemeente}" if gemeente else None
         return RegionPage(
             page=page_meta(
                 request, f"{region.name} ({region.code})", lang, build_id=snapshot.build_id
             ),
             profile=profile,
-            map_url=map_url,
+            map_links=map_links(level, region.code, region.parents, lang),
         )
 
     return cached_page(
         request, snapshot, lang, as_json=as_json, template="region.html", build=build
     )
+
+
+def map_links(level: str, code: str, parents: list[RegionRef], lang: str) -> list[MapLink]:
+    """Links from a profile down (and across) to maps that show figures: the wijken and
+    buurten of a gemeente, the buurten of a wijk, the buurten around a buurt."""
+    t = translator(lang)
+    wijk = next((p.code for p in parents if p.level == "wijk"), None)
+    if level == "gemeente":
+        return [
+            MapLink(label=t["drill_down"], url=f"/kaart?niveau=wijk&binnen={code}"),
+            MapLink(label=t["map_of_gemeente_buurten"], url=f"/kaart?niveau=buurt&binnen={code}"),
+        ]
+    if level == "wijk":
+        return [MapLink(label=t["map_of_wijk"], url=f"/kaart?niveau=buurt&binnen={code}")]
+    if level == "buurt" and wijk:
+        return [MapLink(label=t["nav_map"], url=f"/kaart?niveau=buurt&binnen={wijk}")]
+    return []
 
 
 @router.get("/gemeente/{name}")

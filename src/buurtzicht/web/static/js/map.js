@@ -1,9 +1,22 @@
-// Choropleth: GeoJSON from /api/geometry joined with the page's values; colours and
-// classes come from the server (mapclassify), relative to the national figure.
+// Choropleth. The page's table carries every region's figure and colour in data-*
+// attributes (colours and classes come from the server, relative to NL); the map draws
+// either one GeoJSON (/api/geometry: a level nationally, or the regions within a
+// gemeente or wijk) or, for the national buurt map, vector tiles (/api/tiles), and
+// colours each region by its code (feature state). A click opens the region's profile.
 const container = document.getElementById("map");
-const data = JSON.parse(container.dataset.map);
-// The CSP build of MapLibre: its worker is a file of our own origin, not a blob.
-maplibregl.setWorkerUrl(container.dataset.worker);
+
+function readRows() {
+  const rows = new Map();
+  for (const tr of document.querySelectorAll("#values-table tbody tr[data-code]")) {
+    rows.set(tr.dataset.code, {
+      name: tr.querySelector("a") ? tr.querySelector("a").textContent : tr.dataset.code,
+      colour: tr.dataset.colour,
+      display: tr.dataset.display,
+      note: tr.dataset.note || "",
+    });
+  }
+  return rows;
+}
 
 function bbox(features) {
   let [minX, minY, maxX, maxY] = [180, 90, -180, -90];
@@ -17,31 +30,20 @@ function bbox(features) {
   return [[minX, minY], [maxX, maxY]];
 }
 
-// The boundaries download while MapLibre starts: both are needed for the first frame.
-const geometry = fetch(data.geometry_url).then((response) => {
-  if (!response.ok) throw new Error(`${data.geometry_url}: ${response.status}`);
-  return response.json();
-});
-
 // Netherlands (European part), the view until the boundaries are in.
 const NETHERLANDS = [[3.31, 50.75], [7.23, 53.56]];
 
-function prepare(geojson) {
-  const byCode = new Map(data.rows.map((row) => [row.code, row]));
-  // Special regions (water, buitenland) have no row: they are left off the map.
-  geojson.features = geojson.features.filter((f) => byCode.has(f.properties.code));
-  for (const feature of geojson.features) {
-    const row = byCode.get(feature.properties.code);
-    feature.properties.colour = row ? row.colour : data.no_data_colour;
-    feature.properties.display = row ? row.figure.display : ".";
-    feature.properties.note = row && row.figure.note ? row.figure.note : "";
-    feature.properties.known = Boolean(row);
-  }
-  return geojson;
-}
-
 function start() {
-  // The map starts (style, workers) while the boundaries download; they meet at "load".
+  const config = container.dataset;
+  // The CSP build of MapLibre: its worker is a file of our own origin, not a blob.
+  maplibregl.setWorkerUrl(config.worker);
+  const tiled = Boolean(config.tiles);
+  // The boundaries download while MapLibre starts: both are needed for the first frame.
+  const geometry = tiled ? null : fetch(config.geometry).then((response) => {
+    if (!response.ok) throw new Error(`${config.geometry}: ${response.status}`);
+    return response.json();
+  });
+  const rows = readRows();
   container.replaceChildren();
   const map = new maplibregl.Map({
     container,
@@ -57,64 +59,50 @@ function start() {
   });
   window.buurtzichtMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
-  map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: "CBS, Kadaster (PDOK) — CC BY 4.0" }));
+  map.addControl(new maplibregl.AttributionControl({
+    compact: false, customAttribution: "CBS, Kadaster (PDOK); Gemeente Amsterdam — CC BY 4.0",
+  }));
   map.on("load", async () => {
-    const geojson = prepare(await geometry);
-    map.fitBounds(bbox(geojson.features), { padding: 16, animate: false });
-    // Simplified, web-ready boundaries: coarser tiling (tolerance, buffer, maxzoom) keeps
-    // the first frame of ~3,500 wijken quick without visible loss at these zoom levels.
-    map.addSource("areas", {
-      type: "geojson", data: geojson, promoteId: "code", tolerance: 0.6, buffer: 16, maxzoom: 12,
-    });
-    map.addLayer({ id: "fill", type: "fill", source: "areas", paint: { "fill-color": ["get", "colour"], "fill-opacity": 1 } });
-    map.addLayer({
-      id: "outline", type: "line", source: "areas",
-      paint: { "line-color": ["case", ["boolean", ["feature-state", "hover"], false], "#000000", "#5a5a5a"],
-               "line-width": ["case", ["boolean", ["feature-state", "hover"], false], 2.5, 0.4] },
-    });
-    map.addLayer({
-      id: "hotspots", type: "line", source: "areas",
+    const target = { source: "areas" };
+    if (tiled) {
+      map.addSource("areas", {
+        type: "vector",
+        tiles: [window.location.origin + config.tiles],  // absolute: tiles load in a worker
+        minzoom: Number(config.minzoom),
+        maxzoom: Number(config.maxzoom),
+        bounds: config.bounds.split(",").map(Number),
+        promoteId: "code",
+      });
+      target.sourceLayer = "areas";
+    } else {
+      const geojson = await geometry;
+      // Special regions (water, buitenland) have no row: they are left off the map.
+      geojson.features = geojson.features.filter((f) => rows.has(f.properties.code));
+      if (geojson.features.length) map.fitBounds(bbox(geojson.features), { padding: 16, animate: false });
+      // Simplified, web-ready boundaries: coarser tiling (tolerance, buffer, maxzoom) keeps
+      // the first frame quick without visible loss at these zoom levels.
+      map.addSource("areas", {
+        type: "geojson", data: geojson, promoteId: "code", tolerance: 0.6, buffer: 16, maxzoom: 12,
+      });
+    }
+    for (const [code, row] of rows) map.setFeatureState({ ...target, id: code }, { colour: row.colour });
+    const layer = (spec) => map.addLayer(tiled ? { ...spec, "source-layer": "areas" } : spec);
+    const hover = ["boolean", ["feature-state", "hover"], false];
+    layer({ id: "fill", type: "fill", source: "areas",
+      paint: { "fill-color": ["coalesce", ["feature-state", "colour"], config.noData], "fill-opacity": 1 } });
+    // Thousands of buurt outlines at country scale are grey noise and cost the most to
+    // draw; they appear from the zoom at which a buurt is a few pixels wide.
+    layer({ id: "outline", type: "line", source: "areas", minzoom: tiled ? 8 : 0,
+      paint: { "line-color": ["case", hover, "#000000", "#5a5a5a"],
+               "line-width": ["case", hover, 2.5, 0.4] } });
+    layer({ id: "hotspots", type: "line", source: "areas",
       paint: {
         "line-color": ["match", ["feature-state", "hotspot"], "hot", "#67000d", "cold", "#08306b", "rgba(0,0,0,0)"],
         "line-width": ["match", ["feature-state", "hotspot"], "hot", 3, "cold", 3, 0],
         "line-dasharray": [2, 1],
-      },
-    });
-    setupHotspots(map);
-    const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
-    let hovered = null;
-    map.on("mousemove", "fill", (e) => {
-      const f = e.features[0];
-      if (hovered !== null) map.setFeatureState({ source: "areas", id: hovered }, { hover: false });
-      hovered = f.properties.code;
-      map.setFeatureState({ source: "areas", id: hovered }, { hover: true });
-      map.getCanvas().style.cursor = "pointer";
-      const box = document.createElement("div");
-      const name = document.createElement("strong");
-      name.textContent = `${f.properties.name} (${f.properties.code})`;
-      const value = document.createElement("div");
-      value.textContent = `${f.properties.display}${data.unit && f.properties.display !== "." ? " " + data.unit : ""}`;
-      box.append(name, value);
-      if (f.properties.note) {
-        const note = document.createElement("div");
-        note.textContent = f.properties.note;
-        box.append(note);
-      }
-      const nl = document.createElement("div");
-      nl.textContent = `${data.labels.nl_value}: ${data.national.display}`;
-      box.append(nl);
-      popup.setLngLat(e.lngLat).setDOMContent(box).addTo(map);
-    });
-    map.on("mouseleave", "fill", () => {
-      if (hovered !== null) map.setFeatureState({ source: "areas", id: hovered }, { hover: false });
-      hovered = null;
-      map.getCanvas().style.cursor = "";
-      popup.remove();
-    });
-    map.on("click", "fill", (e) => {
-      const code = e.features[0].properties.code;
-      window.location.href = `/${data.level}/${code}`;
-    });
+      } });
+    setupHotspots(map, target);
+    setupPointer(map, target, rows, config);
     map.once("idle", () => {
       // Milliseconds from navigation start to the first idle map (read by the benchmark).
       container.dataset.idleMs = String(Math.round(performance.now()));
@@ -123,8 +111,46 @@ function start() {
   });
 }
 
+function setupPointer(map, target, rows, config) {
+  const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
+  let hovered = null;
+  const setHover = (code, on) => map.setFeatureState({ ...target, id: code }, { hover: on });
+  map.on("mousemove", "fill", (e) => {
+    const code = e.features[0].properties.code;
+    if (hovered !== null) setHover(hovered, false);
+    hovered = code;
+    setHover(code, true);
+    map.getCanvas().style.cursor = "pointer";
+    const row = rows.get(code) || { name: code, display: ".", note: "" };
+    const box = document.createElement("div");
+    const name = document.createElement("strong");
+    name.textContent = `${row.name} (${code})`;
+    const value = document.createElement("div");
+    value.textContent = `${row.display}${config.unit && row.display !== "." ? " " + config.unit : ""}`;
+    box.append(name, value);
+    if (row.note) {
+      const note = document.createElement("div");
+      note.textContent = row.note;
+      box.append(note);
+    }
+    const nl = document.createElement("div");
+    nl.textContent = `${config.nlLabel}: ${config.nlDisplay}`;
+    box.append(nl);
+    popup.setLngLat(e.lngLat).setDOMContent(box).addTo(map);
+  });
+  map.on("mouseleave", "fill", () => {
+    if (hovered !== null) setHover(hovered, false);
+    hovered = null;
+    map.getCanvas().style.cursor = "";
+    popup.remove();
+  });
+  map.on("click", "fill", (e) => {
+    window.location.href = `/${config.level}/${e.features[0].properties.code}`;
+  });
+}
+
 // Hotspot overlay (Getis-Ord Gi* from the analysis engine), drawn as outlines.
-function setupHotspots(map) {
+function setupHotspots(map, target) {
   const box = document.getElementById("hotspots");
   if (!box) return;
   const legend = document.querySelector(".hotspot-legend");
@@ -139,7 +165,7 @@ function setupHotspots(map) {
     }
     for (const row of rows) {
       if (row.hotspot_class !== "hot" && row.hotspot_class !== "cold") continue;
-      map.setFeatureState({ source: "areas", id: row.code }, { hotspot: box.checked ? row.hotspot_class : null });
+      map.setFeatureState({ ...target, id: row.code }, { hotspot: box.checked ? row.hotspot_class : null });
     }
     legend.hidden = !box.checked;
     const hot = rows.filter((r) => r.hotspot_class === "hot").length;
@@ -150,4 +176,4 @@ function setupHotspots(map) {
   });
 }
 
-start();
+if (container) start();
