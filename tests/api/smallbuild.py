@@ -192,6 +192,62 @@ def secure_batch(regions: pd.DataFrame) -> Batch:
     return Batch("secure", observations_frame(rows, source="secure"), [measure], [release])
 
 
+#: The catalog indicator the buurt-level secure batch feeds, and its two measures.
+SECURE_INDICATOR = "drugs_verdachten_per_10000"
+SECURE_SUSPECTS = "secure.drugs.verdachten"
+SECURE_INHABITANTS = "secure.basis.inwoners"
+
+
+def secure_buurt_batch(regions: pd.DataFrame, gemeente: str = "GM0363") -> Batch:
+    """Synthetic drug suspects and inhabitants for every buurt of ``gemeente``, summed to
+    its wijken, the gemeente and NL (indeling 2024), flagged synthetic; every seventh
+    buurt suppressed as disclosure control would. Feeds ``drugs_verdachten_per_10000``."""
+    current = regions[(regions["indeling"] == 2024) & regions["special"].isna()]
+    buurten = current[(current["level"] == "buurt") & (current["gemeente"] == gemeente)]
+    rows = []
+    totals: dict[str, list[float]] = {}
+    for n, (code, wijk) in enumerate(sorted(zip(buurten["code"], buurten["wijk"], strict=True))):
+        people, suspects = 500.0 + 37.0 * (n % 23), float(n % 9)
+        for region in (wijk, gemeente, "NL01"):
+            totals.setdefault(region, [0.0, 0.0])
+            totals[region][0] += people
+            totals[region][1] += suspects
+        suppressed = n % 7 == 3
+        rows.append((SECURE_INHABITANTS, code, people, "ok"))
+        rows.append((SECURE_SUSPECTS, code, None if suppressed else suspects,
+                     "suppressed" if suppressed else "ok"))  # fmt: skip
+    for region, (people, suspects) in totals.items():
+        rows.append((SECURE_INHABITANTS, region, people, "ok"))
+        rows.append((SECURE_SUSPECTS, region, suspects, "ok"))
+    frame = pd.DataFrame(rows, columns=["measure", "region", "value", "status"]).assign(
+        period="2024JJ00", indeling=2024
+    )
+    measures = [
+        Measure(
+            measure,
+            title,
+            unit="aantal",
+            description="Synthetische testmaat.",
+            source_table="secure",
+            publisher="buurtzicht (synthetisch)",
+            licence="CC BY 4.0",
+            flags=("synthetic",),
+        )
+        for measure, title in (
+            (SECURE_SUSPECTS, "Drugsverdachten (test)"),
+            (SECURE_INHABITANTS, "Inwoners, synthetische populatie (test)"),
+        )
+    ]
+    release = SourceFile(
+        "secure/published.parquet (hand-made buurt test release)",
+        "secure.published",
+        "secure",
+        "0" * 64,
+        publisher="buurtzicht (synthetisch)",
+    )
+    return Batch("secure_buurten", observations_frame(frame, source="secure"), measures, [release])
+
+
 def small_inputs(mirror: Path) -> BuildInputs:
     gemeenten, gm_file = _geometry(mirror, "gemeente", 2024)
     gemeenten_2023, gm_file_2023 = _geometry(mirror, "gemeente", 2023)

@@ -24,7 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.build import BuildInputs, run_build
 from buurtzicht.warehouse.pipeline import collect_from_mirror
-from tests.api.smallbuild import secure_batch
+from tests.api.smallbuild import secure_batch, secure_buurt_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -47,10 +47,13 @@ def _free_port() -> int:
 
 
 def _mirror_with_secure_side(settings: Settings) -> BuildInputs:
-    """The real build from the offline mirror, plus a small secure-side batch flagged
-    synthetic (with suppressed and rounded cells) as the disclosure control delivers it."""
+    """The real build from the offline mirror, plus small secure-side batches flagged
+    synthetic (with suppressed and rounded cells) as the disclosure control delivers them:
+    a raw measure for the wijken of Amsterdam and Rotterdam, and the catalog indicator
+    ``drugs_verdachten_per_10000`` down to the buurten of Amsterdam."""
     inputs = collect_from_mirror(settings, lambda _msg: None)
-    return dataclasses.replace(inputs, batches=[*inputs.batches, secure_batch(inputs.regions)])
+    secure = [secure_batch(inputs.regions), secure_buurt_batch(inputs.regions)]
+    return dataclasses.replace(inputs, batches=[*inputs.batches, *secure])
 
 
 @pytest.fixture(scope="session")

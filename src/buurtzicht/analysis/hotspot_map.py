@@ -9,6 +9,14 @@ The default of 9,999 permutations matters: the smallest pseudo p-value is
 1 / (permutations + 1), and Benjamini-Hochberg over 342 gemeenten needs p-values near
 0.05 / 342 = 0.00015 for the strongest cluster. With 999 permutations no gemeente can
 pass unless seven or more share the minimum p-value.
+
+Buurten (thousands of them) are analysed differently (:data:`LEVEL_SETTINGS`): their
+boundaries come from several layers, so contiguity allows a gap of 1e-4 degrees
+(about 10 m); Gi* is tested analytically (normal z), because BH over 10,000 buurten
+needs p-values of 5e-6 that no affordable number of permutations gives; Local Moran
+keeps 999 permutations (only very large clusters pass BH then, which the result says
+by its counts). ``parent`` limits the analysis to the buurten (or wijken) of one
+gemeente (or wijk): hotspots relative to that gemeente.
 """
 
 from __future__ import annotations
@@ -25,6 +33,14 @@ from buurtzicht.errors import BuurtzichtError
 from buurtzicht.indicators.loader import default_catalog
 
 METHODS = {"gi_star": getis_ord, "local_moran": local_moran}
+#: Per level: contiguity tolerance (degrees), Gi* inference and permutations.
+LEVEL_SETTINGS: dict[str, dict[str, object]] = {
+    "buurt": {"tolerance": 1e-4, "inference": "analytical", "permutations": 999},
+}
+
+
+#: Fewer regions than this make no sensible local statistic (and no permutation test).
+MIN_REGIONS = 8
 
 
 class HotspotInputError(BuurtzichtError):
@@ -59,7 +75,11 @@ class HotspotMap:
 
 
 def _figures(
-    conn: duckdb.DuckDBPyConnection, indicator: str, level: str, period: str | None
+    conn: duckdb.DuckDBPyConnection,
+    indicator: str,
+    level: str,
+    period: str | None,
+    parent: str | None = None,
 ) -> tuple[pd.DataFrame, str]:
     rows = query(
         conn,
@@ -67,8 +87,8 @@ def _figures(
         "FROM indicator_values iv LEFT JOIN regions r "
         "ON r.code = iv.region AND r.indeling = iv.indeling "
         "WHERE iv.indicator = ? AND iv.level = ? AND iv.value IS NOT NULL "
-        "AND r.special IS NULL",
-        [indicator, level],
+        "AND r.special IS NULL AND (?::VARCHAR IS NULL OR r.gemeente = ? OR r.wijk = ?)",
+        [indicator, level, parent, parent, parent],
     )
     if rows.empty:
         raise HotspotInputError(
@@ -91,16 +111,23 @@ def hotspot_map(
     period: str | None = None,
     *,
     method: str = "gi_star",
-    permutations: int = 9999,
+    permutations: int | None = None,
     seed: int = 12345,
     alpha: float = 0.05,
     smoothed: bool = True,
+    parent: str | None = None,
+    contiguity: str = "queen",
 ) -> HotspotMap:
-    """Hotspot classes of ``indicator`` for all regions of ``level`` with geometry."""
+    """Hotspot classes of ``indicator`` for all regions of ``level`` with geometry
+    (within gemeente or wijk ``parent``). ``permutations`` defaults to 9,999 (999 for
+    buurten, see :data:`LEVEL_SETTINGS`)."""
     default_catalog().get(indicator)  # unknown ids fail with the catalog's message
     if method not in METHODS:
         raise HotspotInputError(f"method must be one of {sorted(METHODS)}, not {method!r}")
-    rows, period = _figures(conn, indicator, level, period)
+    settings = LEVEL_SETTINGS.get(level, {})
+    if permutations is None:
+        permutations = int(settings.get("permutations", 9999))  # type: ignore[call-overload]
+    rows, period = _figures(conn, indicator, level, period, parent)
     year = int(rows["indeling"].iloc[0])
     shapes = conn.execute(
         "SELECT code, geometry FROM boundaries WHERE level = ? AND year = ?", [level, year]
@@ -114,9 +141,24 @@ def hotspot_map(
     value_col = "eb_value" if use_eb else "value"
     merged = shapes.merge(rows, left_on="code", right_on="region")
     merged = merged[merged[value_col].notna()]
-    w = contiguity_weights(geometries_from_wkb(list(merged["geometry"])), list(merged["code"]))
-    result = METHODS[method](
-        merged[value_col].to_numpy(), w, permutations=permutations, seed=seed, alpha=alpha
+    if len(merged) < MIN_REGIONS:
+        raise HotspotInputError(
+            f"only {len(merged)} regions with a figure and a boundary; a local statistic "
+            f"needs at least {MIN_REGIONS}"
+        )
+    w = contiguity_weights(
+        geometries_from_wkb(list(merged["geometry"])),
+        list(merged["code"]),
+        kind=contiguity,
+        tolerance=float(settings.get("tolerance", 0.0)),  # type: ignore[arg-type]
     )
+    y = merged[value_col].to_numpy()
+    if method == "gi_star":
+        inference = str(settings.get("inference", "permutation"))
+        result = getis_ord(
+            y, w, permutations=permutations, seed=seed, alpha=alpha, inference=inference
+        )
+    else:
+        result = local_moran(y, w, permutations=permutations, seed=seed, alpha=alpha)
     values = pd.Series(merged["value"].to_numpy(), index=merged["code"])
     return HotspotMap(indicator, level, period, year, bool(use_eb), result, values)

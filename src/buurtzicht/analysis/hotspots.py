@@ -39,10 +39,11 @@ class HotspotResult:
     ids : region codes in the order of the input
     statistic : Gi* or local I per region
     z : standardised statistic (analytical for Gi*, against permutations for Moran)
-    p_sim : one-sided pseudo p-value from the permutations
+    p_sim : one-sided p-value tested with FDR: the pseudo p-value from the
+        permutations, or the normal p-value of ``z`` when ``inference`` is analytical
     significant : rejected after Benjamini-Hochberg at ``alpha``
     labels : :class:`HotspotClass` value per region
-    method, alpha, permutations, seed : how it was computed
+    method, alpha, permutations, seed, inference : how it was computed
     """
 
     ids: tuple[str, ...]
@@ -55,6 +56,7 @@ class HotspotResult:
     alpha: float
     permutations: int
     seed: int
+    inference: str = "permutation"
 
     def count(self, label: HotspotClass | str) -> int:
         return sum(1 for lab in self.labels if lab == str(label))
@@ -98,12 +100,21 @@ def _prepared(y: ArrayLike, w: W) -> tuple[FloatArray, W]:
 
 
 def getis_ord(
-    y: ArrayLike, w: W, *, permutations: int = 999, seed: int = 12345, alpha: float = 0.05
+    y: ArrayLike,
+    w: W,
+    *,
+    permutations: int = 999,
+    seed: int = 12345,
+    alpha: float = 0.05,
+    inference: str = "permutation",
 ) -> HotspotResult:
     """Getis-Ord Gi* (the region itself included) with FDR-controlled classes.
 
     A region is ``hot`` when the weighted sum of it and its neighbours is significantly
-    high, ``cold`` when significantly low.
+    high, ``cold`` when significantly low. ``inference="analytical"`` tests the z-score
+    against the normal distribution (Ord & Getis 1995) instead of permutations: with
+    thousands of buurten, Benjamini-Hochberg needs p-values far below the smallest that
+    999 permutations can give (1/1000), and Gi* is asymptotically normal.
 
     References
     ----------
@@ -120,6 +131,9 @@ def getis_ord(
     >>> res.labels[11], res.labels[99], res.count("hot")
     ('hot', 'not significant', 5)
     """
+    if inference not in ("permutation", "analytical"):
+        raise ValueError(f"inference must be 'permutation' or 'analytical', not {inference!r}")
+    analytical = inference == "analytical"
     values, w = _prepared(y, w)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # esda's future default notice
@@ -127,13 +141,14 @@ def getis_ord(
             values,
             w,
             transform="B",
-            permutations=permutations,
+            permutations=0 if analytical else permutations,
             star=True,
             seed=seed,
             n_jobs=1,
             keep_simulations=False,
         )
-    significant = benjamini_hochberg(g.p_sim, alpha)
+    p_values = np.asarray(g.p_norm if analytical else g.p_sim, dtype=float)
+    significant = benjamini_hochberg(p_values, alpha)
     labels = np.where(
         significant,
         np.where(g.Zs > 0, HotspotClass.HOT, HotspotClass.COLD),
@@ -143,13 +158,14 @@ def getis_ord(
         tuple(w.id_order),
         np.asarray(g.Gs, dtype=float),
         np.asarray(g.Zs, dtype=float),
-        np.asarray(g.p_sim, dtype=float),
+        p_values,
         significant,
         tuple(str(x) for x in labels),
         "getis_ord_gi_star",
         alpha,
-        permutations,
+        0 if analytical else permutations,
         seed,
+        inference,
     )
 
 

@@ -1,4 +1,11 @@
-"""Spatial weights from region geometry: Queen contiguity, islands joined by nearest.
+"""Spatial weights from region geometry: queen or rook contiguity, islands joined by nearest.
+
+Exact contiguity (libpysal) needs neighbours to share vertices, as the regions of one
+topologically clean layer do. Buurt boundaries come from several layers (the CBS 2019
+layer, Amsterdam's own, quantised TopoJSON), whose common borders do not share vertices;
+with a ``tolerance`` (degrees) regions are neighbours when they come within that distance
+of each other (queen), or share a stretch of border longer than twice that distance
+(rook).
 
 Wadden islands, enclaves and regions cut off by water have no contiguous neighbour;
 a local statistic on an island is undefined, and a group of islands that only touch each
@@ -12,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from libpysal.weights import Queen, W
+import shapely
+from libpysal.weights import Queen, Rook, W
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from shapely import wkb
@@ -25,15 +33,24 @@ def geometries_from_wkb(blobs: Sequence[bytes]) -> list[BaseGeometry]:
 
 
 def contiguity_weights(
-    geometries: Sequence[BaseGeometry], ids: Sequence[str], *, island_k: int = 2
+    geometries: Sequence[BaseGeometry],
+    ids: Sequence[str],
+    *,
+    kind: str = "queen",
+    tolerance: float = 0.0,
+    island_k: int = 2,
 ) -> W:
-    """Queen contiguity weights, with islands linked to their ``island_k`` nearest regions.
+    """Queen or rook contiguity weights, with islands linked to their ``island_k``
+    nearest regions.
 
     Parameters
     ----------
     geometries : sequence of shapely geometries (WGS84 lon/lat is fine for contiguity)
     ids : region codes in the same order
-    island_k : neighbours given to a region that touches no other
+    kind : ``queen`` (a shared point suffices) or ``rook`` (a shared stretch of border)
+    tolerance : 0 for exact contiguity (shared vertices), else the gap in degrees that
+        still counts as touching (1e-4, about 10 m, for mixed buurt layers)
+    island_k : neighbours given to a region outside the largest connected part
 
     Returns
     -------
@@ -49,8 +66,15 @@ def contiguity_weights(
     (['B'], ['B'], [])
     """
     ids = list(ids)
-    queen = Queen.from_iterable(list(geometries), ids=ids, silence_warnings=True)
-    neighbours = {i: list(queen.neighbors[i]) for i in ids}
+    if kind not in ("queen", "rook"):
+        raise ValueError(f"kind must be 'queen' or 'rook', not {kind!r}")
+    if tolerance > 0:
+        neighbours = _within_tolerance(geometries, ids, kind, tolerance)
+    else:
+        exact = (Queen if kind == "queen" else Rook).from_iterable(
+            list(geometries), ids=ids, silence_warnings=True
+        )
+        neighbours = {i: list(exact.neighbors[i]) for i in ids}
     detached = _detached(neighbours, ids)
     if detached and len(detached) < len(ids):
         centroids = np.array([[g.centroid.x, g.centroid.y] for g in geometries])
@@ -69,6 +93,35 @@ def contiguity_weights(
                 if island not in neighbours[other]:
                     neighbours[other].append(island)
     return W(neighbours, id_order=ids, silence_warnings=True)
+
+
+def _within_tolerance(
+    geometries: Sequence[BaseGeometry], ids: list[str], kind: str, tolerance: float
+) -> dict[str, list[str]]:
+    """Neighbours within ``tolerance`` of each other (queen), sharing more than
+    ``2 * tolerance`` of border (rook).
+
+    >>> from shapely.geometry import box
+    >>> cells = [box(0, 0, 1, 1), box(1.00001, 0, 2, 1), box(2, 1.00001, 3, 2)]
+    >>> _within_tolerance(cells, ["A", "B", "C"], "queen", 1e-4)
+    {'A': ['B'], 'B': ['A', 'C'], 'C': ['B']}
+    >>> _within_tolerance(cells, ["A", "B", "C"], "rook", 1e-4)
+    {'A': ['B'], 'B': ['A'], 'C': []}
+    """
+    shapes = np.asarray(list(geometries), dtype=object)
+    first, second = shapely.STRtree(shapes).query(shapes, predicate="dwithin", distance=tolerance)
+    keep = first < second
+    first, second = first[keep], second[keep]
+    if kind == "rook" and len(first):
+        band = shapely.buffer(shapely.boundary(shapes[second]), tolerance)
+        shared = shapely.length(shapely.intersection(shapely.boundary(shapes[first]), band))
+        touching = shared > 2 * tolerance
+        first, second = first[touching], second[touching]
+    neighbours: dict[str, list[str]] = {i: [] for i in ids}
+    for a, b in zip(first.tolist(), second.tolist(), strict=True):
+        neighbours[ids[a]].append(ids[b])
+        neighbours[ids[b]].append(ids[a])
+    return {i: sorted(n) for i, n in neighbours.items()}
 
 
 def _detached(neighbours: dict[str, list[str]], ids: list[str]) -> set[str]:

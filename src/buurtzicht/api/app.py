@@ -26,6 +26,7 @@ from buurtzicht.api.routes import (
     indicators,
     meta,
     profile,
+    rankings,
     regions,
     trends,
     values,
@@ -72,6 +73,7 @@ def api_router() -> APIRouter:
         hotspots,
         geometry,
         exports,
+        rankings,
         meta,
     ):
         router.include_router(module.router)

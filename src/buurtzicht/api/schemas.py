@@ -149,6 +149,30 @@ class ValuesOut(Public):
     )
 
 
+class RankingRowOut(Public):
+    rank: int | None = Field(description="1 = highest value; None without a figure (listed last)")
+    region: RegionRef
+    figure: Figure
+    index: float | None = Field(default=None, description="Value relative to NL (NL = 100)")
+    previous: Figure | None = Field(default=None, description="Figure in the previous period")
+    change: Figure | None = Field(default=None, description="Change since the previous period")
+    change_pct: float | None = None
+    reliability: str | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+class RankingOut(Public):
+    indicator: IndicatorOut
+    level: str
+    parent: RegionRef | None
+    period: str
+    previous_period: str | None
+    national: Figure
+    rank_order: str = Field(description="How ranks count: '1 = hoogste' (highest value first)")
+    rows: list[RankingRowOut]
+
+
 class TrendPoint(Public):
     period: str
     year: int
@@ -270,5 +294,10 @@ class HotspotsOut(Public):
     method: str
     smoothed: bool = Field(description="Empirical-Bayes smoothed rates were analysed")
     permutations: int
+    inference: str = Field(
+        default="permutation",
+        description="permutation (pseudo p-values) or analytical (normal z; Gi* for buurten)",
+    )
+    parent: str | None = Field(default=None, description="Only the regions within this region")
     alpha: float
     rows: list[HotspotRow]

@@ -251,18 +251,27 @@ def compare_command(
 @app.command("hotspots")
 def hotspots_command(
     indicator: str,
-    level: Annotated[
-        str, typer.Option(help="gemeente or wijk (buurt with geometry).")
-    ] = "gemeente",
+    level: Annotated[str, typer.Option(help="gemeente, wijk or buurt.")] = "gemeente",
     period: PeriodOption = None,
     method: Annotated[str, typer.Option(help="gi_star or local_moran.")] = "gi_star",
-    permutations: int = 9999,
+    permutations: Annotated[
+        int | None, typer.Option(help="Permutations (default 9,999; 999 for buurten).")
+    ] = None,
+    within: Annotated[
+        str | None,
+        typer.Option("--within", help="Only the wijken or buurten of this gemeente (or wijk)."),
+    ] = None,
+    contiguity: Annotated[str, typer.Option(help="queen or rook.")] = "queen",
     seed: int = 12345,
     alpha: float = 0.05,
     as_json: JsonOption = False,
     warehouse: WarehouseOption = None,
 ) -> None:
-    """Getis-Ord Gi* / Local Moran hotspots with permutation p-values and FDR."""
+    """Getis-Ord Gi* / Local Moran hotspots with FDR-corrected p-values.
+
+    Buurten: contiguity with a 10 m tolerance (mixed boundary layers), Gi* tested
+    analytically (normal z), Local Moran with 999 permutations.
+    """
     from buurtzicht.analysis.hotspot_map import hotspot_map
 
     result = hotspot_map(
@@ -274,6 +283,8 @@ def hotspots_command(
         permutations=permutations,
         seed=seed,
         alpha=alpha,
+        parent=within,
+        contiguity=contiguity,
     )
     table = result.table()
     if as_json:
@@ -287,7 +298,9 @@ def hotspots_command(
                     "smoothed": result.smoothed,
                     "seed": seed,
                     "alpha": alpha,
-                    "permutations": permutations,
+                    "permutations": result.result.permutations,
+                    "inference": result.result.inference,
+                    "within": within,
                     "regions": json.loads(table.to_json(orient="records")),
                 },
                 indent=2,

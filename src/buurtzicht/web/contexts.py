@@ -8,6 +8,7 @@ from buurtzicht.api.schemas import (
     BuildOut,
     CompareOut,
     ProfileOut,
+    RankingOut,
     ThemeOut,
     TrendsOut,
     ValuesOut,
@@ -67,6 +68,18 @@ class MapPage(Context):
 class MapLink(Context):
     label: str
     url: str
+
+
+class RankingsPage(Context):
+    page: PageMeta
+    themes: list[ThemeOut]
+    indicator: str
+    level: str
+    ranking: RankingOut | None
+    notices: list[str] = []
+    csv_url: str
+    xlsx_url: str
+    map_url: str
 
 
 class RegionPage(Context):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.routes.values import IndicatorParam, LevelParam, PeriodParam
+from buurtzicht.api.routes.values import IndicatorParam, LevelParam, ParentParam, PeriodParam
 from buurtzicht.api.schemas import HotspotsOut
 from buurtzicht.api.services.hotspots import hotspots as hotspot_service
 
@@ -26,11 +26,12 @@ async def hotspots(
     level: LevelParam = "gemeente",
     period: PeriodParam = None,
     method: Annotated[str, Query(description="gi_star (Getis-Ord Gi*) or local_moran")] = "gi_star",
+    parent: ParentParam = None,
 ) -> Response:
     return await cached_json(
         request,
         snapshot,
-        ("hotspots", indicator, level, period, method, lang),
+        ("hotspots", indicator, level, period, method, parent, lang),
         lambda: snapshot.read(
             lambda cur: hotspot_service(
                 snapshot,
@@ -40,6 +41,7 @@ async def hotspots(
                 period=period,
                 method=method,
                 lang=lang,
+                parent=parent,
             )
         ),
     )

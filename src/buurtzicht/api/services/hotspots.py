@@ -13,6 +13,7 @@ from buurtzicht.api.schemas import HotspotRow, HotspotsOut
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.periods import parse_period
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.regions.codes import normalise_code
 
 METHODS = ("gi_star", "local_moran")
 #: 999 permutations keep a national wijk map interactive; the CLI uses more.
@@ -33,6 +34,7 @@ def hotspots(
     period: str | None,
     method: str,
     lang: str,
+    parent: str | None = None,
 ) -> HotspotsOut:
     if method not in METHODS:
         raise InvalidParameterError(
@@ -45,10 +47,17 @@ def hotspots(
             parameter="indicator",
         )
     code = parse_period(period) if period else None
+    parent_code = normalise_code(parent) if parent else None
     try:
         result = snapshot.analysis(
             lambda conn: hotspot_map(
-                conn, indicator_id, level, code, method=method, permutations=PERMUTATIONS
+                conn,
+                indicator_id,
+                level,
+                code,
+                method=method,
+                permutations=PERMUTATIONS,
+                parent=parent_code,
             )
         )
     except HotspotInputError as exc:
@@ -62,6 +71,8 @@ def hotspots(
         method=result.result.method,
         smoothed=result.smoothed,
         permutations=result.result.permutations,
+        inference=result.result.inference,
+        parent=parent_code,
         alpha=result.result.alpha,
         rows=[
             HotspotRow(

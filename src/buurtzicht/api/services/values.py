@@ -66,7 +66,7 @@ def _level_values(
     available = read(lambda c: value_queries.periods(c, indicator.measure, level, table=table))
     what = f"{indicator.id} at {level} level"
     period = choose_period(raw_period, available, what=what)
-    parent = _parent(cursor, raw_parent, level)
+    parent = parent_ref(cursor, raw_parent, level)
     basis = read(lambda c: value_queries.basis(c, indicator.measure, level, period, table=table))
     if basis is None:  # pragma: no cover - periods() found figures for this period
         raise PeriodNotAvailableError(f"no figures for {what} in {period}")
@@ -116,7 +116,8 @@ def _level_values(
     )
 
 
-def _parent(cursor: duckdb.DuckDBPyConnection, raw: str | None, level: str) -> RegionRef | None:
+def parent_ref(cursor: duckdb.DuckDBPyConnection, raw: str | None, level: str) -> RegionRef | None:
+    """The parent region a level's figures are limited to (422 when it cannot be)."""
     if not raw:
         return None
     record = region_queries.region(cursor, raw)

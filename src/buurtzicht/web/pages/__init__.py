@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from buurtzicht.web.pages import api_docs, compare, home, map, methodology, region
+from buurtzicht.web.pages import api_docs, compare, home, map, methodology, rankings, region
 
 router = APIRouter(include_in_schema=False)
-for module in (home, map, region, compare, methodology, api_docs):
+for module in (home, map, rankings, region, compare, methodology, api_docs):
     router.include_router(module.router, include_in_schema=False)

@@ -115,11 +115,17 @@ def _map(request: Request, snapshot: Snapshot, lang: str, as_json: bool, q: MapQ
             csv_url="/api/exports/values.csv?" + urlencode(query),
             xlsx_url="/api/exports/values.xlsx?" + urlencode(query),
             hotspots_url=(
-                "/api/hotspots?" + urlencode({k: v for k, v in query.items() if k != "parent"})
-                if values
-                and values.indicator.catalog
-                and values.geometry_year is not None
-                and not values.parent
+                "/api/hotspots?" + urlencode(query)
+                if values and values.indicator.catalog and values.geometry_year is not None
+                else None
+            ),
+            rankings_url=(
+                "/ranglijst?"
+                + urlencode(
+                    {"indicator": choice.indicator, "niveau": q.niveau}
+                    | ({"binnen": choice.parent} if choice.parent else {})
+                )
+                if shown.is_catalog
                 else None
             ),
             notices=map_notices(choice, q.niveau, values, known, lang, cursor),
