@@ -3,10 +3,13 @@
 
 Measures latency (p50/p95/p99) and throughput of the profile, values and geometry
 endpoints at 1, 10 and 50 concurrent clients, payload sizes per level (raw and
-gzipped), and the time from navigation to the first idle map in headless Chromium.
+gzipped), and, in headless Chromium, the time from navigation to the first idle map and
+the bytes transferred (tiles included) for the gemeente map, the national wijk map, one
+gemeente's buurt map and the national buurt map (vector tiles).
 
     .venv/bin/python benchmarks/api.py                 # the current build in BUURTZICHT_HOME
     .venv/bin/python benchmarks/api.py --small         # a small build of real mirror data
+    .venv/bin/python benchmarks/api.py --maps-only     # only the map pages
 
 The load generator runs in this process on the same machine as the server (2 cores),
 so it takes CPU from the server: the figures are an upper bound on latency.
@@ -187,16 +190,29 @@ def endpoints(url: str) -> dict[str, list[str]]:
     }
 
 
+def _first_drawable(client: httpx.Client, level: str, parent: str | None = None) -> str | None:
+    """The first catalog indicator with figures at ``level`` that the map can draw."""
+    for indicator in (i["id"] for i in client.get("/api/indicators").json() if i["catalog"]):
+        params = {"indicator": indicator, "level": level}
+        if parent:
+            params["parent"] = parent
+        response = client.get("/api/values", params=params)
+        if response.status_code == 200 and response.json()["geometry_year"] is not None:
+            return str(indicator)
+    return None
+
+
 def map_pages(url: str) -> list[str]:
-    """The default gemeente map and the whole-country wijk map of the first indicator
-    that has wijk figures."""
+    """The default gemeente map, the whole-country wijk map, one gemeente's buurt map
+    (Amsterdam) and the whole-country buurt map (vector tiles), each of the first
+    catalog indicator that can be drawn at that level."""
     pages = ["/kaart"]
-    with httpx.Client(base_url=url, timeout=60) as client:
-        for indicator in (i["id"] for i in client.get("/api/indicators").json()):
-            response = client.get("/api/values", params={"indicator": indicator, "level": "wijk"})
-            if response.status_code == 200 and response.json()["geometry_year"] is not None:
-                pages.append(f"/kaart?niveau=wijk&indicator={indicator}")
-                break
+    with httpx.Client(base_url=url, timeout=120) as client:
+        for level, parent in (("wijk", None), ("buurt", "GM0363"), ("buurt", None)):
+            indicator = _first_drawable(client, level, parent)
+            if indicator:
+                within = f"&binnen={parent}" if parent else ""
+                pages.append(f"/kaart?niveau={level}&indicator={indicator}{within}")
     return pages
 
 
@@ -212,7 +228,10 @@ def payloads(url: str) -> list[tuple[str, int, int, int]]:
     return out
 
 
-def map_render(url: str, pages: list[str], runs: int) -> list[tuple[str, float, float]]:
+def map_render(url: str, pages: list[str], runs: int) -> list[tuple[str, float, float, int]]:
+    """Per page: median and max ms from navigation to the first idle map, and the bytes
+    transferred (bodies as sent, gzip included, and headers; the tiles the map's worker
+    fetches included) in the first run."""
     from playwright.sync_api import sync_playwright
 
     out = []
@@ -221,15 +240,24 @@ def map_render(url: str, pages: list[str], runs: int) -> list[tuple[str, float, 
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True
         )
         for path in pages:
-            times = []
-            for _ in range(runs):
+            times, transfer = [], 0
+            for run in range(runs):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
+                sizes: list[int] = []
+                context.on(
+                    "requestfinished",
+                    lambda r, sizes=sizes: sizes.append(
+                        r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
+                    ),
+                )
                 page = context.new_page()
                 page.goto(url + path)
-                page.wait_for_selector("#map[data-ready='true']", timeout=60_000)
+                page.wait_for_selector("#map[data-ready='true']", timeout=120_000)
                 times.append(float(page.locator("#map").get_attribute("data-idle-ms") or "nan"))
+                if run == 0:
+                    transfer = sum(sizes)
                 context.close()
-            out.append((path, statistics.median(times), max(times)))
+            out.append((path, statistics.median(times), max(times), transfer))
         browser.close()
     return out
 
@@ -245,6 +273,29 @@ def small_home() -> Path:
     return home
 
 
+def load_tables(url: str, args: argparse.Namespace) -> None:
+    """Latency under 1, 10 and 50 clients, then the boundary payloads."""
+    paths = endpoints(url)
+    for urls in paths.values():  # warm the per-build caches, as a running server has
+        asyncio.run(_load(url, urls, 4, len(urls)))
+    print("| endpoint | clients | requests | p50 ms | p95 ms | p99 ms | req/s | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, urls in paths.items():
+        for clients in (int(c) for c in args.clients.split(",")):
+            total = args.requests if name != "geometry" else max(100, args.requests // 10)
+            r = measure(url, name, urls, clients, total)
+            print(
+                f"| {r.endpoint} | {r.clients} | {r.requests} | {r.p50:.1f} | {r.p95:.1f} | "
+                f"{r.p99:.1f} | {r.throughput:.0f} | {r.errors} |"
+            )
+    print()
+    print("| geometry | features | raw bytes | gzipped bytes |")
+    print("|---|---:|---:|---:|")
+    for name, features, raw, gz in payloads(url):
+        print(f"| {name} | {features:,} | {raw:,} | {gz:,} |")
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, default=Path(os.environ.get("BUURTZICHT_HOME", "var")))
@@ -257,32 +308,24 @@ def main() -> int:
     parser.add_argument("--clients", default="1,10,50")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--render-runs", type=int, default=5)
+    parser.add_argument(
+        "--maps-only", action="store_true", help="only the map pages (no load test)"
+    )
     args = parser.parse_args()
     home = small_home() if args.small else args.home.resolve()
     with server(home, args.workers) as url:
-        paths = endpoints(url)
-        for urls in paths.values():  # warm the per-build caches, as a running server has
-            asyncio.run(_load(url, urls, 4, len(urls)))
-        print("| endpoint | clients | requests | p50 ms | p95 ms | p99 ms | req/s | errors |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for name, urls in paths.items():
-            for clients in (int(c) for c in args.clients.split(",")):
-                total = args.requests if name != "geometry" else max(100, args.requests // 10)
-                r = measure(url, name, urls, clients, total)
-                print(
-                    f"| {r.endpoint} | {r.clients} | {r.requests} | {r.p50:.1f} | {r.p95:.1f} | "
-                    f"{r.p99:.1f} | {r.throughput:.0f} | {r.errors} |"
-                )
-        print()
-        print("| geometry | features | raw bytes | gzipped bytes |")
+        if not args.maps_only:
+            load_tables(url, args)
+        pages = map_pages(url)
+        with httpx.Client(base_url=url, timeout=300) as client:
+            for path in pages:  # a running server has its pages rendered and cached
+                client.get(path)
+        print("| map page | median ms to idle | max ms | transfer bytes |")
         print("|---|---:|---:|---:|")
-        for name, features, raw, gz in payloads(url):
-            print(f"| {name} | {features:,} | {raw:,} | {gz:,} |")
-        print()
-        print("| map page | median ms to idle | max ms |")
-        print("|---|---:|---:|")
-        for path, median, worst in map_render(url, map_pages(url), args.render_runs):
-            print(f"| `{path}` | {median:.0f} | {worst:.0f} |")
+        print(f"load average: {os.getloadavg()[0]:.1f} (1 min) at the start")
+        for path, median, worst, transfer in map_render(url, pages, args.render_runs):
+            print(f"| `{path}` | {median:.0f} | {worst:.0f} | {transfer:,} |")
+        print(f"\nload average: {os.getloadavg()[0]:.1f} (1 min) at the end")
     return 0
 
 
