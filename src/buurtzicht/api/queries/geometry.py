@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -29,18 +30,24 @@ def available(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int]]:
     return [(str(level), int(year), int(n)) for level, year, n in rows]
 
 
+def _one(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> tuple[Any, ...] | None:
+    """One row, or None; also None on builds made before the table existed."""
+    try:
+        return conn.execute(sql, params).fetchone()
+    except duckdb.CatalogException:
+        return None
+
+
 def _part(
     conn: duckdb.DuckDBPyConnection, level: str, year: int, parent: str
 ) -> tuple[int, bytes] | None:
     """The precomputed gzipped FeatureCollection of ``level`` within ``parent``."""
-    try:
-        row = conn.execute(
-            "SELECT features, geojson_gz FROM boundary_parts "
-            "WHERE level = ? AND year = ? AND parent = ?",
-            [level, year, parent],
-        ).fetchone()
-    except duckdb.CatalogException:
-        return None
+    row = _one(
+        conn,
+        "SELECT features, geojson_gz FROM boundary_parts WHERE level = ? AND year = ? "
+        "AND parent = ?",
+        [level, year, parent],
+    )
     return None if row is None else (int(row[0]), bytes(row[1]))
 
 
@@ -112,14 +119,12 @@ class TileSetInfo:
 
 def tile_set(conn: duckdb.DuckDBPyConnection, level: str, year: int) -> TileSetInfo | None:
     """The vector tile set of a level and year, or None."""
-    try:
-        row = conn.execute(
-            "SELECT minzoom, maxzoom, west, south, east, north FROM tile_sets "
-            "WHERE level = ? AND year = ?",
-            [level, year],
-        ).fetchone()
-    except duckdb.CatalogException:
-        return None
+    row = _one(
+        conn,
+        "SELECT minzoom, maxzoom, west, south, east, north FROM tile_sets "
+        "WHERE level = ? AND year = ?",
+        [level, year],
+    )
     if row is None:
         return None
     return TileSetInfo(level, year, int(row[0]), int(row[1]), (row[2], row[3], row[4], row[5]))
