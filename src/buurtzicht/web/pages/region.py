@@ -56,9 +56,13 @@ def map_links(level: str, code: str, parents: list[RegionRef], lang: str) -> lis
         return [
             MapLink(label=t["drill_down"], url=f"/kaart?niveau=wijk&binnen={code}"),
             MapLink(label=t["map_of_gemeente_buurten"], url=f"/kaart?niveau=buurt&binnen={code}"),
+            MapLink(label=t["ranking_wijken"], url=f"/ranglijst?niveau=wijk&binnen={code}"),
         ]
     if level == "wijk":
-        return [MapLink(label=t["map_of_wijk"], url=f"/kaart?niveau=buurt&binnen={code}")]
+        return [
+            MapLink(label=t["map_of_wijk"], url=f"/kaart?niveau=buurt&binnen={code}"),
+            MapLink(label=t["ranking_buurten"], url=f"/ranglijst?niveau=buurt&binnen={code}"),
+        ]
     if level == "buurt" and wijk:
         return [MapLink(label=t["nav_map"], url=f"/kaart?niveau=buurt&binnen={wijk}")]
     return []
