@@ -42,7 +42,7 @@ def test_unknown_and_malformed_codes(client: TestClient) -> None:
     assert "GM9999" in unknown.json()["error"]["detail"]
     malformed = client.get("/api/regions/Amsterdam")
     assert malformed.status_code == 422
-    assert "not a region code" in malformed.json()["error"]["detail"]
+    assert "is not a region code" in malformed.json()["error"]["detail"]
     english = client.get("/api/regions/GM9999", params={"lang": "en"}).json()
     assert english["error"]["title"] == "Unknown region"
 

@@ -11,13 +11,14 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from buurtzicht import __version__
 from buurtzicht.api import handlers
+from buurtzicht.api.params import reject_unknown_query
 from buurtzicht.api.responses import FastCache
 from buurtzicht.api.routes import (
     exports,
@@ -31,6 +32,7 @@ from buurtzicht.api.routes import (
     trends,
     values,
 )
+from buurtzicht.api.schemas import ErrorOut
 from buurtzicht.api.security import HeadAsGet, SecurityHeaders
 from buurtzicht.api.warehouse import Warehouse
 from buurtzicht.config import Settings, get_settings
@@ -62,8 +64,20 @@ class PageGzip:
             await self.gzip(scope, receive, send)
 
 
+#: Answers every API operation may give besides its own (all JSON ``ErrorOut``).
+COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorOut, "description": "Unknown region, indicator, period or path"},
+    422: {"model": ErrorOut, "description": "A parameter is malformed, out of range or unknown"},
+    503: {"model": ErrorOut, "description": "No warehouse build yet, or the server is busy"},
+}
+
+
 def api_router() -> APIRouter:
-    router = APIRouter(prefix="/api")
+    router = APIRouter(
+        prefix="/api",
+        responses=COMMON_RESPONSES,
+        dependencies=[Depends(reject_unknown_query)],
+    )
     for module in (
         regions,
         indicators,

@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from buurtzicht.api.problems import ProblemError, classify
+from buurtzicht.api.params import pattern_meaning
+from buurtzicht.api.problems import ProblemError, classify, without_server_paths
 from buurtzicht.errors import BuurtzichtError
 
 log = logging.getLogger("buurtzicht.api")
@@ -44,6 +45,7 @@ def error_response(
 ) -> Response:
     lang = _lang(request)
     title = title_en if lang == "en" else title_nl
+    detail = without_server_paths(detail)
     if wants_json(request):
         body = {
             "error": {
@@ -76,7 +78,11 @@ async def _validation(request: Request, exc: Exception) -> Response:
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path")]
         parameter = parameter or (location[-1] if location else None)
-        problems.append(f"{'.'.join(location) or 'request'}: {error.get('msg', 'invalid')}")
+        message = error.get("msg", "invalid")
+        if error.get("type") == "string_pattern_mismatch":
+            wanted = pattern_meaning(str(error.get("ctx", {}).get("pattern", "")))
+            message = f"{error.get('input')!r} is not {wanted}"
+        problems.append(f"{'.'.join(location) or 'request'}: {message}")
     return error_response(
         request, 422, "Ongeldige parameter", "Invalid parameter", "; ".join(problems), parameter
     )

@@ -7,6 +7,8 @@ something the user can fix.
 
 from __future__ import annotations
 
+import re
+
 from buurtzicht.errors import (
     BuurtzichtError,
     NoBuildError,
@@ -15,6 +17,27 @@ from buurtzicht.errors import (
     UnknownMeasureError,
     UnknownRegionError,
 )
+
+#: An absolute file-system path (``/srv/data/raw/x.csv``, ``C:\\data\\x.csv``).
+_SERVER_PATH = re.compile(r"(?<![\w:/.])(?:/|[A-Za-z]:\\)(?:[\w.\-]+[/\\])+([\w.\-]+)")
+
+
+def without_server_paths(text: str) -> str:
+    """``text`` with absolute paths cut to their last part: where the server keeps its
+    files is nobody's business (a message still names the file).
+
+    >>> without_server_paths("offline mirror /work/shared/data; see /srv/x/raw/a.csv")
+    'offline mirror data; see a.csv'
+    >>> without_server_paths("see /api/docs and https://example.org/a/b")
+    'see /api/docs and https://example.org/a/b'
+    """
+    return _SERVER_PATH.sub(
+        lambda m: m.group(1) if not _is_url_path(m.group(0)) else m.group(0), text
+    )
+
+
+def _is_url_path(path: str) -> bool:
+    return path.startswith(("/api/", "/static/", "/kaart", "/gemeente/", "/wijk/", "/buurt/"))
 
 
 class ProblemError(BuurtzichtError):

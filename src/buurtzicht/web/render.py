@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import duckdb
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from buurtzicht.api.params import accepted_query_params
 from buurtzicht.api.security import set_cookie
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import Context, PageMeta
@@ -25,8 +27,7 @@ def page_meta(request: Request, title: str, lang: str, *, build_id: str | None =
     base = path[:-5] if path.endswith(".json") else path
     base = "/" if base == "/index" else base
     json_path = "/index.json" if base == "/" else base + ".json"
-    query = {k: v for k, v in request.query_params.items() if k != "lang"}
-    query_text = "&".join(f"{k}={v}" for k, v in query.items())
+    query_text = urlencode(page_query(request))
     other = "en" if lang == "nl" else "nl"
     return PageMeta(
         title=title,
@@ -36,6 +37,16 @@ def page_meta(request: Request, title: str, lang: str, *, build_id: str | None =
         other_lang_url=base + "?" + "&".join(filter(None, [query_text, f"lang={other}"])),
         build_id=build_id,
     )
+
+
+def page_query(request: Request) -> list[tuple[str, str]]:
+    """The query parameters the page's route accepts (``lang`` aside), as sent.
+
+    Links back to the page (JSON twin, language toggle) and the page cache use only
+    these: junk parameters neither travel along nor create new cache entries.
+    """
+    known = accepted_query_params(request)
+    return [(k, v) for k, v in request.query_params.multi_items() if k in known and k != "lang"]
 
 
 def remember_language(request: Request, response: Response) -> None:
@@ -77,8 +88,7 @@ def cached_page(
     Pages are pure functions of the build and the URL, so the rendered bytes are kept in
     the build snapshot; ``build`` gets a cursor only when the page is not cached yet.
     """
-    query = tuple(sorted((k, v) for k, v in request.query_params.multi_items() if k != "lang"))
-    key = ("page", request.url.path, query, lang, as_json)
+    key = ("page", request.url.path, tuple(sorted(page_query(request))), lang, as_json)
 
     def compute() -> tuple[bytes, str]:
         context = snapshot.read(build)

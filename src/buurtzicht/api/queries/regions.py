@@ -6,6 +6,7 @@ from typing import Any
 
 import duckdb
 
+from buurtzicht.errors import UnknownRegionError
 from buurtzicht.regions.codes import is_region_code, normalise_code
 from buurtzicht.warehouse.store import CURRENT_INDELING, region_record
 
@@ -13,6 +14,8 @@ from buurtzicht.warehouse.store import CURRENT_INDELING, region_record
 AREA_LEVELS = ("gemeente", "wijk", "buurt")
 CHILD_LEVEL = {"land": "gemeente", "gemeente": "wijk", "wijk": "buurt"}
 _PARENT_COLUMN = {"gemeente": "gemeente", "wijk": "wijk"}
+#: ``regions.special`` kinds that are placeholders rather than places.
+PLACEHOLDERS = ("onbekend", "buitenland")
 
 
 def _records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -81,8 +84,19 @@ def _fold(text: str) -> str:
 def region(
     conn: duckdb.DuckDBPyConnection, code: str, *, indeling: int = CURRENT_INDELING
 ) -> dict[str, Any]:
-    """A region with its parents (``UnknownRegionError`` when it does not exist)."""
-    return region_record(conn, code, indeling=indeling)
+    """A region with its parents (``UnknownRegionError`` when it does not exist).
+
+    StatLine's placeholders (GM0000 and GM9999 "onbekend", GM0999 "niet in te delen",
+    GM0998 "buitenland", PV99, ...) are rows in ``regions`` so that totals add up, but they
+    are no place anyone can look at: for a visitor they do not exist.
+    """
+    record = region_record(conn, code, indeling=indeling)
+    if record.get("special") in PLACEHOLDERS:
+        raise UnknownRegionError(
+            f"{record['code']} ({record['name']}) is a statistical placeholder, not a "
+            "region; search by name at /api/regions?q=... or check the code (e.g. GM0363)"
+        )
+    return record
 
 
 def children(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 
 from buurtzicht.api import exports
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
-from buurtzicht.api.routes.values import (
+from buurtzicht.api.params import (
     ClassesParam,
     IndicatorParam,
     LevelParam,

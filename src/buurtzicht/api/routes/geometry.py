@@ -7,18 +7,18 @@ import gzip
 from typing import Annotated
 
 import duckdb
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from buurtzicht.api.deps import SnapshotDep
-from buurtzicht.api.problems import InvalidParameterError, NotFoundError
+from buurtzicht.api.params import Level, ParentParam, YearPath
+from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries.geometry import GeometryPayload
 from buurtzicht.regions.codes import normalise_code
 
 router = APIRouter(tags=["geometry"])
-LEVELS = ("gemeente", "wijk", "buurt")
 
 
 @router.get(
@@ -29,14 +29,10 @@ LEVELS = ("gemeente", "wijk", "buurt")
 async def geometry(
     request: Request,
     snapshot: SnapshotDep,
-    level: str,
-    year: int,
-    parent: Annotated[
-        str | None, Query(description="Only features within this gemeente or wijk")
-    ] = None,
+    level: Level,
+    year: YearPath,
+    parent: ParentParam = None,
 ) -> Response:
-    if level not in LEVELS:
-        raise InvalidParameterError("level must be gemeente, wijk or buurt", parameter="level")
     parent_code = normalise_code(parent) if parent else None
 
     def compute(cursor: duckdb.DuckDBPyConnection) -> GeometryPayload | None:
@@ -80,7 +76,7 @@ TILE_TYPE = "application/vnd.mapbox-vector-tile"
     summary="TileJSON of the vector tiles of a level and year (buurten)",
 )
 async def tilejson(
-    request: Request, snapshot: SnapshotDep, level: str, year: int
+    request: Request, snapshot: SnapshotDep, level: Level, year: YearPath
 ) -> dict[str, object]:
     info = await run_in_threadpool(
         snapshot.read, lambda cur: geometry_queries.tile_set(cur, level, year)
@@ -106,10 +102,14 @@ async def tilejson(
     responses={200: {"content": {TILE_TYPE: {}}}, 204: {}, 304: {}},
 )
 async def vector_tile(
-    request: Request, snapshot: SnapshotDep, level: str, year: int, z: int, x: int, y: int
+    request: Request,
+    snapshot: SnapshotDep,
+    level: Level,
+    year: YearPath,
+    z: Annotated[int, Path(ge=0, le=24, description="Zoom level")],
+    x: Annotated[int, Path(ge=0, description="Tile column")],
+    y: Annotated[int, Path(ge=0, description="Tile row")],
 ) -> Response:
-    if level not in LEVELS:
-        raise InvalidParameterError("level must be gemeente, wijk or buurt", parameter="level")
     data: bytes | None = await snapshot.cached_async(
         ("tile", level, year, z, x, y),
         lambda: snapshot.read(lambda cur: geometry_queries.tile(cur, level, year, z, x, y)),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.params import (
+    IndicatorParam,
+    LevelParam,
+    MethodParam,
+    ParentParam,
+    PeriodParam,
+)
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.routes.values import IndicatorParam, LevelParam, ParentParam, PeriodParam
 from buurtzicht.api.schemas import HotspotsOut
 from buurtzicht.api.services.hotspots import hotspots as hotspot_service
 
@@ -25,7 +29,7 @@ async def hotspots(
     indicator: IndicatorParam,
     level: LevelParam = "gemeente",
     period: PeriodParam = None,
-    method: Annotated[str, Query(description="gi_star (Getis-Ord Gi*) or local_moran")] = "gi_star",
+    method: MethodParam = "gi_star",
     parent: ParentParam = None,
 ) -> Response:
     return await cached_json(

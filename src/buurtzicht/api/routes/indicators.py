@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
 
 from buurtzicht.api import present
 from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.params import INDICATOR_PATTERN
 from buurtzicht.api.responses import cached_json
 from buurtzicht.api.schemas import CatalogOut, IndicatorOut, ThemeOut
 from buurtzicht.api.services.catalog import catalog
@@ -46,7 +49,10 @@ async def indicators(request: Request, snapshot: SnapshotDep, lang: LangDep) -> 
     summary="One indicator: definition, unit, source, licence, methodology",
 )
 async def indicator(
-    request: Request, snapshot: SnapshotDep, lang: LangDep, indicator_id: str
+    request: Request,
+    snapshot: SnapshotDep,
+    lang: LangDep,
+    indicator_id: Annotated[str, Path(pattern=INDICATOR_PATTERN, description="Indicator id")],
 ) -> Response:
     return await cached_json(
         request,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
-from buurtzicht.api.problems import InvalidParameterError
+from buurtzicht.api.params import CompareRegionsParam, RegionCodePath, region_codes
 from buurtzicht.api.responses import cached_json
 from buurtzicht.api.schemas import CompareOut, ProfileOut
 from buurtzicht.api.services import profile as profile_service
@@ -17,7 +15,9 @@ router = APIRouter(tags=["profile"])
 
 
 @router.get("/profile/{code}", response_model=ProfileOut, summary="Everything about one region")
-async def profile(request: Request, snapshot: SnapshotDep, lang: LangDep, code: str) -> Response:
+async def profile(
+    request: Request, snapshot: SnapshotDep, lang: LangDep, code: RegionCodePath
+) -> Response:
     code = normalise_code(code)
     return await cached_json(
         request,
@@ -32,13 +32,9 @@ async def compare(
     request: Request,
     snapshot: SnapshotDep,
     lang: LangDep,
-    regions: Annotated[list[str], Query(description="Region codes (repeat or comma-separate)")],
+    regions: CompareRegionsParam,
 ) -> Response:
-    codes = parse_codes(regions)
-    if len(codes) < 2:
-        raise InvalidParameterError(
-            "give at least two region codes to compare", parameter="regions"
-        )
+    codes = region_codes(regions, least=2)
     return await cached_json(
         request,
         snapshot,
@@ -48,6 +44,7 @@ async def compare(
 
 
 def parse_codes(raw: list[str]) -> list[str]:
+    """Codes of the compare page's ``regio`` parameter (repeated or comma-separated)."""
     seen: dict[str, None] = {}
     for item in raw:
         for code in item.split(","):

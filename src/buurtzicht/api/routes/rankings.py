@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request, Response
 
 from buurtzicht.api import exports
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
+from buurtzicht.api.params import IndicatorParam, LevelParam, ParentParam, PeriodParam
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.routes.values import IndicatorParam, LevelParam, ParentParam, PeriodParam
 from buurtzicht.api.schemas import RankingOut
 from buurtzicht.api.services.rankings import rankings as ranking_service
 

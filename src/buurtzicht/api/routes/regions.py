@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from buurtzicht.api.deps import CursorDep, SnapshotDep
-from buurtzicht.api.problems import InvalidParameterError
+from buurtzicht.api.params import Level, RegionCodePath
 from buurtzicht.api.responses import cached_json
 from buurtzicht.api.schemas import RegionDetail, RegionHit
 from buurtzicht.api.services import regions as region_service
@@ -25,21 +25,16 @@ def search_regions(
         Query(min_length=1, max_length=100, description="Name or code, e.g. 'Amster' or 'GM0363'"),
     ],
     level: Annotated[
-        list[str] | None, Query(description="Only these levels (gemeente, wijk, buurt)")
+        list[Level] | None, Query(description="Only these levels (gemeente, wijk, buurt)")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[RegionHit]:
     levels = tuple(level or LEVELS)
-    unknown = [lv for lv in levels if lv not in LEVELS]
-    if unknown:
-        raise InvalidParameterError(
-            f"unknown level {unknown[0]!r}; use gemeente, wijk or buurt", parameter="level"
-        )
     return region_service.search(cursor, q, levels=levels, limit=limit)
 
 
 @router.get("/{code}", response_model=RegionDetail, summary="A region with parents and children")
-async def get_region(request: Request, snapshot: SnapshotDep, code: str) -> Response:
+async def get_region(request: Request, snapshot: SnapshotDep, code: RegionCodePath) -> Response:
     code = normalise_code(code)
     return await cached_json(
         request,

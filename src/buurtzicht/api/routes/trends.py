@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.params import IndicatorParam, RegionsParam, region_codes
 from buurtzicht.api.responses import cached_json
 from buurtzicht.api.schemas import TrendsOut
 from buurtzicht.api.services.trends import trends as trend_service
@@ -19,11 +20,11 @@ async def trends(
     request: Request,
     snapshot: SnapshotDep,
     lang: LangDep,
-    indicator: Annotated[str, Query(description="Indicator id")],
-    regions: Annotated[list[str], Query(description="Region codes (repeat or comma-separate)")],
+    indicator: IndicatorParam,
+    regions: RegionsParam,
     national: Annotated[bool, Query(description="Add the Netherlands")] = True,
 ) -> Response:
-    codes = [c.strip().upper() for raw in regions for c in raw.split(",") if c.strip()]
+    codes = region_codes(regions, least=1)
     return await cached_json(
         request,
         snapshot,

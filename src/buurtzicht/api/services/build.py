@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from buurtzicht.api.problems import without_server_paths
 from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.schemas import BuildOut, GeometryInfo, SourceOut
 from buurtzicht.api.warehouse import Snapshot
@@ -36,7 +37,7 @@ def _summary(cursor: duckdb.DuckDBPyConnection, lang: str) -> BuildOut:
     build = summary["build"]
     return BuildOut(
         build_id=build.get("build_id", ""),
-        description=build.get("description", ""),
+        description=without_server_paths(build.get("description", "")),
         buurtzicht_version=build.get("buurtzicht_version", ""),
         observations=summary["observations"],
         measures=summary["measures"],

@@ -14,7 +14,7 @@ from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import NEDERLAND
 from buurtzicht.warehouse.store import CURRENT_INDELING
 
-MAX_REGIONS = 12
+MAX_REGIONS = 12  # as buurtzicht.api.params.MAX_REGIONS
 
 
 def trends(
