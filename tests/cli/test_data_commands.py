@@ -53,7 +53,7 @@ def test_malformed_code_and_period(built: Path) -> None:
     bad_code = cli(built, "region", "GM363")
     assert bad_code.returncode == 2 and "not a region code" in bad_code.stderr
     bad_period = cli(built, "region", "GM0001", "--period", "vorig jaar")
-    assert bad_period.returncode == 2 and "is not a CBS period" in bad_period.stderr
+    assert bad_period.returncode == 2 and "is not a period" in bad_period.stderr
 
 
 def test_info_json_and_rollback(built: Path, home: Settings, inputs: BuildInputs) -> None:

@@ -4,53 +4,36 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from buurtzicht.cli.app import MARKUP, app
-from buurtzicht.errors import NoBuildError
+from buurtzicht.cli.options import (
+    CodeArgument,
+    LevelOption,
+    PeriodOption,
+    SeedOption,
+    WarehouseOption,
+    check_code,
+    check_compare_codes,
+    check_fraction,
+    one_of,
+    open_warehouse,
+)
 
 indicators_app = typer.Typer(
     help="The indicator catalog: list, show, schema.", no_args_is_help=True, rich_markup_mode=MARKUP
 )
 app.add_typer(indicators_app, name="indicators")
 
-WarehouseOption = Annotated[
-    Path | None,
-    typer.Option("--warehouse", help="A DuckDB warehouse file (default: the current build)."),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-PeriodOption = Annotated[
-    str | None, typer.Option("--period", help="Year or CBS period (2024 or 2024JJ00).")
-]
 
 
 def _console() -> Console:
     return Console(width=160)
-
-
-def open_warehouse(path: Path | None) -> duckdb.DuckDBPyConnection:
-    """The given DuckDB file, or the current build, read-only."""
-    if path is not None:
-        if not path.is_file():
-            raise NoBuildError(f"warehouse file {path} does not exist")
-        return duckdb.connect(str(path), read_only=True)
-    try:
-        from buurtzicht.warehouse.store import open_current
-    except ImportError as exc:
-        raise NoBuildError(
-            "no warehouse build available in this installation; run `buurtzicht build` "
-            "or pass --warehouse PATH"
-        ) from exc
-    from buurtzicht.config import get_settings
-
-    conn: duckdb.DuckDBPyConnection = open_current(get_settings())
-    return conn
 
 
 def _fmt(value: float | None, decimals: int = 1) -> str:
@@ -160,10 +143,13 @@ def indicators_docs(
 
 @app.command("profile")
 def profile_command(
-    code: str,
+    code: CodeArgument,
     period: PeriodOption = None,
     as_json: JsonOption = False,
-    k: Annotated[int, typer.Option("--k", help="Number of similar regions.")] = 5,
+    k: Annotated[
+        int,
+        typer.Option("--k", help="Number of similar regions.", min=1, max=50),
+    ] = 5,
     warehouse: WarehouseOption = None,
 ) -> None:
     """All indicators of a region with NL, peers, similar regions, trend and reliability."""
@@ -219,7 +205,10 @@ def profile_command(
 
 @app.command("compare")
 def compare_command(
-    codes: list[str],
+    codes: Annotated[
+        list[str],
+        typer.Argument(help="Two to eight region codes.", callback=check_compare_codes),
+    ],
     period: PeriodOption = None,
     as_json: JsonOption = False,
     warehouse: WarehouseOption = None,
@@ -251,19 +240,39 @@ def compare_command(
 @app.command("hotspots")
 def hotspots_command(
     indicator: str,
-    level: Annotated[str, typer.Option(help="gemeente, wijk or buurt.")] = "gemeente",
+    level: LevelOption = "gemeente",
     period: PeriodOption = None,
-    method: Annotated[str, typer.Option(help="gi_star or local_moran.")] = "gi_star",
+    method: Annotated[
+        str,
+        typer.Option(help="gi_star or local_moran.", callback=one_of("gi_star", "local_moran")),
+    ] = "gi_star",
     permutations: Annotated[
-        int | None, typer.Option(help="Permutations (default 9,999; 999 for buurten).")
+        int | None,
+        typer.Option(
+            help="Permutations (default 9,999; 999 for buurten).",
+            min=1,
+            max=99_999,
+        ),
     ] = None,
     within: Annotated[
         str | None,
-        typer.Option("--within", help="Only the wijken or buurten of this gemeente (or wijk)."),
+        typer.Option(
+            "--within",
+            help="Only the wijken or buurten of this gemeente (or wijk).",
+            callback=check_code,
+        ),
     ] = None,
-    contiguity: Annotated[str, typer.Option(help="queen or rook.")] = "queen",
-    seed: int = 12345,
-    alpha: float = 0.05,
+    contiguity: Annotated[
+        str, typer.Option(help="queen or rook.", callback=one_of("queen", "rook"))
+    ] = "queen",
+    seed: SeedOption = 12345,
+    alpha: Annotated[
+        float,
+        typer.Option(
+            help="Significance level after FDR correction, between 0 and 1.",
+            callback=check_fraction,
+        ),
+    ] = 0.05,
     as_json: JsonOption = False,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -324,75 +333,3 @@ def hotspots_command(
             row["class"],
         )
     _console().print(shown)
-
-
-@app.command("composite")
-def composite_command(
-    composite_id: str,
-    level: Annotated[str, typer.Option(help="Level to rank.")] = "gemeente",
-    period: PeriodOption = None,
-    draws: int = 500,
-    seed: int = 12345,
-    as_json: JsonOption = False,
-    warehouse: WarehouseOption = None,
-) -> None:
-    """A composite index (NL = 100) with its weight-sensitivity report."""
-    from buurtzicht.analysis.composite import composite_index, sensitivity
-    from buurtzicht.indicators.loader import default_catalog
-
-    conn = open_warehouse(warehouse)
-    result = composite_index(conn, composite_id, level, period)
-    comp = default_catalog().composite(composite_id)
-    weights = {c.indicator: c.weight for c in comp.components}
-    import pandas as pd
-
-    report = sensitivity(result.indices, pd.Series(weights), draws=draws, seed=seed)
-    scored = {
-        str(k): float(v) for k, v in result.scores.dropna().sort_values(ascending=False).items()
-    }
-    base, shift = report.base_rank.to_dict(), report.max_shift.to_dict()
-    p05, p95 = report.p05_rank.to_dict(), report.p95_rank.to_dict()
-    rows: list[dict[str, object]] = [
-        {
-            "region": code,
-            "index": score,
-            "rank": int(base[code]),
-            "rank_p05": p05[code],
-            "rank_p95": p95[code],
-            "max_shift": shift[code],
-        }
-        for code, score in scored.items()
-    ]
-    if as_json:
-        print(
-            json.dumps(
-                {
-                    "composite": composite_id,
-                    "period": result.period,
-                    "level": level,
-                    "weights": weights,
-                    "mean_spearman": report.mean_spearman,
-                    "drop_one_spearman": report.drop_one_spearman,
-                    "regions": rows,
-                },
-                indent=2,
-            )
-        )
-        return
-    console = _console()
-    console.print(
-        f"{comp.title.nl} ({level}, {result.period}); {len(rows)} regio's; "
-        f"gemiddelde Spearman bij gevarieerde gewichten {report.mean_spearman:.3f}"
-    )
-    table = Table()
-    for column in ("regio", "index", "rang", "rang 5-95%", "max. verschuiving"):
-        table.add_column(column)
-    for r in rows[:25]:
-        table.add_row(
-            str(r["region"]),
-            _fmt(float(r["index"]), 1),  # type: ignore[arg-type]
-            str(r["rank"]),
-            f"{r['rank_p05']:.0f}-{r['rank_p95']:.0f}",
-            f"{r['max_shift']:.0f}",
-        )
-    console.print(table)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
 import typer
 
@@ -19,7 +19,14 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Show the full traceback of an unexpected error (before the command)."
+        ),
+    ] = False,
+) -> None:
     """Zicht op ondermijning per gemeente, wijk en buurt: data, analyses, dashboard.
 
     Settings come from environment variables BUURTZICHT_* (see docs/configuration.md).

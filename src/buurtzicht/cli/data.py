@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from buurtzicht.cli.app import app
+from buurtzicht.cli.options import CodeArgument, PeriodOption
 from buurtzicht.config import Settings, get_settings
-from buurtzicht.sources.observations import normalise_period
 from buurtzicht.warehouse import info as warehouse_info
 from buurtzicht.warehouse.build import BuildInputs, BuildResult, Step
 from buurtzicht.warehouse.layout import BuildLayout
@@ -145,17 +145,22 @@ def rollback() -> None:
 
 @app.command()
 def region(
-    code: Annotated[str, typer.Argument(help="Region code, e.g. GM0363, WK036300, BU0363AD03.")],
-    period: Annotated[
-        str | None, typer.Option("--period", help="Only this period, e.g. 2024 or 2024JJ00.")
-    ] = None,
+    code: CodeArgument,
+    period: PeriodOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """All observations of a region, with its name and parents."""
-    period_code = normalise_period(period, where="--period")[0] if period else None
     with open_current(_settings()) as conn:
         record = region_record(conn, code)
-        observations = region_observations(conn, record["code"], period=period_code)
+        observations = region_observations(conn, record["code"], period=period)
+        if period and not observations:
+            held = region_observations(conn, record["code"])
+            years = sorted({o["period"][:4] for o in held})
+            span = f"{years[0]}-{years[-1]}" if years else "no periods"
+            raise typer.BadParameter(
+                f"no observations of {record['code']} in {period}; the build holds {span}",
+                param_hint="'--period'",
+            )
     if as_json:
         print(json.dumps({"region": record, "observations": observations}, indent=1, default=str))
         return

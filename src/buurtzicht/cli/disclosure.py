@@ -18,6 +18,13 @@ from rich.console import Console
 from rich.table import Table
 
 from buurtzicht.cli.app import MARKUP, app
+from buurtzicht.cli.options import (
+    check_input_file,
+    check_output_file,
+    check_table_file,
+    is_duckdb_file,
+    read_table_file,
+)
 from buurtzicht.config import Settings
 from buurtzicht.errors import ConfigurationError
 
@@ -35,20 +42,37 @@ app.add_typer(disclosure_app, name="disclosure")
 AggregatesOption = Annotated[
     Path | None,
     typer.Option(
-        help="Secure aggregates with true values [default: `<home>/secure/aggregates.parquet`]."
+        help="Secure aggregates with true values [default: `<home>/secure/aggregates.parquet`].",
+        callback=check_table_file,
     ),
 ]
 PublishedOption = Annotated[
     Path | None,
-    typer.Option(help="Protected output [default: `<home>/secure/published.parquet`]."),
+    typer.Option(
+        help="Protected table [default: `<home>/secure/published.parquet`].",
+        callback=check_table_file,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Protected output [default: `<home>/secure/published.parquet`].",
+        callback=check_output_file,
+    ),
 ]
 SpecOption = Annotated[
     Path | None,
-    typer.Option(help="YAML with the table specs (totals, components, rule set per table)."),
+    typer.Option(
+        help="YAML with the table specs (totals, components, rule set per table).",
+        callback=check_input_file,
+    ),
 ]
 PopulationOption = Annotated[
     Path | None,
-    typer.Option(help="CSV or Parquet with columns region, population (minimum-population rule)."),
+    typer.Option(
+        help="CSV or Parquet with columns region, population (minimum-population rule).",
+        callback=check_table_file,
+    ),
 ]
 
 
@@ -57,11 +81,13 @@ def _secure(path: Path | None, name: str) -> Path:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    if not path.is_file():
+    """A default input file (options are checked by :func:`check_table_file`)."""
+    try:
+        return read_table_file(path)
+    except typer.BadParameter as exc:
         raise ConfigurationError(
-            f"{path} does not exist; pass the file with the option shown in --help"
-        )
-    return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+            f"{exc.message}; pass the file with the option in --help"
+        ) from None
 
 
 def _spec(path: Path | None) -> DisclosureSpec:
@@ -71,7 +97,7 @@ def _spec(path: Path | None) -> DisclosureSpec:
         return DisclosureSpec()
     try:
         return DisclosureSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         raise ConfigurationError(f"{path}: not a valid disclosure spec: {exc}") from exc
 
 
@@ -79,13 +105,19 @@ def _population(path: Path | None) -> dict[str, float] | None:
     if path is None:
         return None
     frame = _read(path)
+    missing = {"region", "population"} - set(frame.columns)
+    if missing:
+        raise typer.BadParameter(
+            f"{path} lacks the column(s) {', '.join(sorted(missing))}; it needs region, population",
+            param_hint="'--population'",
+        )
     return dict(zip(frame["region"].astype(str), frame["population"].astype(float), strict=True))
 
 
 @disclosure_app.command()
 def protect(
     aggregates: AggregatesOption = None,
-    output: PublishedOption = None,
+    output: OutputOption = None,
     spec: SpecOption = None,
     population: PopulationOption = None,
 ) -> None:
@@ -96,7 +128,9 @@ def protect(
     target = _secure(output, "published.parquet")
     result = run_protect(_read(source), _spec(spec), population=_population(population))
     target.parent.mkdir(parents=True, exist_ok=True)
-    result.published.to_parquet(target, index=False)
+    partial = target.with_name(f".{target.name}.partial")
+    result.published.to_parquet(partial, index=False)
+    partial.replace(target)  # a reader never sees half a file
     _print_tables(result.report, f"Protected {source} -> {target}")
     if result.limited:
         Console().print(
@@ -124,7 +158,10 @@ def audit(
         typer.Argument(help="With --warehouse: the build to audit.", show_default=False),
     ] = None,
     intervals: Annotated[
-        Path | None, typer.Option(help="Write every audited cell's interval to this CSV.")
+        Path | None,
+        typer.Option(
+            help="Write every audited cell's interval to this CSV.", callback=check_output_file
+        ),
     ] = None,
 ) -> None:
     """Prove that no suppressed cell can be narrowed down from what is published.
@@ -136,7 +173,7 @@ def audit(
     report of `buurtzicht secure publish`. Exits with code 1 when any cell is unprotected.
     """
     if warehouse:
-        _audit_warehouse(path, intervals)
+        _audit_warehouse(_warehouse_path(path), intervals)
         return
     if path is not None:
         raise typer.BadParameter("PATH is only taken with --warehouse", param_hint="PATH")
@@ -152,6 +189,22 @@ def audit(
         report.intervals.to_csv(intervals, index=False)
     _print_tables(report.tables, f"Disclosure audit ({report.programs:,} linear programs)")
     _verdict(report.unprotected)
+
+
+def _warehouse_path(path: Path | None) -> Path | None:
+    """``audit --warehouse PATH``: a build's .duckdb file or a warehouse folder."""
+    if path is None:
+        return None
+    if not path.exists():
+        raise typer.BadParameter(
+            f"{path} does not exist; give a build's .duckdb file or a warehouse folder",
+            param_hint="PATH",
+        )
+    if path.is_file() and not is_duckdb_file(path):
+        raise typer.BadParameter(
+            f"{path} is not a DuckDB warehouse file (.duckdb of a build)", param_hint="PATH"
+        )
+    return path
 
 
 def _audit_warehouse(path: Path | None, intervals: Path | None) -> None:

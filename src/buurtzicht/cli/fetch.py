@@ -86,6 +86,11 @@ def fetch(
     """
     console = Console()
     settings = get_settings()
+    layers = [_layer(g) for g in geometry] if geometry else list(DEFAULT_GEOMETRY)
+    if periods is not None and periods < 0:
+        raise typer.BadParameter(
+            f"{periods} is negative; give 0 (all) or more", param_hint="'--periods'"
+        )
     if mirror is not None:
         folders = check_mirror(mirror)
         _print_mirror(console, folders)
@@ -111,7 +116,6 @@ def fetch(
     console.print(summary)
     if no_geometry:
         return
-    layers = [_layer(g) for g in geometry] if geometry else list(DEFAULT_GEOMETRY)
     files = Table("year", "level", "features", Column("file", overflow="fold"))
     for g in fetch_geometry(settings, layers, progress=progress):
         files.add_row(str(g.year), g.level, f"{g.features:,}", str(g.path))

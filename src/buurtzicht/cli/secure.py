@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from buurtzicht.cli.app import MARKUP, app
+from buurtzicht.cli.options import one_of
 from buurtzicht.config import Settings
 
 secure_app = typer.Typer(
@@ -102,7 +103,11 @@ def validate(folder: Input = None, home: Home = None) -> None:
 def link(
     folder: Input = None,
     engine: Annotated[
-        str, typer.Option(help="duckdb (default) or spark (PySpark local mode).")
+        str,
+        typer.Option(
+            help="duckdb (default) or spark (PySpark local mode).",
+            callback=one_of("duckdb", "spark"),
+        ),
     ] = "duckdb",
     output: Annotated[
         Path | None,

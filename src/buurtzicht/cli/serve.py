@@ -7,16 +7,28 @@ from typing import Annotated
 import typer
 
 from buurtzicht.cli.app import app
+from buurtzicht.cli.options import one_of
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     workers: Annotated[
-        int, typer.Option(help="Worker processes (each holds one read-only connection).")
+        int,
+        typer.Option(
+            help="Worker processes (each holds one read-only connection).",
+            min=1,
+            max=64,
+        ),
     ] = 1,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    log_level: Annotated[
+        str,
+        typer.Option(
+            help="uvicorn log level.",
+            callback=one_of("critical", "error", "warning", "info", "debug"),
+        ),
+    ] = "info",
 ) -> None:
     """Serve the dashboard at http://HOST:PORT (API docs at /api/docs).
 
