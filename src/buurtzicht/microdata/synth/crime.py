@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from buurtzicht.microdata.national import SUSPECT_GROUPS, UNDERMINING_CODES, NationalVolumes
-from buurtzicht.microdata.synth import params
+from buurtzicht.microdata.synth import hidden, params
 from buurtzicht.microdata.synth.common import (
     group_starts,
     pick_in_groups,
@@ -60,13 +60,20 @@ class Nation:
 
 
 def plant_hennep(
-    chunk: Chunk, cluster: np.ndarray, base_rate: float, rng: np.random.Generator
+    chunk: Chunk,
+    cluster: np.ndarray,
+    base_rate: float,
+    rng: np.random.Generator,
+    detect: np.ndarray,
+    rng_hidden: np.random.Generator,
 ) -> dict[str, np.ndarray]:
-    """Dismantled plantations at risky dwellings, plus planted clusters in a few buurten.
+    """Plantations at risky dwellings, plus planted clusters in a few buurten.
 
     Risk: residents with debts or benefits, a planted criminal in the household, private
     rental. Every cluster buurt gets about ``HENNEP_CLUSTER_PER_YEAR`` extra plantations
-    a year whatever the scale, so that clusters stand out in small worlds too.
+    a year whatever the scale, so that clusters stand out in small worlds too; those are
+    all dismantled. Of the others a plantation is dismantled with the detection rate
+    ``detect`` of its buurt (:mod:`.hidden`); the rest stay hidden (``hidden_*`` keys).
     """
     occupant = np.full(len(chunk.address_id), -1, dtype=np.int64)
     occupant[chunk.h_address] = np.arange(len(chunk.h_address))
@@ -82,7 +89,7 @@ def plant_hennep(
     weight[occ] *= np.where(risky[occupant[occ]], 8.0, 1.0) * np.where(
         crim[occupant[occ]], 10.0, 1.0
     )
-    rows_a, rows_d = [], []
+    rows_a, rows_d, rows_extra = [], [], []
     in_cluster = cluster[chunk.a_buurt] & (weight > 0)
     for year in params.ANALYSIS_YEARS:
         hit = np.flatnonzero(rng.random(len(weight)) < base_rate * weight)
@@ -97,14 +104,25 @@ def plant_hennep(
             for idx in [np.flatnonzero(in_cluster & (chunk.a_buurt == b))]
         ]
         hit = np.unique(np.concatenate([hit, *extra])) if extra else hit
+        rows_extra.append(
+            np.isin(hit, np.concatenate(extra)) if extra else np.zeros(len(hit), bool)
+        )
         rows_a.append(hit)
         rows_d.append(year_start(year) + np.floor(rng.random(len(hit)) * 365).astype(np.int64))
-    address = np.concatenate(rows_a)
-    chunk.kwh[address] = chunk.kwh[address] * rng.integers(4, 11, len(address))
+    address, when = np.concatenate(rows_a), np.concatenate(rows_d)
+    seen = np.concatenate(rows_extra) | hidden.registered(
+        detect[chunk.a_buurt[address]], rng_hidden
+    )
+    metered = seen | (rng_hidden.random(len(address)) < hidden.HENNEP_METERED)
+    factor = rng.integers(4, 11, len(address))
+    chunk.kwh[address[metered]] = chunk.kwh[address[metered]] * factor[metered]
+    plants = rng.integers(100, 2000, len(address))
     return {
-        "address": address,
-        "date": np.concatenate(rows_d),
-        "plants": rng.integers(100, 2000, len(address)),
+        "address": address[seen],
+        "date": when[seen],
+        "plants": plants[seen],
+        "hidden_address": address[~seen],
+        "hidden_date": when[~seen],
     }
 
 

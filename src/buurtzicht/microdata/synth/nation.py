@@ -72,6 +72,7 @@ class NationBuilder:
             [special["care_business"][special["care_planted"]], special["planted_foundation"]]
         )
         weight[flagged] = 100.0
+        weight[special["laundering"]] = 100.0  # registered laundering draws FIU reports
         self._add("business_id", business_ids)
         self._add("business_weight", weight)
 

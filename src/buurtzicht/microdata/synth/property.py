@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from buurtzicht.microdata.schema import WORLD_DATE
-from buurtzicht.microdata.synth import params
+from buurtzicht.microdata.synth import hidden, params
 from buurtzicht.microdata.synth.common import NULL, day, members_of, sort_by, years_of
 from buurtzicht.microdata.synth.population import Chunk
 
@@ -121,10 +121,17 @@ def plant_owners(
     foundations: np.ndarray,
     board: np.ndarray,
     rng: np.random.Generator,
+    cases: Cases,
 ) -> dict[str, np.ndarray]:
-    """Unexplained multiple ownership, criminals' property and foundation property."""
+    """Unexplained multiple ownership, criminals' property and foundation property.
+
+    The dwellings come from private rental, likelier in buurten of high
+    ``cases.weight``. Each dwelling of an unexplained owner is hidden (:mod:`.hidden`)
+    with one minus the detection rate of its buurt: it is then registered to a foreign
+    entity, so no register links it to him (all of them when fewer than two remain).
+    """
     pool = np.flatnonzero(chunk.a_dwelling & (chunk.tenure == 2))
-    pool = pool[rng.permutation(len(pool))]
+    pool = pool[hidden.weighted_order(cases.weight[chunk.a_buurt[pool]], rng)]
     cursor = 0
 
     def give(owner_person: int = -1, owner_business: int = -1, k: int = 2) -> np.ndarray:
@@ -158,6 +165,7 @@ def plant_owners(
         "unexplained_address": [],
         "foundation_address": [],
         "criminal_address": [],
+        "hidden_address": [],
     }
     members, starts = members_of(chunk.household, len(chunk.household_id))
 
@@ -169,8 +177,14 @@ def plant_owners(
         chunk.wealth[household_of(person)] = 0
         chunk.wealth[person] = int(rng.integers(0, 15_000))
         got = give(owner_person=int(person), k=int(rng.integers(2, 6)))
-        truth["unexplained_person"].append(int(person))
-        truth["unexplained_address"].extend(got.tolist())
+        seen = hidden.registered(cases.detect[chunk.a_buurt[got]], cases.rng)
+        if seen.sum() < 2:  # a single extra dwelling on his name shows no pattern
+            seen[:] = False
+        owners.kind[got[~seen]], owners.person[got[~seen]] = FOREIGN, -1
+        truth["hidden_address"].extend(got[~seen].tolist())
+        if seen.any():
+            truth["unexplained_person"].append(int(person))
+            truth["unexplained_address"].extend(got[seen].tolist())
     for person in np.flatnonzero(chunk.criminal):
         chunk.wealth[person] = int(rng.integers(0, 25_000))
         truth["criminal_address"].extend(
@@ -236,13 +250,28 @@ class History:
     own_end: np.ndarray
     tx_row: np.ndarray  # index into the ownership rows of the buyer's ownership
     tx_price: np.ndarray
-    doorsluis: np.ndarray  # local addresses planted as doorsluiswoning
+    doorsluis: np.ndarray  # local addresses planted as doorsluiswoning (registered sales)
+    doorsluis_hidden: np.ndarray  # planted ones whose flips Kadaster does not show
+
+
+@dataclass
+class Cases:
+    """Where a chunk's planted cases of one theme go and how likely they are registered."""
+
+    weight: np.ndarray  # per local buurt: relative chance of a planted case
+    detect: np.ndarray  # per local buurt: detection rate of its gemeente
+    rng: np.random.Generator  # the hidden-case stream (:mod:`.hidden`)
 
 
 def sales_history(
-    chunk: Chunk, owners: Owners, n_business: int, rng: np.random.Generator
+    chunk: Chunk, owners: Owners, n_business: int, rng: np.random.Generator, cases: Cases
 ) -> History:
-    """Up to three legitimate sales per dwelling in 20 years; planted ones five to eight."""
+    """Up to three legitimate sales per dwelling in 20 years; planted ones five to eight.
+
+    Planted doorsluiswoningen are likelier in buurten of high ``cases.weight``; of a
+    hidden one (detection rate ``cases.detect``, see :mod:`.hidden`) Kadaster records
+    only one or two sales, the others went through share transfers.
+    """
     n = len(chunk.address_id)
     today, first = day(WORLD_DATE), day(params.SALES_FROM)
     sold = chunk.a_dwelling & (chunk.tenure != 1)
@@ -251,10 +280,12 @@ def sales_history(
     )
     candidates = np.flatnonzero(sold & (owners.kind != UNKNOWN))
     n_plant = min(len(candidates), rng.binomial(len(candidates), params.PLANT_DOORSLUIS))
-    doorsluis = (
-        rng.choice(candidates, size=n_plant, replace=False) if n_plant else np.empty(0, np.int64)
-    )
+    order = hidden.weighted_order(cases.weight[chunk.a_buurt[candidates]], rng)
+    planted_all = np.sort(candidates[order[:n_plant]])
+    seen = hidden.registered(cases.detect[chunk.a_buurt[planted_all]], cases.rng)
+    doorsluis, concealed = planted_all[seen], planted_all[~seen]
     k[doorsluis] = rng.integers(5, 9, len(doorsluis))
+    k[concealed] = cases.rng.integers(1, 3, len(concealed))
     rows = k + 1
     addr = np.repeat(np.arange(n), rows)
     pos = np.arange(len(addr)) - np.repeat(np.cumsum(rows) - rows, rows)
@@ -283,7 +314,7 @@ def sales_history(
     a = addr[bought]
     years = years_of(dates[bought].astype(np.int64))
     price = chunk.woz[a] * price_index(years) * rng.uniform(0.9, 1.1, len(a))
-    planted = np.isin(a, doorsluis)
+    planted = np.isin(a, planted_all)
     price[planted] *= 1.0 + 0.18 * pos[bought][planted]
     return History(
         addr,
@@ -295,6 +326,7 @@ def sales_history(
         bought,
         np.round(price, -2).astype(np.int64),
         doorsluis,
+        concealed,
     )
 
 

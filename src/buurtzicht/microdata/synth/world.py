@@ -21,8 +21,18 @@ from buurtzicht.microdata import sbi
 from buurtzicht.microdata.calibration import Calibration, load_calibration
 from buurtzicht.microdata.national import NationalVolumes, load_national
 from buurtzicht.microdata.store import atomic_dir, microdata_dir, planted_dir, write_json
-from buurtzicht.microdata.synth import business, crime, params, population, residence, tables
+from buurtzicht.microdata.synth import (
+    business,
+    cases,
+    crime,
+    hidden,
+    params,
+    population,
+    residence,
+    tables,
+)
 from buurtzicht.microdata.synth import property as ownership
+from buurtzicht.microdata.synth import truth as truth_log
 from buurtzicht.microdata.synth.common import Ids, PartWriter
 from buurtzicht.microdata.synth.nation import NationBuilder, write_national
 from buurtzicht.microdata.validate import validate_microdata
@@ -157,16 +167,20 @@ def _build(
     national_rng = np.random.default_rng([seed, 0])
     parks = _parks(buurten, scale, national_rng)
     cluster = _clusters(buurten, scale, national_rng)
-    base_rate = params.HENNEP_PER_YEAR / (buurten["dwellings"].sum() * 3.0)
+    # The true rate: about MEAN_DETECTION of these plantations are dismantled.
+    base_rate = params.HENNEP_PER_YEAR / (buurten["dwellings"].sum() * 3.0 * hidden.MEAN_DETECTION)
+    detection = hidden.detection_rates(sorted(buurten["gemeente"].unique()), seed)
     ids = Ids()
     nation = NationBuilder(buurten, parks)
-    truth = TruthLog()
+    truth = truth_log.TruthLog()
     chunks = chunks_of(buurten, scale, chunk_persons)
     with PartWriter(tmp) as writer:
         t0 = time.perf_counter()
         for i, rows in enumerate(chunks):
             rng = np.random.default_rng([seed, i + 1])
-            _chunk(rows, rng, scale, parks, cluster, base_rate, writer, ids, nation, truth)
+            stream = np.random.default_rng([seed, i + 1, hidden.STREAM])
+            rates = cases.ChunkRates(base_rate, detection, stream)
+            _chunk(rows, rng, scale, parks, cluster, rates, writer, ids, nation, truth)
             if progress:
                 progress("chunks", (i + 1) / len(chunks))
         summary.seconds["population"] = time.perf_counter() - t0
@@ -175,38 +189,7 @@ def _build(
     summary.seconds["crime"] = time.perf_counter() - t0
     summary.rows = dict(writer.rows)
     summary.planted = truth.write(planted, cluster, buurten, parks)
-
-
-class TruthLog:
-    """Planted truth collected per chunk (global ids), written apart from the microdata."""
-
-    def __init__(self) -> None:
-        self.ids: dict[str, list[np.ndarray]] = {}
-
-    def add(self, pattern: str, values: np.ndarray) -> None:
-        self.ids.setdefault(pattern, []).append(np.asarray(values, dtype=np.int64))
-
-    def write(
-        self, folder: Path, cluster: np.ndarray, buurten: pd.DataFrame, parks: pd.DataFrame
-    ) -> dict[str, int]:
-        counts = {}
-        for pattern, parts in sorted(self.ids.items()):
-            values = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
-            pd.DataFrame({"id": values}).to_parquet(folder / f"{pattern}.parquet", index=False)
-            counts[pattern] = len(values)
-        pd.DataFrame({"buurt": buurten["buurt"].to_numpy()[cluster]}).to_parquet(
-            folder / "hennep_cluster_buurten.parquet", index=False
-        )
-        parks[parks["misused"]][["holiday_park_id", "buurt"]].to_parquet(
-            folder / "misused_parks.parquet", index=False
-        )
-        write_json(
-            folder / "risk_factors.json",
-            {"suspects": crime.RISK, "young_drug_suspects": crime.YOUTH_DRUG_RISK},
-        )
-        counts["hennep_cluster_buurten"] = int(cluster.sum())
-        counts["misused_parks"] = int(parks["misused"].sum())
-        return counts
+    detection.reset_index().to_parquet(planted / "detection_rates.parquet", index=False)
 
 
 def _chunk(
@@ -215,11 +198,11 @@ def _chunk(
     scale: float,
     parks: pd.DataFrame,
     cluster: np.ndarray,
-    base_rate: float,
+    rates: cases.ChunkRates,
     writer: PartWriter,
     ids: Ids,
     nation: NationBuilder,
-    truth: TruthLog,
+    truth: truth_log.TruthLog,
 ) -> None:
     global_index = rows.index.to_numpy()
     chunk = population.Chunk(buurten=rows.reset_index(drop=True))
@@ -240,25 +223,44 @@ def _chunk(
     )
     ids.take("addresses", len(chunk.address_id))
     moved = residence.move_to_parks(chunk, local_parks, units, rng)
+    weights = cases.case_weights(chunk)
     out, special = _businesses(chunk, rng, scale, truth)
+    cases.plant_laundering(chunk, out, special, rates.cases(chunk, "witwas", weights["witwas"]))
     business_ids = ids.take("businesses", out.size) + np.arange(out.size, dtype=np.int64)
     owners = ownership.assign_owners(chunk, special, out.concat("address").astype(np.int64), rng)
     board = special["board"]
-    planted = ownership.plant_owners(chunk, owners, special["planted_foundation"], board, rng)
+    planted = ownership.plant_owners(
+        chunk,
+        owners,
+        special["planted_foundation"],
+        board,
+        rng,
+        rates.cases(chunk, "onverklaarbaar_bezit", weights["onverklaarbaar_bezit"]),
+    )
     protected = np.unique(
         np.concatenate([planted["unexplained_person"], np.flatnonzero(chunk.criminal), board])
     )
     ownership.explain_legit_owners(chunk, owners, protected, rng)
-    history = ownership.sales_history(chunk, owners, out.size, rng)
+    history = ownership.sales_history(
+        chunk,
+        owners,
+        out.size,
+        rng,
+        rates.cases(chunk, "doorsluiswoningen", weights["doorsluiswoningen"]),
+    )
     above = ownership.purchases_above_capacity(chunk, history, protected, rng)
-    hennep = crime.plant_hennep(chunk, cluster[global_index], base_rate, rng)
+    detect = hidden.buurt_detection(chunk.buurten, rates.detection, "hennep")
+    hennep = crime.plant_hennep(
+        chunk, cluster[global_index], rates.hennep_base, rng, detect, rates.rng
+    )
     _write_chunk(chunk, out, business_ids, history, hennep, special, moved, rng, writer, ids)
-    _log_truth(truth, chunk, business_ids, planted, history, above, special, ids)
+    truth_log.log_truth(truth, chunk, business_ids, planted, history, above, special, ids)
+    truth_log.log_hidden(truth, chunk, business_ids, planted, history, hennep, special)
     nation.add(chunk, global_index, business_ids, out, special)
 
 
 def _businesses(
-    chunk: population.Chunk, rng: np.random.Generator, scale: float, truth: TruthLog
+    chunk: population.Chunk, rng: np.random.Generator, scale: float, truth: truth_log.TruthLog
 ) -> tuple[business.Businesses, dict[str, np.ndarray]]:
     out = business.make_businesses(chunk, rng, scale)
     private = int((chunk.a_dwelling & (chunk.tenure == 2)).sum())
@@ -366,27 +368,3 @@ def _write_chunk(
             "plants": hennep["plants"],
         },
     )
-
-
-def _log_truth(
-    truth: TruthLog,
-    chunk: population.Chunk,
-    business_ids: np.ndarray,
-    planted: dict[str, np.ndarray],
-    history: ownership.History,
-    above: np.ndarray,
-    special: dict[str, np.ndarray],
-    ids: Ids,
-) -> None:
-    truth.add("unexplained_owners", chunk.person_id[planted["unexplained_person"]])
-    truth.add("unexplained_addresses", chunk.address_id[planted["unexplained_address"]])
-    truth.add("criminal_persons", chunk.person_id[np.flatnonzero(chunk.criminal)])
-    truth.add("criminal_addresses", chunk.address_id[planted["criminal_address"]])
-    truth.add("foundation_addresses", chunk.address_id[planted["foundation_address"]])
-    truth.add("planted_foundations", business_ids[special["planted_foundation"]])
-    truth.add("foundation_board_members", chunk.person_id[special["board"]])
-    truth.add("doorsluiswoningen", chunk.address_id[history.doorsluis])
-    first_tx = ids.next["transactions"] - len(history.tx_row)
-    truth.add("above_capacity_transactions", first_tx + above)
-    truth.add("churn_addresses", chunk.address_id[special["churn_address"]])
-    truth.add("care_fraud_providers", special["care_provider_ids"][special["care_planted"]])
