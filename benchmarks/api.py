@@ -320,9 +320,9 @@ def main() -> int:
         with httpx.Client(base_url=url, timeout=300) as client:
             for path in pages:  # a running server has its pages rendered and cached
                 client.get(path)
+        print(f"load average: {os.getloadavg()[0]:.1f} (1 min) at the start\n")
         print("| map page | median ms to idle | max ms | transfer bytes |")
         print("|---|---:|---:|---:|")
-        print(f"load average: {os.getloadavg()[0]:.1f} (1 min) at the start")
         for path, median, worst, transfer in map_render(url, pages, args.render_runs):
             print(f"| `{path}` | {median:.0f} | {worst:.0f} | {transfer:,} |")
         print(f"\nload average: {os.getloadavg()[0]:.1f} (1 min) at the end")

@@ -60,7 +60,8 @@ class Fault:
     (close the connection without an answer), ``cut`` (announce the full length but
     send half the body), ``truncated_json`` (a complete response whose JSON is cut),
     ``no_value`` (valid JSON without ``value``), ``extra_column`` (a column that is not
-    in DataProperties), ``not_a_number`` (a text where a number belongs).
+    in DataProperties), ``not_a_number`` (a text where a number belongs), ``short_page``
+    (half the rows of a page, next link and ``numberMatched`` unchanged).
     """
 
     match: Callable[[str, dict[str, str]], bool]
@@ -287,6 +288,10 @@ class _Handler(BaseHTTPRequestHandler):
             return body[: len(body) // 2]
         if fault.kind == "no_value":
             return json.dumps({k: v for k, v in payload.items() if k != "value"}).encode()
+        if fault.kind == "short_page":  # half the rows, links and counts unchanged
+            rows_key = "value" if "value" in payload else "features"
+            rows = payload[rows_key]
+            return json.dumps({**payload, rows_key: rows[: len(rows) // 2]}).encode()
         rows = payload["value"]
         if fault.kind == "extra_column":
             rows = [{**r, "NieuweKolom_999": 1} for r in rows]

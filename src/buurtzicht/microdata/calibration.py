@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from buurtzicht.regions.codes import NEDERLAND, normalise_code, wijk_of
+from buurtzicht.sources.mirror.expectations import verified
 from buurtzicht.sources.observations import measure_stem
 from buurtzicht.sources.statline_csv import numeric_column, read_table
 
@@ -26,6 +27,15 @@ SUBSET = "raw/kwb2024_buurt_subset_crime2024_microneighbourhood"
 DERTJE = "raw/cbs_statline_dumps_dertje"
 GEO = "raw/geo_pdok_wijken_gemeenten_2024_anneversion"
 META = "raw/cbs_kwb2024_85984NED_odata_meta"
+#: The mirror files the calibration reads (each checked against its expectation).
+MIRROR_FILES: tuple[str, ...] = (
+    f"{POLITIE}/population_WijkenEnBuurten.csv.gz",
+    f"{POLITIE}/population_Population85984_2024.csv",
+    *(f"{GEO}/gemeenten_{y}_simplified_with_kwb_crime_bag.geojson" for y in (2022, 2023, 2024)),
+    f"{SUBSET}/buurten_features_clusters_with_crime_2024.csv",
+    f"{DERTJE}/85984NED_kwb2024_TRUNCATED_first10000rows.csv.gz",
+    f"{META}/stripped_filtered_data_2024.json",
+)
 
 AGE_STEMS = ["k_0Tot15Jaar", "k_15Tot25Jaar", "k_25Tot45Jaar", "k_45Tot65Jaar", "k_65JaarOfOuder"]
 AGE_GEO = ["0_15", "15_25", "25_45", "45_65", "65plus"]
@@ -75,7 +85,7 @@ def _numbers(frame: pd.DataFrame, stems: list[str], path: Path) -> pd.DataFrame:
 
 
 def _regions(mirror: Path) -> pd.DataFrame:
-    path = mirror / POLITIE / "population_WijkenEnBuurten.csv.gz"
+    path = verified(mirror, f"{POLITIE}/population_WijkenEnBuurten.csv.gz")
     dim = read_table(path, required=["Key", "Municipality"])
     codes = [normalise_code(k, where=str(path)) for k in dim["Key"]]
     dim["code"] = codes
@@ -87,7 +97,7 @@ def _regions(mirror: Path) -> pd.DataFrame:
             "gemeente": [normalise_code(m) for m in buurten["Municipality"]],
         }
     )
-    pop_path = mirror / POLITIE / "population_Population85984_2024.csv"
+    pop_path = verified(mirror, f"{POLITIE}/population_Population85984_2024.csv")
     pop = read_table(pop_path, required=["nhood_id", "population"])
     pop["code"] = [normalise_code(c, where=str(pop_path)) for c in pop["nhood_id"]]
     inhabitants = pd.Series(
@@ -98,7 +108,7 @@ def _regions(mirror: Path) -> pd.DataFrame:
 
 
 def _gemeente_properties(mirror: Path, year: int) -> pd.DataFrame:
-    path = mirror / GEO / f"gemeenten_{year}_simplified_with_kwb_crime_bag.geojson"
+    path = verified(mirror, f"{GEO}/gemeenten_{year}_simplified_with_kwb_crime_bag.geojson")
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
     rows = [f["properties"] for f in features if f["properties"].get("gemeentecode")]
     frame = pd.DataFrame(rows).set_index("gemeentecode")
@@ -138,12 +148,12 @@ def load_calibration(mirror: Path) -> Calibration:
     """
     frame = _regions(mirror)
     b, gm = frame["buurt"], frame["gemeente"]
-    subset_path = mirror / SUBSET / "buurten_features_clusters_with_crime_2024.csv"
+    subset_path = verified(mirror, f"{SUBSET}/buurten_features_clusters_with_crime_2024.csv")
     subset = _kwb_frame(subset_path)
     sub = _numbers(
         subset, [*AGE_STEMS, "HuishoudensTotaal", "MateVanStedelijkheid"], subset_path
     ).reindex(b)
-    kwb_path = mirror / DERTJE / "85984NED_kwb2024_TRUNCATED_first10000rows.csv.gz"
+    kwb_path = verified(mirror, f"{DERTJE}/85984NED_kwb2024_TRUNCATED_first10000rows.csv.gz")
     kwb_raw = _kwb_frame(kwb_path)
     stems = [
         *AGE_STEMS,
@@ -167,7 +177,8 @@ def load_calibration(mirror: Path) -> Calibration:
     kn = pd.DataFrame([kwb.loc[NEDERLAND]] * len(b)) if NEDERLAND in kwb.index else kb * np.nan
     geo24, geo23, geo22 = (_gemeente_properties(mirror, y) for y in (2024, 2023, 2022))
     g24, g23, g22 = geo24.reindex(gm), geo23.reindex(gm), geo22.reindex(gm)
-    meta = json.loads((mirror / META / "stripped_filtered_data_2024.json").read_text("utf-8"))
+    meta_path = verified(mirror, f"{META}/stripped_filtered_data_2024.json")
+    meta = json.loads(meta_path.read_text("utf-8"))
     stock = pd.Series({normalise_code(k): v.get("Woningvoorraad_35") for k, v in meta.items()})
     log: dict[str, dict[str, int]] = {}
     out = frame.copy()

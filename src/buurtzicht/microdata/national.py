@@ -16,12 +16,15 @@ from pathlib import Path
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
+from buurtzicht.sources.mirror.expectations import verified
 from buurtzicht.sources.observations import measure_stem
 from buurtzicht.sources.statline_csv import numeric_column, read_table
 
 CRIME_FILE = "raw/politie_47018NED_nationaal_bernasco_staat/NL_Crime.csv"
 CODES_FILE = "raw/politie_47018NED_bernasco/crime_SoortMisdrijf.csv"
 SUSPECTS_FILE = "raw/cbs_statline_dumps_dertje/81947NED_verdachten_nationaal.csv"
+#: The mirror files read here (each checked against its expectation).
+MIRROR_FILES: tuple[str, ...] = (CRIME_FILE, CODES_FILE, SUSPECTS_FILE)
 
 #: 81947NED offence groups (stems of its first, absolute columns) and the 47018NED
 #: types whose registrations they are drawn from.
@@ -97,13 +100,13 @@ class NationalVolumes:
 
 
 def official_codes(mirror: Path) -> set[str]:
-    path = mirror / CODES_FILE
+    path = verified(mirror, CODES_FILE)
     frame = read_table(path, required=["Key", "Title"])
     return {k.strip() for k in frame["Key"]}
 
 
 def _crimes(mirror: Path) -> pd.DataFrame:
-    path = mirror / CRIME_FILE
+    path = verified(mirror, CRIME_FILE)
     frame = read_table(path, required=["incident_type_code", "year", "incident_count"])
     codes = official_codes(mirror)
     rows = []
@@ -124,7 +127,7 @@ def _crimes(mirror: Path) -> pd.DataFrame:
 
 
 def _suspect_frame(mirror: Path) -> tuple[pd.DataFrame, Path]:
-    path = mirror / SUSPECTS_FILE
+    path = verified(mirror, SUSPECTS_FILE)
     frame = read_table(path, required=["Geslacht", "Leeftijd", "Migratieachtergrond", "Perioden"])
     # The same stem occurs several times (absolute, per 10,000, ...): the first is
     # the absolute number of suspects.

@@ -24,6 +24,7 @@ from buurtzicht.sources.geojson import (
     web_feature_collection,
     web_features,
 )
+from buurtzicht.sources.mirror.expectations import verified
 
 _ANNE = "raw/geo_pdok_wijken_gemeenten_2024_anneversion"
 #: Web maps get a coarser outline: ~55 m is invisible at gemeente and wijk zoom levels
@@ -84,7 +85,7 @@ MIRROR_GEOMETRY_CHECKS: tuple[MirrorGeometry, ...] = (
 
 
 def read_geometry_file(mirror: Path, spec: MirrorGeometry) -> tuple[pd.DataFrame, SourceFile]:
-    path = mirror / spec.path
+    path = verified(mirror, spec.path)
     frame = boundaries_from_geojson(
         path,
         level=spec.level,

@@ -15,6 +15,7 @@ import pandas as pd
 from buurtzicht.errors import SourceFormatError
 from buurtzicht.regions.codes import normalise_code
 from buurtzicht.sources.base import SourceFile
+from buurtzicht.sources.mirror.expectations import verified
 from buurtzicht.sources.statline_csv import numeric_column, read_table
 
 MATRIX_FILE = "raw/vng_grenswijzigen_matrices/grenswijzigingen_gemeente_wijk_naar_2024_long.csv"
@@ -52,7 +53,7 @@ def read_boundary_changes(
 
 
 def boundary_changes_source(mirror: Path) -> tuple[pd.DataFrame, SourceFile]:
-    path = mirror / MATRIX_FILE
+    path = verified(mirror, MATRIX_FILE)
     record = SourceFile.of(
         path,
         "VNG grenswijzigingen",

@@ -25,6 +25,7 @@ import pandas as pd
 from buurtzicht.regions.codes import Level
 from buurtzicht.sources.base import SourceFile
 from buurtzicht.sources.geojson import boundaries_from_features, boundaries_from_geojson
+from buurtzicht.sources.mirror.expectations import verified
 from buurtzicht.sources.topojson import read_topojson
 
 #: Columns of a buurt layer frame: the boundary columns plus where each comes from.
@@ -75,7 +76,7 @@ PDOK_SOURCE = "pdok-{year}"
 
 def read_buurt_layer(mirror: Path, layer: BuurtLayer) -> tuple[pd.DataFrame, SourceFile]:
     """One mirror layer as a frame of :data:`LAYER_COLUMNS`, with its manifest entry."""
-    path = mirror / layer.path
+    path = verified(mirror, layer.path)
     if layer.topojson_object:
         frame = boundaries_from_features(
             read_topojson(path, layer.topojson_object),

@@ -29,10 +29,12 @@ from buurtzicht.sources.observations import (
     period_year,
 )
 from buurtzicht.sources.odata import (
+    check_periods,
     check_unique,
     indeling_of,
     mark_provisional,
     provisional_periods,
+    wanted_periods,
 )
 from buurtzicht.sources.tables import TableSpec
 
@@ -168,6 +170,15 @@ class V3Frame:
             return batch
         long = pd.concat(self._chunks, ignore_index=True)
         self._chunks = []
+        if self.time is not None:
+            key = self.time["Key"]
+            wanted = wanted_periods(
+                self.code_lists.get(key, []),
+                "Key",
+                filtered=spec.filters.get(key, ()),
+                recent=spec.recent_periods,
+            )
+            check_periods(long[key].unique(), wanted, url)
         self._check_folded(long)
         long["measure"] = self._measure_ids(long)
         long, dropped = self._regions(long)

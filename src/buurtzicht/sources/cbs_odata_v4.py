@@ -37,11 +37,13 @@ from buurtzicht.sources.odata import (
     PageProgress,
     TableResult,
     cached_collection,
+    check_periods,
     check_unique,
     indeling_of,
     iter_pages,
     mark_provisional,
     provisional_periods,
+    wanted_periods,
 )
 from buurtzicht.sources.tables import TableSpec
 
@@ -176,6 +178,15 @@ class V4Frame:
             batch.observations = empty_observations()
             return batch
         long = pd.concat(self._chunks, ignore_index=True)
+        if meta.time is not None:
+            key = str(meta.time["Identifier"])
+            wanted = wanted_periods(
+                meta.code_lists.get(key, []),
+                "Identifier",
+                filtered=spec.filters.get(key, ()),
+                recent=spec.recent_periods,
+            )
+            check_periods(long[key].unique(), wanted, url)
         fold = [d for d in self.dims if d in spec.template_fields() | set(spec.suffixes)]
         combos = long[["Measure", *fold]].drop_duplicates()
         combos["measure"] = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from rich.progress import (
 
 from buurtzicht.errors import SourceFormatError
 from buurtzicht.sources.base import Batch
+from buurtzicht.sources.expect import SourceCoverageError
 from buurtzicht.sources.http import Client
 from buurtzicht.sources.observations import Status
 from buurtzicht.sources.page_cache import PageStore, write_atomic
@@ -124,7 +125,7 @@ def iter_pages(
     written once the consumer has accepted it, so an interrupted run resumes at the
     first missing page.
     """
-    index, current, query = 0, url, dict(params or {})
+    index, current, query, received = 0, url, dict(params or {}), 0
     while True:
         cached = _read_cached(store, index)
         if cached is not None:
@@ -132,15 +133,83 @@ def iter_pages(
         else:
             response = client.get_json(current, query or None)
             source, payload = response.url, response.payload
-        yield Page(index, source, collection(payload, source), cached is not None)
+        rows = collection(payload, source)
+        received += len(rows)
+        link = payload.get(next_key)
+        if link:
+            check_continuation(str(link), received, source)
+        yield Page(index, source, rows, cached is not None)
         # Stored only once the consumer has taken the page without an error, so a
         # page with a changed schema never poisons the cache.
         if cached is None and store is not None:
             store.write(index, response.body)
-        link = payload.get(next_key)
         if not link:
             return
         index, current, query = index + 1, str(link), {}
+
+
+_SKIP = re.compile(r"[?&](?:\$|%24)skip=(\d+)", re.IGNORECASE)
+
+
+def check_continuation(link: str, received: int, source: str) -> None:
+    """A next link that skips to row N after fewer than N rows means a short page.
+
+    CBS pages by ``$skip`` in the next link; rows the server skipped past without
+    sending them would be lost without a trace. Links without ``$skip`` are not checked.
+
+    >>> check_continuation("https://x/TypedDataSet?$skip=20000", 20000, "page 2")
+    >>> check_continuation("https://x/TypedDataSet?$skip=20000", 15000, "page 2")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    buurtzicht.sources.expect.SourceCoverageError: page 2: short page: 15,000 rows ...
+    """
+    found = _SKIP.search(link)
+    if found and int(found.group(1)) > received:
+        skip = int(found.group(1))
+        raise SourceCoverageError(
+            source,
+            f"short page: {received:,} rows received so far, but the next link continues "
+            f"at row {skip:,}; {skip - received:,} rows were never sent",
+            expected="every row up to the next link; fetch again",
+        )
+
+
+def wanted_periods(
+    codes: Sequence[Mapping[str, Any]],
+    key: str,
+    *,
+    filtered: Iterable[str] = (),
+    recent: int | None,
+) -> list[str]:
+    """The period keys a fetch asks for: the filtered ones, the ``recent`` last, or all.
+
+    >>> codes = [{"Key": "2022JJ00 "}, {"Key": "2023JJ00"}, {"Key": "2024JJ00"}]
+    >>> wanted_periods(codes, "Key", recent=2)
+    ['2023JJ00', '2024JJ00']
+    """
+    keys = [str(c[key]).strip() for c in codes]
+    chosen = [str(k).strip() for k in filtered]
+    if chosen:
+        return chosen
+    return keys[-recent:] if recent else keys
+
+
+def check_periods(present: Iterable[object], wanted: Sequence[str], source: str) -> None:
+    """Every period asked for (and listed in the code list) must come back with rows.
+
+    >>> check_periods(["2023JJ00"], ["2023JJ00", "2024JJ00"], "47018NED")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    buurtzicht.sources.expect.SourceCoverageError: 47018NED: periods ['2024JJ00'] ...
+    """
+    seen = {str(p).strip() for p in present}
+    missing = [p for p in wanted if p not in seen]
+    if missing:
+        raise SourceCoverageError(
+            source,
+            f"periods {missing} of the period code list came back without a single row",
+            expected=f"rows for every period asked for ({', '.join(wanted)})",
+        )
 
 
 def _read_cached(store: PageStore | None, index: int) -> Any | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from buurtzicht.errors import ConfigurationError, SourceFormatError
+from buurtzicht.sources.expect import SourceCoverageError
 from buurtzicht.sources.http import Client
 from buurtzicht.sources.odata import PageProgress
 from buurtzicht.sources.page_cache import PageCache, PageStore, sha256_bytes, write_atomic
@@ -86,12 +87,21 @@ def fetch_boundaries(
         store.clear()
     task = progress.task(f"PDOK {layer} {year}") if progress else None
     features: list[dict[str, Any]] = []
-    fetched = 0
+    fetched, matched = 0, None
     for page, source, was_cached in _pages(client, url, layer, store, page_size):
         features.extend(_checked(page, code, source))
         fetched += not was_cached
+        matched = page.get("numberMatched") if matched is None else matched
         if progress is not None and task is not None:
             progress.advance(task, len(page["features"]))
+    if isinstance(matched, int) and len(features) < matched:
+        store.clear()  # a short page ends the paging early: fetch the layer afresh next time
+        raise SourceCoverageError(
+            url,
+            f"{layer} {year}: {len(features):,} of the {matched:,} features the server "
+            "matched; a page came back short",
+            expected="numberMatched features; fetch again",
+        )
     _check_unique(features, code, url)
     collection = {"type": "FeatureCollection", "features": [_lon_lat(f) for f in features]}
     write_atomic(final, json.dumps(collection, ensure_ascii=False).encode("utf-8"))

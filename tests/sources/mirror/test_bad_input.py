@@ -1,7 +1,9 @@
 """Bad input fails loudly: malformed, truncated, mis-encoded, changed or unknown.
 
 Each case writes a small file into a temporary mirror laid out like the real one and
-checks that the loader raises a domain error naming the file and the place.
+checks that the loader raises a domain error naming the file and the place (the
+files are deliberately small: the expectation check, tested in test_expectations.py,
+is switched off with ``verify=False``).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def _copy(root: Path, mirror: Path, key: str) -> None:
 
 
 def _ctx_with_regions(root: Path, rows: list[dict[str, object]]) -> MirrorContext:
-    ctx = MirrorContext(root)
+    ctx = MirrorContext(root, verify=False)
     ctx.regions = RegionsResult(rows_frame(rows))
     return ctx
 
@@ -65,7 +67,7 @@ GEBIEDEN_ROW = (
 
 def test_missing_file_says_where_it_should_be(tmp_path: Path) -> None:
     with pytest.raises(SourceFormatError, match=r"not found in the offline mirror.*81947NED"):
-        MirrorContext(tmp_path).path("verdachten")
+        MirrorContext(tmp_path, verify=False).path("verdachten")
 
 
 def test_gebieden_reads_a_valid_small_file(tmp_path: Path) -> None:
@@ -111,7 +113,7 @@ DUMP = "ID;WijkenEnBuurten;Codering_3;AantalInwoners_5;MateVanStedelijkheid_122\
 def test_kwb_dump_truncated_gzip(kwb_root: Path) -> None:
     path = _write(kwb_root, "kwb_dump", DUMP + "0;Nederland;NL00;17942942;2\n" * 50, gz=True)
     path.write_bytes(path.read_bytes()[:-20])
-    ctx = MirrorContext(kwb_root)
+    ctx = MirrorContext(kwb_root, verify=False)
     with pytest.raises(SourceFormatError, match="gzip stream is truncated or corrupt"):
         dump_observations(ctx, KwbProperties(ctx))
 
@@ -119,14 +121,14 @@ def test_kwb_dump_truncated_gzip(kwb_root: Path) -> None:
 def test_kwb_dump_mistyped_region_code(kwb_root: Path) -> None:
     text = DUMP + "0;Nederland;NL00;17942942;2\n1;Amsterdam;GM36;931298;1\n"
     _write(kwb_root, "kwb_dump", text, gz=True)
-    ctx = MirrorContext(kwb_root)
+    ctx = MirrorContext(kwb_root, verify=False)
     with pytest.raises(RegionCodeError, match=r"'GM36' in .*85984NED.*line 3"):
         dump_observations(ctx, KwbProperties(ctx))
 
 
 def test_kwb_dump_matches_columns_by_stem_not_suffix(kwb_root: Path) -> None:
     _write(kwb_root, "kwb_dump", DUMP + "0;Nederland;NL00;17942942;2\n", gz=True)
-    ctx = MirrorContext(kwb_root)
+    ctx = MirrorContext(kwb_root, verify=False)
     observations, empty = dump_observations(ctx, KwbProperties(ctx))
     assert set(observations["measure"]) == {"kwb.AantalInwoners", "kwb.MateVanStedelijkheid"}
     assert empty == []
@@ -136,7 +138,7 @@ def test_kwb_dump_column_unknown_to_dataproperties(kwb_root: Path) -> None:
     _write(
         kwb_root, "kwb_dump", DUMP.replace("\n", ";Drugslabs_131\n") + "0;NL;NL00;1;2;3\n", gz=True
     )
-    ctx = MirrorContext(kwb_root)
+    ctx = MirrorContext(kwb_root, verify=False)
     with pytest.raises(SourceFormatError, match="column Drugslabs_131 has no entry"):
         dump_observations(ctx, KwbProperties(ctx))
 
@@ -146,7 +148,7 @@ def test_truncated_dataproperties_json(tmp_path: Path) -> None:
     with pytest.raises(
         SourceFormatError, match=r"DataProperties.json, line 2: malformed or truncated JSON"
     ):
-        KwbProperties(MirrorContext(tmp_path))
+        KwbProperties(MirrorContext(tmp_path, verify=False))
 
 
 def test_geometry_feature_without_gemeentecode(tmp_path: Path) -> None:
@@ -166,7 +168,7 @@ def test_geometry_feature_without_gemeentecode(tmp_path: Path) -> None:
     with pytest.raises(
         SourceFormatError, match=r"record feature 1: feature lacks properties \['gemeentecode'\]"
     ):
-        MirrorContext(tmp_path).gemeenten_geometry(2012)
+        MirrorContext(tmp_path, verify=False).gemeenten_geometry(2012)
 
 
 def test_geometry_attribute_neither_mapped_nor_skipped(tmp_path: Path) -> None:
@@ -183,7 +185,8 @@ def test_geometry_attribute_neither_mapped_nor_skipped(tmp_path: Path) -> None:
     _write(tmp_path, "gemeenten_geo_2012", json.dumps(document))
     with pytest.raises(SourceFormatError, match=r"\['coffeeshops'\] are neither mapped"):
         geometry_kwb(
-            MirrorContext(tmp_path), {"x": _kwb_measure("AantalInwoners")} | _all_kwb_stems()
+            MirrorContext(tmp_path, verify=False),
+            {"x": _kwb_measure("AantalInwoners")} | _all_kwb_stems(),
         )
 
 
@@ -246,7 +249,7 @@ def _slice_root(tmp_path: Path, rows: str, regio_keys: str = "") -> MirrorContex
     _write(tmp_path, "misdrijven_slice", SLICE_HEADER + rows)
     _write(tmp_path, "regios_83648_dimension", '"Key","Title"\n"LD01  ","Noord-Nederland (LD)"\n')
     _write(tmp_path, "misdrijven_regios", "Populatie,Key,Regio\n" + regio_keys)
-    return MirrorContext(tmp_path)
+    return MirrorContext(tmp_path, verify=False)
 
 
 def test_83648_unknown_landsdeel_label(tmp_path: Path) -> None:
@@ -286,7 +289,7 @@ def test_national_series_unknown_crime_type(tmp_path: Path, mirror: Path) -> Non
         "9.9.9 Ondermijning,2023,5\n"
     )
     _write(tmp_path, "politie_nl_crime", text)
-    ctx = MirrorContext(tmp_path)
+    ctx = MirrorContext(tmp_path, verify=False)
     with pytest.raises(
         SourceFormatError, match=r"line 3: crime type '9.9.9 Ondermijning' is not in 47018NED"
     ):
@@ -299,7 +302,7 @@ def test_84468_rates_that_reproduce_no_count(tmp_path: Path) -> None:
     )
     _write(tmp_path, "misdrijven_wb_2018", header + "0;Aa;GM1680;25390;423.0;99.0\n", gz=True)
     with pytest.raises(SourceFormatError, match="TotaalMisdrijven_7 is not round"):
-        load_misdrijven_wb(MirrorContext(tmp_path))
+        load_misdrijven_wb(MirrorContext(tmp_path, verify=False))
 
 
 def test_verdachten_without_rate_blocks(tmp_path: Path) -> None:
@@ -310,7 +313,7 @@ def test_verdachten_without_rate_blocks(tmp_path: Path) -> None:
         header + "0;Totaal mannen en vrouwen;Totaal verdachten;Totaal;2022;158290\n",
     )
     with pytest.raises(SourceFormatError, match="blocks classified as"):
-        load_verdachten(MirrorContext(tmp_path))
+        load_verdachten(MirrorContext(tmp_path, verify=False))
 
 
 def test_resolver_ambiguity_and_strictness() -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
 from buurtzicht.sources.base import SourceFile
+from buurtzicht.sources.mirror.expectations import verified
 from buurtzicht.sources.mirror.files import FILES, GEBIEDEN_TABLES
 from buurtzicht.sources.mirror.gebieden import Gebieden, read_gebieden
 from buurtzicht.sources.mirror.readers import read_features, read_table, region_codes
@@ -26,10 +27,15 @@ class MirrorContext:
     Several loaders read the same file (the Gebieden tables feed the regions and the
     ``gebieden`` dataset; the gemeente geometry files feed regions, KWB and police
     crime). The context parses each file once and hashes each file once.
+
+    Every path it hands out has passed the file's expectation
+    (:mod:`buurtzicht.sources.mirror.expectations`); ``verify=False`` skips that, for
+    tests that feed a loader a deliberately small file.
     """
 
-    def __init__(self, mirror: Path) -> None:
+    def __init__(self, mirror: Path, *, verify: bool = True) -> None:
         self.mirror = Path(mirror)
+        self.verify = verify
         self._files: dict[str, SourceFile] = {}
         self._cache: dict[str, Any] = {}
         self.regions: RegionsResult | None = None
@@ -43,10 +49,14 @@ class MirrorContext:
         return self.regions
 
     def path(self, key: str) -> Path:
-        return FILES[key].locate(self.mirror)
+        path = FILES[key].locate(self.mirror)
+        if self.verify:
+            verified(self.mirror, FILES[key].path)
+        return path
 
     def source_file(self, key: str) -> SourceFile:
         if key not in self._files:
+            self.path(key)
             self._files[key] = FILES[key].source_file(self.mirror)
         return self._files[key]
 
