@@ -57,8 +57,21 @@ def test_profile_similar_regions_are_neighbours_in_context(conn) -> None:  # typ
     from buurtzicht.analysis.similar import similar_regions
 
     found = similar_regions(conn, "GM0105", "gemeente", 2024, "2024JJ00", k=2)
-    # Context rises linearly with i, so i - 1 and i + 1 are the nearest.
-    assert {s.code for s in found} == {gemeente(4), gemeente(6)}
+    # Context rises linearly with i, so i - 1 and i + 1 are the nearest in context; but
+    # GM0104 has stedelijkheid 5 against GM0105's 1, so the next comparable one (GM0101,
+    # stedelijkheid 2, within a factor 2 in population) takes its place.
+    assert {s.code for s in found} == {gemeente(1), gemeente(6)}
+
+
+def test_similar_regions_widen_the_size_bound_only_when_needed(conn) -> None:  # type: ignore[no-untyped-def]
+    from buurtzicht.analysis.similar import similar_set
+
+    found = similar_set(conn, "GM0105", "gemeente", 2024, "2024JJ00", k=2)
+    assert found.stedelijkheid == (1, 2)
+    assert found.population == (population(5) / 2, population(5) * 2)
+    assert found.features
+    many = similar_set(conn, "GM0105", "gemeente", 2024, "2024JJ00", k=12)
+    assert len(many.regions) == 12 and many.stedelijkheid is None  # every bound dropped
 
 
 def test_compare_has_index_against_nl(conn) -> None:  # type: ignore[no-untyped-def]

@@ -121,3 +121,33 @@ def _weights():  # type: ignore[no-untyped-def]
 
     comp = default_catalog().composite("veiligheidsindex")
     return pd.Series({c.indicator: c.weight for c in comp.components})
+
+
+def test_peer_values_stay_in_the_unit_of_the_indicator(conn: duckdb.DuckDBPyConnection) -> None:
+    """Vlieland's Wmo clients: 59 per 1,000; its peers once showed 61.939 because regions
+    with the published rate (per 1,000) were pooled as if they were counts."""
+    vlieland = profile(conn, "GM0096")
+    wmo = _ind(vlieland, "wmo_per_1000")
+    assert wmo.value is not None and 40 < wmo.value < 80
+    assert wmo.peers is not None and 20 < wmo.peers.value < 150, wmo.peers
+    assert wmo.similar is not None and 20 < wmo.similar.value < 150, wmo.similar
+
+
+def test_counts_get_no_index_against_nl(amsterdam: RegionProfile) -> None:
+    inwoners = _ind(amsterdam, "inwoners")
+    assert inwoners.value is not None and inwoners.nl_value is not None
+    assert inwoners.index is None
+    assert _ind(amsterdam, "misdrijven_per_1000").index is not None
+
+
+def test_similar_regions_are_comparable_in_size_and_urbanity(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    rotterdam = profile(conn, "GM0599")
+    codes = [s.code for s in rotterdam.similar_regions]
+    assert len(codes) == 5 and "GM0384" not in codes  # not Diemen (30,000 inhabitants)
+    basis = rotterdam.similar_basis
+    assert basis is not None and basis.population is not None and basis.stedelijkheid
+    low, high = basis.population
+    assert low > 200_000 and high > 1_000_000
+    assert "bevolkingsdichtheid" in basis.features

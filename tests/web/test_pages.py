@@ -46,7 +46,7 @@ def test_profile_page_shows_figures_sources_and_children(client: TestClient) -> 
     )
     assert card["figure"]["display"] == "21,7"
     assert "21,7" in html and "23,5" in html and "index 92" in html
-    assert f"{card['rank']} / 342" in html
+    assert f"{card['rank']} van 342" in html and "(1 = hoogste)" in html
     assert "Bron: CBS (83648NED), CC BY 4.0" in html
     assert 'href="/methodologie#opgehelderd_pct"' in html
     assert 'href="/kaart?niveau=wijk&amp;binnen=GM0363"' in html
@@ -129,3 +129,24 @@ def test_level_mismatch_redirects_and_search_goes_to_the_best_match(client: Test
     assert response.status_code == 308 and response.headers["location"] == "/wijk/WK0363AA"
     found = client.get("/zoek?q=rotterdam", follow_redirects=False)
     assert found.headers["location"] == "/gemeente/GM0599"
+
+
+def test_every_mark_is_explained_on_the_page(client: TestClient) -> None:
+    """A suppressed cell shows ".o": the page says what "." and "o" mean, and no longer
+    claims "nooit nul" beside figures that are 0."""
+    for url in ("/gemeente/GM0363", f"/kaart?indicator={SECURE}&niveau=wijk&binnen=GM0363"):
+        html = client.get(url).text
+        assert "Nooit nul" not in html
+        legend = html[html.index('id="marks-title"') :]
+        for mark in ("o", "a", "v", "h", "g"):
+            assert f'<sup class="mark">{mark}</sup>' in legend
+        assert "onderdrukt" in legend and "Een 0 is een gemeten nul" in legend
+
+
+def test_compare_table_has_index_header_and_aligned_periods(client: TestClient) -> None:
+    body = client.get("/vergelijk.json?regio=GM0363,GM0599").json()
+    for row in body["compare"]["rows"]:
+        assert all(p == row["period"] for p in row["periods"] if p), row["indicator"]["id"]
+    html = client.get("/vergelijk?regio=GM0363,GM0599").text
+    assert html.count("waarde (index)") == 2
+    assert "index tegenover Nederland (NL = 100)" in html

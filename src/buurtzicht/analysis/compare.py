@@ -17,22 +17,30 @@ def compare(
     *,
     catalog: Catalog | None = None,
 ) -> pd.DataFrame:
-    """One row per indicator, one column per region (plus Nederland), newest figure up to
-    ``period``, with the index against NL (NL = 100) per region.
+    """One row per indicator, one column per region (plus Nederland), with the index
+    against NL (NL = 100) per region for rates and shares (not for counts).
 
-    Columns: ``indicator``, ``theme``, ``title``, ``unit``, ``period``, then ``<code>``
-    and ``<code> index`` for each region and ``NL01``.
+    Figures are aligned on one period per indicator: the newest period, up to
+    ``period``, in which every compared region with figures has one. Where there is no
+    such period each region shows its newest figure and ``<code> period`` says which.
+
+    Columns: ``indicator``, ``theme``, ``title``, ``unit``, ``period``, then ``<code>``,
+    ``<code> period`` and ``<code> index`` for each region and ``NL01``.
     """
     catalog = catalog or default_catalog()
     infos = [region_info(conn, c) for c in codes]
-    wanted = [i.code for i in infos] + [NEDERLAND]
+    regions = [i.code for i in infos]
+    wanted = [*regions, NEDERLAND]
     if period is not None and len(period) == 4:
         period = f"{period}JJ00"
-    values: dict[tuple[str, str], tuple[str, float]] = {}
+    series: dict[tuple[str, str], dict[str, float]] = {}
     for r in region_records(conn, wanted):
         if r["value"] is None or (period is not None and str(r["period"]) > period):
             continue
-        values[(str(r["indicator"]), str(r["region"]))] = (str(r["period"]), float(r["value"]))  # type: ignore[arg-type]
+        number = float(r["value"])  # type: ignore[arg-type]
+        if number != number:  # NaN
+            continue
+        series.setdefault((str(r["indicator"]), str(r["region"])), {})[str(r["period"])] = number
     rows = []
     for ind in catalog.indicators:
         row: dict[str, object] = {
@@ -41,17 +49,48 @@ def compare(
             "title": ind.title.nl,
             "unit": ind.unit.nl,
         }
-        nl = values.get((ind.id, NEDERLAND))
-        periods = {values[(ind.id, c)][0] for c in wanted if (ind.id, c) in values}
-        row["period"] = max(periods) if periods else None
+        own = {code: series.get((ind.id, code), {}) for code in wanted}
+        chosen = aligned_periods(own, regions)
+        row["period"] = max((p for p in chosen.values() if p), default=None)
+        nl = own[NEDERLAND]
         for code in wanted:
-            hit = values.get((ind.id, code))
-            row[code] = None if hit is None else hit[1]
+            at = chosen.get(code)
+            value = own[code].get(at) if at else None
+            row[code] = value
+            row[f"{code} period"] = at
             if code != NEDERLAND:
+                nl_value = nl.get(at) if at else None
                 row[f"{code} index"] = (
-                    100.0 * hit[1] / nl[1] if hit and nl and nl[1] and hit[0] == nl[0] else None
+                    100.0 * value / nl_value
+                    if value is not None and nl_value and not ind.is_count
+                    else None
                 )
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame.attrs["names"] = region_names(conn, wanted)
     return frame
+
+
+def aligned_periods(own: dict[str, dict[str, float]], regions: list[str]) -> dict[str, str | None]:
+    """Per region (and NL) the period whose figure is shown: the newest period that
+    every region with figures has, else each region's newest.
+
+    >>> aligned_periods({"A": {"2023": 1.0, "2024": 2.0}, "B": {"2023": 3.0},
+    ...                  "NL01": {"2023": 1.0, "2024": 1.0}}, ["A", "B"])
+    {'A': '2023', 'B': '2023', 'NL01': '2023'}
+    >>> aligned_periods({"A": {"2024": 2.0}, "B": {"2023": 3.0}, "NL01": {}}, ["A", "B"])
+    {'A': '2024', 'B': '2023', 'NL01': None}
+    """
+    having = [set(own[c]) for c in regions if own.get(c)]
+    common = set.intersection(*having) if having else set()
+    out: dict[str, str | None] = {}
+    for code, periods in own.items():
+        if common:
+            out[code] = max(common) if max(common) in periods else None
+        else:
+            out[code] = max(periods) if periods else None
+    if not common and having:
+        newest = max(max(p) for p in having)
+        nl = own.get(NEDERLAND, {})
+        out[NEDERLAND] = newest if newest in nl else (max(nl) if nl else None)
+    return out

@@ -130,10 +130,12 @@ def pool(rows: pd.DataFrame, scale: float) -> tuple[float, bool]:
 def pooled_values(conn: duckdb.DuckDBPyConnection, members: tuple[str, ...]) -> pd.DataFrame:
     """Per indicator and period: the value of the group ``members`` (as :func:`pool`).
 
-    Summed inside DuckDB; per (indicator, region, period) the newest indeling counts.
+    Pooled as sum(value x denominator) / sum(denominator): the same as scale x
+    sum(numerator) / sum(denominator) when every member's figure comes from one formula,
+    and still in the indicator's unit when some come from an alternative formula with
+    another numerator and scale (Wmo clients counted, or published per 1,000). Summed
+    inside DuckDB; per (indicator, region, period) the newest indeling counts.
     """
-    from buurtzicht.indicators.loader import default_catalog
-
     columns = ["indicator", "period", "value", "n", "pooled"]
     if not members:
         return pd.DataFrame(columns=columns)
@@ -145,19 +147,17 @@ def pooled_values(conn: duckdb.DuckDBPyConnection, members: tuple[str, ...]) -> 
             QUALIFY row_number() OVER (
                 PARTITION BY indicator, region, period ORDER BY indeling DESC) = 1
         )
-        SELECT indicator, period, sum(numerator) AS num, sum(denominator) AS den,
-               avg(value) AS mean, count(*) AS n,
-               count(numerator) = count(*) AND count(denominator) = count(*) AS complete
+        SELECT indicator, period, sum(value * denominator) AS weighted,
+               sum(denominator) AS den, avg(value) AS mean, count(*) AS n,
+               count(denominator) = count(*) AS complete
         FROM v WHERE value IS NOT NULL GROUP BY indicator, period
         """,
         [list(members)],
     )
-    catalog = default_catalog()
     out = []
     for r in sums:
-        scale = catalog.get(str(r["indicator"])).formula.scale
-        num, den = r["num"], r["den"]
+        den = r["den"]
         pooled = bool(r["complete"]) and isinstance(den, float) and den > 0
-        value = scale * num / den if pooled else r["mean"]  # type: ignore[operator]
+        value = r["weighted"] / den if pooled else r["mean"]  # type: ignore[operator]
         out.append((r["indicator"], r["period"], float(value), int(r["n"]), pooled))  # type: ignore[arg-type, call-overload]
     return pd.DataFrame(out, columns=columns)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from buurtzicht.analysis.deviations import ThemeDeviations, deviating_children
 from buurtzicht.analysis.peers import PeerGroup, peer_group, pooled_values
-from buurtzicht.analysis.similar import similar_regions
+from buurtzicht.analysis.similar import similar_set
 from buurtzicht.analysis.store import RegionInfo, region_info, region_names, region_records
 from buurtzicht.analysis.trends import TrendResult, trend
 from buurtzicht.indicators.loader import Catalog, default_catalog
@@ -44,6 +44,14 @@ class SimilarRegionOut(_Model):
     name: str
     distance: float
     closest_on: list[str]
+
+
+class SimilarBasis(_Model):
+    """How the similar regions were chosen (:func:`~buurtzicht.analysis.similar.similar_set`)."""
+
+    features: list[str]
+    stedelijkheid: tuple[int, int] | None
+    population: tuple[float, float] | None
 
 
 class ReliabilityOut(_Model):
@@ -112,6 +120,7 @@ class RegionProfile(_Model):
     politie_eenheid: AreaValue | None
     peer_group: PeerGroupOut
     similar_regions: list[SimilarRegionOut]
+    similar_basis: SimilarBasis | None = None
     indicators: list[IndicatorProfile]
     #: Per theme, the children (wijken of a gemeente, buurten of a wijk) that deviate most
     #: from NL, reliability taken into account (:mod:`buurtzicht.analysis.deviations`).
@@ -231,7 +240,7 @@ def _indicator_profile(
         status=status,
         suppressed=status in ("suppressed", "secret"),
         nl_value=nl,
-        index=None if value is None or not nl else 100.0 * value / nl,
+        index=None if value is None or not nl or ind.is_count else 100.0 * value / nl,
         provincie=_area(info.provincie, names, area_values, ind.id, chosen),
         politie_eenheid=_area(info.politie_eenheid, names, area_values, ind.id, chosen),
         peers=peers.get((ind.id, chosen or "")),
@@ -275,7 +284,8 @@ def profile(
         if _num(r["value"]) is not None
     }
     group: PeerGroup = peer_group(conn, info)
-    similar = similar_regions(conn, info.code, info.level, info.indeling, period, k=k)
+    chosen = similar_set(conn, info.code, info.level, info.indeling, period, k=k)
+    similar = chosen.regions
     names = region_names(conn, [*areas, *(s.code for s in similar)])
     peers = _group_values(pooled_values(conn, group.members))
     similar_values = _group_values(pooled_values(conn, tuple(s.code for s in similar)))
@@ -309,6 +319,11 @@ def profile(
             )
             for s in similar
         ],
+        similar_basis=SimilarBasis(
+            features=list(chosen.features),
+            stedelijkheid=chosen.stedelijkheid,
+            population=chosen.population,
+        ),
         indicators=[
             _indicator_profile(
                 ind,

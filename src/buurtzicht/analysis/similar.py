@@ -10,6 +10,7 @@ closest are listed, so a user can see *why* it is similar.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -17,12 +18,22 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from buurtzicht.analysis.peers import region_classes
 from buurtzicht.analysis.store import cached, query
 from buurtzicht.indicators.loader import Catalog, default_catalog
 
 #: A positive indicator with skewness above this is compared on a log scale.
 LOG_SKEW = 2.0
 MIN_DIMENSIONS = 3
+#: (stedelijkheid classes either side, population factor) tried in turn until ``k``
+#: candidates remain; (None, None) is no bound at all.
+WIDENING: tuple[tuple[int | None, float | None], ...] = (
+    (1, 2.0),
+    (1, 3.0),
+    (1, 5.0),
+    (2, 10.0),
+    (None, None),
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,24 @@ class SimilarRegion:
     code: str
     distance: float
     closest_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SimilarSet:
+    """The similar regions of a region and how they were chosen.
+
+    Attributes
+    ----------
+    regions : nearest first
+    features : context indicators the distance was measured on
+    stedelijkheid : lowest and highest stedelijkheid class allowed (None: any)
+    population : lowest and highest population allowed (None: any)
+    """
+
+    regions: tuple[SimilarRegion, ...]
+    features: tuple[str, ...]
+    stedelijkheid: tuple[int, int] | None
+    population: tuple[float, float] | None
 
 
 def standardise(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -113,12 +142,57 @@ def similar_regions(
     *,
     k: int = 5,
 ) -> list[SimilarRegion]:
-    """The ``k`` regions of the same level most like ``code`` in context."""
+    """The ``k`` comparable regions of the same level most like ``code`` in context."""
+    return list(similar_set(conn, code, level, indeling, period, k=k).regions)
+
+
+def similar_set(
+    conn: duckdb.DuckDBPyConnection,
+    code: str,
+    level: str,
+    indeling: int,
+    period: str,
+    *,
+    k: int = 5,
+) -> SimilarSet:
+    """:func:`similar_regions` with the features and the size and urbanity bounds used."""
     z = cached(
         conn,
         ("context", level, indeling, period),
         lambda: standardise(context_matrix(conn, level, indeling, period)),
     )
     if code not in z.index:
-        return []
-    return nearest(z, code, k)
+        return SimilarSet((), (), None, None)
+    target = z.loc[code]
+    features = tuple(str(c) for c in z.columns if pd.notna(target[c]))
+    classes = cached(
+        conn, ("classes", level, indeling), lambda: region_classes(conn, level, indeling)
+    ).set_index("code")
+    found: list[SimilarRegion] = []
+    for steps, factor in WIDENING:
+        allowed, sted, population = comparable(classes, code, steps, factor)
+        found = nearest(z[z.index.isin(allowed) | (z.index == code)], code, k)
+        if len(found) >= k or (sted is None and population is None):
+            return SimilarSet(tuple(found), features, sted, population)
+    return SimilarSet(tuple(found), features, None, None)  # pragma: no cover
+
+
+def comparable(
+    classes: pd.DataFrame, code: str, steps: int | None, factor: float | None
+) -> tuple[set[str], tuple[int, int] | None, tuple[float, float] | None]:
+    """Regions within ``steps`` stedelijkheid classes and a population ``factor`` of
+    ``code`` (``classes``: :func:`~buurtzicht.analysis.peers.region_classes` by code).
+    A bound the region itself has no figure for is not applied."""
+    keep = pd.Series(True, index=classes.index)
+    sted_range = population_range = None
+    own = classes.loc[classes.index == code, ["stedelijkheid", "population"]]
+    sted, people = own.to_numpy(dtype=float)[0] if len(own) else (math.nan, math.nan)
+    if steps is not None and not math.isnan(sted):
+        s = int(sted)
+        sted_range = (max(1, s - steps), min(5, s + steps))
+        keep &= classes["stedelijkheid"].between(*sted_range)
+    if factor is not None and not math.isnan(people):
+        p = people
+        population_range = (p / factor, p * factor)
+        keep &= classes["population"].between(*population_range)
+    return set(classes.index[keep]), sted_range, population_range

@@ -92,6 +92,7 @@ def indicator_out(indicator: IndicatorMeta, lang: str) -> IndicatorOut:
         unit=indicator.unit(lang),
         decimals=indicator.decimals,
         direction=indicator.direction,
+        kind=indicator.kind,
         description=indicator.description_en if en else indicator.description_nl,
         methodology=indicator.methodology_en if en else indicator.methodology_nl,
         synthetic=indicator.synthetic,

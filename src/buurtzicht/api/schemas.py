@@ -63,6 +63,11 @@ class IndicatorOut(Public):
     unit: str
     decimals: int
     direction: str = Field(description="higher_is_worse, higher_is_better or neutral")
+    kind: str = Field(
+        default="",
+        description="count (an absolute number: no index against NL), rate (a rate, share, "
+        "mean or score) or empty for a raw source variable",
+    )
     description: str
     methodology: str
     synthetic: bool
@@ -98,7 +103,7 @@ class LegendClassOut(Public):
     upper: float
     colour: str
     count: int
-    relation: str = Field(description="below / around / above the national figure")
+    relation: str = Field(description="below or above the national figure (empty without one)")
     label: str
 
 
@@ -254,11 +259,25 @@ class ProfileTheme(Public):
     )
 
 
+class SimilarRegionOut(RegionRef):
+    """A region similar in context, with why."""
+
+    distance: float = Field(
+        description="Root mean squared difference of the standardised context indicators"
+    )
+    closest_on: list[str] = Field(description="Context indicators on which it is closest")
+
+
 class ProfileOut(Public):
     region: RegionDetail
     period: str | None = None
     peer_group: str | None = Field(default=None, description="Who the peers are")
-    similar_regions: list[RegionRef] = Field(default_factory=list)
+    similar_regions: list[SimilarRegionOut] = Field(default_factory=list)
+    similar_basis: str | None = Field(
+        default=None,
+        description="How the similar regions were chosen: the size and urbanity bounds and "
+        "the context indicators compared",
+    )
     themes: list[ProfileTheme]
     synthetic: bool = Field(description="True when any figure comes from the synthetic secure side")
 
@@ -268,7 +287,13 @@ class CompareRow(Public):
     period: str
     figures: list[Figure]
     indexes: list[float | None] = Field(
-        default_factory=list, description="Per region: value relative to NL (NL = 100)"
+        default_factory=list,
+        description="Per region: value relative to NL (NL = 100); none for counts",
+    )
+    periods: list[str | None] = Field(
+        default_factory=list,
+        description="Per region: the period of its figure (the row's period unless the "
+        "regions have no period in common)",
     )
     national: Figure
 

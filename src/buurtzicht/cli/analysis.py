@@ -220,7 +220,7 @@ def compare_command(
     region_cols = [
         c
         for c in frame.columns
-        if c.startswith(("GM", "WK", "BU", "NL")) and not c.endswith("index")
+        if c.startswith(("GM", "WK", "BU", "NL")) and not c.endswith(("index", "period"))
     ]
     frame = frame.dropna(subset=region_cols, how="all")
     if as_json:

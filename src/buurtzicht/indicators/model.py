@@ -218,6 +218,13 @@ class Indicator(_Strict):
         return [self.formula, *self.alternative_formulas]
 
     @property
+    def is_count(self) -> bool:
+        """An absolute number (inhabitants, euros), not a rate, share, mean or score: it
+        is not compared with NL as an index, since a region's total is no fraction of
+        the country's in any useful sense."""
+        return self.formula.denominator is None and self.formula.published_as is PublishedAs.COUNT
+
+    @property
     def measures(self) -> list[str]:
         seen: dict[str, None] = {}
         for formula in self.formulas:

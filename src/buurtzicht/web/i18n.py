@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from buurtzicht.web.i18n_dashboard import DASHBOARD_TEXTS
 from buurtzicht.web.i18n_maps import MAP_TEXTS
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -82,7 +83,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "synthetic": "synthetisch / synthetic",
         "synthetic_title": "Synthetische gegevens (geen echte cijfers)",
         "synthetic_note": "Cijfers uit de beveiligde omgeving zijn hier berekend op een synthetische populatie: ze laten de werkwijze zien, niet de werkelijkheid.",
-        "suppressed_note": "Een punt (.) betekent: geen cijfer, of onderdrukt omdat het te herleidbaar zou zijn. Nooit nul.",
+        "suppressed_note": "Een punt (.) betekent: geen cijfer, of onderdrukt omdat het te herleidbaar zou zijn. Een 0 is een gemeten nul.",
         "compare_title": "Regio's vergelijken",
         "compare_add": "Voeg een regio toe",
         "compare_regions": "Regio's (codes, komma-gescheiden)",
@@ -182,7 +183,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "synthetic": "synthetisch / synthetic",
         "synthetic_title": "Synthetic data (not real figures)",
         "synthetic_note": "Secure-side figures are computed here on a synthetic population: they show the method, not reality.",
-        "suppressed_note": "A dot (.) means: no figure, or suppressed because it could identify someone. Never zero.",
+        "suppressed_note": "A dot (.) means: no figure, or suppressed because it could identify someone. A 0 is a measured zero.",
         "compare_title": "Compare regions",
         "compare_add": "Add a region",
         "compare_regions": "Regions (codes, comma-separated)",
@@ -210,6 +211,8 @@ TEXTS: dict[str, dict[str, str]] = {
 
 # Texts of the maps, drill-down and rankings (kept apart so that changes elsewhere merge).
 for _lang, _texts in MAP_TEXTS.items():
+    TEXTS[_lang].update(_texts)
+for _lang, _texts in DASHBOARD_TEXTS.items():
     TEXTS[_lang].update(_texts)
 
 

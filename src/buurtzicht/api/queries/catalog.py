@@ -73,6 +73,9 @@ class IndicatorMeta:
     synthetic: bool
     direction: str = "neutral"
     flags: tuple[str, ...] = field(default_factory=tuple)
+    #: "count" (an absolute number), "rate" (a rate, share, mean or score) or "" (a raw
+    #: source variable: not known)
+    kind: str = ""
 
     @property
     def measure(self) -> str:
@@ -146,6 +149,7 @@ def _catalog_themes(with_figures: set[str]) -> list[Theme]:
                 ),
                 synthetic=ind.synthetic,
                 direction=ind.direction.value,
+                kind="count" if ind.is_count else "rate",
             )
             for ind in theme.indicators
             if ind.id in with_figures

@@ -26,10 +26,12 @@ from buurtzicht.api.schemas import (
     ProfileTheme,
     RegionDetail,
     RegionRef,
+    SimilarRegionOut,
     TrendPoint,
 )
 from buurtzicht.api.services import regions as region_service
 from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.services.profile_text import peer_text, similar_text
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import NEDERLAND
 
@@ -181,10 +183,15 @@ def _catalog_compare(
                 period=str(row["period"]),
                 figures=[present.figure(v, None, d, lang) for v in values],
                 indexes=[_number(row.get(f"{code} index")) for code in wanted],
+                periods=[_text(row.get(f"{code} period")) for code in wanted],
                 national=present.figure(_number(row.get(NEDERLAND)), None, d, lang),
             )
         )
     return out
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value != value else str(value)  # None or NaN
 
 
 def _number(value: object) -> float | None:
@@ -247,19 +254,31 @@ def _catalog_profile(
         for t in known.catalog_themes
         if by_theme.get(t.id) or deviating.get(t.id)
     ]
-    group = result.peer_group
     return ProfileOut(
         region=region,
         period=result.period,
-        peer_group=f"{group.size_label}, stedelijkheid {group.stedelijkheid} (n = {group.n})"
-        if group.stedelijkheid
-        else f"{group.size_label} (n = {group.n})",
+        peer_group=peer_text(result.peer_group, region.level, lang),
         similar_regions=[
-            RegionRef(code=s.code, level=region.level, name=s.name) for s in result.similar_regions
+            SimilarRegionOut(
+                code=s.code,
+                level=region.level,
+                name=s.name,
+                distance=s.distance,
+                closest_on=[_title(known, f, lang) for f in s.closest_on],
+            )
+            for s in result.similar_regions
         ],
+        similar_basis=similar_text(result.similar_basis, region.level, known, lang),
         themes=themes,
         synthetic=any(c.indicator.synthetic for t in themes for c in t.cards),
     )
+
+
+def _title(known: Any, indicator_id: str, lang: str) -> str:
+    try:
+        return str(known.get(indicator_id).title(lang))
+    except LookupError:
+        return indicator_id
 
 
 def _deviating(child: DeviatingChild, known: Any, lang: str) -> DeviatingChildOut:

@@ -16,6 +16,7 @@ from buurtzicht.api.services.trends import trends
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import ComparePage
 from buurtzicht.web.i18n import translator
+from buurtzicht.web.pages.map import DEFAULT_INDICATORS
 from buurtzicht.web.render import cached_page, page_meta
 
 router = APIRouter()
@@ -39,7 +40,9 @@ def _compare(
             if codes
             else CompareOut(regions=[], rows=[])
         )
-        chosen = indicator or (compared.rows[0].indicator.id if compared.rows else None)
+        shown = [row.indicator.id for row in compared.rows]
+        preferred = [i for i in DEFAULT_INDICATORS if i in shown]
+        chosen = indicator or next(iter(preferred + shown), None)
         series = (
             trends(snapshot, cursor, indicator_id=chosen, codes=codes, lang=lang)
             if chosen and codes

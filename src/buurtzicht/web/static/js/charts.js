@@ -2,7 +2,9 @@
 // Under the dashboard's Content-Security-Policy Vega may not compile expressions with
 // `new Function` nor inject <style> elements: expressions run in Vega's interpreter (its
 // URL is on the importing <script data-vega-interpreter>), styles come from app.css.
-export function lineSpec(values, { width = "container", height = 48, spark = false, title = "" } = {}) {
+// Counts and rates are drawn from 0 so that a line's height reads as its size; only a
+// sparkline (a trend's shape, no axis) is scaled to its own range.
+export function lineSpec(values, { width = "container", height = 48, spark = false, title = "", zero = !spark } = {}) {
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width, height, autosize: { type: "fit", contains: "padding" },
@@ -10,7 +12,7 @@ export function lineSpec(values, { width = "container", height = 48, spark = fal
     mark: { type: "line", point: !spark, strokeWidth: 2 },
     encoding: {
       x: { field: "year", type: "ordinal", title: spark ? null : "", axis: spark ? null : { labelAngle: 0 } },
-      y: { field: "value", type: "quantitative", title: spark ? null : title, axis: spark ? null : {}, scale: { zero: false } },
+      y: { field: "value", type: "quantitative", title: spark ? null : title, axis: spark ? null : {}, scale: { zero } },
       tooltip: [{ field: "region", type: "nominal" }, { field: "year", type: "ordinal" }, { field: "display", type: "nominal" }],
     },
     config: { view: { stroke: null }, font: "system-ui, sans-serif" },
