@@ -47,7 +47,8 @@ def test_search_profile_compare_with_the_keyboard(page: Page, base_url: str) -> 
     screenshot(page, "vergelijk")
     table = page.locator("table.compare-table")
     headers = table.locator("thead th").all_inner_texts()
-    assert headers[2:] == ["Rotterdam", "Amsterdam", "Nederland"]
+    assert [h.split("\n")[0] for h in headers[2:]] == ["Rotterdam", "Amsterdam", "Nederland"]
+    assert "waarde (index)" in headers[2]  # the index column says what it holds
     row = table.locator("tbody tr", has_text=crime["indicator"]["title"]).first.inner_text()
     assert rotterdam in row and amsterdam in row and crime["national"]["display"] in row
     lines = page.locator("#compare-chart svg path[aria-roledescription='line mark']")

@@ -34,6 +34,14 @@ class RegionHit(RegionRef):
     gemeente_name: str | None = None
     label: str = Field(description="Name with its gemeente, for an autocomplete list")
     url: str = Field(description="The region's profile page")
+    note: str | None = Field(
+        default=None,
+        description="Why this region answers the query: the official name behind a common "
+        "one, or the gemeente a former gemeente went into",
+    )
+    former: str | None = Field(
+        default=None, description="Code of the former gemeente the query named"
+    )
 
 
 class RegionDetail(RegionRef):

@@ -27,6 +27,8 @@ DASHBOARD_TEXTS: dict[str, dict[str, str]] = {
         "similar_why": "Waarom vergelijkbaar?",
         "closest_on": "het dichtst bij op",
         "distance": "afstand",
+        "search_nothing": "Geen gemeente, wijk of buurt gevonden voor “{q}”. Probeer een deel van de naam, een andere spelling of een code zoals GM0363.",
+        "search_postcode": "Zoeken op postcode (“{q}”) kan niet: buurtzicht kent gemeenten, wijken en buurten. Zoek op de naam van de gemeente of buurt, of op een code zoals GM0599.",
     },
     "en": {
         "rank_of": "{rank} of {n}",
@@ -48,5 +50,7 @@ DASHBOARD_TEXTS: dict[str, dict[str, str]] = {
         "similar_why": "Why similar?",
         "closest_on": "closest on",
         "distance": "distance",
+        "search_nothing": "No gemeente, wijk or buurt found for “{q}”. Try part of the name, another spelling or a code such as GM0363.",
+        "search_postcode": "Searching by postcode (“{q}”) is not possible: buurtzicht knows gemeenten, wijken and buurten. Search for the name of the gemeente or buurt, or a code such as GM0599.",
     },
 }

@@ -7,7 +7,6 @@ from typing import Any
 import duckdb
 
 from buurtzicht.errors import UnknownRegionError
-from buurtzicht.regions.codes import is_region_code, normalise_code
 from buurtzicht.warehouse.store import CURRENT_INDELING, region_record
 
 #: Levels a user navigates, from large to small.
@@ -23,62 +22,52 @@ def _records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def search(
-    conn: duckdb.DuckDBPyConnection,
-    query: str,
-    *,
-    levels: tuple[str, ...] = AREA_LEVELS,
-    limit: int = 10,
-    indeling: int = CURRENT_INDELING,
+def search_names(
+    conn: duckdb.DuckDBPyConnection, *, indeling: int = CURRENT_INDELING
 ) -> list[dict[str, Any]]:
-    """Regions whose code or name matches ``query``, best matches first.
-
-    An exact code comes first, then names that start with the query, then names with a
-    word that starts with it, then names that contain it; within a rank gemeenten before
-    wijken before buurten, then by name. Accents and case are ignored ("Súdwest" finds
-    "Súdwest-Fryslân" and "sudwest" too). Wijken and buurten carry their gemeente's name.
-    """
-    text = query.strip()
-    if not text:
-        return []
-    code = normalise_code(text) if is_region_code(text) else None
-    cursor = conn.execute(
-        """
-        WITH candidates AS (
+    """Every name a search can find: the gemeenten, wijken and buurten of ``indeling``
+    with their gemeente's name, then the former gemeenten (codes of earlier indelingen
+    that ``indeling`` no longer has) with the year of their last indeling and the gemeente
+    that took over most of them, with that share (the build's harmonisation weights)."""
+    current = _records(
+        conn.execute(
+            """
             SELECT r.code, r.level, r.name, r.gemeente, g.name AS gemeente_name,
-                   strip_accents(lower(r.name)) AS key
+                   NULL::INTEGER AS last_indeling, NULL::DOUBLE AS share
             FROM regions r
             LEFT JOIN regions g ON g.code = r.gemeente AND g.indeling = r.indeling
             WHERE r.indeling = $indeling AND r.special IS NULL
-              AND list_contains($levels, r.level)
+              AND list_contains(['gemeente', 'wijk', 'buurt'], r.level)
+            """,
+            {"indeling": indeling},
         )
-        SELECT code, level, name, gemeente, gemeente_name,
-               CASE WHEN code = $code THEN 0
-                    WHEN starts_with(key, $q) THEN 1
-                    WHEN contains(' ' || replace(key, '-', ' '), ' ' || $q) THEN 2
-                    ELSE 3 END AS rank
-        FROM candidates
-        WHERE code = $code OR contains(key, $q) OR starts_with(code, upper($raw))
-        ORDER BY rank, list_position($levels, level), name, code
-        LIMIT $limit
-        """,
-        {
-            "indeling": indeling,
-            "levels": list(levels),
-            "code": code,
-            "q": _fold(text),
-            "raw": text,
-            "limit": limit,
-        },
     )
-    return _records(cursor)
-
-
-def _fold(text: str) -> str:
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    former = _records(
+        conn.execute(
+            """
+            WITH gone AS (
+                SELECT code, arg_max(name, indeling) AS name, max(indeling) AS last_indeling
+                FROM regions WHERE level = 'gemeente' AND indeling < $indeling
+                  AND special IS NULL
+                  AND code NOT IN (SELECT code FROM regions WHERE indeling = $indeling)
+                GROUP BY code
+            ), target AS (
+                SELECT source_code, arg_max(target_code, weight) AS target_code,
+                       max(weight) AS share
+                FROM harmonisation h JOIN gone ON gone.code = h.source_code
+                 AND h.year = gone.last_indeling
+                GROUP BY source_code
+            )
+            SELECT gone.code, 'gemeente' AS level, gone.name, t.target_code AS gemeente,
+                   g.name AS gemeente_name, gone.last_indeling, t.share
+            FROM gone
+            LEFT JOIN target t ON t.source_code = gone.code
+            LEFT JOIN regions g ON g.code = t.target_code AND g.indeling = $indeling
+            """,
+            {"indeling": indeling},
+        )
+    )
+    return current + former
 
 
 def region(

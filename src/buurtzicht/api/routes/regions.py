@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from buurtzicht.api.deps import CursorDep, SnapshotDep
+from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.params import Level, RegionCodePath
 from buurtzicht.api.responses import cached_json
 from buurtzicht.api.schemas import RegionDetail, RegionHit
 from buurtzicht.api.services import regions as region_service
+from buurtzicht.api.services import search as search_service
 from buurtzicht.regions.codes import normalise_code
 
 router = APIRouter(prefix="/regions", tags=["regions"])
@@ -19,10 +20,16 @@ LEVELS = ("gemeente", "wijk", "buurt")
 
 @router.get("", response_model=list[RegionHit], summary="Search regions by name or code")
 def search_regions(
+    snapshot: SnapshotDep,
     cursor: CursorDep,
+    lang: LangDep,
     q: Annotated[
         str,
-        Query(min_length=1, max_length=100, description="Name or code, e.g. 'Amster' or 'GM0363'"),
+        Query(
+            min_length=1,
+            max_length=100,
+            description="Name or code, e.g. 'Amster', 'Den Haag', 'Amsterdm' or 'GM0363'",
+        ),
     ],
     level: Annotated[
         list[Level] | None, Query(description="Only these levels (gemeente, wijk, buurt)")
@@ -30,7 +37,7 @@ def search_regions(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[RegionHit]:
     levels = tuple(level or LEVELS)
-    return region_service.search(cursor, q, levels=levels, limit=limit)
+    return search_service.search(snapshot, cursor, q, levels=levels, limit=limit, lang=lang)
 
 
 @router.get("/{code}", response_model=RegionDetail, summary="A region with parents and children")

@@ -1,38 +1,15 @@
-"""Region search and a region with its parents and children."""
+"""A region with its parents and children (search: :mod:`buurtzicht.api.services.search`)."""
 
 from __future__ import annotations
 
 import duckdb
 
 from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.schemas import RegionDetail, RegionHit, RegionRef
+from buurtzicht.api.schemas import RegionDetail, RegionRef
 
 
 def region_url(code: str, level: str) -> str:
     return f"/{level}/{code}" if level in ("gemeente", "wijk", "buurt") else f"/regio/{code}"
-
-
-def search(
-    cursor: duckdb.DuckDBPyConnection, query: str, *, levels: tuple[str, ...], limit: int
-) -> list[RegionHit]:
-    hits = region_queries.search(cursor, query, levels=levels, limit=limit)
-    out = []
-    for hit in hits:
-        label = hit["name"] or hit["code"]
-        if hit["level"] != "gemeente" and hit["gemeente_name"]:
-            label = f"{label} ({hit['gemeente_name']})"
-        out.append(
-            RegionHit(
-                code=hit["code"],
-                level=hit["level"],
-                name=hit["name"],
-                gemeente=hit["gemeente"],
-                gemeente_name=hit["gemeente_name"],
-                label=label,
-                url=region_url(hit["code"], hit["level"]),
-            )
-        )
-    return out
 
 
 def detail(cursor: duckdb.DuckDBPyConnection, code: str) -> RegionDetail:

@@ -8,13 +8,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from buurtzicht.api import present
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
-from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.schemas import ThemeOut
 from buurtzicht.api.services.build import build_summary
 from buurtzicht.api.services.catalog import catalog
-from buurtzicht.api.services.regions import search as search_regions
+from buurtzicht.api.services.search import search as search_regions
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import HomePage
+from buurtzicht.web.errors import error_page
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.render import cached_page, page_meta
 
@@ -54,11 +54,22 @@ def home_json(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Respons
 
 
 @router.get("/zoek")
-def search(cursor: CursorDep, q: str = "") -> Response:
-    """The search form without JavaScript: go to the best match."""
-    hits = search_regions(cursor, q, levels=("gemeente", "wijk", "buurt"), limit=1) if q else []
-    if not hits:
-        raise NotFoundError(
-            f"no gemeente, wijk or buurt matches {q!r}; try a name or a code like GM0363"
-        )
-    return RedirectResponse(hits[0].url, status_code=303)
+def search(
+    request: Request, snapshot: SnapshotDep, cursor: CursorDep, lang: LangDep, q: str = ""
+) -> Response:
+    """The search form without JavaScript: go to the best match, or say (in the page's
+    language) why there is none."""
+    levels = ("gemeente", "wijk", "buurt")
+    hits = search_regions(snapshot, cursor, q, levels=levels, limit=1, lang=lang) if q else []
+    if hits:
+        return RedirectResponse(hits[0].url, status_code=303)
+    t = translator(lang)
+    digits = q.strip().replace(" ", "")
+    detail = t["search_postcode"] if digits[:4].isdigit() else t["search_nothing"]
+    return error_page(
+        request,
+        status=404,
+        title=t["search_none"],
+        detail=detail.format(q=q.strip()),
+        lang=lang,
+    )

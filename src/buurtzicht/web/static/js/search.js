@@ -1,4 +1,6 @@
-// Region search with autocomplete (combobox pattern: arrows, Enter, Escape).
+// Region search with autocomplete (combobox pattern: arrows, Enter, Escape). The server
+// matches common names, former gemeenten and typos (api/services/search.py); a hit's
+// note says why it answers (e.g. "opgegaan in Amsterdam").
 const LEVEL = { nl: { gemeente: "gemeente", wijk: "wijk", buurt: "buurt" }, en: { gemeente: "municipality", wijk: "district", buurt: "neighbourhood" } };
 const lang = document.body.dataset.lang === "en" ? "en" : "nl";
 
@@ -29,6 +31,12 @@ function setup(form) {
       lvl.className = "lvl";
       lvl.textContent = `${LEVEL[lang][hit.level] ?? hit.level} · ${hit.code}`;
       li.append(" ", lvl);
+      if (hit.note) {
+        const note = document.createElement("span");
+        note.className = "note";
+        note.textContent = hit.note;
+        li.append(note);
+      }
       li.addEventListener("mousedown", (e) => { e.preventDefault(); go(hit); });
       return li;
     }));
@@ -51,7 +59,7 @@ function setup(form) {
     const q = input.value.trim();
     const mine = ++seq;
     if (!q) { hits = []; close(); none.hidden = true; return; }
-    const response = await fetch(`/api/regions?q=${encodeURIComponent(q)}&limit=8`);
+    const response = await fetch(`/api/regions?q=${encodeURIComponent(q)}&limit=8&lang=${lang}`);
     if (mine !== seq) return;
     hits = response.ok ? await response.json() : [];
     active = -1;
