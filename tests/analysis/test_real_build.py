@@ -151,3 +151,22 @@ def test_similar_regions_are_comparable_in_size_and_urbanity(
     low, high = basis.population
     assert low > 200_000 and high > 1_000_000
     assert "bevolkingsdichtheid" in basis.features
+
+
+def test_what_stands_out_uses_reliability(conn: duckdb.DuckDBPyConnection) -> None:
+    from buurtzicht.analysis.highlights import MIN_FACTOR, highlights
+
+    rotterdam = profile(conn, "GM0599")
+    found = highlights(rotterdam)
+    safety = {h.indicator: h for h in found["veiligheid"]}
+    assert safety["geweld_per_1000"].direction == "above"  # 7.8 against 3.7 per 1,000
+    by_id = {i.id: i for i in rotterdam.indicators}
+    for theme in found.values():
+        assert len(theme) <= 3
+        for h in theme:
+            item = by_id[h.indicator]
+            assert item.index is not None  # never a count
+            assert item.reliability.flag != "onbetrouwbaar"
+            low, high = item.reliability.ci_low, item.reliability.ci_high
+            if low is not None and high is not None:  # the interval lies beyond the margin
+                assert low > h.nl_value * MIN_FACTOR or high < h.nl_value / MIN_FACTOR

@@ -150,3 +150,35 @@ def test_compare_table_has_index_header_and_aligned_periods(client: TestClient) 
     html = client.get("/vergelijk?regio=GM0363,GM0599").text
     assert html.count("waarde (index)") == 2
     assert "index tegenover Nederland (NL = 100)" in html
+
+
+def test_profile_starts_with_what_stands_out(client: TestClient) -> None:
+    html = client.get("/gemeente/GM0363").text
+    body = client.get("/gemeente/GM0363.json").json()
+    summary = html.index('id="summary-title"')
+    assert html.index('<nav class="contents"') < summary < html.index('class="cards"')
+    for theme in body["profile"]["themes"]:
+        assert f'href="#theme-{theme["id"]}"' in html
+        for h in theme["highlights"]:
+            assert h["sentence"].split(":")[0] == h["indicator"]["title"]
+    assert html.count('<details class="theme-details" open>') == len(body["profile"]["themes"])
+    # Amsterdam clears up 21.7% of its crimes against 23.5% in NL: within 15%, no finding.
+    assert not [h for t in body["profile"]["themes"] for h in t["highlights"]]
+    westerwolde = client.get("/gemeente/GM1950.json").json()  # 40.8% (95%: 37.0-44.8)
+    (found,) = [h for t in westerwolde["profile"]["themes"] for h in t["highlights"]]
+    assert found["direction"] == "above" and found["indicator"]["id"] == "opgehelderd_pct"
+    assert found["sentence"] == (
+        "Opgehelderde misdrijven: 40,8 % van de misdrijven in 2024, "
+        "1,7 keer zo hoog als in Nederland (23,5)."
+    )
+    rozendaal = client.get("/gemeente/GM0277.json").json()  # 9.1%, but onbetrouwbaar
+    assert not [h for t in rozendaal["profile"]["themes"] for h in t["highlights"]]
+
+
+def test_printable_summary_page(client: TestClient) -> None:
+    html = client.get("/gemeente/GM0363/samenvatting")
+    assert html.status_code == 200
+    assert "Samenvatting: Amsterdam" in html.text and 'id="summary-title"' in html.text
+    twin = client.get("/gemeente/GM0363/samenvatting.json").json()
+    assert twin["profile"]["region"]["code"] == "GM0363"
+    assert client.get("/wijk/GM0363/samenvatting").status_code == 404

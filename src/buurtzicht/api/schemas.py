@@ -256,10 +256,28 @@ class DeviatingChildOut(Public):
     )
 
 
+class HighlightOut(Public):
+    """An indicator on which the region stands out ("Wat valt op")."""
+
+    indicator: IndicatorOut
+    period: str
+    direction: str = Field(description="above or below NL, beyond the 95% interval")
+    peers_direction: str | None = Field(
+        default=None, description="above or below the peer group beyond chance; None: not"
+    )
+    ratio: float = Field(description="value / NL")
+    sentence: str = Field(description="The finding in a plain sentence with its figures")
+
+
 class ProfileTheme(Public):
     id: str
     title: str
     cards: list[ProfileCard]
+    highlights: list[HighlightOut] = Field(
+        default_factory=list,
+        description="What stands out: significant differences with NL, largest first "
+        "(buurtzicht.analysis.highlights)",
+    )
     deviating: list[DeviatingChildOut] = Field(
         default_factory=list,
         description="Children that deviate most from NL in this theme (reliability taken "

@@ -89,6 +89,17 @@ class RegionPage(Context):
     map_links: list[MapLink] = []
 
 
+class SummaryPage(Context):
+    """The printable summary of a profile (``/gemeente/GM0599/samenvatting``)."""
+
+    page: PageMeta
+    profile: ProfileOut
+    #: A small map of the children as inline SVG (None without boundaries or figures).
+    map_svg: str | None = None
+    #: What that map shows: indicator, period, legend (rows left out).
+    map_values: ValuesOut | None = None
+
+
 class ComparePage(Context):
     page: PageMeta
     compare: CompareOut

@@ -11,6 +11,7 @@ import duckdb
 
 from buurtzicht.analysis.compare import compare as analysis_compare
 from buurtzicht.analysis.deviations import DeviatingChild
+from buurtzicht.analysis.highlights import Highlight, highlights
 from buurtzicht.analysis.profile import profile as analysis_profile
 from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError
@@ -21,6 +22,7 @@ from buurtzicht.api.schemas import (
     CompareRow,
     DeviatingChildOut,
     Figure,
+    HighlightOut,
     ProfileCard,
     ProfileOut,
     ProfileTheme,
@@ -31,7 +33,7 @@ from buurtzicht.api.schemas import (
 )
 from buurtzicht.api.services import regions as region_service
 from buurtzicht.api.services.catalog import catalog
-from buurtzicht.api.services.profile_text import peer_text, similar_text
+from buurtzicht.api.services.profile_text import highlight_sentence, peer_text, similar_text
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import NEDERLAND
 
@@ -244,11 +246,13 @@ def _catalog_profile(
             )
         )
     deviating = {d.theme: d.children for d in result.deviating_children}
+    found = highlights(result)
     themes = [
         ProfileTheme(
             id=t.id,
             title=t.title(lang),
             cards=by_theme[t.id],
+            highlights=[_highlight(h, known, lang) for h in found.get(t.id, [])],
             deviating=[_deviating(c, known, lang) for c in deviating.get(t.id, [])],
         )
         for t in known.catalog_themes
@@ -271,6 +275,34 @@ def _catalog_profile(
         similar_basis=similar_text(result.similar_basis, region.level, known, lang),
         themes=themes,
         synthetic=any(c.indicator.synthetic for t in themes for c in t.cards),
+    )
+
+
+def _highlight(item: Highlight, known: Any, lang: str) -> HighlightOut:
+    indicator = known.get(item.indicator)
+    d = indicator.decimals
+
+    def num(value: float) -> str:
+        return present.format_number(value, d, lang)
+
+    return HighlightOut(
+        indicator=present.indicator_out(indicator, lang),
+        period=item.period,
+        direction=item.direction,
+        peers_direction=item.peers_direction,
+        ratio=item.ratio,
+        sentence=highlight_sentence(
+            title=indicator.title(lang),
+            value=num(item.value),
+            unit=indicator.unit(lang),
+            year=item.period[:4],
+            ratio=item.ratio,
+            nl=num(item.nl_value),
+            peers=None if item.peers_value is None else num(item.peers_value),
+            direction=item.direction,
+            peers_direction=item.peers_direction,
+            lang=lang,
+        ),
     )
 
 

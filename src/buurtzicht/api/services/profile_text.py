@@ -78,3 +78,56 @@ def similar_text(basis: SimilarBasis | None, level: str, known: Catalog, lang: s
         else "Afstand 0 is gelijk; 1 is gemiddeld één standaardafwijking verschil."
     )
     return f"{among}, {how}{', '.join(titles)}. {distance}"
+
+
+def _compared(ratio: float, lang: str) -> str:
+    en = lang == "en"
+    if ratio >= 1.5:
+        times = format_number(ratio, 1, lang)
+        return f"{times} times as high as" if en else f"{times} keer zo hoog als in"
+    pct = format_number(abs(ratio - 1) * 100, 0, lang)
+    if ratio >= 1:
+        return f"{pct}% higher than" if en else f"{pct}% hoger dan in"
+    return f"{pct}% lower than" if en else f"{pct}% lager dan in"
+
+
+def highlight_sentence(
+    *,
+    title: str,
+    value: str,
+    unit: str,
+    year: str,
+    ratio: float,
+    nl: str,
+    peers: str | None,
+    direction: str,
+    peers_direction: str | None,
+    lang: str,
+) -> str:
+    """``Straatroof per 1.000 inwoners: 0,56 in 2024, 3,7 keer zo hoog als in Nederland
+    (0,15), en ook hoger dan in de vergelijkingsgroep (0,41).``"""
+    en = lang == "en"
+    figure = f"{value} {unit}".strip()
+    text = f"{title}: {figure} in {year}, {_compared(ratio, lang)} "
+    text += f"{'the Netherlands' if en else 'Nederland'} ({nl})"
+    if peers is not None:
+        group = "the peer group" if en else "de vergelijkingsgroep"
+        if peers_direction is None:
+            text += f"; {'close to' if en else 'dicht bij'} {group} ({peers})"
+        elif peers_direction == direction:
+            word = (
+                ("higher" if en else "hoger")
+                if direction == "above"
+                else ("lower" if en else "lager")
+            )
+            text += f", {'and also' if en else 'en ook'} {word} {'than' if en else 'dan in'} {group} ({peers})"
+        else:
+            word = (
+                ("higher" if en else "hoger")
+                if peers_direction == "above"
+                else ("lower" if en else "lager")
+            )
+            text += (
+                f", {'but' if en else 'maar'} {word} {'than' if en else 'dan in'} {group} ({peers})"
+            )
+    return text + "."

@@ -111,16 +111,20 @@ function start() {
   });
 }
 
+// Hover (mouse) shows a region's value; a click opens its profile. On a touch screen
+// there is no hover: the first tap shows the value with a link to the profile, a second
+// tap on the same region opens it.
 function setupPointer(map, target, rows, config) {
   const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
+  const touch = window.matchMedia("(hover: none)").matches;
   let hovered = null;
+  let tapped = null;
   const setHover = (code, on) => map.setFeatureState({ ...target, id: code }, { hover: on });
-  map.on("mousemove", "fill", (e) => {
+  const show = (e, withLink) => {
     const code = e.features[0].properties.code;
     if (hovered !== null) setHover(hovered, false);
     hovered = code;
     setHover(code, true);
-    map.getCanvas().style.cursor = "pointer";
     const row = rows.get(code) || { name: code, display: ".", note: "" };
     const box = document.createElement("div");
     const name = document.createElement("strong");
@@ -136,16 +140,35 @@ function setupPointer(map, target, rows, config) {
     const nl = document.createElement("div");
     nl.textContent = `${config.nlLabel}: ${config.nlDisplay}`;
     box.append(nl);
+    if (withLink) {
+      const link = document.createElement("a");
+      link.href = `/${config.level}/${code}`;
+      link.textContent = config.openLabel;
+      box.append(link);
+    }
     popup.setLngLat(e.lngLat).setDOMContent(box).addTo(map);
+    return code;
+  };
+  map.on("mousemove", "fill", (e) => {
+    if (touch) return;
+    show(e, false);
+    map.getCanvas().style.cursor = "pointer";
   });
   map.on("mouseleave", "fill", () => {
+    if (touch) return;
     if (hovered !== null) setHover(hovered, false);
     hovered = null;
     map.getCanvas().style.cursor = "";
     popup.remove();
   });
   map.on("click", "fill", (e) => {
-    window.location.href = `/${config.level}/${e.features[0].properties.code}`;
+    const code = e.features[0].properties.code;
+    if (touch && tapped !== code) {
+      tapped = show(e, true);
+      container.dataset.tapped = code;
+      return;
+    }
+    window.location.href = `/${config.level}/${code}`;
   });
 }
 

@@ -1,0 +1,128 @@
+"""The analyst's dashboard in a real browser: search as people type, the printable
+summary, touch on the map, and no console error or failed request on any page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.conftest import CSP_LISTENER, screenshot, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+#: Every kind of page, in both languages, including map pages that show only a table.
+PAGES = [
+    "/",
+    "/kaart",
+    "/kaart?niveau=wijk&binnen=GM0599",
+    "/kaart?niveau=buurt&binnen=GM0363&indicator=drugs_verdachten_per_10000",
+    "/kaart?indicator=misdrijven_per_1000&niveau=wijk&binnen=GM0014",
+    "/ranglijst",
+    "/gemeente/GM0599",
+    "/gemeente/GM0599/samenvatting",
+    "/wijk/WK059901",
+    "/buurt/BU03630000",
+    "/vergelijk?regio=GM0599,GM0518",
+    "/methodologie",
+]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("url", PAGES)
+def test_no_console_error_or_failed_request(
+    browser: Browser, base_url: str, url: str, lang: str
+) -> None:
+    context = browser.new_context(base_url=base_url, viewport={"width": 1400, "height": 900})
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on(
+        "response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None
+    )
+    separator = "&" if "?" in url else "?"
+    response = page.goto(f"{url}{separator}lang={lang}")
+    assert response is not None and response.status == 200
+    if page.locator("#map").count():
+        wait_for_map(page)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == lang
+    violations = page.evaluate("window.__cspViolations")
+    context.close()
+    assert problems == [] and violations == []
+
+
+def test_search_as_people_type(page: Page) -> None:
+    page.goto("/")
+    search = page.get_by_role("combobox", name="Zoek een gemeente, wijk of buurt")
+    search.focus()
+    page.keyboard.type("Den Haag")
+    option = page.get_by_role("option").first
+    option.wait_for()
+    assert "'s-Gravenhage" in option.inner_text() and "officieel" in option.inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/gemeente/GM0518")
+    search = page.get_by_role("combobox", name="Zoek een gemeente, wijk of buurt")
+    page.goto("/?lang=en")
+    search = page.get_by_role("combobox", name="Find a gemeente, wijk or buurt")
+    search.fill("Weesp")
+    option = page.get_by_role("option").first
+    option.wait_for()
+    assert "merged into Amsterdam" in option.inner_text()
+    search.fill("Amsterdm")
+    page.get_by_role("option", name=re.compile(r"^Amsterdam municipality")).wait_for()
+
+
+def test_summary_prints_on_at_most_four_pages(page: Page) -> None:
+    page.goto("/gemeente/GM0599/samenvatting")
+    assert page.locator("svg.minimap path").count() > 10  # the wijken of Rotterdam
+    assert page.locator(".summary .highlight").count() >= 5
+    screenshot(page, "samenvatting-rotterdam")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 4, pages
+
+
+def test_profile_themes_collapse_and_contents_link_to_them(page: Page) -> None:
+    page.goto("/gemeente/GM0599")
+    first = page.locator("details.theme-details").first
+    assert first.get_attribute("open") is not None
+    first.locator("summary").click()
+    assert first.get_attribute("open") is None
+    page.locator("nav.contents").get_by_role("link", name="Veiligheid").click()
+    page.wait_for_url("**/gemeente/GM0599#theme-veiligheid")
+
+
+def test_a_tap_shows_the_value_first(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto("/kaart")
+    wait_for_map(page)
+    page.locator("#map").scroll_into_view_if_needed()
+    box = page.locator("#map canvas").bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55
+    page.touchscreen.tap(x, y)
+    popup = page.locator(".maplibregl-popup")
+    popup.wait_for()
+    assert page.url.endswith("/kaart")  # still on the map: the value is shown first
+    code = page.locator("#map").get_attribute("data-tapped")
+    assert code and code in popup.inner_text()
+    assert (
+        popup.get_by_role("link", name="Open het profiel").get_attribute("href")
+        == f"/gemeente/{code}"
+    )
+    screenshot(page, "kaart-tik-telefoon")
+    page.touchscreen.tap(x, y)
+    page.wait_for_url(f"**/gemeente/{code}")
+    context.close()
