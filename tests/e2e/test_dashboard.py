@@ -123,6 +123,7 @@ def test_a_tap_shows_the_value_first(browser: Browser, base_url: str) -> None:
         == f"/gemeente/{code}"
     )
     screenshot(page, "kaart-tik-telefoon")
-    page.touchscreen.tap(x, y)
+    # The popup now sits over the tapped spot: its link (a tap on it) opens the profile.
+    popup.get_by_role("link", name="Open het profiel").tap()
     page.wait_for_url(f"**/gemeente/{code}")
     context.close()
