@@ -26,6 +26,7 @@ PAGES = [
     "/buurt/BU03630000",
     "/vergelijk?regio=GM0599,GM0518",
     "/methodologie",
+    "/methodologie/drugs",
 ]
 
 

@@ -48,7 +48,7 @@ def test_profile_page_shows_figures_sources_and_children(client: TestClient) -> 
     assert "21,7" in html and "23,5" in html and "index 92" in html
     assert f"{card['rank']} van 342" in html and "(1 = hoogste)" in html
     assert "Bron: CBS (83648NED), CC BY 4.0" in html
-    assert 'href="/methodologie#opgehelderd_pct"' in html
+    assert 'href="/methodologie/veiligheid#opgehelderd_pct"' in html
     assert 'href="/kaart?niveau=wijk&amp;binnen=GM0363"' in html
     assert 'href="/wijk/WK0363AA"' in html
     # the 2023 -> 2024 trend as an inline SVG line, labelled for screen readers
@@ -182,3 +182,14 @@ def test_printable_summary_page(client: TestClient) -> None:
     twin = client.get("/gemeente/GM0363/samenvatting.json").json()
     assert twin["profile"]["region"]["code"] == "GM0363"
     assert client.get("/wijk/GM0363/samenvatting").status_code == 404
+
+
+def test_methodology_per_theme_says_shared_text_once_without_internal_ids(
+    client: TestClient,
+) -> None:
+    index = client.get("/methodologie").text
+    assert 'href="/methodologie/veiligheid"' in index and "file:" not in index
+    page = client.get("/methodologie/veiligheid").text
+    assert 'id="opgehelderd_pct"' in page and '<nav class="contents"' in page
+    assert re.search(r"\b(secure|kwb|politie)\.[A-Za-z]", page) is None
+    assert client.get("/methodologie/nope").status_code == 404

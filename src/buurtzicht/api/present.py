@@ -108,7 +108,11 @@ def indicator_out(indicator: IndicatorMeta, lang: str) -> IndicatorOut:
             )
             for c in indicator.sources
         ],
-        methodology_url=f"/methodologie#{indicator.id}",
+        methodology_url=(
+            f"/methodologie/{indicator.theme}#{indicator.id}"
+            if indicator.is_catalog
+            else f"/methodologie#{indicator.id}"
+        ),
     )
 
 

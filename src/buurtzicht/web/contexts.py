@@ -13,6 +13,9 @@ from buurtzicht.api.schemas import (
     TrendsOut,
     ValuesOut,
 )
+from buurtzicht.api.schemas import (
+    IndicatorOut as ThemeIndicator,
+)
 
 
 class Context(BaseModel):
@@ -107,10 +110,46 @@ class ComparePage(Context):
     trends: TrendsOut | None
 
 
+class MethodTheme(Context):
+    """A catalog theme on the methodology index: where its own page is."""
+
+    id: str
+    title: str
+    description: str
+    indicators: int
+    url: str
+
+
+class SourceName(Context):
+    """A source of the build by its user-facing name."""
+
+    name: str
+    publisher: str
+    version: str
+    licence: str
+
+
 class MethodologyPage(Context):
     page: PageMeta
-    themes: list[ThemeOut]
+    themes: list[MethodTheme]
+    #: Raw source variables, grouped per family (mappable too).
+    source_themes: list[ThemeOut]
+    sources: list[SourceName]
     build: BuildOut
+
+
+class MethodIndicator(Context):
+    indicator: ThemeIndicator
+    #: The indicator's own method: the theme's shared text and internal ids left out.
+    method: str
+
+
+class MethodologyThemePage(Context):
+    page: PageMeta
+    theme: MethodTheme
+    #: What every (or most) indicators of the theme share, said once.
+    shared: list[str]
+    indicators: list[MethodIndicator]
 
 
 class ErrorPage(Context):

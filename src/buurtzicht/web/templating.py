@@ -11,6 +11,7 @@ from pydantic_core import to_jsonable_python
 
 from buurtzicht.api.present import format_number
 from buurtzicht.web import vendor
+from buurtzicht.web.source_names import source_name
 from buurtzicht.web.sparkline import sparkline
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -32,3 +33,4 @@ def _tojson_model(value: object) -> Markup:
 
 TEMPLATES.env.filters["tojson_model"] = _tojson_model
 TEMPLATES.env.filters["sparkline"] = sparkline
+TEMPLATES.env.filters["source_name"] = source_name

@@ -1,4 +1,6 @@
-"""Methodology and sources: every indicator's definition, source and licence."""
+"""Methodology and sources: an index of the themes and the sources, and a page per
+theme with every indicator's definition, method, source and licence; what the
+indicators of a theme share is said once, in user-facing names."""
 
 from __future__ import annotations
 
@@ -7,24 +9,73 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.problems import NotFoundError
+from buurtzicht.api.schemas import ThemeOut
 from buurtzicht.api.services.build import build_summary
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.web.contexts import MethodologyPage
+from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.web.contexts import (
+    MethodIndicator,
+    MethodologyPage,
+    MethodologyThemePage,
+    MethodTheme,
+    SourceName,
+)
 from buurtzicht.web.i18n import translator
+from buurtzicht.web.methodology_text import humanise, own_text, shared_sentences
 from buurtzicht.web.pages.home import themes
-from buurtzicht.web.render import cached_page, page_meta
+from buurtzicht.web.render import cached_page, page_meta, split_json
+from buurtzicht.web.source_names import source_name
 
 router = APIRouter()
 
 
-def _methodology(request: Request, snapshot: Snapshot, lang: str, as_json: bool) -> Response:
+def _method_theme(theme: ThemeOut, lang: str) -> MethodTheme:
+    loaded = next((t.theme for t in default_catalog().themes if t.theme.theme == theme.id), None)
+    description = (
+        "" if loaded is None else (loaded.description.en if lang == "en" else loaded.description.nl)
+    )
+    return MethodTheme(
+        id=theme.id,
+        title=theme.title,
+        description=description,
+        indicators=len(theme.indicators),
+        url=f"/methodologie/{theme.id}",
+    )
+
+
+def _measure_names(all_themes: list[ThemeOut], lang: str) -> dict[str, str]:
+    """Measure id -> title: the catalog's secure measures, then the build's raw ones."""
+    names = {
+        m: (d.title.en if lang == "en" else d.title.nl)
+        for m, d in default_catalog().measures.items()
+    }
+    for theme in all_themes:
+        if theme.indicators and not theme.indicators[0].catalog:
+            names.update({i.id: i.title for i in theme.indicators if i.id not in names})
+    return names
+
+
+def _index(request: Request, snapshot: Snapshot, lang: str, as_json: bool) -> Response:
     def build(cursor: duckdb.DuckDBPyConnection) -> MethodologyPage:
+        all_themes = themes(snapshot, cursor, lang)
+        summary = build_summary(snapshot, cursor, lang)
         return MethodologyPage(
             page=page_meta(
                 request, translator(lang)["method_title"], lang, build_id=snapshot.build_id
             ),
-            themes=themes(snapshot, cursor, lang),
-            build=build_summary(snapshot, cursor, lang),
+            themes=[_method_theme(t, lang) for t in all_themes if t.indicators[0].catalog],
+            source_themes=[t for t in all_themes if not t.indicators[0].catalog],
+            sources=[
+                SourceName(
+                    name=source_name(s.table, lang),
+                    publisher=s.publisher,
+                    version=s.version,
+                    licence=s.licence,
+                )
+                for s in summary.sources
+            ],
+            build=summary,
         )
 
     return cached_page(
@@ -32,11 +83,52 @@ def _methodology(request: Request, snapshot: Snapshot, lang: str, as_json: bool)
     )
 
 
+def _theme(request: Request, snapshot: Snapshot, lang: str, name: str) -> Response:
+    theme_id, as_json = split_json(name)
+
+    def build(cursor: duckdb.DuckDBPyConnection) -> MethodologyThemePage:
+        all_themes = themes(snapshot, cursor, lang)
+        theme = next((t for t in all_themes if t.id == theme_id and t.indicators[0].catalog), None)
+        if theme is None:
+            known = ", ".join(t.id for t in all_themes if t.indicators[0].catalog)
+            raise NotFoundError(f"no theme {theme_id!r}; themes: {known}")
+        names = _measure_names(all_themes, lang)
+        texts = [i.methodology for i in theme.indicators]
+        shared = shared_sentences(texts)
+        return MethodologyThemePage(
+            page=page_meta(
+                request,
+                f"{translator(lang)['method_title']}: {theme.title}",
+                lang,
+                build_id=snapshot.build_id,
+            ),
+            theme=_method_theme(theme, lang),
+            shared=[humanise(s, names) for s in shared],
+            indicators=[
+                MethodIndicator(
+                    indicator=i, method=humanise(own_text(i.methodology, shared), names)
+                )
+                for i in theme.indicators
+            ],
+        )
+
+    return cached_page(
+        request, snapshot, lang, as_json=as_json, template="methodology_theme.html", build=build
+    )
+
+
 @router.get("/methodologie")
 def methodology(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
-    return _methodology(request, snapshot, lang, False)
+    return _index(request, snapshot, lang, False)
 
 
 @router.get("/methodologie.json")
 def methodology_json(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Response:
-    return _methodology(request, snapshot, lang, True)
+    return _index(request, snapshot, lang, True)
+
+
+@router.get("/methodologie/{theme}")
+def methodology_theme(
+    request: Request, snapshot: SnapshotDep, lang: LangDep, theme: str
+) -> Response:
+    return _theme(request, snapshot, lang, theme)
