@@ -77,6 +77,10 @@ def _child_map(
 
 
 def _summary(request: Request, snapshot: Snapshot, lang: str, level: str, name: str) -> Response:
+    if level not in ("gemeente", "wijk", "buurt"):
+        raise NotFoundError(
+            f"/{level}/... does not exist; summaries exist for gemeente, wijk, buurt"
+        )
     code, as_json = split_json(name)
     code = normalise_code(code)
     if level_of(code).value != level:
@@ -109,10 +113,6 @@ def _summary(request: Request, snapshot: Snapshot, lang: str, level: str, name: 
 def summary(
     request: Request, snapshot: SnapshotDep, lang: LangDep, level: str, name: str
 ) -> Response:
-    if level not in ("gemeente", "wijk", "buurt"):
-        raise NotFoundError(
-            f"/{level}/... does not exist; summaries exist for gemeente, wijk, buurt"
-        )
     return _summary(request, snapshot, lang, level, name)
 
 
@@ -120,8 +120,4 @@ def summary(
 def summary_json(
     request: Request, snapshot: SnapshotDep, lang: LangDep, level: str, name: str
 ) -> Response:
-    if level not in ("gemeente", "wijk", "buurt"):
-        raise NotFoundError(
-            f"/{level}/... does not exist; summaries exist for gemeente, wijk, buurt"
-        )
     return _summary(request, snapshot, lang, level, f"{name}.json")
