@@ -22,7 +22,7 @@ SCALE ?= 0.1
 SEED ?= 42
 SECURE_LEVELS ?= gemeente,wijk
 
-.PHONY: run test install data secure secure-build serve lint typecheck chromium node clean-build help
+.PHONY: run test install data secure secure-build serve lint typecheck chromium postgres node clean-build help
 
 help:
 	@echo "make run    - install, build the warehouse from the mirror, add the synthetic"
@@ -58,6 +58,15 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# Debian's PostgreSQL for the workspace tests: the tests start their own throw-away
+# server (temporary folder, loopback port, non-root user) and stop it after.
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's PostgreSQL for the workspace tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
 data: $(STAMP)
 	$(BIN)/buurtzicht build --if-missing
 
@@ -78,7 +87,7 @@ serve: install data secure-build
 
 run: serve
 
-test: $(STAMP) node chromium
+test: $(STAMP) node chromium postgres
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

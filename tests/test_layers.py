@@ -19,8 +19,10 @@ ALLOWED: dict[str, set[str]] = {
     "indicators": BASE | {"regions", "sources", "warehouse"},
     "secure": BASE | {"regions", "sources", "microdata", "disclosure", "indicators", "warehouse"},
     "analysis": BASE | {"regions", "sources", "warehouse", "indicators"},
-    "api": BASE | {"regions", "sources", "warehouse", "indicators", "analysis", "disclosure"},
-    "web": BASE | {"regions", "sources", "warehouse", "indicators", "analysis", "api"},
+    "workspace": BASE | {"regions", "sources", "warehouse"},
+    "api": BASE
+    | {"regions", "sources", "warehouse", "indicators", "analysis", "disclosure", "workspace"},
+    "web": BASE | {"regions", "sources", "warehouse", "indicators", "analysis", "api", "workspace"},
     "cli": None,  # the command line may use everything
 }
 #: Deliberate exceptions, each with its reason.

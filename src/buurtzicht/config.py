@@ -67,6 +67,21 @@ class Settings(BaseSettings):
         description="Mark cookies Secure also on plain-HTTP requests (set this behind a "
         "TLS-terminating proxy; over https they are Secure anyway).",
     )
+    workspace_db: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the workspace database (accounts, audit log, own "
+        "data), e.g. postgresql+psycopg://user@host/buurtzicht; default an SQLite file "
+        "workspace/workspace.sqlite in the home folder.",
+    )
+    session_hours: float = Field(
+        default=8, gt=0, description="Lifetime of a login session in hours (absolute)."
+    )
+    upload_max_bytes: int = Field(
+        default=50_000_000, gt=0, description="Largest own-data file accepted (bytes)."
+    )
+    upload_max_rows: int = Field(
+        default=250_000, gt=0, description="Most data rows accepted in one own-data file."
+    )
     http_retries: int = Field(default=4, ge=0, description="Retries per HTTP request.")
     http_backoff: float = Field(
         default=0.5, ge=0, description="First retry delay in seconds (doubles each retry)."

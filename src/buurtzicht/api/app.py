@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from buurtzicht import __version__
-from buurtzicht.api import handlers
+from buurtzicht.api import auth, handlers
 from buurtzicht.api.params import reject_unknown_query
 from buurtzicht.api.responses import FastCache
 from buurtzicht.api.routes import (
@@ -31,6 +31,7 @@ from buurtzicht.api.routes import (
     regions,
     trends,
     values,
+    workspace,
 )
 from buurtzicht.api.schemas import ErrorOut
 from buurtzicht.api.security import HeadAsGet, SecurityHeaders
@@ -89,6 +90,7 @@ def api_router() -> APIRouter:
         exports,
         rankings,
         meta,
+        workspace,
     ):
         router.include_router(module.router)
     return router
@@ -133,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     handlers.install(app)
+    auth.install(app, settings)
     app.include_router(api_router())
     mount_web(app)
     return app

@@ -29,6 +29,7 @@ from buurtzicht.cli import composite as _composite  # noqa: F401  (isort: skip)
 from buurtzicht.cli import secure as _secure  # noqa: F401  (isort: skip)
 from buurtzicht.cli import disclosure as _disclosure  # noqa: F401  (isort: skip)
 from buurtzicht.cli import serve as _serve  # noqa: F401  (isort: skip)
+from buurtzicht.cli import workspace as _workspace  # noqa: F401  (isort: skip)
 
 __all__ = ["app", "main", "run"]
 

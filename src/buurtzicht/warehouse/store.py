@@ -88,3 +88,33 @@ def region_observations(
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def area_regions(
+    conn: duckdb.DuckDBPyConnection, *, indeling: int = CURRENT_INDELING
+) -> list[tuple[str, str, str, str | None, str | None]]:
+    """(code, level, name, wijk, gemeente) of every ordinary gemeente, wijk and buurt."""
+    rows = conn.execute(
+        "SELECT code, level, coalesce(name, code), wijk, gemeente FROM regions "
+        "WHERE indeling = ? AND special IS NULL AND level IN ('gemeente', 'wijk', 'buurt') "
+        "ORDER BY code",
+        [indeling],
+    ).fetchall()
+    return [(str(c), str(lv), str(n), w, g) for c, lv, n, w, g in rows]
+
+
+def buurt_geometries(
+    conn: duckdb.DuckDBPyConnection, gemeenten: list[str]
+) -> tuple[int | None, list[tuple[str, bytes]]]:
+    """(year, [(buurt code, WKB in WGS84)]) of the newest buurt boundaries of the build
+    within ``gemeenten``; (None, []) for a build without buurt boundaries."""
+    year = conn.execute("SELECT max(year) FROM boundaries WHERE level = 'buurt'").fetchone()
+    if year is None or year[0] is None:
+        return None, []
+    prefixes = [g[2:] for g in gemeenten]
+    rows = conn.execute(
+        "SELECT code, geometry FROM boundaries WHERE level = 'buurt' AND year = ? "
+        "AND list_contains(?, substr(code, 3, 4)) ORDER BY code",
+        [year[0], prefixes],
+    ).fetchall()
+    return int(year[0]), [(str(code), bytes(geometry)) for code, geometry in rows]

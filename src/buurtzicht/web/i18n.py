@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from buurtzicht.web.i18n_dashboard import DASHBOARD_TEXTS
 from buurtzicht.web.i18n_maps import MAP_TEXTS
+from buurtzicht.web.i18n_workspace import WORKSPACE_TEXTS
 
 TEXTS: dict[str, dict[str, str]] = {
     "nl": {
@@ -213,6 +214,9 @@ TEXTS: dict[str, dict[str, str]] = {
 for _lang, _texts in MAP_TEXTS.items():
     TEXTS[_lang].update(_texts)
 for _lang, _texts in DASHBOARD_TEXTS.items():
+    TEXTS[_lang].update(_texts)
+# ... and of the workspace (login, beheer, audit log, own data).
+for _lang, _texts in WORKSPACE_TEXTS.items():
     TEXTS[_lang].update(_texts)
 
 

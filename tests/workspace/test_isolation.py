@@ -1,0 +1,158 @@
+"""Isolation: every route of the app, asked by a member of organisation A, by a member
+of another organisation covering the same gemeente, and anonymously, never answers
+with organisation B's own data (or, anonymously, anyone's)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from buurtzicht.api.app import create_app
+from buurtzicht.config import Settings
+from tests.workspace.files import csv_bytes
+from tests.workspace.helpers import log_in, seed, upload
+from tests.workspace.routes import all_routes
+
+#: Markers that appear in a response only if it carries that organisation's data.
+AMSTERDAM = ("GEHEIM-AMSTERDAM-Q7", "424242", "424.242")
+ROTTERDAM = ("GEHEIM-ROTTERDAM-Z9", "737373", "737.373")
+SKIP = {"/static"}  # files of the package itself
+PRIVATE = ("/werkruimte", "/api/werkruimte", "/beheer", "/account")
+
+
+@pytest.fixture
+def clients(own_settings: Settings, database) -> Iterator[dict[str, object]]:
+    seed(database)
+    app = create_app(own_settings)
+    with (
+        TestClient(app) as ana,
+        TestClient(app) as rob,
+        TestClient(app) as ria,
+        TestClient(app) as anon,
+    ):
+        ana_csrf, rob_csrf = log_in(ana, "ana"), log_in(rob, "rob")
+        log_in(ria, "ria")
+        ids = {
+            "ana": upload(
+                ana,
+                ana_csrf,
+                "a.csv",
+                csv_bytes(["regiocode;jaar;waarde", "GM0363;2023;424242,5", "BU0363AA01;2023;0"]),
+                AMSTERDAM[0],
+            ),
+            "rob": upload(
+                rob,
+                rob_csrf,
+                "r.csv",
+                csv_bytes(["regiocode;jaar;waarde", "GM0599;2023;737373,25", "WK059901;2023;0"]),
+                ROTTERDAM[0],
+            ),
+        }
+        assert ids["ana"] and ids["rob"]
+        yield {
+            "app": app,
+            "ana": ana,
+            "rob": rob,
+            "ria": ria,
+            "anon": anon,
+            "ids": ids,
+            "csrf": {"ana": ana_csrf, "rob": rob_csrf},
+        }
+
+
+def _urls(app, ids: dict[str, int | None]) -> list[str]:
+    """Every GET route with its path parameters filled in: B's data set, B's regions."""
+    values = {
+        "code": ["GM0599", "WK059901", "GM0363", "BU0363AA01"],
+        "name": [
+            "GM0599",
+            "GM0599.json",
+            "WK059901",
+            "BU0363AA01.json",
+            str(ids["rob"]),
+            f"{ids['rob']}.json",
+        ],
+        "dataset_id": [str(ids["rob"]), str(ids["ana"])],
+        "suffix": ["csv", "xlsx"],
+        "extension": ["csv", "xlsx"],
+        "indicator_id": ["misdrijven.TotaalGeregistreerdeMisdrijven"],
+        "level": ["gemeente", "buurt"],
+        "year": ["2024"],
+        "z": ["7"],
+        "x": ["65"],
+        "y": ["42"],
+        "username": ["rob"],
+    }
+    urls = []
+    for route in all_routes(app):
+        if "GET" not in route.methods or route.path in SKIP:
+            continue
+        paths = [route.path]
+        while any("{" in p for p in paths):
+            expanded = []
+            for path in paths:
+                name = path[path.index("{") + 1 : path.index("}")]
+                assert name in values, (
+                    f"isolation test does not know path parameter {name!r} ({route.path})"
+                )
+                expanded += [path.replace("{" + name + "}", v, 1) for v in values[name]]
+            paths = expanded
+        urls += paths
+    return urls
+
+
+def _leaks(body: str, markers: tuple[str, ...]) -> list[str]:
+    return [m for m in markers if m in body]
+
+
+def test_no_route_gives_another_organisations_data(clients) -> None:
+    ids = clients["ids"]
+    urls = _urls(clients["app"], ids)
+    urls += [f"/werkruimte/gegevens/{ids['rob']}?niveau=wijk", "/api/werkruimte/regio/WK059901"]
+    assert len(urls) > 60
+    problems = []
+    for url in urls:
+        for who, forbidden in (
+            ("ana", ROTTERDAM),
+            ("ria", AMSTERDAM + ROTTERDAM),
+            ("anon", AMSTERDAM + ROTTERDAM),
+        ):
+            answer = clients[who].get(url, follow_redirects=False)
+            leaked = _leaks(answer.text, forbidden)
+            if leaked:
+                problems.append(f"{who} GET {url} -> {answer.status_code} holds {leaked}")
+            private_route = url.startswith(PRIVATE)
+            if who == "anon" and private_route and answer.status_code not in (303, 401):
+                problems.append(f"anonymous GET {url} -> {answer.status_code}, not 303/401")
+    assert not problems, "\n".join(problems)
+
+
+def test_each_organisation_does_see_its_own_data(clients) -> None:
+    """The control: the markers are there for the owner (so the test above can fail)."""
+    ids = clients["ids"]
+    rob = clients["rob"]
+    assert _leaks(rob.get(f"/werkruimte/gegevens/{ids['rob']}").text, ROTTERDAM[:1])
+    own = rob.get("/api/werkruimte/regio/GM0599").json()
+    assert [d["name"] for d in own["datasets"]] == [ROTTERDAM[0]]
+    assert own["datasets"][0]["values"] == [{"period": "2023", "count": 2, "total": 737373.25}]
+    assert "737373" in rob.get(f"/werkruimte/gegevens/{ids['rob']}/export.csv").text.replace(
+        ",", ""
+    )
+    assert clients["ana"].get("/api/werkruimte/regio/GM0599").json()["datasets"] == []
+    assert clients["ana"].get(f"/werkruimte/gegevens/{ids['rob']}").status_code == 404
+
+
+def test_no_one_deletes_another_organisations_data(clients) -> None:
+    ids = clients["ids"]
+    ana = clients["ana"]
+    answer = ana.post(
+        f"/werkruimte/gegevens/{ids['rob']}/verwijderen", data={"csrf": clients["csrf"]["ana"]}
+    )
+    assert answer.status_code == 404
+    assert clients["rob"].get(f"/werkruimte/gegevens/{ids['rob']}").status_code == 200
+    anonymous = clients["anon"].post(
+        f"/werkruimte/gegevens/{ids['rob']}/verwijderen", data={"csrf": "x"}
+    )
+    assert anonymous.status_code == 401
