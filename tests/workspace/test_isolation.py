@@ -84,6 +84,7 @@ def _urls(app, ids: dict[str, int | None]) -> list[str]:
         "x": ["65"],
         "y": ["42"],
         "username": ["rob"],
+        "theme": ["veiligheid"],
     }
     urls = []
     for route in all_routes(app):
