@@ -66,3 +66,19 @@ def test_zeros_after_protection_publish_what_zeros_before_would() -> None:
     assert_frame_equal(tidy(combined), tidy(every.published), check_dtype=False)
     tiny = tidy(every.published).query("region == 'BU03630003' and measure == 'secure.t.b'")
     assert tiny["status"].tolist() == ["suppressed"]  # an empty cell there looks like any other
+
+
+def test_an_empty_cell_below_the_minimum_population_under_a_published_zero_is_shown() -> None:
+    # Measure b is empty in the whole gemeente of a 20-inhabitant buurt: the gemeente's
+    # 0 gives the buurt's 0 away, so the buurt shows 0 instead of ".".
+    from buurtzicht.disclosure import RegionHierarchy
+
+    aggregates = _aggregates()
+    aggregates = aggregates[aggregates["measure"] != "secure.t.b"]
+    empty = empty_cells(aggregates, MEASURES)
+    relations = (SPEC, RegionHierarchy.from_codes(POPULATION))
+    hidden, after = split_empty_cells(empty, RULES, POPULATION, relations, aggregates)
+    assert hidden.empty
+    assert "BU03630003" in set(after["region"])
+    without, _ = split_empty_cells(empty, RULES, POPULATION)  # no relations: hidden
+    assert without["region"].tolist() == ["BU03630003"]

@@ -122,4 +122,43 @@ def test_a_table_is_published_whole_or_not_at_all() -> None:
         release_from_catalog(catalog, totals, list(catalog.measures))
     release = release_from_catalog(catalog, TOTALS, list(catalog.measures))
     assert release.rule_names["secure.fiu.verdacht_bedrag"] == "amounts"
-    assert release.rule_names["secure.basis.woningen"] == "default"
+    assert release.rule_names["secure.basis.woningen"] == "public"
+    woningen = next(t for t in release.spec.tables if t.total == "secure.basis.woningen")
+    assert woningen.rules == "default"  # the confidential owner classes
+
+
+def test_public_margins_are_published_everywhere_and_utility_is_reported(
+    published: Settings,
+) -> None:
+    frame = pd.read_parquet(published_path(published))
+    margins = frame[
+        frame["measure"].isin(
+            ["secure.basis.woningen", "secure.basis.inwoners", "secure.basis.bedrijfsvestigingen"]
+        )
+    ]
+    assert len(margins) and margins["value"].notna().all()
+    woningen = margins[margins["measure"] == "secure.basis.woningen"]
+    assert woningen["status"].eq("ok").all()  # exact, as the BAG publishes it
+    inwoners = margins[margins["measure"] == "secure.basis.inwoners"]
+    assert (inwoners["value"] % 5 == 0).all()  # rounded to 5, as the KWB does
+    report = json.loads(report_path(published_path(published).parent).read_text())
+    utility = pd.DataFrame(report["utility"])
+    assert set(utility["level"]) <= {"land", "gemeente", "wijk", "buurt"}
+    assert (
+        utility["cells"] == utility["published"] + utility["primary"] + utility["secondary"]
+    ).all()
+    public = utility[utility["measure"] == "secure.basis.woningen"]
+    assert (public["published_share"] == 1.0).all()
+    hidden = frame["status"].eq("suppressed")
+    assert utility["primary"].sum() + utility["secondary"].sum() == hidden.sum()
+
+
+def test_an_audited_release_carries_the_audit_figures(home: Settings) -> None:
+    write_secure_folder(home)
+    result = publish(home, check=True)
+    audit = result.document["audit"]
+    assert result.document["audited"] is True
+    assert audit["unprotected"] == audit["public_hidden"] == audit["zeros_given_away"] == 0
+    assert audit["cells"] > 0 and audit["checked_intervals"] > 0 and audit["seconds"] >= 0
+    report = json.loads(report_path(published_path(home).parent).read_text())
+    assert report["audit"]["tables"] == audit["tables"]

@@ -188,7 +188,7 @@ def audit(
     if intervals is not None:
         report.intervals.to_csv(intervals, index=False)
     _print_tables(report.tables, f"Disclosure audit ({report.programs:,} linear programs)")
-    _verdict(report.unprotected)
+    _verdict(report.unprotected, report.public_hidden, report.zeros_given_away)
 
 
 def _warehouse_path(path: Path | None) -> Path | None:
@@ -221,16 +221,27 @@ def _audit_warehouse(path: Path | None, intervals: Path | None) -> None:
         f"{result.observations:,} secure observations ({result.zero_cells:,} empty cells "
         f"checked to be 0), {result.programs:,} linear programs, {result.seconds:.1f} s"
     )
-    _verdict(result.unprotected)
+    _verdict(result.unprotected, result.public_hidden, result.zeros_given_away)
 
 
-def _verdict(unprotected: pd.DataFrame) -> None:
+def _verdict(unprotected: pd.DataFrame, public_hidden: int = 0, zeros_given_away: int = 0) -> None:
     console = Console()
+    broken = [
+        (public_hidden, "public margin cell(s) suppressed (they must always be shown)"),
+        (zeros_given_away, "suppressed cell(s) that a published 0 above gives away"),
+    ]
+    for count, what in broken:
+        if count:
+            console.print(f"[bold red]{count:,} {what}[/]")
     if len(unprotected):
         console.print(f"[bold red]{len(unprotected)} unprotected cell(s):[/]")
         console.print(unprotected.head(20).to_string(index=False))
+    if len(unprotected) or any(count for count, _ in broken):
         raise typer.Exit(code=1)
-    console.print("[bold green]0 unprotected cells.[/]")
+    console.print(
+        "[bold green]0 unprotected cells[/], every public margin shown, "
+        "no suppressed cell given away by a published 0."
+    )
 
 
 @disclosure_app.command()

@@ -188,6 +188,7 @@ def publish_release(
     counts = result.document["published"]
     label = " [bold yellow]SYNTHETISCH / SYNTHETIC[/]" if result.document["synthetic"] else ""
     console.print(_frame_table(result.report, f"Protected -> {result.path}{label}"))
+    console.print(_utility_table(result.document["utility"]))
     console.print(
         f"{counts['rows']:,} cells published ({counts['suppressed']:,} suppressed, "
         f"{counts['rounded']:,} rounded, {counts['zero_cells_after_protection']:,} empty "
@@ -230,6 +231,38 @@ def _frame_table(frame: object, title: str) -> Table:
     for row in frame.itertuples(index=False):
         table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
     return table
+
+
+def _utility_table(records: list[dict[str, object]]) -> Table:
+    """Per measure and level: share published, primary / secondary suppressions."""
+    import pandas as pd
+
+    from buurtzicht.disclosure.report import LEVELS, utility_by_level
+
+    utility = pd.DataFrame(records)
+    levels = [n for n in LEVELS.values() if n in set(utility["level"])]
+    table = Table(title="Utility per measure: published % (primary / secondary suppressed)")
+    table.add_column("measure")
+    for level in levels:
+        table.add_column(level, justify="right")
+    for measure, rows in utility.groupby("measure", sort=False):
+        by_level = rows.set_index("level")
+        table.add_row(
+            str(measure),
+            *[_utility_cell(by_level.loc[n]) if n in by_level.index else "" for n in levels],
+        )
+    totals = utility_by_level(utility).set_index("level")
+    table.add_row(
+        "[bold]all measures[/]", *[_utility_cell(totals.loc[n]) for n in levels], end_section=True
+    )
+    return table
+
+
+def _utility_cell(row: object) -> str:
+    import pandas as pd
+
+    assert isinstance(row, pd.Series)
+    return f"{100 * row['published_share']:.0f}% ({row['primary']:,} / {row['secondary']:,})"
 
 
 @secure_app.command("info")

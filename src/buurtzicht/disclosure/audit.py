@@ -34,7 +34,7 @@ de Wolf, P.P. et al. (2014). *τ-ARGUS 4.1 user's manual*, §4.2.6 (audit).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,15 +43,13 @@ import pandas as pd
 from buurtzicht.disclosure.apriori import (
     APRIORI_DEEPER,
     APRIORI_DEPTH,
-    apriori_interval,
-    block_apriori,
 )
+from buurtzicht.disclosure.audit_apriori import ball_apriori, cap_a_priori, family_apriori
 from buurtzicht.disclosure.audit_views import in_blocks, in_neighbourhoods, relook
 from buurtzicht.disclosure.audit_views import intervals as view_intervals
 from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks, table_blocks
-from buurtzicht.disclosure.knowledge import cell_bounds, status_bounds
+from buurtzicht.disclosure.knowledge import cell_bounds, public_bounds, status_bounds
 from buurtzicht.disclosure.lanes import deal, default_workers, run_lanes
-from buurtzicht.disclosure.neighbourhood import BallFinder
 from buurtzicht.disclosure.primary import SECONDARY, apply_primary
 from buurtzicht.disclosure.protect import Rules, prepare
 from buurtzicht.disclosure.report import table_summary
@@ -60,6 +58,7 @@ from buurtzicht.disclosure.secondary import DEPTHS
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
 from buurtzicht.disclosure.structure import Structure
 from buurtzicht.disclosure.tree import Forest, find_forest, tree_intervals
+from buurtzicht.disclosure.zeros import publish_forced_zeros
 from buurtzicht.errors import DisclosureError
 
 INTERVAL_COLUMNS = [
@@ -86,6 +85,8 @@ class AuditReport:
     intervals: pd.DataFrame
     programs: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    public_hidden: int = 0
+    zeros_given_away: int = 0
 
     @property
     def unprotected(self) -> pd.DataFrame:
@@ -94,7 +95,9 @@ class AuditReport:
 
     @property
     def ok(self) -> bool:
-        return bool(self.intervals["protected"].all())
+        """Every sensitive cell protected, every public margin shown, no "." that is a 0."""
+        clean = self.public_hidden == 0 and self.zeros_given_away == 0
+        return bool(self.intervals["protected"].all()) and clean
 
 
 def audit(
@@ -118,7 +121,9 @@ def audit(
     spec = spec or DisclosureSpec()
     workers = default_workers() if workers is None else workers
     cells, structure, by_measure = prepare(aggregates, spec, hierarchy, rules)
-    cells = apply_primary(cells, by_measure, population)
+    by_rules = apply_primary(cells, by_measure, population)
+    cells = publish_forced_zeros(by_rules, structure, by_measure)
+    forced = by_rules["primary"].to_numpy(bool) & ~cells["primary"].to_numpy(bool)
     cells = _attach_published(cells, published)
     bounds = cell_bounds(cells, by_measure)
     x = cells["value"].to_numpy(float)
@@ -151,7 +156,26 @@ def audit(
     )
     tables["unprotected"] = tables["table"].map(failing.groupby("table").size()).fillna(0)
     tables["unprotected"] = tables["unprotected"].astype(int)
-    return AuditReport(tables, intervals, programs)
+    public, _ = public_bounds(cells, by_measure)
+    return AuditReport(
+        tables,
+        intervals,
+        programs,
+        (),
+        int((public & hidden).sum()),
+        int((forced & hidden).sum()) + _given_away(intervals),
+    )
+
+
+def _given_away(intervals: pd.DataFrame) -> int:
+    """Hidden sensitive cells the attacker can pin to exactly 0 (a published 0 above them).
+
+    Views narrow intervals, so a reported maximum of 0 after every view and a-priori cap
+    is the attacker's maximum: such a cell should have been published as 0
+    (:mod:`buurtzicht.disclosure.zeros`).
+    """
+    pinned = intervals["hidden"] & intervals["sensitive"] & (intervals["value"] == 0)
+    return int((pinned & (intervals["high"] <= 1e-9) & (intervals["low"] >= -1e-9)).sum())
 
 
 @dataclass(frozen=True)
@@ -188,25 +212,25 @@ def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFra
     low, high = np.where(forest.member, exact_low, low), np.where(forest.member, exact_high, high)
     intervals = _judge(cells, bounds, *_integers(cells, low, high))
     apriori_low, apriori_high = tree_intervals(forest, attack.status)
-    intervals = _cap_a_priori(
+    intervals = cap_a_priori(
         intervals, cells, lambda t: (apriori_low[t], apriori_high[t]), forest.member & mine
     )
-    intervals = _cap_a_priori(
-        intervals, cells, _family_apriori(attack.families, structure, attack.status), general
+    intervals = cap_a_priori(
+        intervals, cells, family_apriori(attack.families, structure, attack.status), general
     )
     intervals, more = relook(
         intervals, cells, in_blocks(structure, x, bounds, hidden, blocks, wanted), general
     )
     programs += more
-    intervals = _cap_a_priori(
-        intervals, cells, _ball_apriori(structure, attack.status, APRIORI_DEPTH), general
+    intervals = cap_a_priori(
+        intervals, cells, ball_apriori(structure, attack.status, APRIORI_DEPTH), general
     )
     for size in DEPTHS[1:]:  # the smallest adds nothing to the block view
         wider = in_neighbourhoods(structure, x, bounds, hidden, wanted, size)
         intervals, more = relook(intervals, cells, wider, general)
         programs += more
-    intervals = _cap_a_priori(
-        intervals, cells, _ball_apriori(structure, attack.status, APRIORI_DEEPER), general
+    intervals = cap_a_priori(
+        intervals, cells, ball_apriori(structure, attack.status, APRIORI_DEEPER), general
     )
     # Last resort, for the few cells whose certificates reach further: the whole table,
     # which is the attacker's full problem and gives the exact a-priori interval.
@@ -214,8 +238,8 @@ def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFra
         intervals, cells, in_blocks(structure, x, bounds, hidden, attack.tables, wanted), general
     )
     programs += more
-    intervals = _cap_a_priori(
-        intervals, cells, _family_apriori(attack.tables, structure, attack.status), general
+    intervals = cap_a_priori(
+        intervals, cells, family_apriori(attack.tables, structure, attack.status), general
     )
     return intervals[mine[intervals["cell"].to_numpy(np.int64)]], programs
 
@@ -274,70 +298,6 @@ def _status(cells: pd.DataFrame, rules: Mapping[str, RuleSet]) -> np.ndarray:
         "structural_zero"
     ].to_numpy(bool)
     return status_bounds(cells, reason, fixed, rules)
-
-
-def _cap_a_priori(
-    intervals: pd.DataFrame,
-    cells: pd.DataFrame,
-    apriori: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
-    among: np.ndarray,
-) -> pd.DataFrame:
-    """Re-judge failing cells (``among`` them) with requirements capped a priori."""
-    failing = np.flatnonzero(
-        ~intervals["protected"].to_numpy()
-        & intervals["hidden"].to_numpy()
-        & among[intervals["cell"].to_numpy(np.int64)]
-    )
-    if not len(failing):
-        return intervals
-    required_low = intervals["required_low"].to_numpy(float).copy()
-    required_high = intervals["required_high"].to_numpy(float).copy()
-    targets = intervals["cell"].to_numpy(np.int64)[failing]
-    low, high = apriori(targets)
-    count = cells["count"].to_numpy(bool)[targets]
-    low = np.where(count, np.ceil(low - 1e-6), low)
-    high = np.where(count, np.floor(high + 1e-6), high)
-    required_low[failing] = np.maximum(required_low[failing], low)
-    required_high[failing] = np.minimum(required_high[failing], high)
-    slack = 1e-5 * np.maximum(1.0, np.abs(intervals["value"].to_numpy(float)))
-    reaches = (intervals["high"].to_numpy(float) >= required_high - slack) & (
-        intervals["low"].to_numpy(float) <= required_low + slack
-    )
-    out = intervals.assign(required_low=required_low, required_high=required_high)
-    out.loc[out.index[failing], "protected"] = reaches[failing]
-    return out
-
-
-def _family_apriori(
-    families: list[np.ndarray], structure: Structure, status: np.ndarray
-) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """A-priori intervals on the block (wijk family, table) holding each target (else none)."""
-    family_of = np.full(len(status), -1, dtype=np.int64)
-    for k, family in enumerate(families):
-        family_of[family] = k
-
-    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        low, high = np.full(len(targets), -np.inf), np.full(len(targets), np.inf)
-        for k in np.unique(family_of[targets]):
-            if k >= 0:
-                rows = np.flatnonzero(family_of[targets] == k)
-                low[rows], high[rows] = block_apriori(structure, status, families[k], targets[rows])
-        return low, high
-
-    return compute
-
-
-def _ball_apriori(
-    structure: Structure, status: np.ndarray, depth: int
-) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """A-priori intervals on a neighbourhood of ``depth`` relation steps."""
-    finder = BallFinder(structure, np.ones(len(status), dtype=bool))
-
-    def compute(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        pairs = [apriori_interval(structure, finder, status, int(t), depth) for t in targets]
-        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-
-    return compute
 
 
 def _integers(cells: pd.DataFrame, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, ...]:

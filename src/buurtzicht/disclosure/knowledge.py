@@ -6,6 +6,8 @@ defined once, here. For every cell the attacker knows an interval ``[lo, hi]``:
 * a published exact cell: its value; a published zero or structural zero: 0;
 * a rounded cell published as ``r`` with base ``b``: ``[r - floor(b/2), r + ceil(b/2) - 1]``
   for integer counts (half-up rounding), ``[r - b/2, r + b/2]`` for amounts, clipped at 0;
+* a cell of a public margin (rule set ``public: true``): its published value, known
+  whatever else is suppressed, so also part of every a-priori interval;
 * a suppressed cell: what its reason gives away. ``min_units`` on a count of units says
   ``1 <= value <= min_units - 1`` (``0 <=`` when zeros are suppressed too); ``secondary``,
   ``dominance`` and ``p_percent`` on a count say the cell passed the threshold, so
@@ -61,7 +63,44 @@ def status_bounds(
                 where = index[(reason[index] == why) & (count[index] == is_count)]
                 bounds[where] = suppressed_bounds(str(why), is_count, ruleset)
     bounds[fixed_zero] = 0.0
+    public, known = public_bounds(cells, rules)
+    bounds[public] = known[public]
     return bounds
+
+
+def public_bounds(
+    cells: pd.DataFrame, rules: Mapping[str, RuleSet]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells are public margins, and what the attacker knows of each: ``(mask, (n, 2))``.
+
+    A public margin is always published (rounded by its rule set, or exact), so its
+    interval follows from its true ``value`` alone. Other rows of the array are NaN.
+
+    >>> from buurtzicht.disclosure.rules import RuleSet, RoundingRule
+    >>> cells = pd.DataFrame({"measure": ["w", "i", "h"], "value": [12.0, 12.0, 3.0],
+    ...                       "count": True})
+    >>> rules = {"w": RuleSet(name="w", public=True, rounding=None),
+    ...          "i": RuleSet(name="i", public=True, rounding=RoundingRule(base=5)),
+    ...          "h": RuleSet(name="h")}
+    >>> mask, known = public_bounds(cells, rules)
+    >>> mask.tolist(), known[:2].tolist()
+    ([True, True, False], [[12.0, 12.0], [8.0, 12.0]])
+    """
+    x = cells["value"].to_numpy(float)
+    count = cells["count"].to_numpy(bool)
+    mask = np.zeros(len(cells), dtype=bool)
+    known = np.full((len(cells), 2), np.nan)
+    for measure, index in cells.groupby("measure").indices.items():
+        ruleset = rules[str(measure)]
+        if not ruleset.public:
+            continue
+        mask[index] = True
+        if ruleset.rounding is None:
+            known[index] = np.column_stack([x[index], x[index]])
+        else:
+            shown = round_half_up(x[index], ruleset.rounding.base)
+            known[index] = rounding_bounds(shown, count[index], ruleset.rounding.base)
+    return mask, known
 
 
 def rounding_bounds(published: np.ndarray, count: np.ndarray, base: float) -> np.ndarray:

@@ -4,7 +4,9 @@ The rules are checked in a fixed order and the first that fails is the cell's re
 ``population`` (the region has too few inhabitants for any secure-side figure),
 ``min_units`` (too few contributing units; zero cells too when the rule set says
 ``zeros: suppress``), ``dominance`` ((n,k) rule) and ``p_percent``. Structural zeros and
-(by default) empty cells are published as they are.
+(by default) empty cells are published as they are; the cells of a public margin
+(a rule set with ``public: true``: inhabitants, dwellings) get reason ``public`` and are
+never suppressed.
 
 The protection level of a failing cell is how far an attacker's feasible interval must
 reach above (``upl``) and below (``lpl``) the true value: the rule's own level for the
@@ -29,7 +31,9 @@ import pandas as pd
 from buurtzicht.disclosure.rules import RuleSet
 
 #: Reasons of a cell that is published, and of a cell that fails a rule.
-PUBLISHED_REASONS = ("", "zero", "structural_zero")
+PUBLISHED_REASONS = ("", "zero", "structural_zero", "public")
+#: The reason of every cell of a public margin (a rule set with ``public: true``).
+PUBLIC = "public"
 PRIMARY_REASONS = ("population", "min_units", "dominance", "p_percent")
 SECONDARY = "secondary"
 
@@ -76,6 +80,8 @@ def _evaluate(
     cells: pd.DataFrame, rules: RuleSet, inhabitants: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     x = cells["value"].to_numpy(float)
+    if rules.public:  # a non-confidential margin: no rule applies, nothing to protect
+        return np.full(len(x), PUBLIC, dtype=object), np.zeros_like(x)
     n = cells["n_units"].to_numpy()
     top1 = cells["top1"].to_numpy(float)
     top2 = cells["top2"].to_numpy(float)

@@ -23,6 +23,7 @@ from buurtzicht.disclosure.rules import RuleSet, get_rule_set
 from buurtzicht.disclosure.secondary import secondary_suppression
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
 from buurtzicht.disclosure.structure import Structure, build_structure, check_additivity
+from buurtzicht.disclosure.zeros import publish_forced_zeros
 
 Rules = RuleSet | Mapping[str, RuleSet] | None
 
@@ -133,7 +134,9 @@ def protect(
     cells, structure, by_measure = prepare(aggregates, spec, hierarchy, rules)
     timings["structure"] = time.perf_counter() - started
     started = time.perf_counter()
-    cells = apply_primary(cells, by_measure, population)
+    cells = publish_forced_zeros(
+        apply_primary(cells, by_measure, population), structure, by_measure
+    )
     timings["primary"] = time.perf_counter() - started
     started = time.perf_counter()
     reason = cells["reason"].to_numpy(object)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from buurtzicht.disclosure.knowledge import round_half_up
+from buurtzicht.disclosure.primary import PUBLIC, PUBLISHED_REASONS
 from buurtzicht.disclosure.rules import RuleSet
 from buurtzicht.sources.observations import Status, observations_frame
 
@@ -36,7 +37,7 @@ def published_values(
         plain = index[~exact[index]]
         value[plain] = round_half_up(x[plain], rounding.base)
         status[plain] = Status.ROUNDED.value
-    hidden = ~np.isin(reason, ["", "zero", "structural_zero"])
+    hidden = ~np.isin(reason, PUBLISHED_REASONS)
     value[hidden] = np.nan
     status[hidden] = Status.SUPPRESSED.value
     return value, status
@@ -67,7 +68,7 @@ def published_frame(
         source=source,
     )
     shown = pd.Series(reason, dtype="string")
-    frame["reason"] = shown.mask(shown.isin(["", "zero"])).to_numpy()
+    frame["reason"] = shown.mask(shown.isin(["", "zero", PUBLIC])).to_numpy()
     return frame
 
 

@@ -90,6 +90,12 @@ class RuleSet(_Strict):
     zeros: Literal["publish", "suppress"] = "publish"
     min_population: int = Field(default=50, ge=0)
     protection: ProtectionRule = ProtectionRule()
+    public: bool = Field(
+        default=False,
+        description="A non-confidential margin (inhabitants, dwellings, establishments: "
+        "what CBS publishes openly in the KWB): never suppressed, published (rounded by "
+        "`rounding`, or exact), and known to the attacker in secondary suppression and audit",
+    )
 
 
 def load_rule_sets(path: Path | None = None) -> dict[str, RuleSet]:

@@ -45,7 +45,7 @@ from buurtzicht.disclosure.knowledge import status_bounds
 from buurtzicht.disclosure.lanes import deal, run_lanes
 from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
-from buurtzicht.disclosure.primary import SECONDARY
+from buurtzicht.disclosure.primary import PUBLIC, SECONDARY
 from buurtzicht.disclosure.rules import RuleSet
 from buurtzicht.disclosure.secondary_lanes import Gemeente, Plan, protect_cells, protect_lane
 from buurtzicht.disclosure.spec import DisclosureSpec
@@ -75,7 +75,8 @@ def suppression_bounds(cells: pd.DataFrame, rules: Mapping[str, RuleSet]) -> np.
     """Per cell the ``[lo, hi]`` the attacker will know once it is suppressed.
 
     Primary cells keep their own reason; every other cell would be ``secondary``;
-    published and structural zeros stay known to be 0.
+    published and structural zeros stay known to be 0, public margins their published
+    value (:func:`buurtzicht.disclosure.knowledge.public_bounds`).
     """
     primary = cells["primary"].to_numpy(bool)
     reason = np.where(primary, cells["reason"].to_numpy(str), SECONDARY)
@@ -190,11 +191,16 @@ class _Search:
         x = cells["value"].to_numpy(float)
         bounds = suppression_bounds(cells, rules)
         up, down = required_levels(cells, bounds)
-        movable = ~cells["reason"].isin(["zero", "structural_zero"]).to_numpy()
+        # A public margin is never suppressed, and known as published: a certificate may
+        # move it for free within its rounding interval (never beyond: it is no
+        # complement), and not at all when it is exact.
+        public = cells["reason"].eq(PUBLIC).to_numpy()
+        fixed = cells["reason"].isin(["zero", "structural_zero"]).to_numpy()
+        movable = ~fixed & ~(public & (bounds[:, 1] <= bounds[:, 0]))
         return cls(
             structure=structure,
             x=x,
-            suppressed=cells["primary"].to_numpy(bool).copy(),
+            suppressed=cells["primary"].to_numpy(bool) | public,
             bounds=bounds,
             room_up=np.maximum(bounds[:, 1] - x, 0.0),
             room_down=np.maximum(x - bounds[:, 0], 0.0),
@@ -252,8 +258,10 @@ class _Search:
         """Tree-shaped measures without LPs; what the tree pass misses goes to the LPs."""
         if not forest.member.any():
             return
+        # Cells that can never move (zeros, exact public margins) stay at their value.
+        bounds = np.where(self.finder.movable[:, None], self.bounds, self.x[:, None])
         problem = TreeProblem(
-            forest, self.x, self.bounds, self.suppressed.copy(), self.up, self.down, self.weight
+            forest, self.x, bounds, self.suppressed.copy(), self.up, self.down, self.weight
         )
         result = protect_forest(problem)
         self._suppress(np.flatnonzero(result.suppressed & ~self.suppressed))

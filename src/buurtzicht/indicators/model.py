@@ -265,7 +265,8 @@ class MeasureDefinition(_Strict):
     disclosure_rule: Text = Field(
         default=DEFAULT_DISCLOSURE_RULE,
         description="Rule set of the disclosure engine: `default` for counts, `amounts` "
-        "for sums of money",
+        "for sums of money, `public` / `public_rounded` for non-confidential margins "
+        "(inhabitants, dwellings, establishments: never suppressed, known to the attacker)",
     )
 
 

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from buurtzicht.config import Settings
+from buurtzicht.disclosure.zeros import zeros_given_away
 from buurtzicht.indicators.loader import Catalog
 from buurtzicht.microdata.store import aggregates_path
 from buurtzicht.secure.levels import ORDER
@@ -60,10 +61,13 @@ class WarehouseAudit:
     zero_cells: int
     programs: int
     seconds: float
+    public_hidden: int = 0
+    zeros_given_away: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.unprotected.empty
+        """Nothing unprotected, every public margin shown, no "." that a shown 0 gives away."""
+        return self.unprotected.empty and self.public_hidden == 0 and self.zeros_given_away == 0
 
 
 def audit_warehouse(
@@ -113,6 +117,8 @@ def audit_warehouse(
         len(prepared.zeros_after),
         report.programs,
         time.perf_counter() - started,
+        report.public_hidden,
+        report.zeros_given_away + _hidden_zeros_given_away(shown, prepared),
     )
 
 
@@ -166,3 +172,23 @@ def _check_zero_cells(shown: pd.DataFrame, prepared: PreparedRelease) -> None:
             f"{len(wrong)} empty cell(s) are not published as 0, e.g. "
             f"{row['measure']} / {row['region']} / {row['period']}"
         )
+
+
+def _hidden_zeros_given_away(shown: pd.DataFrame, prepared: PreparedRelease) -> int:
+    """Suppressed cells that are 0 in truth under a total the build shows as 0.
+
+    The engine's own audit sees only its cells; the empty cells published as 0 after
+    protection sit above them in the build, so this rule is checked here on the whole
+    build (:mod:`buurtzicht.disclosure.zeros`).
+    """
+    truth = prepared.cells[[*KEY, "value"]].astype({c: str for c in KEY})
+    cells = shown.astype({c: str for c in KEY}).merge(
+        truth.rename(columns={"value": "true_value"}), on=KEY, how="left"
+    )
+    # Cells not in the engine are the empty cells published as 0 (checked before).
+    zero = cells["true_value"].fillna(0.0).eq(0).to_numpy()
+    shown_zero = (cells["status"].eq("ok") & cells["value"].eq(0)).to_numpy()
+    forced = zeros_given_away(
+        cells, zero, shown_zero, prepared.release.spec, prepared.context.hierarchy
+    )
+    return int((forced & cells["status"].eq("suppressed").to_numpy()).sum())

@@ -22,7 +22,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from buurtzicht.disclosure import RuleSet
+from buurtzicht.disclosure import DisclosureSpec, RegionHierarchy, RuleSet
+from buurtzicht.disclosure.zeros import zeros_given_away
+
+#: The relations of a release: its tables and its region hierarchy.
+Relations = tuple[DisclosureSpec, RegionHierarchy]
 
 KEY = ["measure", "region", "period"]
 ENGINE_COLUMNS = ["measure", "region", "period", "value", "n_units", "top1", "top2"]
@@ -47,9 +51,18 @@ def empty_cells(aggregates: pd.DataFrame, measures: tuple[str, ...]) -> pd.DataF
 
 
 def split_empty_cells(
-    empty: pd.DataFrame, rules: Mapping[str, RuleSet], population: Mapping[str, float] | None
+    empty: pd.DataFrame,
+    rules: Mapping[str, RuleSet],
+    population: Mapping[str, float] | None,
+    relations: Relations | None = None,
+    present: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cells the engine must protect, cells published as 0 after it)."""
+    """(cells the engine must protect, cells published as 0 after it).
+
+    An empty cell below the minimum population is still published as 0 when published
+    zeros around it give it away (``relations``: the spec and hierarchy of the release,
+    among the ``present`` and the empty cells; :mod:`buurtzicht.disclosure.zeros`).
+    """
     min_pop = empty["measure"].map({m: r.min_population for m, r in rules.items()})
     suppress_zeros = empty["measure"].map({m: r.zeros == "suppress" for m, r in rules.items()})
     inhabitants = (
@@ -57,7 +70,16 @@ def split_empty_cells(
         if population is not None
         else pd.Series(np.nan, index=empty.index)
     )
-    hidden = suppress_zeros.astype(bool) | (inhabitants < min_pop.astype(float)).fillna(False)
+    hidden = (inhabitants < min_pop.astype(float)).fillna(False).to_numpy(bool).copy()
+    if relations is not None:
+        if present is None:
+            raise ValueError("relations need the present (non-empty) cells too")
+        every = pd.concat([empty[KEY], present[KEY]], ignore_index=True)
+        zero = np.arange(len(every)) < len(empty)
+        shown = np.concatenate([~hidden, np.zeros(len(present), dtype=bool)])
+        given = zeros_given_away(every, zero, shown, *relations)
+        hidden &= ~given[: len(empty)]
+    hidden |= suppress_zeros.astype(bool).to_numpy()
     return empty[hidden].reset_index(drop=True), empty[~hidden].reset_index(drop=True)
 
 

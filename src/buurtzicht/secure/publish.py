@@ -19,12 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from buurtzicht.config import Settings
 from buurtzicht.disclosure import AuditReport, DisclosureError, audit, protect
+from buurtzicht.disclosure.report import utility_report
 from buurtzicht.errors import ConfigurationError
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.microdata.store import aggregates_path, atomic_file
@@ -97,7 +99,10 @@ def prepare_release(
     context = region_context(settings, aggregates, population=population)
     context = replace(context, hierarchy=restrict(context.hierarchy, levels))
     empty = release_cells.empty_cells(aggregates, release.measures)
-    hidden, after = release_cells.split_empty_cells(empty, release.rules, context.population)
+    present = aggregates[aggregates["measure"].isin(release.measures)]
+    hidden, after = release_cells.split_empty_cells(
+        empty, release.rules, context.population, (release.spec, context.hierarchy), present
+    )
     cells = release_cells.engine_cells(aggregates, release.measures, hidden)
     return PreparedRelease(
         release, context, cells, after, str(metadata["source"]), levels, population
@@ -181,13 +186,29 @@ def _with_zeros(published: pd.DataFrame, zeros: pd.DataFrame, source: str) -> pd
     return out.sort_values(["measure", "period", "region"]).reset_index(drop=True)
 
 
-def _audit(published: pd.DataFrame, prepared: PreparedRelease) -> pd.DataFrame:
+def _audit(published: pd.DataFrame, prepared: PreparedRelease) -> dict[str, Any]:
+    """Audit before writing; the figures go into the report (``audit``)."""
+    started = time.perf_counter()
     report = prepared.audit(published)
     if not report.ok:
         raise DisclosureError(
-            f"the audit found {len(report.unprotected)} unprotected cell(s); nothing was published"
+            f"the audit found {len(report.unprotected)} unprotected cell(s), "
+            f"{report.public_hidden} hidden public margin cell(s) and "
+            f"{report.zeros_given_away} hidden cell(s) a published 0 gives away; "
+            "nothing was published"
         )
-    return report.tables
+    return {
+        "cells": len(prepared.cells),
+        "published_rows": len(published),
+        "empty_cells_as_zero": len(prepared.zeros_after),
+        "checked_intervals": len(report.intervals),
+        "linear_programs": report.programs,
+        "unprotected": len(report.unprotected),
+        "public_hidden": report.public_hidden,
+        "zeros_given_away": report.zeros_given_away,
+        "seconds": round(time.perf_counter() - started, 1),
+        "tables": _records(report.tables),
+    }
 
 
 def _document(
@@ -195,7 +216,7 @@ def _document(
     prepared: PreparedRelease,
     report: pd.DataFrame,
     published: pd.DataFrame,
-    audited: pd.DataFrame | None,
+    audited: dict[str, Any] | None,
     source_path: Path,
     protected: Any,
 ) -> dict[str, Any]:
@@ -229,10 +250,25 @@ def _document(
             "fingerprint": prepared.context.fingerprint(),
         },
         "tables": json.loads(report.to_json(orient="records")),
+        "utility": _records(utility_report(published, _true_values(published, prepared))),
         "audited": audited is not None,
+        "audit": audited,
         "timings": {k: round(v, 2) for k, v in protected.timings.items()},
         "programs": protected.programs,
     }
+
+
+def _true_values(published: pd.DataFrame, prepared: PreparedRelease) -> np.ndarray:
+    """The secure value of every published row (empty cells added after protection: 0)."""
+    truth = prepared.cells[[*release_cells.KEY, "value"]].astype({"period": str})
+    keys = published[release_cells.KEY].astype({"period": str})
+    merged = keys.merge(truth, on=release_cells.KEY, how="left")
+    return merged["value"].fillna(0.0).to_numpy(float)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", double_precision=4))
+    return records
 
 
 def _write(

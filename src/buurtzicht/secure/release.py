@@ -5,7 +5,9 @@ file) list every secure aggregate that may be published, with the disclosure rul
 that protects it; nothing else leaves the secure side, so aggregates that no indicator
 needs (the FIU total amount, care declarations) stay inside. The table totals of the
 secure pipeline (``aggregates.json`` -> ``totals``) become :class:`TableSpec` relations,
-so that a hidden owner class cannot be recomputed from the total minus the others.
+so that a hidden owner class cannot be recomputed from the total minus the others. A
+table's total may be a public margin (the number of dwellings): its breakdown is then
+protected against a known total.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from buurtzicht.disclosure import DisclosureSpec, RuleSet, TableSpec, get_rule_set
+from buurtzicht.disclosure.rules import packaged_rule_sets
 from buurtzicht.errors import ConfigurationError
 from buurtzicht.indicators.loader import Catalog
 from buurtzicht.indicators.model import MeasureDefinition
+
+#: Rule sets of non-confidential margins (``public: true`` in rulesets.yaml).
+PUBLIC_RULES = frozenset(name for name, rules in packaged_rule_sets().items() if rules.public)
 
 
 @dataclass(frozen=True)
@@ -90,11 +96,15 @@ def _table(
             "has no definition under `measures:` in the catalog; define every measure of "
             "the table or none"
         )
-    names = {defined[m].disclosure_rule for m in members}
+    # A public margin (inhabitants, dwellings) may be the known total of a confidential
+    # breakdown; the confidential measures of a table share one rule set.
+    names = {defined[m].disclosure_rule for m in members} - PUBLIC_RULES
     if len(names) > 1:
         raise ConfigurationError(
             f"table {total} mixes rule sets {sorted(names)}; a table is protected by one"
         )
+    if not names:
+        return None  # nothing confidential: every cell is published as it is
     return TableSpec(
         name=total.removeprefix("secure."),
         total=total,
