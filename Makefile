@@ -72,11 +72,11 @@ data: $(STAMP)
 
 # Each step checks its own output and does nothing when it is up to date: the world
 # (scale, seed), the aggregates (that world), the release (those aggregates, levels,
-# catalog and open build).
+# catalog and open build, audited before it is written: published.json "audited").
 secure: $(STAMP) data
 	$(BIN)/buurtzicht synth --scale $(SCALE) --seed $(SEED) --if-missing
 	$(BIN)/buurtzicht secure link --if-stale
-	$(BIN)/buurtzicht secure publish --levels $(SECURE_LEVELS) --if-stale
+	$(BIN)/buurtzicht secure publish --levels $(SECURE_LEVELS) --audit --if-stale
 
 # A new build with the open data of the current one plus the published release.
 secure-build: secure

@@ -47,7 +47,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Settings:
         codes = set(pd.read_parquet(aggregates_path(settings))["region"].astype(str))
         # As `make run`: the open build first (hierarchy, inhabitants), then publish.
         run_build(settings, lambda say: small_build_inputs(root, codes, []))
-        result = runner.invoke(app, ["secure", "publish"])
+        result = runner.invoke(app, ["secure", "publish", "--audit"])
         assert result.exit_code == 0, result.output
         assert "SYNTHETISCH" in result.output and "kwb.AantalInwoners" in result.output
     run_build(
@@ -150,3 +150,4 @@ def test_the_api_serves_profiles_with_the_synthetic_indicators(built: Settings) 
             assert page.status_code == 200 and "Synthetische gegevens" in page.text
         listed = {i["id"] for i in client.get("/api/indicators").json()}
         assert {i for (i,) in only_suppressed} <= listed
+

@@ -35,3 +35,6 @@ def test_a_gemeente_release_holds_gemeenten_and_nl_only(home: Settings) -> None:
     assert report["release"]["levels"] == ["gemeente"]
     assert release_current(home, ("gemeente",))
     assert not release_current(home, ("gemeente", "wijk", "buurt"))
+    assert not release_current(home, ("gemeente",), audited=True)  # make run audits
+    publish(home, levels=("gemeente",), check=True)
+    assert release_current(home, ("gemeente",), audited=True)

@@ -160,7 +160,11 @@ def publish_release(
     ] = False,
     if_stale: Annotated[
         bool,
-        typer.Option("--if-stale", help="Do nothing when the release matches the aggregates."),
+        typer.Option(
+            "--if-stale",
+            help="Do nothing when the release matches the aggregates (and was audited, "
+            "with --audit).",
+        ),
     ] = False,
     home: Home = None,
 ) -> None:
@@ -180,7 +184,7 @@ def publish_release(
 
     settings = _settings(home)
     chosen = parse_levels(levels if levels is not None else settings.secure_levels)
-    if if_stale and release_current(settings, chosen, population.value):
+    if if_stale and release_current(settings, chosen, population.value, audited=check):
         console.print("the published release matches the aggregates; nothing to do.")
         return
     with console.status(f"disclosure control of {', '.join(chosen)} (and NL)"):

@@ -46,10 +46,14 @@ def aggregates_current(settings: Settings) -> bool:
 
 
 def release_current(
-    settings: Settings, levels: tuple[str, ...], population: PopulationChoice = "auto"
+    settings: Settings,
+    levels: tuple[str, ...],
+    population: PopulationChoice = "auto",
+    *,
+    audited: bool = False,
 ) -> bool:
     """The published file was protected from the present aggregates, catalog and build,
-    for these levels and this population choice."""
+    for these levels and this population choice (and audited, when ``audited``)."""
     from buurtzicht.secure.publish import prepare_release
     from buurtzicht.secure.published import read_aggregates_metadata
 
@@ -61,6 +65,8 @@ def release_current(
         return False
     release = report.get("release", {})
     if release.get("levels") != list(levels) or release.get("population") != population:
+        return False
+    if audited and not report.get("audited"):
         return False
     prepared = prepare_release(
         settings,

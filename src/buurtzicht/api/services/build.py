@@ -47,3 +47,4 @@ def _summary(cursor: duckdb.DuckDBPyConnection, lang: str) -> BuildOut:
             for level, year, n in geometry_queries.available(cursor)
         ],
     )
+
