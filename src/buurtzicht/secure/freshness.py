@@ -54,7 +54,7 @@ def release_current(
 ) -> bool:
     """The published file was protected from the present aggregates, catalog and build,
     for these levels and this population choice (and audited, when ``audited``)."""
-    from buurtzicht.secure.publish import prepare_release
+    from buurtzicht.secure.publish import release_context
     from buurtzicht.secure.published import read_aggregates_metadata
 
     report = _json(report_path(published_path(settings).parent))
@@ -68,16 +68,16 @@ def release_current(
         return False
     if audited and not report.get("audited"):
         return False
-    prepared = prepare_release(
+    prepared, context = release_context(
         settings,
-        pd.read_parquet(source),
+        pd.read_parquet(source, columns=["measure", "region", "period", "value"]),
         read_aggregates_metadata(source),
         population=population,
         levels=levels,
     )
     return (
-        release.get("rules") == prepared.release.rule_names
-        and report["context"]["fingerprint"] == prepared.context.fingerprint()
+        release.get("rules") == prepared.rule_names
+        and report["context"]["fingerprint"] == context.fingerprint()
     )
 
 

@@ -92,12 +92,10 @@ def prepare_release(
 
     ``levels`` (coarse to fine, see :mod:`.levels`) limits the regions released.
     """
-    catalog = catalog or default_catalog()
-    produced = sorted(set(aggregates["measure"].astype(str)))
-    release = release_from_catalog(catalog, metadata.get("totals", {}), produced)
+    release, context = release_context(
+        settings, aggregates, metadata, catalog=catalog, population=population, levels=levels
+    )
     aggregates = keep_levels(aggregates, levels)
-    context = region_context(settings, aggregates, population=population)
-    context = replace(context, hierarchy=restrict(context.hierarchy, levels))
     empty = release_cells.empty_cells(aggregates, release.measures)
     present = aggregates[aggregates["measure"].isin(release.measures)]
     hidden, after = release_cells.split_empty_cells(
@@ -107,6 +105,23 @@ def prepare_release(
     return PreparedRelease(
         release, context, cells, after, str(metadata["source"]), levels, population
     )
+
+
+def release_context(
+    settings: Settings,
+    aggregates: pd.DataFrame,
+    metadata: dict[str, Any],
+    *,
+    catalog: Catalog | None = None,
+    population: PopulationChoice = "auto",
+    levels: tuple[str, ...] = ORDER,
+) -> tuple[Release, RegionContext]:
+    """The release of the catalog and its region context, without the cells (quick)."""
+    catalog = catalog or default_catalog()
+    produced = sorted(set(aggregates["measure"].astype(str)))
+    release = release_from_catalog(catalog, metadata.get("totals", {}), produced)
+    context = region_context(settings, keep_levels(aggregates, levels), population=population)
+    return release, replace(context, hierarchy=restrict(context.hierarchy, levels))
 
 
 def publish(
