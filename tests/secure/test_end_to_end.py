@@ -150,4 +150,3 @@ def test_the_api_serves_profiles_with_the_synthetic_indicators(built: Settings) 
             assert page.status_code == 200 and "Synthetische gegevens" in page.text
         listed = {i["id"] for i in client.get("/api/indicators").json()}
         assert {i for (i,) in only_suppressed} <= listed
-

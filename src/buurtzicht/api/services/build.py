@@ -47,4 +47,3 @@ def _summary(cursor: duckdb.DuckDBPyConnection, lang: str) -> BuildOut:
             for level, year, n in geometry_queries.available(cursor)
         ],
     )
-
