@@ -236,7 +236,7 @@ def _verdict(unprotected: pd.DataFrame, public_hidden: int = 0, zeros_given_away
     if len(unprotected):
         console.print(f"[bold red]{len(unprotected)} unprotected cell(s):[/]")
         console.print(unprotected.head(20).to_string(index=False))
-    if len(unprotected) or any(count for count, _ in broken):
+    if len(unprotected) or public_hidden:
         raise typer.Exit(code=1)
     console.print(
         "[bold green]0 unprotected cells[/], every public margin shown, "
