@@ -267,3 +267,26 @@ class DeviationModel:
         if not found:
             self._highs.clearSolver()  # an infeasible end leaves no useful basis
         return y
+
+    def solve_fixed(self, columns: np.ndarray, amounts: np.ndarray) -> np.ndarray | None:
+        """The cheapest ``y`` that moves each of ``columns`` by exactly its amount."""
+        scaled = np.asarray(amounts, float) / self._scale
+        up, down = np.maximum(scaled, 0.0), np.maximum(-scaled, 0.0)
+        slack = 1e-9 * np.maximum(1.0, np.abs(scaled))
+        if np.any(up > self._upper[columns] + slack) or np.any(
+            down > self._upper[columns + self.n] + slack
+        ):
+            return None
+        both = np.concatenate([columns, columns + self.n]).astype(np.int32)
+        values = np.minimum(np.concatenate([up, down]), self._upper[both])
+        self._highs.changeColsBounds(len(both), both, values, values)
+        self._highs.run()
+        found = self._highs.getModelStatus() == _OPTIMAL
+        y = None
+        if found:
+            solution = np.asarray(self._highs.getSolution().col_value)
+            y = (solution[: self.n] - solution[self.n :]) * self._scale
+        self._highs.changeColsBounds(len(both), both, np.zeros(len(both)), self._upper[both])
+        if not found:
+            self._highs.clearSolver()
+        return y

@@ -40,25 +40,29 @@ from buurtzicht.disclosure.apriori import (
     apriori_interval,
     block_apriori,
 )
-from buurtzicht.disclosure.blocks import region_blocks, table_blocks
+from buurtzicht.disclosure.blocks import measure_groups, region_blocks, table_blocks
 from buurtzicht.disclosure.knowledge import status_bounds
 from buurtzicht.disclosure.lanes import deal, run_lanes
 from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
 from buurtzicht.disclosure.primary import PUBLIC, SECONDARY
 from buurtzicht.disclosure.rules import RuleSet
-from buurtzicht.disclosure.secondary_lanes import Gemeente, Plan, protect_cells, protect_lane
+from buurtzicht.disclosure.secondary_lanes import (
+    Gemeente,
+    Plan,
+    gemeente_cells_in_lanes,
+    protect_lane,
+)
 from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
+from buurtzicht.disclosure.top_table import protect_gemeente_cells
 from buurtzicht.disclosure.tree import Forest, find_forest
 from buurtzicht.disclosure.tree_protect import TreeProblem, protect_forest, tolerance
 
 #: Neighbourhood depths tried in turn, and the cell budget of each.
 DEPTHS = ((2, 400), (3, 3_000), (4, 8_000), (6, 20_000))
 _EPSILON_COST = 1e-4
-#: A gemeente-level cell costs about as much as this many cells in a block (wide
-#: neighbourhoods instead of one warm model): decides when lanes get processes.
-_WORK_PER_GEMEENTE_CELL = 25
+_NATIONAL_COST = 1e3
 _LEVEL_ORDER = {"NL": 0, "LD": 1, "PV": 2, "RE": 2, "VR": 2, "CR": 2, "GM": 3, "WK": 4, "BU": 5}
 
 
@@ -133,7 +137,12 @@ def secondary_suppression(
     on_gemeente = level[above] == "GM"
     for s in above[~on_gemeente]:  # the country and the regions between: few cells
         search.protect_both(int(s))
-    _gemeente_cells_in_lanes(search, above[on_gemeente], cells["region"].to_numpy(str), workers)
+    groups = np.zeros(len(cells), dtype=np.int64)
+    groups[general] = measure_groups(subset["measure"], spec).to_numpy()
+    top = np.sort(general[~in_block[general]])
+    failed = protect_gemeente_cells(search, cells, groups, top, above[on_gemeente], gemeenten)
+    failed = above[on_gemeente][np.isin(above[on_gemeente], failed)]  # keep the order
+    gemeente_cells_in_lanes(search, failed, cells["region"].to_numpy(str), workers)
     work = [Gemeente(block, families.get(key, [])) for key, block in gemeenten.items()]
     primary = cells["primary"].to_numpy(bool)
     plan = Plan(search, rank, level, primary)
@@ -144,25 +153,6 @@ def secondary_suppression(
     if search.result.limited:
         search.retry_on_tables(table_blocks(cells, spec))
     return search.result
-
-
-def _gemeente_cells_in_lanes(
-    search: _Search, targets: np.ndarray, regions: np.ndarray, workers: int
-) -> None:
-    """Protect gemeente-level cells on neighbourhoods, dealt into lanes by gemeente.
-
-    Each lane keeps the processing order; a gemeente's cells (all measures and
-    periods) stay in one lane. Nationally these wide neighbourhoods are a third of
-    the work of a buurt-level release; here it runs on both cores.
-    """
-    if not len(targets):
-        return
-    codes, owner = np.unique(regions[targets], return_inverse=True)
-    sizes = np.bincount(owner, minlength=len(codes)).tolist()
-    lanes = [[targets[np.isin(owner, lane)]] for lane in deal(sizes)]
-    size = len(targets) * _WORK_PER_GEMEENTE_CELL
-    for lane in run_lanes(protect_cells, search, lanes, workers, size):
-        search.unite(lane)
 
 
 @dataclass
@@ -195,6 +185,7 @@ class _Search:
         # move it for free within its rounding interval (never beyond: it is no
         # complement), and not at all when it is exact.
         public = cells["reason"].eq(PUBLIC).to_numpy()
+        national = cells["region"].str.startswith("NL").to_numpy()
         fixed = cells["reason"].isin(["zero", "structural_zero"]).to_numpy()
         movable = ~fixed & ~(public & (bounds[:, 1] <= bounds[:, 0]))
         return cls(
@@ -204,7 +195,9 @@ class _Search:
             bounds=bounds,
             room_up=np.maximum(bounds[:, 1] - x, 0.0),
             room_down=np.maximum(x - bounds[:, 0], 0.0),
-            weight=1.0 + np.log1p(x),
+            # The national figure is the one users look for first: a complement only
+            # where nothing else will do.
+            weight=(1.0 + np.log1p(x)) * np.where(national, _NATIONAL_COST, 1.0),
             up=up,
             down=down,
             finder=BallFinder(structure, movable),

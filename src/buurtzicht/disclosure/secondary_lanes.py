@@ -10,9 +10,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from buurtzicht.disclosure.lanes import deal, run_lanes
+
 if TYPE_CHECKING:
     from buurtzicht.disclosure.secondary import SecondaryResult
     from buurtzicht.disclosure.secondary import _Search as Search
+
+
+#: A gemeente-level cell costs about as much as this many cells in a block (wide
+#: neighbourhoods instead of one warm model): decides when lanes get processes.
+_WORK_PER_GEMEENTE_CELL = 25
 
 
 @dataclass(frozen=True)
@@ -61,3 +68,22 @@ def protect_cells(search: Search, lane: list[np.ndarray]) -> SecondaryResult:
         for s in targets:
             search.protect_both(int(s))
     return search.result
+
+
+def gemeente_cells_in_lanes(
+    search: Search, targets: np.ndarray, regions: np.ndarray, workers: int
+) -> None:
+    """Protect gemeente-level cells on neighbourhoods, dealt into lanes by gemeente.
+
+    Each lane keeps the processing order; a gemeente's cells (all measures and
+    periods) stay in one lane. Only the cells the top table could not protect
+    (:mod:`buurtzicht.disclosure.top_table`) come here.
+    """
+    if not len(targets):
+        return
+    codes, owner = np.unique(regions[targets], return_inverse=True)
+    sizes = np.bincount(owner, minlength=len(codes)).tolist()
+    lanes = [[targets[np.isin(owner, lane)]] for lane in deal(sizes)]
+    size = len(targets) * _WORK_PER_GEMEENTE_CELL
+    for lane in run_lanes(protect_cells, search, lanes, workers, size):
+        search.unite(lane)

@@ -1,0 +1,200 @@
+"""The top table: gemeente-level cells protected HiTaS-style, top down.
+
+A gemeente-level cell is tied to its wijken and they to their buurten, so a
+certificate for it (:mod:`buurtzicht.disclosure.secondary`) runs through three levels
+of two gemeenten. Found on neighbourhoods, one cell at a time, that was most of the
+time of a national release. HiTaS (de Wolf 2002) splits the table instead: the top
+table (the Netherlands and the gemeenten, with the category totals between their
+cells) is protected on its own, with the relation of each gemeente to its wijken left
+out; then each gemeente block must *absorb* what the top certificate moved in it:
+its wijken and buurten change so that they add up to the moved gemeente cells again.
+
+Both parts are linear programs on warm-started models: one model of the whole top
+table, one per gemeente block (the block's cells plus its gemeente's cells, held at
+the top certificate's movements). The certificate is the top movement together with
+every block's absorption: it keeps every relation of the table, so it is as valid as
+one found on a neighbourhood (everything it moves is suppressed). A top certificate
+that a block cannot absorb is dropped, and that cell goes the old way
+(neighbourhoods), so the result is always protected.
+
+References
+----------
+de Wolf, P.P. (2002). HiTaS: a heuristic approach to cell suppression in hierarchical
+tables. *Inference Control in Statistical Databases*, LNCS 2316, 74-82.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from buurtzicht.disclosure.lp import DeviationModel
+from buurtzicht.disclosure.neighbourhood import submatrix
+from buurtzicht.disclosure.tree_protect import tolerance
+
+if TYPE_CHECKING:
+    from buurtzicht.disclosure.secondary import _Search as Search
+
+_EPSILON_COST = 1e-4
+
+BlockKey = tuple[str, int, str]
+
+
+@dataclass
+class TopTable:
+    """The top table's model and the absorbing models of the gemeente blocks."""
+
+    search: Search
+    top: np.ndarray
+    model: DeviationModel
+    blocks: Mapping[BlockKey, np.ndarray]
+    key_of: Mapping[int, BlockKey]
+    gemeente_cells: Mapping[BlockKey, np.ndarray]
+    absorbers: dict[BlockKey, tuple[np.ndarray, DeviationModel, np.ndarray]] = field(
+        default_factory=dict
+    )
+
+    @classmethod
+    def build(
+        cls,
+        search: Search,
+        top: np.ndarray,
+        blocks: Mapping[BlockKey, np.ndarray],
+        key_of: Mapping[int, BlockKey],
+    ) -> TopTable:
+        """``top``: the cells above the wijk level; ``key_of``: gemeente cell -> its block."""
+        variables = top[search.finder.movable[top]]
+        matrix = _rows_within(search, variables, top)
+        cost = _cost(search, variables)
+        model = DeviationModel(matrix, search.room_up[variables], search.room_down[variables], cost)
+        cells: dict[BlockKey, list[int]] = {}
+        for cell, key in key_of.items():
+            cells.setdefault(key, []).append(cell)
+        grouped = {k: np.array(sorted(v), dtype=np.int64) for k, v in cells.items()}
+        return cls(search, variables, model, blocks, key_of, grouped)
+
+    def protect(self, s: int, amount: float) -> bool:
+        """Move gemeente cell ``s`` by ``amount`` through the top table; False if not.
+
+        When the full level cannot be moved or absorbed, the level capped by the
+        statuses alone (the a-priori interval, as everywhere in secondary suppression)
+        is tried once more: what the blocks below forbid, no complement can give.
+        """
+        local = int(np.searchsorted(self.top, s))
+        if local >= len(self.top) or self.top[local] != s:
+            return False
+        if self._move(s, local, amount):
+            return True
+        capped = self.search._capped(s, amount)
+        if not capped:
+            return True  # the statuses alone already leave nothing to protect
+        return abs(capped) < abs(amount) and self._move(s, local, capped)
+
+    def _move(self, s: int, local: int, amount: float) -> bool:
+        search = self.search
+        y = self.model.solve(local, amount)
+        search.result.programs += 1
+        if y is None:
+            return False
+        moved = np.abs(y) > tolerance(amount) * 0.1
+        movement = dict(zip(self.top[moved].tolist(), y[moved].tolist(), strict=True))
+        below = self._absorb(movement)
+        if below is None:
+            return False
+        newly = np.concatenate([self.top[moved], below])
+        newly = newly[~search.suppressed[newly]]
+        search._suppress(newly)
+        self._cheaper(newly)
+        return True
+
+    def _absorb(self, movement: dict[int, float]) -> np.ndarray | None:
+        """Cells of the gemeente blocks that absorb the moved gemeente cells (or None)."""
+        moved_keys = {self.key_of[c] for c in movement if c in self.key_of}
+        found = [np.array([], dtype=np.int64)]
+        for key in sorted(moved_keys):
+            if key not in self.blocks:
+                continue  # a gemeente without released wijken: nothing below to absorb
+            variables, model, fixed = self._absorber(key)
+            amounts = np.array([movement.get(int(c), 0.0) for c in variables[fixed]])
+            y = model.solve_fixed(fixed, amounts)
+            self.search.result.programs += 1
+            if y is None:
+                return None
+            scale = max(float(np.abs(amounts).max()), 1.0)
+            found.append(variables[np.abs(y) > tolerance(scale) * 0.1])
+        return np.concatenate(found)
+
+    def _absorber(self, key: BlockKey) -> tuple[np.ndarray, DeviationModel, np.ndarray]:
+        if key not in self.absorbers:
+            search = self.search
+            block = self.blocks[key]
+            own = self.gemeente_cells[key]
+            variables = np.unique(np.concatenate([block[search.finder.movable[block]], own]))
+            matrix = _rows_within(search, variables, np.concatenate([block, own]))
+            cost = _cost(search, variables)
+            model = DeviationModel(
+                matrix, search.room_up[variables], search.room_down[variables], cost
+            )
+            fixed = np.searchsorted(variables, own)
+            self.absorbers[key] = (variables, model, fixed)
+        return self.absorbers[key]
+
+    def _cheaper(self, newly: np.ndarray) -> None:
+        """Newly suppressed cells cost (almost) nothing in every model that holds them."""
+        models = [(self.top, self.model)] + [(v, m) for v, m, _ in self.absorbers.values()]
+        for variables, model in models:
+            local = np.searchsorted(variables, newly)
+            inside = (local < len(variables)) & (
+                variables[np.minimum(local, len(variables) - 1)] == newly
+            )
+            if inside.any():
+                model.set_cost(local[inside], np.full(int(inside.sum()), _EPSILON_COST))
+
+
+def _rows_within(search: Search, variables: np.ndarray, allowed: np.ndarray) -> sparse.csc_matrix:
+    """Relations touching ``variables`` whose every cell is in ``allowed``, on those columns.
+
+    Leaving out the relations that reach outside (a gemeente and its wijken in the top
+    table; the Netherlands and the gemeenten in a block) is what splits the table.
+    """
+    matrix, relations = submatrix(search.structure, variables)
+    inside = np.zeros(len(search.x), dtype=bool)
+    inside[allowed] = True
+    rows = search.structure.matrix[relations]
+    outside = np.asarray(abs(rows) @ (~inside).astype(float)).ravel()
+    return sparse.csc_matrix(matrix[outside == 0])
+
+
+def _cost(search: Search, variables: np.ndarray) -> np.ndarray:
+    return np.where(search.suppressed[variables], _EPSILON_COST, search.weight[variables])
+
+
+def protect_gemeente_cells(
+    search: Search,
+    cells: pd.DataFrame,
+    groups: np.ndarray,
+    top: np.ndarray,
+    targets: np.ndarray,
+    blocks: Mapping[BlockKey, np.ndarray],
+) -> np.ndarray:
+    """Protect the gemeente-level ``targets`` through the top table; the cells it could not.
+
+    ``top`` holds every general cell above the wijk level (sorted), ``groups`` the
+    measure group of every cell (as the block keys number them).
+    """
+    region = cells["region"].to_numpy(str)
+    period = cells["period"].to_numpy(str)
+    level = np.array([r[:2] for r in region[top]])
+    key_of = {int(c): (str(period[c]), int(groups[c]), region[c][2:6]) for c in top[level == "GM"]}
+    table = TopTable.build(search, top, blocks, key_of)
+    failed = []
+    for s in targets:
+        for amount in (search.up[s], -search.down[s]):
+            if abs(amount) > tolerance(search.x[s]) and not table.protect(int(s), float(amount)):
+                failed.append(int(s))
+    return np.array(sorted(set(failed)), dtype=np.int64)
