@@ -76,6 +76,7 @@ data: $(STAMP)
 secure: $(STAMP) data
 	$(BIN)/buurtzicht synth --scale $(SCALE) --seed $(SEED) --if-missing
 	$(BIN)/buurtzicht secure link --if-stale
+	$(BIN)/buurtzicht secure models --if-stale
 	$(BIN)/buurtzicht secure publish --levels $(SECURE_LEVELS) --audit --if-stale
 
 # A new build with the open data of the current one plus the published release.

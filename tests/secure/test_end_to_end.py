@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import buurtzicht.cli.disclosure
+import buurtzicht.cli.models
 import buurtzicht.cli.secure  # noqa: F401
 from buurtzicht.cli import app
 from buurtzicht.config import Settings
@@ -42,6 +43,8 @@ def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Settings:
         result = runner.invoke(app, ["synth", "--scale", "0.002", "--seed", "7"])
         assert result.exit_code == 0, result.output
         result = runner.invoke(app, ["secure", "link"])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(app, ["secure", "models"])  # risk models (issue 17)
         assert result.exit_code == 0, result.output
         keep_two_gemeenten(aggregates_path(settings))
         codes = set(pd.read_parquet(aggregates_path(settings))["region"].astype(str))
@@ -94,6 +97,27 @@ def test_the_audit_of_the_build_finds_no_unprotected_cell(built: Settings) -> No
     code, output = _audit(built)
     assert code == 0, output
     assert "0 unprotected cells" in output and "secondary" in output
+
+
+def test_model_expectations_are_published_only_as_protected_aggregates(built: Settings) -> None:
+    """No person's score and no single address: every released model cell that is not
+    suppressed has at least 10 units (persons 8-23, dwellings, vestigingen) and was
+    rounded; the audit above covers the model measures with the rest."""
+    published = pd.read_parquet(built.home / "secure" / "published.parquet")
+    truth = pd.read_parquet(aggregates_path(built))
+    models = published[
+        published["measure"].str.startswith(("secure.zoekgebieden.", "secure.jonge_aanwas."))
+    ]
+    assert {"secure.jonge_aanwas.verwacht", "secure.zoekgebieden.hennep_verwacht"} <= set(
+        models["measure"]
+    )
+    joined = truth.merge(models, on=["measure", "region", "period"], suffixes=("_true", ""))
+    assert len(joined) > 0
+    small = joined[joined["n_units"] < 10]
+    assert len(small) > 0 and (small["status"] == "suppressed").all()
+    shown = joined[joined["status"] != "suppressed"]
+    assert (shown["n_units"] >= 10).all()
+    assert np.allclose(shown["value"], np.round(shown["value"]))
 
 
 def test_a_suppressed_value_put_back_fails_the_audit(built: Settings, tmp_path: Path) -> None:

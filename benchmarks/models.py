@@ -1,0 +1,159 @@
+"""Benchmark and validation table of the risk models (issue 17).
+
+Runs ``buurtzicht secure models`` (training, temporal and spatial validation, scoring)
+on an existing linked world and prints the time per stage, CPU seconds, peak memory,
+the load average before and after, and the validation figures::
+
+    BUURTZICHT_HOME=/path/with/secure python benchmarks/models.py [--write-readme]
+
+The world must exist (``buurtzicht synth --scale 1.0`` and ``buurtzicht secure link``).
+Target: training + validation + scoring at scale 1.0 in <= 120 s on 2 cores. With
+``--write-readme`` the tables replace the ``## Risk models`` section of
+``benchmarks/README.md``; results also go to ``benchmarks/results/models.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "models.json"
+README = HERE / "README.md"
+SECTION = "## Risk models"
+
+
+def measure() -> dict[str, Any]:
+    from buurtzicht.config import Settings
+    from buurtzicht.microdata.store import microdata_dir
+    from buurtzicht.secure.models.run import run_models, write_run
+
+    settings = Settings()
+    world = json.loads((microdata_dir(settings) / "world.json").read_text(encoding="utf-8"))
+    load_before = os.getloadavg()[0]
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    run = run_models(settings)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    write_run(run, settings)
+    return {
+        "scale": world["scale"],
+        "seed": world["seed"],
+        "seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
+        "stages": run.seconds,
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "load_before": round(load_before, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+        "validation": run.release["validation"],
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def _f(value: Any, digits: int = 3) -> str:
+    return "-" if value is None else f"{float(value):.{digits}f}"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    lines = [
+        SECTION,
+        "",
+        "`benchmarks/models.py` on a linked world (`buurtzicht synth` + `secure link`):",
+        "features, training, temporal and spatial validation and scoring of both models",
+        "(`buurtzicht secure models`). Figures of one run; the planted hidden cases are",
+        "read only by the validation (docs/models.md). SYNTHETIC world.",
+        "",
+        f"Scale {result['scale']}, seed {result['seed']}, {result['date']}: "
+        f"**{result['seconds']} s** wall ({result['cpu_seconds']} CPU s in this process, "
+        f"peak {result['peak_mb']} MB; stages {result['stages']}), load average "
+        f"{result['load_before']} before / {result['load_after']} after (2 cores, shared). "
+        "Target <= 120 s.",
+        "",
+        "### Zoekgebieden: planted hidden cases in the top 10 % / 5 % of buurten",
+        "",
+        "| theme | design | method | hidden found top 10 % | recall top 10 % | "
+        "precision top 10 % | recall top 5 % | AUC |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in result["validation"]["zoekgebieden"]:
+        lines.append(
+            f"| {r['theme']} | {r['design']} | {r['method']} | {_f(r['gevonden_top10'], 1)} | "
+            f"{_f(r['recall_top10'])} | {_f(r['precisie_top10'])} | {_f(r['recall_top5'])} | "
+            f"{_f(r['auc'])} |"
+        )
+    lines += ["", "Ratio model / registered rate (hidden cases in the top 10 %, target >= 2):", ""]
+    for design in ("temporeel", "ruimtelijk"):
+        rows = [r for r in result["validation"]["zoekgebieden"] if r["design"] == design]
+        model = sum(r["gevonden_top10"] for r in rows if r["method"] == "model")
+        base = sum(r["gevonden_top10"] for r in rows if r["method"] == "geregistreerd_per_eenheid")
+        ratio = f"{model / base:.2f}" if base else "inf"
+        lines.append(f"- {design}: {model:.0f} vs {base:.0f} = **{ratio}x**")
+    lines += [
+        "",
+        "Calibration (spatial, all themes): observed / expected per decile of expected:",
+        "",
+    ]
+    calib = result["validation"]["zoekgebieden_calibration"]
+    for theme in sorted({c["theme"] for c in calib}):
+        ratios = [_f(c["observed_per_predicted"], 2) for c in calib if c["theme"] == theme]
+        lines.append(f"- {theme}: {' '.join(ratios)}")
+    lines += ["", "### Jonge aanwas", "", "| design | method | AUC | 95 % CI (DeLong) | "
+              "recall top 10 % | precision top 10 % | persons | cases |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in result["validation"]["jonge_aanwas"]:
+        lines.append(
+            f"| {r['design']} | {r['method']} | {_f(r['auc'])} | {_f(r['auc_low'])}-"
+            f"{_f(r['auc_high'])} | {_f(r['recall_top10'])} | {_f(r['precisie_top10'])} | "
+            f"{r['personen']} | {r['gevallen']} |"
+        )
+    lines += ["", "Across gemeente size and urbanity (temporal; top 10 % nationally):", "",
+              "| group | class | persons | cases | AUC (95 % CI) | recall top 10 % | "
+              "false-positive rate top 10 % |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in result["validation"]["jonge_aanwas_groups"]:
+        lines.append(
+            f"| {r['groep']} | {r['klasse']} | {r['personen']} | {r['gevallen']} | "
+            f"{_f(r['auc'])} ({_f(r['auc_low'])}-{_f(r['auc_high'])}) | "
+            f"{_f(r['recall_top10'])} | {_f(r['fout_positief_top10'])} |"
+        )
+    lines += ["", "Zoekgebieden across gemeente size and urbanity (spatial):", "",
+              "| theme | group | class | buurten | hidden | recall top 10 % | top-10 % buurten "
+              "without a hidden case |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in result["validation"]["zoekgebieden_groups"]:
+        lines.append(
+            f"| {r['theme']} | {r['groep']} | {r['klasse']} | {r['buurten']} | "
+            f"{_f(r['verborgen'], 0)} | {_f(r['recall_top10'])} | {_f(r['zonder_geval_top10'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(text: str) -> None:
+    body = README.read_text(encoding="utf-8")
+    if SECTION not in body:
+        README.write_text(body.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+        return
+    start = body.index(SECTION)
+    end = body.find("\n## ", start + len(SECTION))
+    tail = "\n" + body[end + 1 :] if end >= 0 else ""
+    README.write_text(body[:start] + text + tail, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write-readme", action="store_true")
+    args = parser.parse_args(argv)
+    result = measure()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    text = markdown(result)
+    print(text)
+    if args.write_readme:
+        write_readme(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Validation of *zoekgebieden* against the planted hidden cases.
+
+The only module besides the tests that reads the planted truth (``secure/planted``):
+the models never see it. Two designs, both at buurt level:
+
+* **temporal**: fit on the buurten of the earlier year, score the later year;
+* **spatial**: five folds of gemeenten (``GroupKFold``): fit on four, score the fifth.
+
+Each scoring ranks buurten by ``expected - observed`` and is compared with baselines
+that rank them by the registered rate, by a composite index (equal-weight mean of
+index-vs-NL of the area's risk shares, the method of ``buurtzicht composite``) and at
+random.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GroupKFold
+
+from buurtzicht.regions.codes import gemeente_of
+from buurtzicht.secure.models.areas import Theme, feature_matrix
+from buurtzicht.secure.models.metrics import (
+    SIZE_CLASSES,
+    auc_delong,
+    calibration,
+    capture,
+    top_mask,
+)
+from buurtzicht.secure.models.zoekgebieden import fit_theme, rows, score
+
+SHARES = (0.05, 0.10)
+COMPOSITE = ("uitkering", "schulden", "antecedenten", "eigenaar_antecedenten", "lage_inkomens")
+RANDOM_DRAWS = 20
+
+
+def hidden_cases(secure: Path, years: tuple[int, ...]) -> pd.DataFrame:
+    """Planted hidden cases per theme, buurt and year (stocks count in every year)."""
+    planted, micro = secure / "planted", secure / "microdata"
+    if not (planted / "hidden_hennep.parquet").is_file():  # real microdata: no planted truth
+        return pd.DataFrame({"theme": [], "buurt": [], "year": [], "cases": []})
+    addresses = f"read_parquet('{micro / 'addresses'}/*.parquet')"
+    businesses = f"read_parquet('{micro / 'businesses'}/*.parquet')"
+    year_list = ", ".join(str(y) for y in years)
+    sql = f"""
+        SELECT 'hennep' AS theme, a.buurt, YEAR(h.date) AS year, COUNT(*) AS cases
+        FROM read_parquet('{planted / "hidden_hennep.parquet"}') h
+        JOIN {addresses} a ON a.address_id = h.id GROUP BY ALL
+        UNION ALL
+        SELECT t.theme, a.buurt, y.year, COUNT(*)
+        FROM (SELECT 'doorsluiswoningen' AS theme, id
+              FROM read_parquet('{planted / "hidden_doorsluiswoningen.parquet"}')
+              UNION ALL SELECT 'onverklaarbaar_bezit', id
+              FROM read_parquet('{planted / "hidden_onverklaarbaar_bezit.parquet"}')) t
+        JOIN {addresses} a ON a.address_id = t.id
+        CROSS JOIN (SELECT UNNEST([{year_list}]) AS year) y GROUP BY ALL
+        UNION ALL
+        SELECT 'witwas', a.buurt, y.year, COUNT(*)
+        FROM read_parquet('{planted / "hidden_witwas_vestigingen.parquet"}') w
+        JOIN {businesses} b ON b.business_id = w.id
+        JOIN {addresses} a ON a.address_id = b.address_id
+        CROSS JOIN (SELECT UNNEST([{year_list}]) AS year) y GROUP BY ALL
+    """
+    con = duckdb.connect()
+    try:
+        return con.sql(sql).df()
+    finally:
+        con.close()
+
+
+def _baselines(part: pd.DataFrame, theme: Theme, nl: pd.Series) -> dict[str, np.ndarray]:
+    exposure = part[theme.exposure].to_numpy(float)
+    observed = part.get(theme.observed, pd.Series(0.0, part.index)).to_numpy(float)
+    x = feature_matrix(part, COMPOSITE)
+    index = 100 * x / nl.where(nl > 0, 1.0)
+    return {
+        "geregistreerd_per_eenheid": np.where(exposure > 0, observed / np.maximum(exposure, 1), 0),
+        "geregistreerd_aantal": observed,
+        "samengestelde_index": index.mean(axis=1).to_numpy(),
+    }
+
+
+def evaluate(
+    scores: dict[str, np.ndarray], cases: np.ndarray, design: str, theme: str
+) -> list[dict[str, object]]:
+    """One row per method: hidden cases captured in the top 5 % / 10 %, AUC."""
+    out = []
+    rng = np.random.default_rng(17)
+    draws = [rng.random(len(cases)) for _ in range(RANDOM_DRAWS)]
+    for method, score_values in [*scores.items(), ("willekeurig", None)]:
+        row: dict[str, object] = {"theme": theme, "design": design, "method": method}
+        for share in SHARES:
+            runs = [
+                capture(s, cases, share)
+                for s in (draws if score_values is None else [score_values])
+            ]
+            found, recall, precision = (float(np.mean(v)) for v in zip(*runs, strict=True))
+            pct = round(share * 100)
+            row |= {f"gevonden_top{pct}": found, f"recall_top{pct}": recall,
+                    f"precisie_top{pct}": precision}  # fmt: skip
+        auc = auc_delong(draws[0] if score_values is None else score_values, cases > 0)
+        row |= {"auc": auc.auc, "buurten": len(cases), "verborgen": float(cases.sum())}
+        out.append(row)
+    return out
+
+
+def validate_theme(
+    table: pd.DataFrame, theme: Theme, hidden: pd.DataFrame, years: tuple[int, int]
+) -> tuple[list[dict[str, object]], pd.DataFrame, pd.DataFrame]:
+    """Temporal and spatial validation of one theme; rows, calibration, held-out scores."""
+    earlier, later = years
+    cases_of = hidden[hidden["theme"] == theme.name].set_index(["buurt", "year"])["cases"]
+    train, test = rows(table, earlier), rows(table, later)
+    test = test[test[theme.exposure] > 0]
+    index = pd.MultiIndex.from_arrays([test.index, [later] * len(test)])
+    cases = cases_of.reindex(index).fillna(0.0).to_numpy()
+    nl = feature_matrix(test, COMPOSITE).mul(test[theme.exposure], axis=0).sum()
+    nl = nl / test[theme.exposure].sum()
+    base = _baselines(test, theme, nl)
+    temporal = score(test, theme, fit_theme(train, theme))
+    results = evaluate(
+        {"model": temporal["excess"].to_numpy(), **base}, cases, "temporeel", theme.name
+    )
+    spatial = _spatial(test, theme)
+    results += evaluate(
+        {"model": spatial["excess"].to_numpy(), **base}, cases, "ruimtelijk", theme.name
+    )
+    held_out = spatial.assign(hidden=cases, theme=theme.name)
+    calib = calibration(spatial["expected"].to_numpy(), spatial["observed"].to_numpy())
+    return results, calib.assign(theme=theme.name), held_out
+
+
+def _spatial(test: pd.DataFrame, theme: Theme, folds: int = 5) -> pd.DataFrame:
+    groups = pd.Series(test.index.astype(str)).map(gemeente_of).to_numpy()
+    parts = []
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(test, groups=groups):
+        fitted = fit_theme(test.iloc[train_idx], theme)
+        parts.append(score(test.iloc[test_idx], theme, fitted))
+    return pd.concat(parts).reindex(test.index)
+
+
+def groups(held_out: pd.DataFrame, context: pd.DataFrame) -> pd.DataFrame:
+    """Per gemeente size class and urbanity: hidden cases and how many the model's top
+    10 % of buurten (national ranking) holds, and the share of those buurten without one."""
+    rows = []
+    for theme, part in held_out.groupby("theme"):
+        joined = part.join(context, how="left")
+        top = top_mask(part["excess"].to_numpy(), 0.10)
+        edges = [lo for lo, _, _ in SIZE_CLASSES] + [10**9]
+        labels = [label for _, _, label in SIZE_CLASSES]
+        size = pd.cut(joined["gemeente_inwoners"], edges, right=False, labels=labels)
+        urban = joined["stedelijkheid"].round().astype("Int64").astype(str)
+        for kind, values in (("gemeentegrootte", size.astype(str)), ("stedelijkheid", urban)):
+            for label in sorted(set(values)):
+                mask = (values == label).to_numpy()
+                hidden = part["hidden"].to_numpy()[mask]
+                rows.append({
+                    "theme": theme, "groep": kind, "klasse": label, "buurten": int(mask.sum()),
+                    "verborgen": float(hidden.sum()),
+                    "recall_top10": float(hidden[top[mask]].sum() / hidden.sum()) if hidden.sum() else float("nan"),
+                    "zonder_geval_top10": float((hidden[top[mask]] == 0).mean()) if top[mask].any() else float("nan"),
+                })  # fmt: skip
+    return pd.DataFrame(rows)
