@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from buurtzicht.config import Settings
+from buurtzicht.disclosure.rules import get_rule_set
 from buurtzicht.errors import ConfigurationError
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.secure.publish import publish
@@ -42,7 +43,12 @@ def test_publish_writes_protected_observations_and_a_report(published: Settings)
     assert len(hidden) == report["published"]["suppressed"] > 0
     assert hidden["value"].isna().all() and hidden["reason"].notna().all()
     assert set(frame["status"]) <= {"ok", "rounded", "suppressed"}
-    assert (frame.loc[frame["status"] == "rounded", "value"] % 5 == 0).all()
+    rounded = frame[frame["status"] == "rounded"]
+    catalog = default_catalog()
+    base = rounded["measure"].map(
+        lambda m: get_rule_set(catalog.measures[m].disclosure_rule).rounding.base
+    )
+    assert (rounded["value"].to_numpy(float) % base.to_numpy(float) == 0).all()
     assert set(frame["measure"]) == set(default_catalog().measures)
     assert (frame["source"] == "synthetic:1:0.5").all()
     assert report["context"]["hierarchy"] == "region codes"  # no build in this home
