@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from buurtzicht.errors import UnknownRegionError
-from buurtzicht.regions.codes import Level, normalise_code
+from buurtzicht.regions.codes import normalise_code
 
 T = TypeVar("T")
 VIEW = "indicator_values"
@@ -36,14 +36,6 @@ def cached(conn: duckdb.DuckDBPyConnection, key: tuple[object, ...], compute: Ca
     if key not in store:
         store[key] = compute()
     return store[key]  # type: ignore[return-value]
-
-
-def has_relation(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """True when a table or view ``name`` exists (registered frames included)."""
-    row = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def ensure_indicator_values(conn: duckdb.DuckDBPyConnection) -> None:
@@ -172,13 +164,3 @@ def region_names(conn: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str,
         [codes],
     ).fetchall()
     return {str(c): str(n) for c, n in rows}
-
-
-def regions_of_level(
-    conn: duckdb.DuckDBPyConnection, level: Level | str, indeling: int
-) -> pd.DataFrame:
-    """Ordinary regions (no buitenland/onbekend/water) of one level and indeling."""
-    return conn.execute(
-        "SELECT * FROM regions WHERE level = ? AND indeling = ? AND special IS NULL",
-        [str(level), indeling],
-    ).df()

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from buurtzicht.indicators.loader import Issue, LoadedTheme
+from buurtzicht.disclosure.rules import packaged_rule_sets
 from buurtzicht.indicators.model import Direction, Uncertainty, family_of
+from buurtzicht.indicators.theme_file import Issue, LoadedTheme
 
 #: Measure families of docs/data-model.md.
 KNOWN_FAMILIES = frozenset(
@@ -133,8 +134,6 @@ def secure_measures_defined(themes: Sequence[LoadedTheme]) -> list[Issue]:
 
 def known_disclosure_rules(themes: Sequence[LoadedTheme]) -> list[Issue]:
     """Indicators and measures name rule sets that exist (``buurtzicht disclosure rules``)."""
-    from buurtzicht.disclosure.rules import packaged_rule_sets
-
     known = set(packaged_rule_sets())
     out = []
     for t in themes:

@@ -26,8 +26,7 @@ from buurtzicht.sources.mirror.misdrijven_regions import slice_codes
 from buurtzicht.sources.mirror.misdrijven_wb import load_misdrijven_wb
 from buurtzicht.sources.mirror.names import NameResolver
 from buurtzicht.sources.mirror.politie import national_series, read_catalogue
-from buurtzicht.sources.mirror.region_rows import rows_frame
-from buurtzicht.sources.mirror.regions import RegionsResult
+from buurtzicht.sources.mirror.region_rows import RegionsResult, rows_frame
 from buurtzicht.sources.mirror.veiligheidsmonitor import load_veiligheidsmonitor
 from buurtzicht.sources.mirror.verdachten import load_verdachten
 from buurtzicht.sources.observations import Measure

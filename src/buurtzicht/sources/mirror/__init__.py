@@ -10,7 +10,8 @@ is recorded as a ``SourceFile`` with its sha256; docs/sources.md describes each
 dataset, its quirks and the checks the loaders make.
 """
 
-from buurtzicht.sources.mirror.regions import RegionsResult, load_regions
+from buurtzicht.sources.mirror.region_rows import RegionsResult
+from buurtzicht.sources.mirror.regions import load_regions
 from buurtzicht.sources.mirror.registry import DATASETS, Dataset, dataset, load_datasets
 
 __all__ = ["DATASETS", "Dataset", "RegionsResult", "dataset", "load_datasets", "load_regions"]

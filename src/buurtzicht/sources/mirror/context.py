@@ -16,7 +16,7 @@ from buurtzicht.sources.mirror.gebieden import Gebieden, read_gebieden
 from buurtzicht.sources.mirror.readers import read_features, read_table, region_codes
 
 if TYPE_CHECKING:
-    from buurtzicht.sources.mirror.regions import RegionsResult
+    from buurtzicht.sources.mirror.region_rows import RegionsResult
 
 T = TypeVar("T")
 
@@ -39,14 +39,6 @@ class MirrorContext:
         self._files: dict[str, SourceFile] = {}
         self._cache: dict[str, Any] = {}
         self.regions: RegionsResult | None = None
-
-    def require_regions(self) -> RegionsResult:
-        """The regions of this load (loaders map names and check codes against them)."""
-        if self.regions is None:
-            from buurtzicht.sources.mirror.regions import load_regions
-
-            self.regions = load_regions(self.mirror, context=self)
-        return self.regions
 
     def path(self, key: str) -> Path:
         path = FILES[key].locate(self.mirror)

@@ -189,8 +189,3 @@ FILES: dict[str, MirrorFile] = {
         f"{_DERTJE}81947NED_verdachten_nationaal.csv", "81947NED", _DERTJE_SNAPSHOT
     ),
 }
-
-
-def mirror_file(key: str) -> MirrorFile:
-    """The catalogue entry of one mirror file (a programming error if unknown)."""
-    return FILES[key]

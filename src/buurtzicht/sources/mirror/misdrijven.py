@@ -14,6 +14,7 @@ from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import FILES
 from buurtzicht.sources.mirror.misdrijven_regions import MEASURE_COLUMNS, has_figures, read_slice
 from buurtzicht.sources.mirror.readers import numeric_columns
+from buurtzicht.sources.mirror.regions import require_regions
 from buurtzicht.sources.mirror.wide import melt
 from buurtzicht.sources.observations import Measure, measure_stem, observations_frame, year_period
 
@@ -57,7 +58,7 @@ def measures() -> list[Measure]:
 def load_misdrijven(ctx: MirrorContext) -> Batch:
     """83648NED Misdrijven, totaal for every region and year with figures."""
     table = read_slice(ctx)
-    codes = ctx.require_regions().misdrijven_codes
+    codes = require_regions(ctx).misdrijven_codes
     assert codes is not None  # load_regions always resolves the slice
     present = has_figures(table)
     rows = table[present]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from buurtzicht.regions.codes import BUITENLAND, ONBEKEND, special_kind
 from buurtzicht.regions.table import PARENT_COLUMNS, REGION_COLUMNS
+from buurtzicht.sources.base import SourceFile
 
 PARENTS = PARENT_COLUMNS
 GEMEENTE_CONTEXT = [*PARENTS, "stedelijkheid"]
@@ -16,6 +18,17 @@ GEMEENTE_CONTEXT = [*PARENTS, "stedelijkheid"]
 #: placed in a landsdeel, provincie, politie-eenheid or gemeente. Kept out of totals
 #: like the onbekend codes of ``regions.codes``.
 NIET_IN_TE_DELEN = {"LD99", "PV99", "RE99", "GM0999"}
+
+
+@dataclass
+class RegionsResult:
+    """The regions frame, the files it was built from and what the build noticed."""
+
+    frame: pd.DataFrame
+    files: list[SourceFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: Region code of every row of the 83648NED slice (index of ``read_slice``).
+    misdrijven_codes: pd.Series | None = None
 
 
 def rows_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:

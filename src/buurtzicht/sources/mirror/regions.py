@@ -6,14 +6,12 @@ from. :func:`load_regions` is what the warehouse build calls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
 from buurtzicht.regions.codes import NEDERLAND, Level
-from buurtzicht.sources.base import SourceFile
 from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import GEOMETRY_YEARS
 from buurtzicht.sources.mirror.misdrijven_regions import has_figures, read_slice, slice_codes
@@ -26,6 +24,7 @@ from buurtzicht.sources.mirror.region_gemeenten import (
 )
 from buurtzicht.sources.mirror.region_rows import (
     GEMEENTE_CONTEXT,
+    RegionsResult,
     missing_rows,
     rows_frame,
     with_gemeente_context,
@@ -35,17 +34,6 @@ from buurtzicht.sources.mirror.region_wijkbuurt import regions_2018, regions_202
 #: National series in the mirror start in 1999 (81947NED verdachten); NL01 exists in
 #: every indeling year from then on, so national figures can use the period's year.
 NATIONAL_YEARS = range(1999, 2025)
-
-
-@dataclass
-class RegionsResult:
-    """The regions frame, the files it was built from and what the build noticed."""
-
-    frame: pd.DataFrame
-    files: list[SourceFile] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    #: Region code of every row of the 83648NED slice (index of ``read_slice``).
-    misdrijven_codes: pd.Series | None = None
 
 
 def load_regions(mirror: Path, *, context: MirrorContext | None = None) -> RegionsResult:
@@ -85,6 +73,13 @@ def load_regions(mirror: Path, *, context: MirrorContext | None = None) -> Regio
     result = RegionsResult(rows_frame(frame), files, _notes(frame), misdrijven_codes=codes)
     ctx.regions = result
     return result
+
+
+def require_regions(ctx: MirrorContext) -> RegionsResult:
+    """The regions of this load, read once (loaders map names and check codes against them)."""
+    if ctx.regions is None:
+        ctx.regions = load_regions(ctx.mirror, context=ctx)
+    return ctx.regions
 
 
 def _append(frame: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from buurtzicht.sources.mirror.kwb import load_kwb
 from buurtzicht.sources.mirror.misdrijven import load_misdrijven
 from buurtzicht.sources.mirror.misdrijven_wb import load_misdrijven_wb
 from buurtzicht.sources.mirror.politie_data import load_politie_misdrijven, load_politie_overlast
-from buurtzicht.sources.mirror.regions import RegionsResult
+from buurtzicht.sources.mirror.region_rows import RegionsResult
 from buurtzicht.sources.mirror.veiligheidsmonitor import load_veiligheidsmonitor
 from buurtzicht.sources.mirror.verdachten import load_verdachten
 

@@ -41,6 +41,7 @@ from buurtzicht.sources.mirror.properties import (
     topics_from_columns,
 )
 from buurtzicht.sources.mirror.readers import numeric_columns, read_table
+from buurtzicht.sources.mirror.regions import require_regions
 from buurtzicht.sources.mirror.wide import melt
 from buurtzicht.sources.observations import Measure, normalise_period, observations_frame
 
@@ -160,7 +161,7 @@ def load_veiligheidsmonitor(ctx: MirrorContext) -> Batch:
     periods = [normalise_period(p, where=str(path))[0] for p in table["Perioden"]]
     indeling = max(int(p[:4]) for p in periods)
     years = [indeling] * len(periods)
-    frame = ctx.require_regions().frame
+    frame = require_regions(ctx).frame
     resolver = NameResolver.from_regions(frame[~frame["level"].isin(["wijk", "buurt"])])
     regions, skipped = _regions(table, years, resolver, str(path))
     rows = pd.DataFrame(
