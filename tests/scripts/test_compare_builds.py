@@ -1,0 +1,77 @@
+"""scripts/compare_builds.py: identical builds compare equal, a changed cell is found."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+import pytest
+
+from buurtzicht.config import Settings
+from buurtzicht.warehouse.build import run_build
+from buurtzicht.warehouse.layout import BuildLayout
+from tests.api.smallbuild import small_inputs
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "compare_builds.py"
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("compare_builds", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defined
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> tuple[Path, Path]:
+    """The same small build made twice, in two homes (different build ids and times)."""
+    homes = []
+    for name in ("a", "b"):
+        home = tmp_path_factory.mktemp(name) / "var"
+        run_build(Settings(home=home, mirror=mirror), lambda _say: small_inputs(mirror))
+        homes.append(home)
+    return homes[0], homes[1]
+
+
+def test_two_builds_of_the_same_sources_are_identical(
+    two_builds: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = two_builds
+    assert BuildLayout(a / "warehouse").current_id() != BuildLayout(b / "warehouse").current_id()
+    assert _script().main([str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "tables: 0 difference(s)" in out
+    assert "server answers: 0 difference(s)" in out
+    assert out.rstrip().endswith("identical")
+
+
+def test_a_changed_value_and_a_missing_row_are_found(
+    two_builds: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = two_builds
+    changed = tmp_path / "var"
+    shutil.copytree(b, changed)
+    database = BuildLayout(changed / "warehouse").current_database()
+    with duckdb.connect(str(database)) as conn:
+        conn.execute(
+            "UPDATE observations SET value = value + 1 WHERE rowid = "
+            "(SELECT min(rowid) FROM observations WHERE value IS NOT NULL)"
+        )
+        conn.execute("DELETE FROM regions WHERE rowid = (SELECT max(rowid) FROM regions)")
+    assert _script().main([str(a), str(changed), "--tables-only"]) == 1
+    out = capsys.readouterr().out
+    assert "observations: 1 rows only in build a" in out
+    assert "observations: 1 rows only in build b" in out
+    assert "regions: 1 rows only in build a" in out
+    assert out.rstrip().endswith("DIFFERENT")
+
+
+def test_a_home_without_a_build_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="no warehouse build in"):
+        _script().main([str(tmp_path), str(tmp_path)])
