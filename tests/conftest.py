@@ -60,7 +60,7 @@ def mirror_build(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Sett
 
     Built once per test session (about a minute); tests must treat it as read-only.
     """
-    from buurtzicht.warehouse.pipeline import collect_from_mirror
+    from buurtzicht.assembly.from_mirror import collect_from_mirror
 
     settings = Settings(mirror=mirror, home=tmp_path_factory.mktemp("mirror-build") / "var")
     run_build(settings, lambda say: collect_from_mirror(settings, say))

@@ -21,9 +21,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from buurtzicht.assembly.from_mirror import collect_from_mirror
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.build import BuildInputs, run_build
-from buurtzicht.warehouse.pipeline import collect_from_mirror
 from tests.api.smallbuild import secure_batch, secure_buurt_batch
 
 ROOT = Path(__file__).resolve().parents[2]

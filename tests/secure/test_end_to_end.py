@@ -19,13 +19,13 @@ from typer.testing import CliRunner
 import buurtzicht.cli.disclosure
 import buurtzicht.cli.models
 import buurtzicht.cli.secure  # noqa: F401
+from buurtzicht.assembly.from_mirror import published_batches
 from buurtzicht.cli import app
 from buurtzicht.config import Settings
 from buurtzicht.disclosure.knowledge import round_half_up
 from buurtzicht.microdata.store import aggregates_path
 from buurtzicht.warehouse.build import run_build
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.pipeline import published_batches
 
 from .smallworld import keep_two_gemeenten, small_build_inputs
 

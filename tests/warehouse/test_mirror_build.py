@@ -13,12 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from buurtzicht.assembly.from_mirror import collect_from_mirror
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError, SourceFormatError
 from buurtzicht.sources.mirror import DATASETS
 from buurtzicht.warehouse.build import run_build
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.pipeline import collect_from_mirror
 from buurtzicht.warehouse.store import current_path
 
 SLICE = "raw/cbs_statline_dumps_dertje/83648NED_misdrijven_totaal_per_regio_2010_2024_COMPLETE_SLICE.csv"

@@ -59,7 +59,7 @@ def build(
     The build is written beside the current one and swapped in only when it is complete
     and validated; on any error the current build stays untouched.
     """
-    from buurtzicht.warehouse.pipeline import collect_from_mirror
+    from buurtzicht.assembly.from_mirror import collect_from_mirror
 
     settings = _settings(mirror)
     layout = BuildLayout(settings.warehouse_dir)

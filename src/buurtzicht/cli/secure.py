@@ -214,9 +214,9 @@ def load(
     Seconds instead of the minutes of `buurtzicht build` (which reads the mirror and
     loads the published release too). The build is validated and swapped in atomically.
     """
+    from buurtzicht.assembly.from_current import collect_from_build
     from buurtzicht.cli.data import build_shown
     from buurtzicht.secure.freshness import build_holds_release
-    from buurtzicht.warehouse.reuse import collect_from_build
 
     settings = _settings(home)
     if if_stale and build_holds_release(settings):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from buurtzicht.assembly.from_mirror import collect_from_mirror
 from buurtzicht.config import Settings
 from buurtzicht.errors import ConfigurationError
 from buurtzicht.microdata import calibration, national
@@ -25,7 +26,6 @@ from buurtzicht.sources.mirror.expectations import EXPECTATIONS, verified
 from buurtzicht.sources.mirror.files import FILES
 from buurtzicht.warehouse.build import run_build
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.pipeline import collect_from_mirror
 from tests.api.smallbuild import small_inputs
 
 GEBIEDEN_2024 = FILES["gebieden_2024"].path

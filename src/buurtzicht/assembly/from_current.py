@@ -18,12 +18,12 @@ import duckdb
 
 from buurtzicht.analysis.materialise import TABLE as INDICATOR_TABLE
 from buurtzicht.analysis.materialise import materialise
+from buurtzicht.assembly.from_mirror import published_batches
 from buurtzicht.config import Settings
 from buurtzicht.secure.published import BATCH, TABLE_ID
 from buurtzicht.sources.base import SourceFile
 from buurtzicht.warehouse.build import BuildInputs, Step
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.pipeline import published_batches
 from buurtzicht.warehouse.validate import Expectations
 
 #: Tables of the schema copied row by row (the rest are created from the base's copy).
