@@ -15,7 +15,7 @@ import pandas as pd
 from shapely.geometry import box
 
 from buurtzicht.analysis.materialise import materialise
-from buurtzicht.indicators.testing import make_warehouse, region_rows
+from tests.memory_warehouse import make_warehouse, region_rows
 
 GRID = 4
 CLUSTER = {0, 1, 4, 5}

@@ -17,7 +17,7 @@ from buurtzicht.analysis.hotspots import gi_star_z
 from buurtzicht.analysis.materialise import materialise
 from buurtzicht.analysis.similar import similar_regions
 from buurtzicht.analysis.spatial import contiguity_weights
-from buurtzicht.indicators.testing import make_warehouse, region_rows
+from tests.memory_warehouse import make_warehouse, region_rows
 
 SIDE = 10
 CELL = 0.01  # degrees

@@ -10,7 +10,7 @@ import pytest
 from buurtzicht.analysis.deviations import deviating_children
 from buurtzicht.analysis.materialise import materialise
 from buurtzicht.analysis.profile import profile
-from buurtzicht.indicators.testing import make_warehouse, region_rows
+from tests.memory_warehouse import make_warehouse, region_rows
 
 SUSPECTS = "secure.drugs.verdachten"
 INHABITANTS = "secure.basis.inwoners"

@@ -8,7 +8,7 @@ import pytest
 
 from buurtzicht.analysis.materialise import materialise
 from buurtzicht.analysis.rankings import ranking
-from buurtzicht.indicators.testing import make_warehouse, region_rows
+from tests.memory_warehouse import make_warehouse, region_rows
 
 SUSPECTS, PEOPLE = "secure.drugs.verdachten", "secure.basis.inwoners"
 #: wijk -> suspects per 10,000 inhabitants in 2023 and 2024 (None: suppressed in 2024)

@@ -15,7 +15,7 @@ from buurtzicht.analysis.reliability import (
     poisson_ci,
     poisson_reliability,
 )
-from buurtzicht.indicators.testing import make_warehouse, observation_rows, region_rows
+from tests.memory_warehouse import make_warehouse, observation_rows, region_rows
 
 
 def test_exact_poisson_limits_match_published_tables() -> None:

@@ -15,7 +15,7 @@ from numpy.testing import assert_allclose
 
 from buurtzicht.indicators.compute import compute_indicator_values
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.indicators.testing import make_warehouse, observation_rows, region_rows
+from tests.memory_warehouse import make_warehouse, observation_rows, region_rows
 
 CASES = yaml.safe_load((Path(__file__).with_name("cases.yaml")).read_text(encoding="utf-8"))
 PERIODS = {name: f"{1900 + n}JJ00" for n, name in enumerate(sorted(CASES))}

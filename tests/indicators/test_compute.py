@@ -7,7 +7,7 @@ from numpy.testing import assert_allclose
 
 from buurtzicht.indicators.compute import compute_indicator_values
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.indicators.testing import make_warehouse, observation_rows, region_rows
+from tests.memory_warehouse import make_warehouse, observation_rows, region_rows
 
 CAT = default_catalog()
 REGIONS = region_rows(

@@ -1,4 +1,4 @@
-"""Small in-memory warehouses in the shape of docs/data-model.md, for tests and examples.
+"""Small in-memory warehouses in the shape of docs/data-model.md, for tests.
 
 Not a stand-in for the real build: it creates the warehouse schema
 (:func:`buurtzicht.warehouse.schema.create_schema`) and fills
