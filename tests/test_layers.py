@@ -42,8 +42,6 @@ ALLOWED: dict[str, set[str]] = {
 }
 #: Deliberate exceptions, each with its reason.
 EXCEPTIONS = {
-    # The observation shape is the data model every layer shares.
-    ("regions/harmonise.py", "sources"),
     # The API mounts the HTML pages and renders HTML error pages for browsers.
     ("api/app.py", "web"),
     ("api/handlers.py", "web"),

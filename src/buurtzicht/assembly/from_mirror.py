@@ -19,7 +19,7 @@ from buurtzicht.sources.boundary_changes import boundary_changes_source
 from buurtzicht.sources.mirror import DATASETS, load_datasets, load_regions
 from buurtzicht.warehouse.boundary_sets import mirror_boundaries
 from buurtzicht.warehouse.build import BoundarySet, BuildInputs, Step
-from buurtzicht.warehouse.harmonised import harmonise_gemeenten
+from buurtzicht.warehouse.harmonisation import harmonise_gemeenten
 from buurtzicht.warehouse.validate import Expectations, SumCheck
 
 CRIME_TOTAL = "misdrijven.TotaalGeregistreerdeMisdrijven"

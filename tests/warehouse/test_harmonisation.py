@@ -10,14 +10,14 @@ import pytest
 from numpy.testing import assert_allclose
 from shapely.geometry import box
 
-from buurtzicht.regions.harmonise import (
+from buurtzicht.sources.boundary_changes import boundary_changes_source
+from buurtzicht.warehouse.harmonisation import (
     RateRule,
     harmonise,
     matrix_weights,
     overlay_weights,
     weights_for_year,
 )
-from buurtzicht.sources.boundary_changes import boundary_changes_source
 
 SLICE = "raw/cbs_statline_dumps_dertje/83648NED_misdrijven_totaal_per_regio_2010_2024_COMPLETE_SLICE.csv"
 TOTAL = "misdrijven.TotaalGeregistreerdeMisdrijven"
