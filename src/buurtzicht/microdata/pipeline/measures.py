@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from buurtzicht.microdata import sbi
 from buurtzicht.microdata.pipeline.linkage import DRUGS, sql_list
 
-PREFIX = "secure."
 SENSITIVE = sql_list(sorted(sbi.MONEY_LAUNDERING_SENSITIVE))
 CARE = " OR ".join(f"b.sbi LIKE '{p}%'" for p in sbi.CARE_PREFIXES)
 
@@ -27,63 +26,66 @@ class Query:
     sql: str
 
 
-def _m(name: str) -> str:
-    return f"'{PREFIX}{name}'"
-
-
 BASIS = [
     Query(
         "units",
-        f"""SELECT {_m("basis.inwoners")} AS measure, year, buurt, person_id AS unit_id, 1 AS value
+        """SELECT 'secure.basis.inwoners' AS measure, year, buurt, person_id AS unit_id, 1 AS value
             FROM person_ref""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("basis.jongeren_8_23")}, year, buurt, person_id, 1 FROM person_ref
+        """SELECT 'secure.basis.jongeren_8_23', year, buurt, person_id, 1 FROM person_ref
             WHERE age BETWEEN 8 AND 23""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("basis.inwoners_uitkering")}, year, buurt, person_id, 1 FROM person_ref
+        """SELECT 'secure.basis.inwoners_uitkering', year, buurt, person_id, 1 FROM person_ref
             WHERE benefit IN ('bijstand', 'ww', 'ao')""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("basis.inwoners_schulden")}, year, buurt, person_id, 1 FROM person_ref
+        """SELECT 'secure.basis.inwoners_schulden', year, buurt, person_id, 1 FROM person_ref
             WHERE debts""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("basis.inwoners_antecedenten")}, r.year, r.buurt, r.person_id, 1
+        """SELECT 'secure.basis.inwoners_antecedenten', r.year, r.buurt, r.person_id, 1
             FROM person_ref r JOIN antecedents a ON a.person_id = r.person_id
             AND a.year = r.year""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("basis.woningen")}, y.year, a.buurt, a.address_id, 1 FROM addresses a
+        """SELECT 'secure.basis.woningen', y.year, a.buurt, a.address_id, 1 FROM addresses a
             CROSS JOIN years y WHERE a.function = 'woon'""",
     ),
     Query(
         "units",
-        f"SELECT {_m('basis.bedrijfsvestigingen')}, year, buurt, business_id, 1 FROM business_ref",
+        "SELECT 'secure.basis.bedrijfsvestigingen', year, buurt, business_id, 1 FROM business_ref",
     ),
 ]
 
 VASTGOED = [
     Query(
         "units",
-        f"""SELECT '{PREFIX}vastgoed.woningen_eigenaar_' || owner_class, year, buurt, address_id, 1
+        """SELECT CASE owner_class
+              WHEN 'persoon' THEN 'secure.vastgoed.woningen_eigenaar_persoon'
+              WHEN 'onbekend' THEN 'secure.vastgoed.woningen_eigenaar_onbekend'
+              WHEN 'buitenland' THEN 'secure.vastgoed.woningen_eigenaar_buitenland'
+              WHEN 'woningcorporatie' THEN 'secure.vastgoed.woningen_eigenaar_woningcorporatie'
+              WHEN 'stichting' THEN 'secure.vastgoed.woningen_eigenaar_stichting'
+              WHEN 'bedrijf' THEN 'secure.vastgoed.woningen_eigenaar_bedrijf'
+            END, year, buurt, address_id, 1
             FROM owner_class""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("vastgoed.onverklaarbaar_bezit_woningen")}, o.year, o.buurt, o.address_id, 1
+        """SELECT 'secure.vastgoed.onverklaarbaar_bezit_woningen', o.year, o.buurt, o.address_id, 1
         FROM owner_class o JOIN unexplained_owners u ON u.person_id = o.owner_person_id
         AND u.year = o.year""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("vastgoed.onverklaarbaar_bezit_eigenaren")}, r.year, r.buurt, r.person_id, 1
+        """SELECT 'secure.vastgoed.onverklaarbaar_bezit_eigenaren', r.year, r.buurt, r.person_id, 1
         FROM unexplained_owners u JOIN person_ref r ON r.person_id = u.person_id
         AND r.year = u.year""",
     ),
@@ -91,7 +93,7 @@ VASTGOED = [
         "units",
         # Sales are counted per address before the address is looked up: only the few
         # addresses with 5+ sales are joined, not every sale.
-        f"""SELECT {_m("vastgoed.doorsluiswoningen")}, s.year, a.buurt, a.address_id, 1
+        """SELECT 'secure.vastgoed.doorsluiswoningen', s.year, a.buurt, a.address_id, 1
         FROM (
           SELECT y.year, t.address_id
           FROM transactions t JOIN years y ON t.date > y.back20 AND t.date <= y.ref
@@ -102,26 +104,26 @@ VASTGOED = [
     ),
     Query(
         "units",
-        f"""SELECT {_m("vastgoed.aankopen_boven_financieringscapaciteit")},
+        """SELECT 'secure.vastgoed.aankopen_boven_financieringscapaciteit',
             year, buurt, transaction_id, 1
         FROM purchases_above_capacity""",
     ),
     Query(
         "amount",
-        f"""SELECT {_m("vastgoed.aankopen_boven_financieringscapaciteit_bedrag")},
+        """SELECT 'secure.vastgoed.aankopen_boven_financieringscapaciteit_bedrag',
             year, buurt, buyer_person_id, price
         FROM purchases_above_capacity""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("vastgoed.woningen_bestuurders_stichtingen")},
+        """SELECT 'secure.vastgoed.woningen_bestuurders_stichtingen',
             o.year, o.buurt, o.address_id, 1
         FROM owner_class o JOIN foundation_board f ON f.person_id = o.owner_person_id
         AND f.year = o.year""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("vastgoed.woningen_eigenaar_antecedenten")}, o.year, o.buurt, o.address_id, 1
+        """SELECT 'secure.vastgoed.woningen_eigenaar_antecedenten', o.year, o.buurt, o.address_id, 1
         FROM owner_class o JOIN antecedents a ON a.person_id = o.owner_person_id
         AND a.year = o.year""",
     ),
@@ -130,34 +132,38 @@ VASTGOED = [
 DRUGS_THEME = [
     Query(
         "units",
-        f"""SELECT {_m("drugs.hennep_ontmanteld")}, YEAR(h.date), a.buurt, h.plantation_id, 1
+        """SELECT 'secure.drugs.hennep_ontmanteld', YEAR(h.date), a.buurt, h.plantation_id, 1
         FROM hennep h JOIN addresses a ON a.address_id = h.address_id""",
     ),
     Query(
         "units",
-        f"""SELECT '{PREFIX}drugs.hennep_bewoners' || k.suffix,
+        """SELECT k.measure,
             YEAR(h.date), a.buurt, p.person_id, 1
         FROM hennep h JOIN addresses a ON a.address_id = h.address_id
         JOIN residences r ON r.address_id = h.address_id AND r.start_date <= h.date
              AND (r.end_date IS NULL OR r.end_date > h.date)
         JOIN persons p ON p.person_id = r.person_id
         LEFT JOIN antecedents an ON an.person_id = p.person_id AND an.year = YEAR(h.date)
-        JOIN (VALUES (''), ('_uitkering'), ('_schulden'), ('_antecedenten')) AS k(suffix)
-          ON k.suffix = ''
-          OR (k.suffix = '_uitkering' AND p.benefit IN ('bijstand', 'ww', 'ao'))
-          OR (k.suffix = '_schulden' AND p.problematic_debts)
-          OR (k.suffix = '_antecedenten' AND an.person_id IS NOT NULL)""",
+        JOIN (VALUES ('secure.drugs.hennep_bewoners', ''),
+                     ('secure.drugs.hennep_bewoners_uitkering', 'uitkering'),
+                     ('secure.drugs.hennep_bewoners_schulden', 'schulden'),
+                     ('secure.drugs.hennep_bewoners_antecedenten', 'antecedenten'))
+          AS k(measure, kind)
+          ON k.kind = ''
+          OR (k.kind = 'uitkering' AND p.benefit IN ('bijstand', 'ww', 'ao'))
+          OR (k.kind = 'schulden' AND p.problematic_debts)
+          OR (k.kind = 'antecedenten' AND an.person_id IS NOT NULL)""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("drugs.verdachten")}, r.year, r.buurt, r.person_id, 1
+        f"""SELECT 'secure.drugs.verdachten', r.year, r.buurt, r.person_id, 1
         FROM (SELECT DISTINCT year, person_id FROM registrations WHERE offence_code IN {DRUGS}) g
         JOIN person_ref r ON r.person_id = g.person_id AND r.year = g.year""",
     ),
     Query("units", "SELECT measure, year, home_buurt, suspect_id, 1 FROM drug_registrations"),
     Query(
         "units",
-        f"""SELECT {_m("drugs.registraties")}, year, home_buurt, suspect_id, 1
+        """SELECT 'secure.drugs.registraties', year, home_buurt, suspect_id, 1
             FROM drug_registrations""",
     ),
 ]
@@ -165,37 +171,41 @@ DRUGS_THEME = [
 FIU = [
     Query(
         "amount",
-        f"""SELECT '{PREFIX}fiu.' || k.prefix || m.name,
-            f.year, f.buurt, f.subject, CASE WHEN m.name = 'transacties' THEN 1 ELSE f.amount END
+        """SELECT k.measure,
+            f.year, f.buurt, f.subject, CASE WHEN k.is_count THEN 1 ELSE f.amount END
         FROM fiu_subjects f
-        CROSS JOIN (VALUES ('transacties'), ('bedrag')) AS m(name)
-        JOIN (VALUES (''), ('verdacht_')) AS k(prefix) ON k.prefix = '' OR f.status = 'verdacht'""",
+        JOIN (VALUES ('secure.fiu.transacties', TRUE, FALSE),
+                     ('secure.fiu.bedrag', FALSE, FALSE),
+                     ('secure.fiu.verdacht_transacties', TRUE, TRUE),
+                     ('secure.fiu.verdacht_bedrag', FALSE, TRUE))
+          AS k(measure, is_count, suspicious)
+          ON NOT k.suspicious OR f.status = 'verdacht'""",
     ),
 ]
 
 BEDRIJVEN = [
     Query(
         "units",
-        f"""SELECT {_m("bedrijven.witwasgevoelig")}, year, buurt, business_id, 1
+        f"""SELECT 'secure.bedrijven.witwasgevoelig', year, buurt, business_id, 1
             FROM business_ref WHERE sbi IN {SENSITIVE}""",
     ),
     Query(
         "units",
-        f"""SELECT DISTINCT {_m("bedrijven.bestuurder_antecedenten")},
+        """SELECT DISTINCT 'secure.bedrijven.bestuurder_antecedenten',
             b.year, b.buurt, b.business_id, 1
         FROM business_ref b JOIN director_ref d ON d.business_id = b.business_id AND d.year = b.year
         JOIN antecedents a ON a.person_id = d.person_id AND a.year = b.year""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("bedrijven.adressen_verloop")}, y.year, b.buurt, b.address_id, 1
+        """SELECT 'secure.bedrijven.adressen_verloop', y.year, b.buurt, b.address_id, 1
         FROM business_place b JOIN years y ON b.end_date > y.back5 AND b.end_date <= y.ref
         WHERE DATE_DIFF('day', b.start_date, b.end_date) < 730
         GROUP BY y.year, b.buurt, b.address_id HAVING COUNT(*) >= 3""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("bedrijven.kortlevend_beeindigd")},
+        """SELECT 'secure.bedrijven.kortlevend_beeindigd',
             YEAR(b.end_date), b.buurt, b.business_id, 1
         FROM business_place b
         WHERE b.end_date IS NOT NULL AND DATE_DIFF('day', b.start_date, b.end_date) < 730""",
@@ -205,45 +215,52 @@ BEDRIJVEN = [
 ZORG = [
     Query(
         "units",
-        f"""SELECT '{PREFIX}zorg.aanbieders' || k.suffix, z.year, z.buurt, z.provider_id, 1
+        """SELECT k.measure, z.year, z.buurt, z.provider_id, 1
         FROM care_ref z
-        JOIN (VALUES (''), ('_antecedenten'), ('_gevoelige_branche'), ('_zonder_zorgactiviteit'))
-          AS k(suffix)
-          ON k.suffix = ''
-          OR (k.suffix = '_antecedenten' AND z.director_antecedents = 1)
-          OR (k.suffix = '_gevoelige_branche' AND z.care_branch = 0)
-          OR (k.suffix = '_zonder_zorgactiviteit' AND NOT z.care_activity_registered)""",
+        JOIN (VALUES ('secure.zorg.aanbieders', ''),
+                     ('secure.zorg.aanbieders_antecedenten', 'antecedenten'),
+                     ('secure.zorg.aanbieders_gevoelige_branche', 'gevoelige_branche'),
+                     ('secure.zorg.aanbieders_zonder_zorgactiviteit', 'zonder_zorgactiviteit'))
+          AS k(measure, kind)
+          ON k.kind = ''
+          OR (k.kind = 'antecedenten' AND z.director_antecedents = 1)
+          OR (k.kind = 'gevoelige_branche' AND z.care_branch = 0)
+          OR (k.kind = 'zonder_zorgactiviteit' AND NOT z.care_activity_registered)""",
     ),
     Query(
         "amount",
-        f"SELECT {_m('zorg.declaraties_bedrag')}, year, buurt, provider_id, amount FROM care_ref",
+        "SELECT 'secure.zorg.declaraties_bedrag', year, buurt, provider_id, amount FROM care_ref",
     ),
 ]
 
 VAKANTIEPARKEN = [
     Query(
         "units",
-        f"""SELECT '{PREFIX}vakantieparken.ingeschrevenen' || k.suffix,
+        """SELECT k.measure,
             r.year, r.buurt, r.person_id, 1
         FROM person_ref r
         LEFT JOIN (SELECT DISTINCT year, person_id FROM registrations) g
         ON g.person_id = r.person_id AND g.year = r.year
-        JOIN (VALUES (''), ('_schulden'), ('_uitkering'), ('_verdachten')) AS k(suffix)
-          ON k.suffix = ''
-          OR (k.suffix = '_schulden' AND r.debts)
-          OR (k.suffix = '_uitkering' AND r.benefit IN ('bijstand', 'ww', 'ao'))
-          OR (k.suffix = '_verdachten' AND g.person_id IS NOT NULL)
+        JOIN (VALUES ('secure.vakantieparken.ingeschrevenen', ''),
+                     ('secure.vakantieparken.ingeschrevenen_schulden', 'schulden'),
+                     ('secure.vakantieparken.ingeschrevenen_uitkering', 'uitkering'),
+                     ('secure.vakantieparken.ingeschrevenen_verdachten', 'verdachten'))
+          AS k(measure, kind)
+          ON k.kind = ''
+          OR (k.kind = 'schulden' AND r.debts)
+          OR (k.kind = 'uitkering' AND r.benefit IN ('bijstand', 'ww', 'ao'))
+          OR (k.kind = 'verdachten' AND g.person_id IS NOT NULL)
         WHERE r.holiday_park_id IS NOT NULL""",
     ),
     Query(
         "amount",
-        f"""SELECT {_m("vakantieparken.incidenten")}, YEAR(i.date), a.buurt, a.holiday_park_id, 1
+        """SELECT 'secure.vakantieparken.incidenten', YEAR(i.date), a.buurt, a.holiday_park_id, 1
         FROM incidents i JOIN addresses a ON a.address_id = i.address_id
         WHERE a.holiday_park_id IS NOT NULL""",
     ),
     Query(
         "units",
-        f"""SELECT {_m("vakantieparken.parken")}, y.year, p.buurt, p.holiday_park_id, 1
+        """SELECT 'secure.vakantieparken.parken', y.year, p.buurt, p.holiday_park_id, 1
             FROM holiday_parks p CROSS JOIN years y""",
     ),
 ]
@@ -265,10 +282,10 @@ THEME_TABLES: list[tuple[str, str]] = [
         "drug_registrations",
         f"""
         SELECT g.suspect_id, g.year, a.buurt AS home_buurt,
-               '{PREFIX}drugs.registraties_' || CASE
+               CASE
                  WHEN SUBSTRING(a.buurt, 3, 4) = SUBSTRING(g.buurt, 3, 4)
-                 THEN 'pleeg_eigen_gemeente'
-                 ELSE 'pleeg_andere_gemeente' END AS measure,
+                 THEN 'secure.drugs.registraties_pleeg_eigen_gemeente'
+                 ELSE 'secure.drugs.registraties_pleeg_andere_gemeente' END AS measure,
                'GM' || SUBSTRING(a.buurt, 3, 4) AS home_gemeente,
                'GM' || SUBSTRING(g.buurt, 3, 4) AS offence_gemeente, g.person_id
         FROM registrations g
@@ -333,12 +350,16 @@ THEMES: dict[str, list[Query]] = {
 
 #: Totals and their components, for secondary suppression across categories.
 TOTALS: dict[str, list[str]] = {
-    f"{PREFIX}basis.woningen": [
-        f"{PREFIX}vastgoed.woningen_eigenaar_{c}"
-        for c in ("persoon", "woningcorporatie", "stichting", "bedrijf", "onbekend", "buitenland")
+    "secure.basis.woningen": [
+        "secure.vastgoed.woningen_eigenaar_persoon",
+        "secure.vastgoed.woningen_eigenaar_woningcorporatie",
+        "secure.vastgoed.woningen_eigenaar_stichting",
+        "secure.vastgoed.woningen_eigenaar_bedrijf",
+        "secure.vastgoed.woningen_eigenaar_onbekend",
+        "secure.vastgoed.woningen_eigenaar_buitenland",
     ],
-    f"{PREFIX}drugs.registraties": [
-        f"{PREFIX}drugs.registraties_pleeg_eigen_gemeente",
-        f"{PREFIX}drugs.registraties_pleeg_andere_gemeente",
+    "secure.drugs.registraties": [
+        "secure.drugs.registraties_pleeg_eigen_gemeente",
+        "secure.drugs.registraties_pleeg_andere_gemeente",
     ],
 }
