@@ -12,6 +12,7 @@ from pathlib import Path
 from buurtzicht.config import PROJECT_ROOT
 from buurtzicht.indicators.loader import Catalog
 from buurtzicht.indicators.model import Composite, Indicator, MeasureDefinition, PublishedAs
+from buurtzicht.indicators.trace import render_trace
 
 DOCS_DIR = PROJECT_ROOT / "docs" / "indicators"
 
@@ -98,7 +99,8 @@ def render(catalog: Catalog) -> dict[str, str]:
         "# Indicatoren / Indicators\n",
         "Generated from `src/buurtzicht/indicators/catalog/*.yaml` by "
         "`buurtzicht indicators docs --write`; do not edit by hand. Methods: "
-        "[../methods.md](../methods.md).\n",
+        "[../methods.md](../methods.md). Where each indicator's entry, test case, producing "
+        "code and map are: [trace.md](trace.md).\n",
         "| thema | indicatoren | samengestelde indexen |",
         "|---|---|---|",
     ]
@@ -115,6 +117,7 @@ def render(catalog: Catalog) -> dict[str, str]:
             f"{len(theme.composites)} |"
         )
     pages["index.md"] = "\n".join(index) + "\n"
+    pages["trace.md"] = render_trace(catalog)
     return pages
 
 
