@@ -24,7 +24,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(home: Path, *options: str, timeout: float = 60) -> Iterator[str]:
+def running_server(home: Path, *options: str, timeout: float = 120) -> Iterator[str]:
     """Start ``buurtzicht serve`` on the build in ``home``; yield its base URL."""
     port = free_port()
     log_path = home.parent / f"server-{port}.log"

@@ -87,7 +87,8 @@ def base_url(e2e_home: Path) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Generous: on a loaded 2-core machine importing the app alone takes 15 s.
+    deadline = time.monotonic() + 120
     while True:
         try:
             if httpx.get(url + "/api/build", timeout=1).status_code == 200:
