@@ -62,6 +62,23 @@ def clients(own_settings: Settings, database) -> Iterator[dict[str, object]]:
         }
 
 
+#: Public pages that show a member's own figures beside the public ones, with queries
+#: that put both organisations' regions on them.
+PUBLIC_WITH_OWN = [
+    "/gemeente/GM0599",
+    "/gemeente/GM0599.json",
+    "/wijk/WK059901",
+    "/vergelijk?regio=GM0599,GM0363",
+    "/vergelijk.json?regio=GM0599,GM0363",
+    "/ranglijst?niveau=gemeente",
+    "/ranglijst.json?niveau=gemeente",
+    "/ranglijst?niveau=wijk&binnen=GM0599",
+    "/kaart?niveau=gemeente",
+    "/kaart.json?niveau=gemeente",
+    "/kaart?niveau=wijk&binnen=GM0599",
+]
+
+
 def _urls(app, ids: dict[str, int | None]) -> list[str]:
     """Every GET route with its path parameters filled in: B's data set, B's regions."""
     values = {
@@ -112,6 +129,7 @@ def test_no_route_gives_another_organisations_data(clients) -> None:
     ids = clients["ids"]
     urls = _urls(clients["app"], ids)
     urls += [f"/werkruimte/gegevens/{ids['rob']}?niveau=wijk", "/api/werkruimte/regio/WK059901"]
+    urls += PUBLIC_WITH_OWN
     assert len(urls) > 60
     problems = []
     for url in urls:
@@ -157,3 +175,71 @@ def test_no_one_deletes_another_organisations_data(clients) -> None:
         f"/werkruimte/gegevens/{ids['rob']}/verwijderen", data={"csrf": "x"}
     )
     assert anonymous.status_code == 401
+
+
+def test_own_figures_beside_the_public_ones_for_members(clients) -> None:
+    """Profile, compare, ranking and map pages carry the member's own figures, labelled
+    and private; the JSON twins too."""
+    rob = clients["rob"]
+    for url in PUBLIC_WITH_OWN:
+        answer = rob.get(url)
+        assert answer.status_code == 200, url
+        assert answer.headers["cache-control"] == "no-store, private", url
+        if ".json" in url:
+            block = answer.json()["eigen_gegevens"]
+            assert block["label"] == "eigen gegevens" and block["organisation"] == "GM0599"
+            assert [d["name"] for d in block["datasets"]] == [ROTTERDAM[0]], url
+        else:
+            assert "eigen gegevens" in answer.text and ROTTERDAM[0] in answer.text, url
+    profile = rob.get("/gemeente/GM0599.json").json()["eigen_gegevens"]["datasets"][0]
+    rows = {(r["code"], r["period"]): (r["count"], r["total"]) for r in profile["rows"]}
+    # GM0599 itself (both rows: the wijk row counts for its gemeente too) and the wijk.
+    assert rows == {("GM0599", "2023"): (2, 737373.25), ("WK059901", "2023"): (1, 0.0)}
+    assert "737.373,25" in rob.get("/gemeente/GM0599").text
+    compared = rob.get("/vergelijk.json?regio=GM0599,GM0363").json()["eigen_gegevens"]
+    assert [r["code"] for r in compared["datasets"][0]["rows"]] == ["GM0599"]
+    ranked = rob.get("/ranglijst.json?niveau=gemeente").json()["eigen_gegevens"]
+    assert [(r["code"], r["level"]) for r in ranked["datasets"][0]["rows"]] == [
+        ("GM0599", "gemeente")
+    ]
+    mapped = rob.get("/kaart.json?niveau=wijk&binnen=GM0599").json()["eigen_gegevens"]
+    assert [r["code"] for r in mapped["datasets"][0]["rows"]] == ["WK059901"]
+    # Anonymous: the public page, no block at all.
+    anonymous = clients["anon"].get("/gemeente/GM0599.json")
+    assert "eigen_gegevens" not in anonymous.json()
+    assert "no-store" not in anonymous.headers.get("cache-control", "")
+
+
+def test_views_of_own_figures_are_audited(clients, database) -> None:
+    from buurtzicht.workspace import audit
+
+    before = len(audit.entries(database, audit.AuditFilter(action="dataset.bekeken"), limit=0))
+    clients["rob"].get("/gemeente/GM0599")
+    clients["rob"].get("/kaart.json?niveau=wijk&binnen=GM0599")
+    clients["ana"].get("/gemeente/GM0599")  # nothing of Amsterdam's shown: not a view
+    seen = audit.entries(database, audit.AuditFilter(action="dataset.bekeken"), limit=0)
+    assert len(seen) == before + 2
+    latest, previous = seen[0], seen[1]
+    assert (latest.actor, latest.organisation, latest.target) == ("rob", "GM0599", "/kaart.json")
+    assert '"via": "kaart"' in latest.detail and '"WK059901"' in latest.detail
+    assert (previous.target, previous.actor) == ("/gemeente/GM0599", "rob")
+    assert f'"datasets": [{clients["ids"]["rob"]}]' in previous.detail
+    assert audit.verify(database).entries == len(
+        audit.entries(database, audit.AuditFilter(), limit=0)
+    )
+
+
+def test_personal_pages_never_reach_a_shared_cache(clients) -> None:
+    """Once the owner has seen the pages, the same URLs asked by others (anonymous, the
+    other organisation) hold none of it, and no cache of the build holds its bytes."""
+    rob = clients["rob"]
+    urls = [*PUBLIC_WITH_OWN, "/api/werkruimte/regio/GM0599"]
+    for url in urls:
+        assert ROTTERDAM[0] in rob.get(url).text, url
+    for who in ("anon", "ana", "ria"):
+        for url in urls:
+            assert not _leaks(clients[who].get(url).text, ROTTERDAM), (who, url)
+    snapshot = clients["app"].state.warehouse.snapshot()
+    cached = list(snapshot.cache._items.values())
+    assert cached, "the public pages were cached"
+    assert not [value for value in cached if ROTTERDAM[0] in repr(value)]

@@ -14,10 +14,11 @@ from buurtzicht.api.schemas import CompareOut
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.api.services.trends import trends
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.web.contexts import ComparePage
+from buurtzicht.web.contexts import ComparePage, Context
 from buurtzicht.web.i18n import translator
+from buurtzicht.web.own_figures import Shown, personal_page
 from buurtzicht.web.pages.map import DEFAULT_INDICATORS
-from buurtzicht.web.render import cached_page, page_meta
+from buurtzicht.web.render import page_meta
 
 router = APIRouter()
 
@@ -58,9 +59,21 @@ def _compare(
         )
         return context
 
-    return cached_page(
-        request, snapshot, lang, as_json=as_json, template="compare.html", build=build
+    return personal_page(
+        request,
+        snapshot,
+        lang,
+        as_json=as_json,
+        template="compare.html",
+        build=build,
+        shown=_shown,
+        via="vergelijk",
     )
+
+
+def _shown(context: Context) -> Shown:
+    assert isinstance(context, ComparePage)
+    return Shown(names={r.code: r.name for r in context.compare.regions})
 
 
 @router.get("/vergelijk")

@@ -22,11 +22,12 @@ from buurtzicht.api.services import map_choice
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.values import LEVELS, level_values
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.web.contexts import MapPage, TilesRef
+from buurtzicht.web.contexts import Context, MapPage, TilesRef
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.map_notes import boundary_notes, map_notices
+from buurtzicht.web.own_figures import Shown, personal_page
 from buurtzicht.web.pages.home import themes
-from buurtzicht.web.render import cached_page, page_meta
+from buurtzicht.web.render import page_meta
 
 router = APIRouter()
 
@@ -132,7 +133,22 @@ def _map(request: Request, snapshot: Snapshot, lang: str, as_json: bool, q: MapQ
             boundary_notes=boundary_notes(values, lang),
         )
 
-    return cached_page(request, snapshot, lang, as_json=as_json, template="map.html", build=build)
+    return personal_page(
+        request,
+        snapshot,
+        lang,
+        as_json=as_json,
+        template="map.html",
+        build=build,
+        shown=_shown,
+        via="kaart",
+    )
+
+
+def _shown(context: Context) -> Shown:
+    assert isinstance(context, MapPage)
+    rows = context.values.rows if context.values else []
+    return Shown(names={r.code: r.name for r in rows}, level=context.level)
 
 
 def _geometry_url(level: str, values: ValuesOut | None) -> str | None:

@@ -19,12 +19,13 @@ from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.rankings import rankings
 from buurtzicht.api.services.values import LEVELS
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.web.contexts import RankingsPage
+from buurtzicht.web.contexts import Context, RankingsPage
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.map_notes import map_notices
+from buurtzicht.web.own_figures import Shown, personal_page
 from buurtzicht.web.pages.home import themes
 from buurtzicht.web.pages.map import DEFAULT_INDICATORS
-from buurtzicht.web.render import cached_page, page_meta
+from buurtzicht.web.render import page_meta
 
 router = APIRouter()
 
@@ -102,9 +103,22 @@ def _page(
             map_url="/kaart?" + urlencode(map_query),
         )
 
-    return cached_page(
-        request, snapshot, lang, as_json=as_json, template="rankings.html", build=build
+    return personal_page(
+        request,
+        snapshot,
+        lang,
+        as_json=as_json,
+        template="rankings.html",
+        build=build,
+        shown=_shown,
+        via="ranglijst",
     )
+
+
+def _shown(context: Context) -> Shown:
+    assert isinstance(context, RankingsPage)
+    rows = context.ranking.rows if context.ranking else []
+    return Shown(names={r.region.code: r.region.name for r in rows}, level=context.level)
 
 
 @router.get("/ranglijst")

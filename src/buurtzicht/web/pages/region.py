@@ -13,9 +13,10 @@ from buurtzicht.api.schemas import RegionRef
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import level_of, normalise_code
-from buurtzicht.web.contexts import MapLink, RegionPage
+from buurtzicht.web.contexts import Context, MapLink, RegionPage
 from buurtzicht.web.i18n import translator
-from buurtzicht.web.render import cached_page, page_meta, split_json
+from buurtzicht.web.own_figures import Shown, personal_page
+from buurtzicht.web.render import page_meta, split_json
 
 router = APIRouter()
 
@@ -42,9 +43,24 @@ def _region(request: Request, snapshot: Snapshot, lang: str, level: str, name: s
             map_links=map_links(level, region.code, region.parents, lang),
         )
 
-    return cached_page(
-        request, snapshot, lang, as_json=as_json, template="region.html", build=build
+    return personal_page(
+        request,
+        snapshot,
+        lang,
+        as_json=as_json,
+        template="region.html",
+        build=build,
+        shown=_shown,
+        via="profiel",
     )
+
+
+def _shown(context: Context) -> Shown:
+    """A profile shows its region and lists its children."""
+    assert isinstance(context, RegionPage)
+    region = context.profile.region
+    names = {region.code: region.name} | {c.code: c.name for c in region.children}
+    return Shown(names=names)
 
 
 def map_links(level: str, code: str, parents: list[RegionRef], lang: str) -> list[MapLink]:
