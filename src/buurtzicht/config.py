@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from buurtzicht.errors import MirrorMissingError
@@ -23,6 +23,24 @@ def _default_mirror() -> Path | None:
         if candidate.is_dir():
             return candidate
     return None
+
+
+class OidcProvider(BaseModel):
+    """An organisation's OpenID Connect identity provider (docs/workspace.md)."""
+
+    issuer: str = Field(description="Issuer URL; its /.well-known/openid-configuration is read.")
+    client_id: str
+    client_secret: str = ""
+    name: str = Field(default="", description="Shown on the login button.")
+    username_claim: str = Field(
+        default="email", description="ID token claim that names the buurtzicht account."
+    )
+    organisation_claim: str | None = Field(
+        default=None,
+        description="ID token claim whose value(s) holding the organisation's code create a "
+        "missing analist account; unset: only existing accounts log in.",
+    )
+    scope: str = "openid email profile"
 
 
 class Settings(BaseSettings):
@@ -81,6 +99,12 @@ class Settings(BaseSettings):
     )
     upload_max_rows: int = Field(
         default=250_000, gt=0, description="Most data rows accepted in one own-data file."
+    )
+    oidc: dict[str, OidcProvider] = Field(
+        default_factory=dict,
+        description="Identity providers per organisation code, as JSON: "
+        '{"GM0363": {"issuer": "https://login.example.nl", "client_id": "...", '
+        '"client_secret": "..."}}.',
     )
     http_retries: int = Field(default=4, ge=0, description="Retries per HTTP request.")
     http_backoff: float = Field(

@@ -26,12 +26,20 @@ class UserOut(Context):
     created_at: str
 
 
+class LoginProvider(Context):
+    organisation: str
+    name: str
+    url: str
+
+
 class LoginPage(Context):
     page: PageMeta
     csrf: str = Field(exclude=True)
     next: str
     username: str = ""
     error: str | None = None
+    #: Organisations that log in through their identity provider (OpenID Connect).
+    providers: list[LoginProvider] = Field(default_factory=list)
 
 
 class AccountPage(Context):

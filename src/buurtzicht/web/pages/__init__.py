@@ -12,6 +12,7 @@ from buurtzicht.web.pages import (
     home,
     map,
     methodology,
+    oidc,
     own_data,
     rankings,
     region,
@@ -23,5 +24,5 @@ router = APIRouter(include_in_schema=False)
 for module in (home, map, rankings, region, summary, compare, methodology, api_docs):
     router.include_router(module.router, include_in_schema=False)
 # The workspace (login, beheer, own data): private pages, never cached.
-for module in (account, beheer, workspace, own_data):
+for module in (account, oidc, beheer, workspace, own_data):
     router.include_router(module.router, include_in_schema=False)

@@ -20,7 +20,7 @@ from buurtzicht.api.auth import (
     require_csrf,
 )
 from buurtzicht.api.security import set_cookie
-from buurtzicht.web.contexts_workspace import AccountPage, LoginPage
+from buurtzicht.web.contexts_workspace import AccountPage, LoginPage, LoginProvider
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.render import page_meta
 from buurtzicht.web.workspace_views import lang_of, private_page, safe_next, see_other, user_out
@@ -47,6 +47,14 @@ def _login_form(
         next=safe_next(next_url),
         username=username,
         error=error,
+        providers=[
+            LoginProvider(
+                organisation=code,
+                name=provider.name or code,
+                url=f"/inloggen/oidc/{code}",
+            )
+            for code, provider in sorted(request.app.state.settings.oidc.items())
+        ],
     )
     response = private_page(request, "login.html", context, status=status)
     set_cookie(response, request, LOGIN_CSRF_COOKIE, token, samesite="strict")
