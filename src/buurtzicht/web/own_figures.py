@@ -78,44 +78,31 @@ def member_of_organisation(request: Request) -> Principal | None:
 def own_block(request: Request, principal: Principal, shown: Shown) -> OwnBlock:
     """The current data sets of the principal's organisation for the regions shown."""
     assert principal.organisation is not None
-    database = workspace_of(request)
-    organisation = principal.organisation.code
-    found: list[OwnDataset] = []
-    if shown.names:
-        for info in datasets.datasets(database, organisation, current_only=True):
-            if shown.level is None:
-                values = datasets.values(database, organisation, info.id, regions=list(shown.names))
-            else:
-                # A national map or ranking shows thousands of regions: ask per level
-                # and keep those shown, rather than a query with thousands of codes.
-                values = [
-                    v
-                    for v in datasets.values(database, organisation, info.id, level=shown.level)
-                    if v.region in shown.names
-                ]
-            if values:
-                found.append(
-                    OwnDataset(
-                        id=info.id,
-                        name=info.name,
-                        version=info.version,
-                        value_label=info.value_label,
-                        url=f"/werkruimte/gegevens/{info.id}",
-                        rows=[
-                            OwnFigure(
-                                code=v.region,
-                                name=shown.names.get(v.region),
-                                level=v.level,
-                                period=v.period,
-                                count=v.count,
-                                total=v.total,
-                            )
-                            for v in values
-                        ],
-                    )
+    found = [
+        OwnDataset(
+            id=info.id,
+            name=info.name,
+            version=info.version,
+            value_label=info.value_label,
+            url=f"/werkruimte/gegevens/{info.id}",
+            rows=[
+                OwnFigure(
+                    code=v.region,
+                    name=shown.names.get(v.region),
+                    level=v.level,
+                    period=v.period,
+                    count=v.count,
+                    total=v.total,
                 )
+                for v in rows
+            ],
+        )
+        for info, rows in datasets.current_values(
+            workspace_of(request), principal.organisation.code, shown.names, level=shown.level
+        )
+    ]
     return OwnBlock(
-        organisation=organisation,
+        organisation=principal.organisation.code,
         organisation_name=principal.organisation.name,
         datasets=found,
     )

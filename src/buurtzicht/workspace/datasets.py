@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -260,3 +261,29 @@ def values(
             Aggregate(v.level, v.region, v.period, v.count, v.total)
             for v in session.execute(query).scalars()
         ]
+
+
+def current_values(
+    database: WorkspaceDB,
+    organisation: str,
+    regions: Collection[str],
+    *,
+    level: str | None = None,
+) -> list[tuple[DatasetInfo, list[Aggregate]]]:
+    """Every current data set of ``organisation`` with its aggregates for ``regions``
+    (those with none left out). With ``level``, the level's aggregates are read and
+    filtered here: a national page shows thousands of regions, too many for ``IN``."""
+    found = []
+    for info in datasets(database, organisation, current_only=True):
+        if level is None:
+            rows = values(database, organisation, info.id, regions=list(regions))
+        else:
+            wanted = set(regions)
+            rows = [
+                v
+                for v in values(database, organisation, info.id, level=level)
+                if v.region in wanted
+            ]
+        if rows:
+            found.append((info, rows))
+    return found

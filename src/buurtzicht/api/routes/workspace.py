@@ -51,23 +51,21 @@ def own_region(
     current data set, every period); empty for a region outside the organisation."""
     region = normalise_code(code) if is_region_code(code) else code[:16]
     organisation = principal.organisation
-    found: list[OwnDatasetValues] = []
-    if organisation is not None:
-        for info in datasets.datasets(database, organisation.code, current_only=True):
-            rows = datasets.values(database, organisation.code, info.id, regions=[region])
-            if rows:
-                found.append(
-                    OwnDatasetValues(
-                        id=info.id,
-                        name=info.name,
-                        version=info.version,
-                        value_label=info.value_label,
-                        url=f"/werkruimte/gegevens/{info.id}",
-                        values=[
-                            OwnValue(period=r.period, count=r.count, total=r.total) for r in rows
-                        ],
-                    )
-                )
+    found = [
+        OwnDatasetValues(
+            id=info.id,
+            name=info.name,
+            version=info.version,
+            value_label=info.value_label,
+            url=f"/werkruimte/gegevens/{info.id}",
+            values=[OwnValue(period=r.period, count=r.count, total=r.total) for r in rows],
+        )
+        for info, rows in (
+            datasets.current_values(database, organisation.code, [region])
+            if organisation is not None
+            else []
+        )
+    ]
     if found:
         audit.record(
             database,

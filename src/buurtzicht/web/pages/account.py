@@ -101,16 +101,23 @@ async def login(
     await run_in_threadpool(
         audit.record, database, actor(request, principal), "login.geslaagd", username
     )
-    response = see_other(safe_next(volgende))
+    response = logged_in(request, token, volgende)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+def logged_in(request: Request, token: str, next_url: str) -> Response:
+    """After a login (password or identity provider): the session cookie, and on to
+    ``next_url``."""
+    response = see_other(safe_next(next_url))
     set_cookie(
         response,
         request,
         SESSION_COOKIE,
         token,
-        max_age=int(settings.session_hours * 3600),
+        max_age=int(request.app.state.settings.session_hours * 3600),
         samesite="strict",
     )
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 
 

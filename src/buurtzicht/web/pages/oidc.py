@@ -9,7 +9,6 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from buurtzicht.api.auth import (
-    SESSION_COOKIE,
     ForbiddenError,
     WorkspaceDep,
     actor,
@@ -19,7 +18,8 @@ from buurtzicht.api.auth import (
 from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.security import set_cookie
 from buurtzicht.config import OidcProvider
-from buurtzicht.web.workspace_views import safe_next, see_other
+from buurtzicht.web.pages.account import logged_in
+from buurtzicht.web.workspace_views import safe_next
 from buurtzicht.workspace import audit, oidc, sessions
 from buurtzicht.workspace.errors import AuthenticationError
 
@@ -121,14 +121,6 @@ async def oidc_callback(
         username,
         {"via": "oidc", "issuer": provider.issuer, "sub": str(claims.get("sub", ""))[:200]},
     )
-    response = see_other(safe_next(pending.next))
-    set_cookie(
-        response,
-        request,
-        SESSION_COOKIE,
-        token,
-        max_age=int(settings.session_hours * 3600),
-        samesite="strict",
-    )
+    response = logged_in(request, token, pending.next)
     response.delete_cookie(PENDING_COOKIE, path="/")
     return response
