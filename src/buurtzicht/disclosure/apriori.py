@@ -17,11 +17,13 @@ audit apply them in the same order.
 
 from __future__ import annotations
 
+import highspy
 import numpy as np
 from scipy import sparse
 
-from buurtzicht.disclosure.lp import feasible_intervals
+from buurtzicht.disclosure.lp import feasible_intervals, highs_model, solve_objective, unit_scale
 from buurtzicht.disclosure.neighbourhood import BallFinder
+from buurtzicht.disclosure.reach import reach_intervals
 from buurtzicht.disclosure.structure import Structure
 
 #: Relation steps of the neighbourhood the a-priori interval is computed on, the deeper
@@ -37,12 +39,16 @@ def apriori_interval(
     status_bounds: np.ndarray,
     cell: int,
     depth: int = APRIORI_DEPTH,
+    *,
+    low: bool = True,
+    high: bool = True,
 ) -> tuple[float, float]:
     """Smallest and largest value of ``cell`` given only the statuses of all cells.
 
     ``status_bounds`` holds per cell what its status alone says: the reason's bounds
     for a primary cell, the ``secondary`` bounds for every other cell (it might be
-    suppressed), ``[0, 0]`` for a published or structural zero.
+    suppressed), ``[0, 0]`` for a published or structural zero. ``low=False`` or
+    ``high=False`` leaves out that end (``-inf``/``inf``: one program less).
     """
     ball = finder.ball(cell, depth, APRIORI_BUDGET * depth)
     relations = np.unique(structure.csc[:, ball].tocoo().row)
@@ -52,18 +58,29 @@ def apriori_interval(
     variables = np.unique(np.concatenate([[cell], rows.indices]))
     matrix = sparse.csr_matrix(rows[:, variables])
     target = int(np.searchsorted(variables, cell))
-    low, high = feasible_intervals(
+    bounds = status_bounds[variables]
+    scale = unit_scale(bounds[:, 0], bounds[:, 1])
+    highs = highs_model(
         matrix,
         np.zeros(len(relations)),
-        status_bounds[variables, 0],
-        status_bounds[variables, 1],
-        np.array([target]),
+        np.zeros(len(relations)),
+        bounds[:, 0] / scale,
+        bounds[:, 1] / scale,
     )
-    return float(low[0]), float(high[0])
+    highs.changeColCost(target, 1.0)
+    smallest = solve_objective(highs, highspy.ObjSense.kMinimize) * scale if low else -np.inf
+    largest = solve_objective(highs, highspy.ObjSense.kMaximize) * scale if high else np.inf
+    return float(smallest), float(largest)
 
 
 def block_apriori(
-    structure: Structure, status_bounds: np.ndarray, block: np.ndarray, targets: np.ndarray
+    structure: Structure,
+    status_bounds: np.ndarray,
+    block: np.ndarray,
+    targets: np.ndarray,
+    *,
+    start: np.ndarray | None = None,
+    wanted: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A-priori intervals of ``targets`` (cell numbers) computed on one block.
 
@@ -71,6 +88,12 @@ def block_apriori(
     free within their status bounds) and every other relation is dropped: again a
     relaxation, so again wider than the exact a-priori interval. Used for buurten,
     with the buurten of one wijk as the block, by secondary suppression and audit alike.
+
+    With ``wanted`` (``(len(targets), 2)``: the low and high end a cap would cut,
+    ``inf``/``-inf`` where no end is needed) and ``start`` (a value of each target
+    within its status bounds, the true one) only the caps that bind are computed: an
+    end the statuses allow to reach (proven by points, :mod:`.reach`) comes back as
+    ``-inf``/``inf`` (no cap), the others exactly.
     """
     relations = np.unique(structure.csc[:, block].tocoo().row)
     if not len(relations):
@@ -78,10 +101,22 @@ def block_apriori(
     rows = structure.matrix[relations]
     variables = np.unique(np.concatenate([block, rows.indices]))
     matrix = sparse.csr_matrix(rows[:, variables])
-    return feasible_intervals(
-        matrix,
-        np.zeros(len(relations)),
-        status_bounds[variables, 0],
-        status_bounds[variables, 1],
-        np.searchsorted(variables, targets),
+    local = np.searchsorted(variables, targets)
+    if wanted is None or start is None:
+        return feasible_intervals(
+            matrix,
+            np.zeros(len(relations)),
+            status_bounds[variables, 0],
+            status_bounds[variables, 1],
+            local,
+        )
+    low, high, _ = reach_intervals(
+        matrix, np.zeros(len(relations)), status_bounds[variables], local, start, wanted
     )
+    # An end a point reached within the slack of :func:`reach_intervals` was not solved
+    # for exactly: it is no cap (the wider, the stricter).
+    scale = unit_scale(status_bounds[variables, 0], status_bounds[variables, 1])
+    slack = 2e-5 * np.maximum(scale, np.abs(start))
+    low = np.where(low <= wanted[:, 0] + slack, -np.inf, low)
+    high = np.where(high >= wanted[:, 1] - slack, np.inf, high)
+    return low, high

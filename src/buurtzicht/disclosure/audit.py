@@ -215,10 +215,10 @@ def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFra
     intervals = _judge(cells, bounds, *_integers(cells, low, high))
     apriori_low, apriori_high = tree_intervals(forest, attack.status)
     intervals = cap_a_priori(
-        intervals, cells, lambda t: (apriori_low[t], apriori_high[t]), forest.member & mine
+        intervals, cells, lambda t, _: (apriori_low[t], apriori_high[t]), forest.member & mine
     )
     intervals = cap_a_priori(
-        intervals, cells, family_apriori(attack.families, structure, attack.status), general
+        intervals, cells, family_apriori(attack.families, structure, attack.status, x), general
     )
     intervals, more = relook(
         intervals, cells, in_blocks(structure, x, bounds, hidden, blocks, wanted), general
@@ -241,7 +241,7 @@ def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFra
     )
     programs += more
     intervals = cap_a_priori(
-        intervals, cells, family_apriori(attack.tables, structure, attack.status), general
+        intervals, cells, family_apriori(attack.tables, structure, attack.status, x), general
     )
     return intervals[mine[intervals["cell"].to_numpy(np.int64)]], programs
 

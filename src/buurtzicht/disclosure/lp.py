@@ -230,6 +230,7 @@ class DeviationModel:
         self.n = int(matrix.shape[1])
         self._scale = unit_scale(room_down)
         self._upper = np.concatenate([room_up, room_down]).astype(float) / self._scale
+        self._cost = np.concatenate([cost, cost]).astype(float)
         zeros = np.zeros(matrix.shape[0])
         self._highs = highs_model(
             sparse.hstack([matrix, -matrix]),
@@ -237,7 +238,7 @@ class DeviationModel:
             zeros,
             np.zeros(2 * self.n),
             self._upper,
-            np.concatenate([cost, cost]),
+            self._cost,
         )
 
     def set_cost(self, cells: np.ndarray, cost: np.ndarray) -> None:
@@ -245,7 +246,68 @@ class DeviationModel:
         if not len(cells):
             return
         columns = np.concatenate([cells, cells + self.n]).astype(np.int32)
-        self._highs.changeColsCost(len(columns), columns, np.concatenate([cost, cost]))
+        values = np.concatenate([cost, cost]).astype(float)
+        self._cost[columns] = values
+        self._highs.changeColsCost(len(columns), columns, values)
+
+    def reach(
+        self, movable: np.ndarray, targets: np.ndarray, wanted: np.ndarray, rounds: int = 8
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """How far certificates that move only ``movable`` cells push each target.
+
+        Points of the polytope ``{y : A y = 0, -room_down <= y <= room_up, y = 0 off
+        movable}`` are certificates (:func:`protecting_deviation`) that need no new
+        suppression. A few programs with random objectives over the targets push many
+        of them at once (as :mod:`buurtzicht.disclosure.reach` does for the audit);
+        ``wanted`` ``(len(targets), 2)`` holds the movement down (``<= 0``, ``0``: not
+        needed) and up (``>= 0``) each target must reach. Returns the lowest and the
+        highest movement of each target over the points found (at least 0 each way).
+        """
+        low, high = np.zeros(len(targets)), np.zeros(len(targets))
+        if not len(targets):
+            return low, high
+        wanted = np.asarray(wanted, float) / self._scale
+        slack = 1e-9 * np.maximum(1.0, np.abs(wanted))
+        every = np.arange(2 * self.n, dtype=np.int32)
+        # An open end would let a random objective run off: cap it far out (a point
+        # within tighter bounds is still a point of the polytope).
+        finite = self._upper[np.isfinite(self._upper)]
+        ceiling = 10.0 * max(1.0, float(finite.max(initial=0.0)), float(np.abs(wanted).max()))
+        upper = np.where(np.concatenate([movable, movable]), self._upper, 0.0)
+        upper = np.minimum(upper, ceiling)
+        zeros = np.zeros(2 * self.n)
+        self._highs.changeColsBounds(len(every), every, zeros, upper)
+        rng = np.random.default_rng(0)
+        for round_ in range(rounds):
+            open_low = low > wanted[:, 0] + slack[:, 0]
+            open_high = high < wanted[:, 1] - slack[:, 1]
+            if not (open_low | open_high).any():
+                break
+            sign = np.where(rng.random(len(targets)) < 0.5, 1.0, -1.0) * (1 if round_ % 2 else -1)
+            sign = np.where(open_low & ~open_high, -1.0, np.where(open_high & ~open_low, 1.0, sign))
+            sign[~(open_low | open_high)] = 0.0
+            weight = sign * rng.uniform(0.5, 1.5, len(targets))
+            cost = np.zeros(2 * self.n)
+            np.add.at(cost, targets, -weight)  # minimise -(weight . y): y = p - q
+            np.add.at(cost, targets + self.n, weight)
+            self._highs.changeColsCost(len(every), every, cost)
+            self._highs.run()
+            if self._highs.getModelStatus() != _OPTIMAL:
+                self._highs.clearSolver()
+                break
+            values = np.asarray(self._highs.getSolution().col_value)
+            point = values[targets] - values[targets + self.n]
+            before = int(open_low.sum() + open_high.sum())
+            np.minimum(low, point, out=low)
+            np.maximum(high, point, out=high)
+            after = int(
+                (low > wanted[:, 0] + slack[:, 0]).sum() + (high < wanted[:, 1] - slack[:, 1]).sum()
+            )
+            if after == before:
+                break
+        self._highs.changeColsCost(len(every), every, self._cost)
+        self._highs.changeColsBounds(len(every), every, zeros, self._upper)
+        return low * self._scale, high * self._scale
 
     def solve(self, target: int, amount: float) -> np.ndarray | None:
         """The cheapest ``y`` moving ``target`` by ``amount``, or None if out of reach."""

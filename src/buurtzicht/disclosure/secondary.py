@@ -63,6 +63,9 @@ from buurtzicht.disclosure.tree_protect import TreeProblem, protect_forest, tole
 DEPTHS = ((2, 400), (3, 3_000), (4, 8_000), (6, 20_000))
 _EPSILON_COST = 1e-4
 _NATIONAL_COST = 1e3
+#: Programs solved in a block before the certificates among suppressed cells are
+#: looked for again (:meth:`_Search._uncovered`).
+_RECHECK = 6
 _LEVEL_ORDER = {"NL": 0, "LD": 1, "PV": 2, "RE": 2, "VR": 2, "CR": 2, "GM": 3, "WK": 4, "BU": 5}
 
 
@@ -281,7 +284,16 @@ class _Search:
         targets = family[self.up[family] + self.down[family] > 0]
         if not len(targets):
             return
-        low, high = block_apriori(self.structure, self.bounds, family, targets)
+        x = self.x[targets]
+        wanted = np.column_stack(
+            [
+                np.where(self.down[targets] > 0, x - self.down[targets], np.inf),
+                np.where(self.up[targets] > 0, x + self.up[targets], -np.inf),
+            ]
+        )
+        low, high = block_apriori(
+            self.structure, self.bounds, family, targets, start=x, wanted=wanted
+        )
         self.result.programs += 1
         self.up[targets] = np.maximum(np.minimum(self.up[targets], high - self.x[targets]), 0)
         self.down[targets] = np.maximum(np.minimum(self.down[targets], self.x[targets] - low), 0)
@@ -301,7 +313,15 @@ class _Search:
         cost = np.where(self.suppressed[variables], _EPSILON_COST, self.weight[variables])
         model = DeviationModel(matrix, self.room_up[variables], self.room_down[variables], cost)
         failed = []
-        for s, amount in jobs:
+        pending = self._uncovered(model, variables, jobs)
+        since = 0
+        while pending:
+            if since >= _RECHECK:
+                pending, since = self._uncovered(model, variables, pending), 0
+                if not pending:
+                    break
+            (s, amount), pending = pending[0], pending[1:]
+            since += 1
             local = int(np.searchsorted(variables, s))
             y = model.solve(local, amount)
             self.result.programs += 1
@@ -318,7 +338,33 @@ class _Search:
             newly = moved[~self.suppressed[moved]]
             self._suppress(newly)
             model.set_cost(np.searchsorted(variables, newly), np.full(len(newly), _EPSILON_COST))
+            pending = _not_reached(pending, variables, y)
         return failed
+
+    def _uncovered(
+        self, model: DeviationModel, variables: np.ndarray, jobs: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """The jobs no certificate among the cells suppressed so far covers yet.
+
+        Points of the polytope of movements of suppressed cells only
+        (:meth:`DeviationModel.reach`) are certificates that need no new suppression:
+        a job such a point covers would get one from its own program too, at no cost.
+        Only the others need a program of their own.
+        """
+        if len(jobs) < 2:
+            return jobs
+        cells = np.array([s for s, _ in jobs], dtype=np.int64)
+        amounts = np.array([a for _, a in jobs])
+        targets, where = np.unique(cells, return_inverse=True)
+        wanted = np.zeros((len(targets), 2))
+        np.minimum.at(wanted[:, 0], where, np.minimum(amounts, 0.0))
+        np.maximum.at(wanted[:, 1], where, np.maximum(amounts, 0.0))
+        local = np.searchsorted(variables, targets)
+        low, high = model.reach(self.suppressed[variables], local, wanted)
+        self.result.programs += 1
+        reached = np.where(amounts > 0, high[where], -low[where])
+        keep = reached < np.abs(amounts) - tolerance(amounts)
+        return [job for job, k in zip(jobs, keep, strict=True) if k]
 
     def _suppress(self, newly: np.ndarray) -> None:
         self.suppressed[newly] = True
@@ -326,12 +372,13 @@ class _Search:
 
     def _capped(self, s: int, amount: float, depth: int = APRIORI_DEPTH) -> float:
         """``amount`` cut to what the statuses alone leave possible (the a-priori cap)."""
-        if (s, depth) not in self.apriori:
-            self.apriori[(s, depth)] = apriori_interval(
-                self.structure, self.everything, self.bounds, s, depth
+        key = (s, depth if amount > 0 else -depth)  # one end per direction
+        if key not in self.apriori:
+            self.apriori[key] = apriori_interval(
+                self.structure, self.everything, self.bounds, s, depth, low=amount < 0, high=amount > 0
             )
             self.result.programs += 1
-        low, high = self.apriori[(s, depth)]
+        low, high = self.apriori[key]
         cap = high - self.x[s] if amount > 0 else self.x[s] - low
         capped = float(np.sign(amount) * min(abs(amount), max(cap, 0.0)))
         return capped if abs(capped) > tolerance(self.x[s]) else 0.0
@@ -385,6 +432,21 @@ class _Search:
             if deviation.reached >= abs(amount) - tolerance(amount):
                 break
         return best
+
+
+def _not_reached(
+    jobs: list[tuple[int, float]], variables: np.ndarray, y: np.ndarray
+) -> list[tuple[int, float]]:
+    """The jobs the certificate ``y`` (over ``variables``) does not cover already."""
+    if not jobs:
+        return jobs
+    cells = np.array([s for s, _ in jobs], dtype=np.int64)
+    amounts = np.array([a for _, a in jobs])
+    moved = y[np.searchsorted(variables, cells)]
+    covered = np.sign(moved) * np.sign(amounts) * np.abs(moved) >= np.abs(amounts) - tolerance(
+        amounts
+    )
+    return [job for job, c in zip(jobs, covered, strict=True) if not c]
 
 
 def _processing_order(cells: pd.DataFrame) -> np.ndarray:
