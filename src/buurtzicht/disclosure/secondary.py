@@ -314,6 +314,9 @@ class _Search:
         model = DeviationModel(matrix, self.room_up[variables], self.room_down[variables], cost)
         failed = []
         pending = self._uncovered(model, variables, jobs)
+        # Per cell the furthest any certificate found here moved it (each of them is a
+        # certificate on its own: everything it moves is suppressed).
+        best_up, best_down = np.zeros(len(variables)), np.zeros(len(variables))
         since = 0
         while pending:
             if since >= _RECHECK:
@@ -338,7 +341,9 @@ class _Search:
             newly = moved[~self.suppressed[moved]]
             self._suppress(newly)
             model.set_cost(np.searchsorted(variables, newly), np.full(len(newly), _EPSILON_COST))
-            pending = _not_reached(pending, variables, y)
+            np.maximum(best_up, y, out=best_up)
+            np.minimum(best_down, y, out=best_down)
+            pending = _not_reached(pending, variables, best_down, best_up)
         return failed
 
     def _uncovered(
@@ -375,7 +380,13 @@ class _Search:
         key = (s, depth if amount > 0 else -depth)  # one end per direction
         if key not in self.apriori:
             self.apriori[key] = apriori_interval(
-                self.structure, self.everything, self.bounds, s, depth, low=amount < 0, high=amount > 0
+                self.structure,
+                self.everything,
+                self.bounds,
+                s,
+                depth,
+                low=amount < 0,
+                high=amount > 0,
             )
             self.result.programs += 1
         low, high = self.apriori[key]
@@ -435,17 +446,20 @@ class _Search:
 
 
 def _not_reached(
-    jobs: list[tuple[int, float]], variables: np.ndarray, y: np.ndarray
+    jobs: list[tuple[int, float]], variables: np.ndarray, down: np.ndarray, up: np.ndarray
 ) -> list[tuple[int, float]]:
-    """The jobs the certificate ``y`` (over ``variables``) does not cover already."""
+    """The jobs no certificate found so far covers: it moved the cell less far.
+
+    ``down``/``up`` (over ``variables``) hold the furthest movement down and up of each
+    cell over the certificates found; each certificate stays valid as suppression grows.
+    """
     if not jobs:
         return jobs
     cells = np.array([s for s, _ in jobs], dtype=np.int64)
     amounts = np.array([a for _, a in jobs])
-    moved = y[np.searchsorted(variables, cells)]
-    covered = np.sign(moved) * np.sign(amounts) * np.abs(moved) >= np.abs(amounts) - tolerance(
-        amounts
-    )
+    local = np.searchsorted(variables, cells)
+    reached = np.where(amounts > 0, up[local], -down[local])
+    covered = reached >= np.abs(amounts) - tolerance(amounts)
     return [job for job, c in zip(jobs, covered, strict=True) if not c]
 
 

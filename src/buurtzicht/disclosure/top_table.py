@@ -58,6 +58,12 @@ class TopTable:
     absorbers: dict[BlockKey, tuple[np.ndarray, DeviationModel, np.ndarray]] = field(
         default_factory=dict
     )
+    best_up: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    best_down: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def __post_init__(self) -> None:
+        # The furthest movement of each top cell over the certificates found so far.
+        self.best_up, self.best_down = np.zeros(len(self.top)), np.zeros(len(self.top))
 
     @classmethod
     def build(
@@ -88,6 +94,11 @@ class TopTable:
         local = int(np.searchsorted(self.top, s))
         if local >= len(self.top) or self.top[local] != s:
             return False
+        # A certificate found for another cell (top movement with its absorptions, all
+        # of it suppressed) may move this one far enough already.
+        reached = self.best_up[local] if amount > 0 else -self.best_down[local]
+        if reached >= abs(amount) - tolerance(amount):
+            return True
         if self._move(s, local, amount):
             return True
         capped = self.search._capped(s, amount)
@@ -106,6 +117,8 @@ class TopTable:
         below = self._absorb(movement)
         if below is None:
             return False
+        np.maximum(self.best_up, np.where(moved, y, 0.0), out=self.best_up)
+        np.minimum(self.best_down, np.where(moved, y, 0.0), out=self.best_down)
         newly = np.concatenate([self.top[moved], below])
         newly = newly[~search.suppressed[newly]]
         search._suppress(newly)
