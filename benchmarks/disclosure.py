@@ -10,7 +10,9 @@ Then it times ``protect`` and ``audit`` stage by stage and prints a results tabl
     .venv/bin/python benchmarks/disclosure.py --periods 3   # more years
     .venv/bin/python benchmarks/disclosure.py --no-tables   # every measure on its own
 
-The lead re-runs this on the real synthetic scale-1.0 output with ``--aggregates``.
+The lead re-runs this on the real synthetic scale-1.0 output with ``--aggregates``;
+``--release [--gemeenten 0599,0344]`` protects and audits the catalog release that
+``secure publish`` makes of it (or a sample of its gemeenten), in CPU and wall seconds.
 """
 
 from __future__ import annotations
@@ -133,7 +135,21 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, help="processes for protect and audit (default: up to 2 cores)"
     )
+    parser.add_argument(
+        "--release",
+        action="store_true",
+        help="the catalog release of `secure publish` (the aggregates of BUURTZICHT_HOME, "
+        "every level down to buurt, its spec, rules, population and hierarchy)",
+    )
+    parser.add_argument(
+        "--gemeenten",
+        help="with --release: only these gemeenten (e.g. 0599,0344) with their wijken and "
+        "buurten, a sample for a shared machine (CPU seconds compare, wall times do not)",
+    )
     args = parser.parse_args()
+    if args.release:
+        release_sample(args.gemeenten, args.workers)
+        return
     mirror = Settings().require_mirror()
     rows: list[tuple[str, str]] = []
     started = time.perf_counter()
@@ -222,6 +238,52 @@ def main() -> None:
         print(f"| {name} | {value} |")
     print()
     print(_markdown(report.tables))
+
+
+def release_sample(gemeenten: str | None, workers: int | None) -> None:
+    """Protect and audit the catalog release (or the cells of some gemeenten of it)."""
+    from buurtzicht.microdata.store import aggregates_path
+    from buurtzicht.secure.publish import prepare_release
+    from buurtzicht.secure.published import read_aggregates_metadata
+
+    settings = Settings()
+    aggregates = pd.read_parquet(aggregates_path(settings))
+    metadata = read_aggregates_metadata(aggregates_path(settings))
+    prepared = prepare_release(settings, aggregates, metadata, levels=("gemeente", "wijk", "buurt"))
+    cells = prepared.cells
+    if gemeenten:
+        region = cells["region"].astype(str)
+        inside = region.str[:2].isin(["GM", "WK", "BU"]) & region.str[2:6].isin(
+            [g.strip().removeprefix("GM") for g in gemeenten.split(",")]
+        )
+        cells = cells[inside.to_numpy()].reset_index(drop=True)
+    release, context = prepared.release, prepared.context
+    common = {"population": context.population, "hierarchy": context.hierarchy}
+    cpu, wall = time.process_time(), time.perf_counter()
+    protected = protect(cells, release.spec, release.rules, workers=workers, **common)
+    protect_cpu, protect_wall = time.process_time() - cpu, time.perf_counter() - wall
+    cpu, wall = time.process_time(), time.perf_counter()
+    report = audit(
+        protected.published, cells, release.spec, release.rules, workers=workers, **common
+    )
+    audit_cpu, audit_wall = time.process_time() - cpu, time.perf_counter() - wall
+    published = protected.published
+    rows = [
+        ("cells", f"{len(cells):,}"),
+        ("protect: CPU (this process) / wall", f"{protect_cpu:.1f} s / {protect_wall:.1f} s"),
+        ("audit: CPU (this process) / wall", f"{audit_cpu:.1f} s / {audit_wall:.1f} s"),
+        ("primary / secondary", f"{int(protected.cells['primary'].sum()):,} / "
+         f"{int((published['reason'] == 'secondary').sum()):,}"),
+        ("LPs in protect / audit", f"{protected.programs:,} / {report.programs:,}"),
+        ("unprotected / public margins hidden", f"{len(report.unprotected)} / "
+         f"{report.public_hidden}"),
+        ("peak memory (RSS, this process)",
+         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"),
+        ("load average (1 min) at the end", f"{os.getloadavg()[0]:.1f}"),
+    ]  # fmt: skip
+    print("| figure | result |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
 
 
 def _markdown(frame: pd.DataFrame) -> str:
