@@ -7,6 +7,7 @@ as a suppressed cell's true value is put back into the served observations.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -97,6 +98,12 @@ def test_the_audit_of_the_build_finds_no_unprotected_cell(built: Settings) -> No
     code, output = _audit(built)
     assert code == 0, output
     assert "0 unprotected cells" in output and "secondary" in output
+    # It says how much it checked and how long that took: cells, programs, seconds.
+    stated = re.search(
+        r"([\d,]+) secure observations .*?([\d,]+) linear programs, ([\d.]+) s", output
+    )
+    assert stated, output
+    assert int(stated[1].replace(",", "")) > 0 and int(stated[2].replace(",", "")) > 0
 
 
 def test_model_expectations_are_published_only_as_protected_aggregates(built: Settings) -> None:
