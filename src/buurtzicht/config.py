@@ -106,6 +106,36 @@ class Settings(BaseSettings):
         '{"GM0363": {"issuer": "https://login.example.nl", "client_id": "...", '
         '"client_secret": "..."}}.',
     )
+    cache_mb: float = Field(
+        default=256,
+        ge=1,
+        description="Memory budget of the server's cache per worker process, in MB "
+        "(answers, rendered pages, geometry and profiles of the current build; the least "
+        "recently used are dropped beyond it).",
+    )
+    request_slots: int = Field(
+        default=8,
+        ge=1,
+        description="Uncached requests one worker process works on at a time; further "
+        "ones wait for a slot (cached answers never wait).",
+    )
+    queue_wait: float = Field(
+        default=2.0,
+        gt=0,
+        description="Seconds a request may wait for a slot before the answer is 503 with "
+        "Retry-After (the server sheds overload instead of queueing it).",
+    )
+    queue_max: int = Field(
+        default=64,
+        ge=0,
+        description="Requests that may wait for a slot per worker; more get 503 at once.",
+    )
+    request_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        description="Seconds an uncached request may take before the answer is 503 with "
+        "Retry-After (its work still finishes and fills the cache).",
+    )
     http_retries: int = Field(default=4, ge=0, description="Retries per HTTP request.")
     http_backoff: float = Field(
         default=0.5, ge=0, description="First retry delay in seconds (doubles each retry)."

@@ -12,14 +12,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
-from fastapi.middleware.gzip import GZipMiddleware
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from buurtzicht import __version__
 from buurtzicht.api import auth, handlers
+from buurtzicht.api.overload import RequestSlots
 from buurtzicht.api.params import reject_unknown_query
-from buurtzicht.api.responses import FastCache
+from buurtzicht.api.response_cache import ResponseCache
 from buurtzicht.api.routes import (
     exports,
     geometry,
@@ -48,21 +47,6 @@ region profiles, comparisons, trends, hotspots, boundaries and exports.
 Figures: CBS, Politie, PDOK (CC BY 4.0). Secure-side figures are labelled
 *synthetisch / synthetic*. Errors are JSON: `{"error": {"status", "title", "detail"}}`.
 """
-
-
-class PageGzip:
-    """gzip for pages and static files; the API sends JSON already gzipped once per
-    build (:mod:`buurtzicht.api.responses`), so it skips the middleware's cost."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.gzip = GZipMiddleware(app, minimum_size=1024)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
-            await self.app(scope, receive, send)
-        else:
-            await self.gzip(scope, receive, send)
 
 
 #: Answers every API operation may give besides its own (all JSON ``ErrorOut``).
@@ -129,9 +113,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.warehouse = Warehouse(settings)
-    # Outermost last: security headers go on every answer, cached ones included.
-    app.add_middleware(PageGzip)
-    app.add_middleware(FastCache, warehouse=app.state.warehouse)
+    # Outermost last: security headers go on every answer, cached ones included; cached
+    # answers never wait for a request slot (gzip sits inside ResponseCache).
+    app.add_middleware(RequestSlots, settings=settings)
+    app.add_middleware(ResponseCache, warehouse=app.state.warehouse)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     handlers.install(app)

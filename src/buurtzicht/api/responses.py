@@ -15,10 +15,8 @@ from dataclasses import dataclass
 
 from fastapi import Request, Response
 from pydantic import BaseModel
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from buurtzicht.api.warehouse import Snapshot, Warehouse
-from buurtzicht.errors import BuurtzichtError
+from buurtzicht.api.warehouse import Snapshot
 
 CACHE_CONTROL = "public, max-age=300, must-revalidate"
 
@@ -52,50 +50,7 @@ async def cached_json(
         return encode(body, f"{snapshot.build_id}/{key!r}")
 
     encoded: Encoded = await snapshot.cached_async(("json", *key), build)
-    # Remember the answer under its URL too, for the fast path (FastCache).
-    snapshot.cache.put(url_key(request.scope), encoded)
     return respond(request, encoded, media_type="application/json")
-
-
-def url_key(scope: Scope) -> tuple[object, ...]:
-    """The cache key of a request URL: path, query and the language cookie."""
-    lang = b""
-    for name, value in scope.get("headers", ()):
-        if name == b"cookie" and b"lang=en" in value:
-            lang = b"en"
-    return ("url", scope["path"], scope.get("query_string", b""), lang)
-
-
-class FastCache:
-    """Answers a repeated ``GET /api/...`` straight from the build's cache.
-
-    A cached JSON answer costs a dictionary lookup, yet the framework's routing,
-    dependency injection and validation would cost ten times more; under 50
-    concurrent clients on 2 cores that is the difference between queueing and not.
-    Misses (and everything else) go to the application, which fills the cache.
-    """
-
-    def __init__(self, app: ASGIApp, warehouse: Warehouse) -> None:
-        self.app = app
-        self.warehouse = warehouse
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or not scope["path"].startswith("/api/")
-        ):
-            await self.app(scope, receive, send)
-            return
-        try:
-            encoded = self.warehouse.snapshot().cache.peek(url_key(scope))
-        except BuurtzichtError:
-            encoded = None
-        if not isinstance(encoded, Encoded):
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        await respond(request, encoded, media_type="application/json")(scope, receive, send)
 
 
 def respond(request: Request, encoded: Encoded, *, media_type: str) -> Response:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -18,47 +17,12 @@ from typing import Any, TypeVar
 import duckdb
 from starlette.concurrency import run_in_threadpool
 
+from buurtzicht.api.cache import MISSING, ByteCache
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.layout import BuildLayout
 
 T = TypeVar("T")
-
-
-class LruCache:
-    """A small thread-safe LRU map; values are computed outside the lock."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[object, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_compute(self, key: object, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = compute()
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
-
-    def put(self, key: object, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def peek(self, key: object) -> Any:
-        """The cached value, or None (without computing)."""
-        with self._lock:
-            return self._items.get(key)
-
-    def __len__(self) -> int:
-        return len(self._items)
+DEFAULT_CACHE_BYTES = 256 * 2**20
 
 
 @dataclass
@@ -67,7 +31,7 @@ class Snapshot:
 
     build_id: str
     connection: duckdb.DuckDBPyConnection
-    cache: LruCache = field(default_factory=lambda: LruCache(16384))
+    cache: ByteCache = field(default_factory=lambda: ByteCache(DEFAULT_CACHE_BYTES))
     _analysis_lock: threading.Lock = field(default_factory=threading.Lock)
     _analysis_cursor: duckdb.DuckDBPyConnection | None = None
 
@@ -106,8 +70,8 @@ class Snapshot:
     async def cached_async(self, key: object, compute: Callable[[], Any]) -> Any:
         """Like :meth:`cached`; a hit answers on the event loop, a miss (which queries
         DuckDB and blocks) runs in the thread pool."""
-        hit = self.cache.peek(key)
-        if hit is not None:
+        hit = self.cache.lookup(key)
+        if hit is not MISSING:
             return hit
         return await run_in_threadpool(self.cache.get_or_compute, key, compute)
 
@@ -117,6 +81,7 @@ class Warehouse:
 
     def __init__(self, settings: Settings) -> None:
         self.layout = BuildLayout(settings.warehouse_dir)
+        self.cache_bytes = int(settings.cache_mb * 2**20)
         self._snapshot: Snapshot | None = None
         self._pointer_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
@@ -143,7 +108,7 @@ class Warehouse:
                 # The old connection is not closed here: requests that still hold a
                 # cursor of it finish on the old build; it closes when unreferenced.
                 connection = duckdb.connect(str(path), read_only=True)
-                self._snapshot = Snapshot(build_id, connection)
+                self._snapshot = Snapshot(build_id, connection, ByteCache(self.cache_bytes))
             self._pointer_stamp = stamp
             return self._snapshot
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -17,11 +18,12 @@ def serve(
     workers: Annotated[
         int,
         typer.Option(
-            help="Worker processes (each holds one read-only connection).",
-            min=1,
+            help="Worker processes, each with its own read-only connection and cache "
+            "(BUURTZICHT_CACHE_MB each); 0 = one per CPU core, at most 4.",
+            min=0,
             max=64,
         ),
-    ] = 1,
+    ] = 0,
     log_level: Annotated[
         str,
         typer.Option(
@@ -43,7 +45,11 @@ def serve(
 
     BuildLayout(get_settings().warehouse_dir).current_database()  # NoBuildError early
     assets()  # a missing 'make node' is reported before the server starts
-    typer.echo(f"buurtzicht: http://{host}:{port}  (API: http://{host}:{port}/api/docs)")
+    workers = workers or default_workers()
+    typer.echo(
+        f"buurtzicht: http://{host}:{port}  (API: http://{host}:{port}/api/docs), "
+        f"{workers} worker{'s' if workers > 1 else ''}"
+    )
     uvicorn.run(
         "buurtzicht.api.app:create_app",
         factory=True,
@@ -52,4 +58,14 @@ def serve(
         workers=workers,
         log_level=log_level,
         proxy_headers=False,
+        # Keep-alive connections beyond this get 503 from uvicorn itself; the request
+        # slots (buurtzicht.api.overload) shed load per request well before that.
+        limit_concurrency=1024,
+        timeout_keep_alive=15,
     )
+
+
+def default_workers() -> int:
+    """One worker per core (at most 4): Python rendering holds one core per process,
+    and DuckDB answers the queries of all of them in parallel."""
+    return max(1, min(4, os.cpu_count() or 1))

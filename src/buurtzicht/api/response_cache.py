@@ -1,0 +1,248 @@
+"""Answers to anonymous ``GET`` requests, kept per build and served before routing.
+
+Public pages and API answers are pure functions of the build and the URL, so a repeated
+request costs a dictionary lookup instead of routing, dependency injection, validation,
+rendering and compression. The key holds only what the answer depends on:
+
+- the path;
+- the query parameters the route accepts, in the order sent. On pages an unknown
+  parameter (``?cb=123``) is left out of the key, so junk cannot bypass the cache nor
+  grow it; on the API an unknown parameter is answered 422 by the route, never cached;
+- the language (``?lang=`` on the API, else the ``lang`` cookie).
+
+Which parameters a path accepts is learnt from the route on the first (uncached)
+answer. Entries live in the build's :class:`~buurtzicht.api.cache.ByteCache`, so their
+memory counts against ``BUURTZICHT_CACHE_MB`` and a new build drops them.
+
+Never shared: a request that carries a session cookie (a signed-in member may see data
+of their own organisation) is neither answered from nor stored in this cache; nor is
+any answer that sets a cookie, is not a 200, or says ``private``, ``no-store`` or
+``Vary: Cookie``; nor anything under the workspace's paths.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from fastapi.routing import APIRoute
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from buurtzicht.api.params import accepted_query_params
+from buurtzicht.api.warehouse import Snapshot, Warehouse
+from buurtzicht.errors import BuurtzichtError
+
+SESSION_COOKIE = "bz_sessie"  # buurtzicht.api.auth.SESSION_COOKIE (not imported: cycle)
+#: The workspace (accounts, own data, beheer): private, whatever the answer says.
+PRIVATE_PREFIXES = (
+    "/werkruimte",
+    "/api/werkruimte",
+    "/beheer",
+    "/account",
+    "/inloggen",
+    "/uitloggen",
+)
+#: Headers of the original answer that are not replayed (recomputed per answer).
+_DROPPED = {b"content-length", b"content-encoding", b"date", b"server", b"transfer-encoding"}
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One cached answer: status 200, its headers, the body plain and gzipped."""
+
+    headers: tuple[tuple[bytes, bytes], ...]
+    raw: bytes
+    gzipped: bytes
+    etag: bytes
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value)
+    return b""
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    raw = b"; ".join(v for k, v in scope.get("headers", ()) if k == b"cookie")
+    return cookie_parser(raw.decode("latin-1")) if raw else {}
+
+
+def shareable_request(scope: Scope) -> bool:
+    """A GET that may be answered from (and stored in) the shared cache."""
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return False
+    path: str = scope["path"]
+    if path.startswith("/static/") or path.startswith(PRIVATE_PREFIXES):
+        return False
+    if SESSION_COOKIE in _cookies(scope):
+        return False
+    # A page asked with ?lang= sets the language cookie: answered by the route.
+    query = scope.get("query_string", b"")
+    return path.startswith("/api/") or b"lang=" not in query
+
+
+def _language(scope: Scope, query: list[tuple[str, str]]) -> str:
+    if scope["path"].startswith("/api/"):
+        for name, value in query:
+            if name == "lang" and value in ("nl", "en"):
+                return value
+    return "en" if _cookies(scope).get("lang") == "en" else "nl"
+
+
+def cache_key(scope: Scope, accepted: frozenset[str], *, strict: bool) -> tuple[object, ...] | None:
+    """The key of a request given the parameters its route accepts; None when ``strict``
+    (the API) and the query holds a parameter the route does not know."""
+    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    if strict and any(name not in accepted for name, _ in query):
+        return None
+    languages = [value for name, value in query if name == "lang"]
+    if len(languages) > 1 or any(value not in ("nl", "en") for value in languages):
+        return None  # the route says 422
+    kept = tuple((name, value) for name, value in query if name in accepted and name != "lang")
+    return ("answer", scope["path"], kept, _language(scope, query))
+
+
+def _accepted(scope: Scope) -> frozenset[str] | None:
+    route = scope.get("route")
+    if not isinstance(route, APIRoute):
+        return None
+    from starlette.requests import Request
+
+    return accepted_query_params(Request(scope)) | {"lang"}
+
+
+def _storable(message: Message) -> bool:
+    if message["status"] != 200:
+        return False
+    for name, value in message.get("headers", ()):
+        name = name.lower()
+        value = value.lower()
+        if name in (b"set-cookie", b"content-encoding"):
+            return False
+        if name == b"cache-control" and (b"private" in value or b"no-store" in value):
+            return False
+        if name == b"vary" and b"cookie" in value:
+            return False
+    return True
+
+
+class ResponseCache:
+    """The middleware; ``app`` is the application below it (uncompressed answers).
+
+    Requests it does not cache go through gzip (pages and files; the API's own
+    answers are small or come gzipped from the cache)."""
+
+    def __init__(self, app: ASGIApp, warehouse: Warehouse) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=1024)
+        self.warehouse = warehouse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        snapshot = self._snapshot() if shareable_request(scope) else None
+        if snapshot is None:
+            if scope["type"] == "http" and not scope["path"].startswith("/api/"):
+                await self.gzip(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        accepted = snapshot.cache.peek(("accepts", path))
+        if accepted is not None:
+            key = cache_key(scope, accepted, strict=path.startswith("/api/"))
+            stored = snapshot.cache.peek(key) if key is not None else None
+            if isinstance(stored, Stored):
+                await _replay(scope, send, stored)
+                return
+        await self._fill(scope, receive, send, snapshot)
+
+    def _snapshot(self) -> Snapshot | None:
+        try:
+            return self.warehouse.snapshot()
+        except BuurtzichtError:
+            return None
+
+    async def _fill(self, scope: Scope, receive: Receive, send: Send, snapshot: Snapshot) -> None:
+        """Ask the application for a plain answer; keep it when it may be shared."""
+        inner = {
+            **scope,
+            "headers": [
+                (k, v)
+                for k, v in scope.get("headers", ())
+                if k not in (b"accept-encoding", b"if-none-match")
+            ],
+        }
+        limit = snapshot.cache.max_bytes // 4
+        start: Message | None = None
+        parts: list[bytes] = []
+        size = 0
+        passing = False
+
+        async def capture(message: Message) -> None:
+            nonlocal start, size, passing
+            if passing:
+                await send(message)
+                return
+            if message["type"] == "http.response.start":
+                start = message
+                if not _storable(message):
+                    passing = True
+                    await send(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            parts.append(message.get("body", b""))
+            size += len(parts[-1])
+            if size > limit and message.get("more_body", False):
+                passing = True  # too big to keep: stream the rest through
+                await send(start or {})
+                await send(
+                    {"type": "http.response.body", "body": b"".join(parts), "more_body": True}
+                )
+                parts.clear()
+
+        await self.app(inner, receive, capture)
+        if passing or start is None:
+            return
+        accepted = _accepted(inner)
+        stored = _stored(start, b"".join(parts), snapshot.build_id, scope)
+        if accepted is not None:
+            key = cache_key(inner, accepted, strict=scope["path"].startswith("/api/"))
+            if key is not None:
+                snapshot.cache.put(("accepts", scope["path"]), accepted)
+                snapshot.cache.put(key, stored)
+        await _replay(scope, send, stored)
+
+
+def _stored(start: Message, body: bytes, build_id: str, scope: Scope) -> Stored:
+    headers = tuple(
+        (k.lower(), v) for k, v in start.get("headers", ()) if k.lower() not in _DROPPED
+    )
+    etag = next((v for k, v in headers if k == b"etag"), b"")
+    if not etag:
+        digest = hashlib.sha256(build_id.encode() + b"/" + body).hexdigest()[:32]
+        etag = f'"{digest}"'.encode()
+        headers += ((b"etag", etag),)
+    if not any(k == b"vary" for k, _ in headers):
+        headers += ((b"vary", b"Accept-Encoding"),)
+    return Stored(headers, body, gzip.compress(body, compresslevel=6, mtime=0), etag)
+
+
+async def _replay(scope: Scope, send: Send, stored: Stored) -> None:
+    headers = list(stored.headers)
+    if stored.etag and stored.etag in _header(scope, b"if-none-match"):
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    body = stored.raw
+    if b"gzip" in _header(scope, b"accept-encoding") and len(stored.gzipped) < len(body):
+        body = stored.gzipped
+        headers.append((b"content-encoding", b"gzip"))
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
