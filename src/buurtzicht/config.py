@@ -131,10 +131,16 @@ class Settings(BaseSettings):
         description="Requests that may wait for a slot per worker; more get 503 at once.",
     )
     request_timeout: float = Field(
-        default=20.0,
+        default=60.0,
         gt=0,
         description="Seconds an uncached request may take before the answer is 503 with "
         "Retry-After (its work still finishes and fills the cache).",
+    )
+    warm_up: bool = Field(
+        default=False,
+        description="Compute the level-wide comparison tables (peer classes, similar "
+        "regions) when a server process starts, before it takes requests; `buurtzicht "
+        "serve` sets it (--no-warm-up to skip).",
     )
     http_retries: int = Field(default=4, ge=0, description="Retries per HTTP request.")
     http_backoff: float = Field(

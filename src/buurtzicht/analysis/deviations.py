@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from buurtzicht.analysis.store import ensure_indicator_values, region_info
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Indicator, PublishedAs
-from buurtzicht.regions.codes import NEDERLAND
+from buurtzicht.regions.codes import NEDERLAND, normalise_code
 
 #: Child level of a level.
 CHILD_LEVEL = {"gemeente": "wijk", "wijk": "buurt"}
@@ -118,6 +118,7 @@ def _children_values(
                f.ci_low, f.ci_high, f.eb_value, f.reliability, nl.nl_value
         FROM figures f JOIN newest USING (indicator, period)
         LEFT JOIN nl USING (indicator, period)
+        ORDER BY f.indicator, f.region
         """,
         {
             "code": code,
@@ -135,11 +136,21 @@ def deviating_children(
     *,
     limit: int = 3,
     catalog: Catalog | None = None,
+    use_table: bool = True,
 ) -> list[ThemeDeviations]:
     """Per theme (catalog order), the ``limit`` children deviating most from NL.
 
-    Empty for regions without children (buurten) or without children's figures.
+    Empty for regions without children (buurten) or without children's figures. Read
+    from the build's ``deviating_children`` table when it has one (computed for every
+    region at build time, :mod:`buurtzicht.analysis.deviations_table`) and the default
+    catalog and limit are asked for; computed here otherwise.
     """
+    if use_table and limit == 3 and catalog in (None, default_catalog()):
+        from buurtzicht.analysis.deviations_table import precomputed
+
+        stored = precomputed(conn, normalise_code(code))
+        if stored is not None:
+            return stored
     catalog = catalog or default_catalog()
     info = region_info(conn, code)
     if info.level not in CHILD_LEVEL:

@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import duckdb
 from fastapi import APIRouter, Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
@@ -36,7 +37,7 @@ from buurtzicht.api.schemas import ErrorOut
 from buurtzicht.api.security import HeadAsGet, SecurityHeaders
 from buurtzicht.api.warehouse import Warehouse
 from buurtzicht.config import Settings, get_settings
-from buurtzicht.errors import NoBuildError
+from buurtzicht.errors import BuurtzichtError, NoBuildError
 
 log = logging.getLogger("buurtzicht.api")
 
@@ -93,9 +94,31 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     else:
         started = time.perf_counter()
         await run_in_threadpool(snapshot.analysis, lambda _cursor: None)
+        if app.state.settings.warm_up:
+            await run_in_threadpool(snapshot.analysis, warm_up)
         log.info("analysis engine ready in %.1f s", time.perf_counter() - started)
     yield
     warehouse.close()
+
+
+def warm_up(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Compute the level-wide tables every profile reads (peer classes, the context
+    matrix of similar regions) once per process, before the first visitor: one profile
+    per level. Without it the first profile of each level pays them (seconds)."""
+    from buurtzicht.analysis.profile import profile
+
+    for level in ("gemeente", "wijk", "buurt"):
+        row = cursor.execute(
+            "SELECT code FROM regions WHERE level = ? AND special IS NULL "
+            "ORDER BY indeling DESC, code LIMIT 1",
+            [level],
+        ).fetchone()
+        if row is None:
+            continue
+        try:
+            profile(cursor, str(row[0]))
+        except BuurtzichtError as exc:  # a build without figures at this level
+            log.info("warm-up of %s skipped: %s", level, exc)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from buurtzicht.analysis.deviations_table import TABLE as DEVIATIONS_TABLE
+from buurtzicht.analysis.deviations_table import materialise_deviations
 from buurtzicht.analysis.materialise import TABLE as INDICATOR_TABLE
 from buurtzicht.analysis.materialise import materialise
 from buurtzicht.assembly.from_mirror import published_batches
@@ -71,6 +73,7 @@ def collect_from_build(settings: Settings, say: Step) -> BuildInputs:
         derive=[
             ("copying the open data", partial(copy_open_tables, base=base)),
             ("indicator values", materialise),
+            ("deviating children of every gemeente and wijk", materialise_deviations),
         ],
     )
 
@@ -99,7 +102,7 @@ def copy_open_tables(conn: duckdb.DuckDBPyConnection, *, base: Path) -> None:
         for (table,) in conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'base'"
         ).fetchall():
-            if table not in _SCHEMA_TABLES and table != INDICATOR_TABLE:
+            if table not in _SCHEMA_TABLES and table not in (INDICATOR_TABLE, DEVIATIONS_TABLE):
                 conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM base."{table}"')
     finally:
         conn.execute("DETACH base")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from buurtzicht.analysis.deviations_table import materialise_deviations
 from buurtzicht.analysis.materialise import materialise
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError
@@ -52,7 +53,10 @@ def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
         files=[*regions.files, *geometry_files, matrix_file],
         expectations=MIRROR_EXPECTATIONS,
         description=f"offline mirror {mirror}",
-        derive=[("indicator values", materialise)],
+        derive=[
+            ("indicator values", materialise),
+            ("deviating children of every gemeente and wijk", materialise_deviations),
+        ],
     )
 
 

@@ -24,6 +24,14 @@ def serve(
             max=64,
         ),
     ] = 0,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm-up/--no-warm-up",
+            help="Compute the level-wide comparison tables in each worker before it "
+            "takes requests (a few seconds at start; BUURTZICHT_WARM_UP).",
+        ),
+    ] = True,
     log_level: Annotated[
         str,
         typer.Option(
@@ -46,6 +54,8 @@ def serve(
     BuildLayout(get_settings().warehouse_dir).current_database()  # NoBuildError early
     assets()  # a missing 'make node' is reported before the server starts
     workers = workers or default_workers()
+    if warm:
+        os.environ["BUURTZICHT_WARM_UP"] = "true"  # read by every worker's settings
     typer.echo(
         f"buurtzicht: http://{host}:{port}  (API: http://{host}:{port}/api/docs), "
         f"{workers} worker{'s' if workers > 1 else ''}"

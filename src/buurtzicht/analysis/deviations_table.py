@@ -1,0 +1,178 @@
+"""The deviating children of every gemeente and wijk, computed once per build.
+
+:func:`~buurtzicht.analysis.deviations.deviating_children` for one region reads all
+figures of its children and ranks them per theme: about 40 % of the cost of an uncached
+profile. The answer depends only on the build, so the warehouse build computes it for
+every parent at once (:func:`materialise_deviations`: one query per level and a grouped
+ranking, seconds) into the table ``deviating_children``; a profile then reads a few
+rows. The result is the same as the per-region computation, which stays the fallback
+for builds without the table (tests compare the two).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from buurtzicht.analysis.deviations import (
+    CHILD_LEVEL,
+    DeviatingChild,
+    ThemeDeviations,
+    comparable,
+    conservative,
+)
+from buurtzicht.analysis.store import cached, ensure_indicator_values, has_relation
+from buurtzicht.indicators.loader import Catalog, default_catalog
+from buurtzicht.regions.codes import NEDERLAND
+
+TABLE = "deviating_children"
+#: Children listed per theme (``deviating_children(limit=...)``'s default).
+LIMIT = 3
+_FIELDS = list(DeviatingChild.model_fields)
+
+
+def _all_children_values(
+    conn: duckdb.DuckDBPyConnection, level: str, ids: list[str]
+) -> pd.DataFrame:
+    """Per parent of ``level`` (newest indeling), the newest figure per (child,
+    indicator) with NL of the same period: ``_children_values`` for all parents."""
+    parent_column = "gemeente" if level == "gemeente" else "wijk"
+    return conn.execute(
+        f"""
+        WITH parents AS (
+            SELECT code AS parent, max(indeling) AS indeling FROM regions
+            WHERE level = $level GROUP BY code
+        ), children AS (
+            SELECT p.parent, r.code, r.name, r.indeling FROM regions r
+            JOIN parents p ON r.{parent_column} = p.parent AND r.indeling = p.indeling
+            WHERE r.level = $child AND r.special IS NULL
+        ), figures AS (
+            SELECT c.parent, iv.indicator, iv.region, iv.period, iv.value, iv.status,
+                   iv.ci_low, iv.ci_high, iv.eb_value, iv.reliability, c.name
+            FROM indicator_values iv
+            JOIN children c ON c.code = iv.region AND iv.indeling = c.indeling
+            WHERE list_contains($ids, iv.indicator)
+        ), newest AS (
+            SELECT parent, indicator, max(period) AS period FROM figures
+            WHERE value IS NOT NULL GROUP BY parent, indicator
+        ), nl AS (
+            SELECT indicator, period, arg_max(value, indeling) AS nl_value
+            FROM indicator_values WHERE region = $nl AND list_contains($ids, indicator)
+            GROUP BY indicator, period
+        )
+        SELECT f.parent, f.indicator, f.region AS code, f.name, f.period, f.value,
+               f.status, f.ci_low, f.ci_high, f.eb_value, f.reliability, nl.nl_value
+        FROM figures f JOIN newest USING (parent, indicator, period)
+        LEFT JOIN nl USING (indicator, period)
+        ORDER BY f.parent, f.indicator, f.region
+        """,
+        {"level": level, "child": CHILD_LEVEL[level], "ids": ids, "nl": NEDERLAND},
+    ).df()
+
+
+def _ranked(rows: pd.DataFrame, level: str, limit: int) -> pd.DataFrame:
+    """``deviations._top`` for every parent at once (same filters, same order)."""
+    no_interval = rows["ci_low"].isna() | rows["ci_high"].isna()
+    usable = rows[
+        rows["value"].notna()
+        & (rows["nl_value"] > 0)
+        & (rows["value"] > 0)
+        & rows["reliability"].ne("onbetrouwbaar")
+        & ~(no_interval & rows["reliability"].eq("indicatief"))
+    ].copy()
+    if usable.empty:
+        return usable
+    missing = (
+        rows[rows["value"].isna()]
+        .groupby(["parent", "indicator"])["code"]
+        .nunique()
+        .rename("suppressed_children")
+    )
+    floats = {
+        c: usable[c].astype(float).to_numpy()
+        for c in ("value", "nl_value", "ci_low", "ci_high", "eb_value")
+    }
+    near = conservative(
+        floats["value"], floats["nl_value"], floats["ci_low"], floats["ci_high"], floats["eb_value"]
+    )
+    usable["deviation"] = np.abs(np.log(np.maximum(near, 1e-12) / floats["nl_value"]))
+    usable = usable[usable["deviation"] > 0]
+    best = usable.sort_values(
+        ["parent", "deviation", "code"], ascending=[True, False, True], kind="stable"
+    )
+    best = best.drop_duplicates(["parent", "code"]).groupby("parent").head(limit)
+    best = best.join(missing, on=["parent", "indicator"])
+    best["suppressed_children"] = best["suppressed_children"].fillna(0).astype(int)
+    best["level"] = level
+    best["index"] = 100.0 * best["value"].astype(float) / best["nl_value"].astype(float)
+    best["direction"] = np.where(best["value"] > best["nl_value"], "above", "below")
+    best["position"] = best.groupby("parent").cumcount()
+    return best
+
+
+def deviations_frame(
+    conn: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, limit: int = LIMIT
+) -> pd.DataFrame:
+    """The rows of :data:`TABLE`: parent, theme (and its catalog position), position,
+    and the fields of :class:`DeviatingChild`."""
+    catalog = catalog or default_catalog()
+    ensure_indicator_values(conn)
+    comparable_ids = {i.id for i in catalog.indicators if comparable(i)}
+    frames = []
+    for level, child in CHILD_LEVEL.items():
+        rows = _all_children_values(conn, level, sorted(comparable_ids))
+        if rows.empty:
+            continue
+        for order, loaded in enumerate(catalog.themes):
+            ids = {i.id for i in loaded.theme.indicators} & comparable_ids
+            ranked = _ranked(rows[rows["indicator"].isin(ids)], child, limit)
+            if ranked.empty:
+                continue
+            ranked["theme"] = loaded.theme.theme
+            ranked["theme_order"] = order
+            frames.append(ranked)
+    columns = ["parent", "theme_order", "theme", "position", *_FIELDS]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)[columns]
+    for column in ("ci_low", "ci_high", "value", "nl_value", "index", "deviation"):
+        out[column] = out[column].astype(float)
+    out["reliability"] = out["reliability"].astype(object).where(out["reliability"].notna(), None)
+    return out.sort_values(["parent", "theme_order", "position"], kind="stable")
+
+
+def materialise_deviations(conn: duckdb.DuckDBPyConnection) -> int:
+    """(Re)create :data:`TABLE` on a writable build connection; returns its rows."""
+    frame = deviations_frame(conn)
+    conn.register("_deviating_children", frame)
+    try:
+        conn.execute(
+            f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * FROM _deviating_children "
+            "ORDER BY parent, theme_order, position"
+        )
+    finally:
+        conn.unregister("_deviating_children")
+    return len(frame)
+
+
+def precomputed(conn: duckdb.DuckDBPyConnection, code: str) -> list[ThemeDeviations] | None:
+    """The stored deviating children of ``code``; None when the build has no table."""
+    if not cached(conn, ("has", TABLE), lambda: has_relation(conn, TABLE)):
+        return None
+    cursor = conn.execute(
+        f"SELECT theme, {', '.join(_FIELDS)} FROM {TABLE} WHERE parent = ? "
+        "ORDER BY theme_order, position",
+        [code],
+    )
+    names = [d[0] for d in cursor.description]
+    themes: dict[str, list[DeviatingChild]] = {}
+    for row in cursor.fetchall():
+        record = dict(zip(names, row, strict=True))
+        theme = str(record.pop("theme"))
+        themes.setdefault(theme, []).append(DeviatingChild.model_validate(_clean(record)))
+    return [ThemeDeviations(theme=theme, children=children) for theme, children in themes.items()]
+
+
+def _clean(record: dict[str, object]) -> dict[str, object]:
+    return {k: None if isinstance(v, float) and np.isnan(v) else v for k, v in record.items()}
