@@ -266,7 +266,9 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=Path(os.environ.get("BUURTZICHT_HOME", "var")))
     parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per phase")
-    parser.add_argument("--workers", type=int, default=0, help="serve --workers (0: its default)")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="serve --workers (0: serve's default)"
+    )
     parser.add_argument("--cache-mb", type=float, default=None, help="BUURTZICHT_CACHE_MB")
     parser.add_argument("--connections", type=int, default=256)
     parser.add_argument("--phases", default="cold,warm,bust")

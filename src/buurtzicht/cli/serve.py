@@ -16,14 +16,15 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
             help="Worker processes, each with its own read-only connection and cache "
-            "(BUURTZICHT_CACHE_MB each); 0 = one per CPU core, at most 4.",
-            min=0,
+            "(BUURTZICHT_CACHE_MB each); default one per CPU core, at most 4.",
+            min=1,
             max=64,
+            show_default=False,
         ),
-    ] = 0,
+    ] = None,
     warm: Annotated[
         bool,
         typer.Option(
