@@ -9,8 +9,7 @@ import duckdb
 import pytest
 
 from buurtzicht.analysis.deviations import deviating_children
-from buurtzicht.analysis.deviations_table import TABLE, deviations_frame, precomputed
-from buurtzicht.analysis.store import has_relation
+from buurtzicht.analysis.deviations_table import TABLE, deviations_frame, has_table, precomputed
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.layout import BuildLayout
 
@@ -32,7 +31,7 @@ def _sample(conn: duckdb.DuckDBPyConnection, level: str, n: int) -> list[str]:
 
 
 def test_the_build_stores_deviating_children(conn: duckdb.DuckDBPyConnection) -> None:
-    assert has_relation(conn, TABLE)
+    assert has_table(conn)
     (parents,) = conn.execute(f"SELECT count(DISTINCT parent) FROM {TABLE}").fetchone() or (0,)
     assert parents > 300  # gemeenten with wijken and wijken with buurten
 
@@ -43,7 +42,7 @@ def test_stored_equals_computed_per_region(conn: duckdb.DuckDBPyConnection) -> N
     found = 0
     for code in codes:
         stored = precomputed(conn, code)
-        computed = deviating_children(conn, code, use_table=False)
+        computed = deviating_children(conn, code)
         assert stored == computed, code
         found += sum(len(theme.children) for theme in computed)
     assert found > 100  # the comparison holds real rows, not only empty lists

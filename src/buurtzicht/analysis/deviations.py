@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from buurtzicht.analysis.store import ensure_indicator_values, region_info
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Indicator, PublishedAs
-from buurtzicht.regions.codes import NEDERLAND, normalise_code
+from buurtzicht.regions.codes import NEDERLAND
 
 #: Child level of a level.
 CHILD_LEVEL = {"gemeente": "wijk", "wijk": "buurt"}
@@ -136,21 +136,13 @@ def deviating_children(
     *,
     limit: int = 3,
     catalog: Catalog | None = None,
-    use_table: bool = True,
 ) -> list[ThemeDeviations]:
     """Per theme (catalog order), the ``limit`` children deviating most from NL.
 
-    Empty for regions without children (buurten) or without children's figures. Read
-    from the build's ``deviating_children`` table when it has one (computed for every
-    region at build time, :mod:`buurtzicht.analysis.deviations_table`) and the default
-    catalog and limit are asked for; computed here otherwise.
+    Empty for regions without children (buurten) or without children's figures. A
+    build stores the answer for every region
+    (:mod:`buurtzicht.analysis.deviations_table`); profiles read it from there.
     """
-    if use_table and limit == 3 and catalog in (None, default_catalog()):
-        from buurtzicht.analysis.deviations_table import precomputed
-
-        stored = precomputed(conn, normalise_code(code))
-        if stored is not None:
-            return stored
     catalog = catalog or default_catalog()
     info = region_info(conn, code)
     if info.level not in CHILD_LEVEL:

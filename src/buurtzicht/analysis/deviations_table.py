@@ -22,7 +22,7 @@ from buurtzicht.analysis.deviations import (
     comparable,
     conservative,
 )
-from buurtzicht.analysis.store import cached, ensure_indicator_values, has_relation
+from buurtzicht.analysis.store import cached, ensure_indicator_values
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.regions.codes import NEDERLAND
 
@@ -156,9 +156,17 @@ def materialise_deviations(conn: duckdb.DuckDBPyConnection) -> int:
     return len(frame)
 
 
+def has_table(conn: duckdb.DuckDBPyConnection) -> bool:
+    """True when the build holds :data:`TABLE`."""
+    row = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def precomputed(conn: duckdb.DuckDBPyConnection, code: str) -> list[ThemeDeviations] | None:
     """The stored deviating children of ``code``; None when the build has no table."""
-    if not cached(conn, ("has", TABLE), lambda: has_relation(conn, TABLE)):
+    if not cached(conn, ("has", TABLE), lambda: has_table(conn)):
         return None
     cursor = conn.execute(
         f"SELECT theme, {', '.join(_FIELDS)} FROM {TABLE} WHERE parent = ? "

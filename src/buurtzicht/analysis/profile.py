@@ -14,6 +14,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from buurtzicht.analysis.deviations import ThemeDeviations, deviating_children
+from buurtzicht.analysis.deviations_table import precomputed
 from buurtzicht.analysis.peers import PeerGroup, peer_group, pooled_values
 from buurtzicht.analysis.similar import similar_set
 from buurtzicht.analysis.store import RegionInfo, region_info, region_names, region_records
@@ -256,6 +257,17 @@ def _indicator_profile(
     )
 
 
+def _deviating(
+    conn: duckdb.DuckDBPyConnection, code: str, catalog: Catalog
+) -> list[ThemeDeviations]:
+    """Stored at build time for the packaged catalog (a few rows); computed otherwise."""
+    if catalog is default_catalog():
+        stored = precomputed(conn, code)
+        if stored is not None:
+            return stored
+    return deviating_children(conn, code, catalog=catalog)
+
+
 def profile(
     conn: duckdb.DuckDBPyConnection,
     code: str,
@@ -337,5 +349,5 @@ def profile(
             )
             for ind in catalog.indicators
         ],
-        deviating_children=deviating_children(conn, info.code, catalog=catalog),
+        deviating_children=_deviating(conn, info.code, catalog),
     )
