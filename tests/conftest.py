@@ -79,3 +79,22 @@ def small_settings(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Se
 def client(small_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(small_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Settings:
+    """A small synthetic world through the command line (synth at scale 0.01, link,
+    models, publish --audit at gemeente and wijk level; cut to two gemeenten, see
+    tests/secure/smallworld.py) and a build with its release. Read-only; shared by the
+    secure tests and the browser tests (the risk models' tables)."""
+    from buurtzicht.assembly.from_mirror import published_batches
+    from tests.secure.smallworld import published_small_world, small_build_inputs, world_codes
+
+    root = tmp_path_factory.mktemp("world")
+    settings = published_small_world(root, mirror, scale=0.01, levels="gemeente,wijk")
+    codes = world_codes(settings)
+    run_build(
+        settings,
+        lambda say: small_build_inputs(root, codes, published_batches(settings, say)),
+    )
+    return settings

@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from buurtzicht.assembly.from_mirror import collect_from_mirror
+from buurtzicht.assembly.from_mirror import collect_from_mirror, published_batches
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.build import BuildInputs, run_build
 from tests.api.smallbuild import secure_batch, secure_buurt_batch
@@ -46,23 +47,28 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _mirror_with_secure_side(settings: Settings) -> BuildInputs:
+def _mirror_with_secure_side(settings: Settings, models: dict[str, pd.DataFrame]) -> BuildInputs:
     """The real build from the offline mirror, plus small secure-side batches flagged
     synthetic (with suppressed and rounded cells) as the disclosure control delivers them:
     a raw measure for the wijken of Amsterdam and Rotterdam, and the catalog indicator
-    ``drugs_verdachten_per_10000`` down to the buurten of Amsterdam."""
+    ``drugs_verdachten_per_10000`` down to the buurten of Amsterdam; and the risk models'
+    tables (``models``) of a small world published through the command line."""
     inputs = collect_from_mirror(settings, lambda _msg: None)
     secure = [secure_batch(inputs.regions), secure_buurt_batch(inputs.regions)]
-    return dataclasses.replace(inputs, batches=[*inputs.batches, *secure])
+    return dataclasses.replace(
+        inputs, batches=[*inputs.batches, *secure], tables={**inputs.tables, **models}
+    )
 
 
 @pytest.fixture(scope="session")
-def e2e_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
+def e2e_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path, built: Settings) -> Path:
     """A real warehouse build of the whole mirror with its indicator values (a few
-    minutes on 2 cores)."""
+    minutes on 2 cores), with the model tables of the small synthetic world ``built``
+    (two real gemeenten: synth, link, models, publish --audit)."""
+    (release,) = published_batches(built, lambda _msg: None)
     home = tmp_path_factory.mktemp("e2e") / "var"
     settings = Settings(home=home, mirror=mirror)
-    run_build(settings, lambda _say: _mirror_with_secure_side(settings))
+    run_build(settings, lambda _say: _mirror_with_secure_side(settings, release.tables))
     return home
 
 

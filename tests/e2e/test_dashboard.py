@@ -27,6 +27,7 @@ PAGES = [
     "/vergelijk?regio=GM0599,GM0518",
     "/methodologie",
     "/methodologie/drugs",
+    "/zoekgebieden",
 ]
 
 

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from buurtzicht.analysis.materialise import materialise
+from buurtzicht.config import Settings
 from buurtzicht.regions.codes import NEDERLAND, gemeente_of, wijk_of
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.observations import observations_frame
-from buurtzicht.warehouse.build import BuildInputs
+from buurtzicht.warehouse.build import BuildInputs, run_build
 from buurtzicht.warehouse.validate import Expectations
 from tests.tiny import tiny_batch, tiny_regions
 
@@ -73,12 +75,19 @@ def open_batch(codes: set[str], per_buurt: float = 1500.0) -> Batch:
     wijk = buurten.map(wijk_of).value_counts() * per_buurt
     gemeente = buurten.map(gemeente_of).value_counts() * per_buurt
     values = {**dict.fromkeys(buurten, per_buurt), **wijk.to_dict(), **gemeente.to_dict()}
+    tiny = tiny_batch()
+    # Nederland holds the world's buurten and the tiny gemeenten (they add up).
+    tiny_nl = tiny.observations["region"] == NEDERLAND
+    values[NEDERLAND] = len(buurten) * per_buurt + float(
+        tiny.observations.loc[
+            ~tiny_nl & (tiny.observations["region"].str[:2] == "GM"), "value"
+        ].sum()
+    )
     extra = pd.DataFrame(
         {"measure": "kwb.AantalInwoners", "region": list(values), "period": "2024JJ00",
          "indeling": 2024, "value": list(values.values())}
     )  # fmt: skip
-    tiny = tiny_batch()
-    frame = pd.concat([tiny.observations, observations_frame(extra, source="test")])
+    frame = pd.concat([tiny.observations[~tiny_nl], observations_frame(extra, source="test")])
     return Batch(tiny.name, frame.reset_index(drop=True), tiny.measures)
 
 
@@ -93,3 +102,47 @@ def small_build_inputs(tmp_path: Path, codes: set[str], secure: list[Batch]) -> 
         expectations=Expectations(),
         derive=[("indicator values", materialise)],
     )
+
+
+def published_small_world(
+    root: Path, mirror: Path, *, scale: float = 0.002, levels: str | None = None
+) -> Settings:
+    """A small world through the command line (synth, link, models, publish --audit).
+
+    The world is cut to two gemeenten after the models ran (their cells as in the full
+    world); the open build it is published against is the tiny one plus the world's
+    regions. Returns the settings of ``root / "var"``; the current build there is the
+    open build, without the release (load it with :func:`published_batches`).
+    """
+    from typer.testing import CliRunner
+
+    import buurtzicht.cli.models
+    import buurtzicht.cli.secure  # noqa: F401
+    from buurtzicht.cli import app
+    from buurtzicht.microdata.store import aggregates_path
+
+    settings = Settings(mirror=mirror, home=root / "var")
+    publish = ["secure", "publish", "--audit", *(["--levels", levels] if levels else [])]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BUURTZICHT_MIRROR", str(mirror))
+        patch.setenv("BUURTZICHT_HOME", str(settings.home))
+        runner = CliRunner()
+        for args in (["synth", "--scale", str(scale), "--seed", "7"], ["secure", "link"],
+                     ["secure", "models"]):  # fmt: skip
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, result.output
+        keep_two_gemeenten(aggregates_path(settings))
+        codes = set(pd.read_parquet(aggregates_path(settings))["region"].astype(str))
+        # As `make run`: the open build first (hierarchy, inhabitants), then publish.
+        run_build(settings, lambda say: small_build_inputs(root, codes, []))
+        result = runner.invoke(app, publish)
+        assert result.exit_code == 0, result.output
+        assert "SYNTHETISCH" in result.output and "kwb.AantalInwoners" in result.output
+    return settings
+
+
+def world_codes(settings: Settings) -> set[str]:
+    """Region codes of the (cut) world's aggregates."""
+    from buurtzicht.microdata.store import aggregates_path
+
+    return set(pd.read_parquet(aggregates_path(settings))["region"].astype(str))

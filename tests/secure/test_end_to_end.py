@@ -20,45 +20,13 @@ from typer.testing import CliRunner
 import buurtzicht.cli.disclosure
 import buurtzicht.cli.models
 import buurtzicht.cli.secure  # noqa: F401
-from buurtzicht.assembly.from_mirror import published_batches
 from buurtzicht.cli import app
 from buurtzicht.config import Settings
 from buurtzicht.disclosure.knowledge import round_half_up
 from buurtzicht.microdata.store import aggregates_path
-from buurtzicht.warehouse.build import run_build
 from buurtzicht.warehouse.layout import BuildLayout
 
-from .smallworld import keep_two_gemeenten, small_build_inputs
-
 PRIMARY = ("population", "min_units", "dominance", "p_percent")
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Settings:
-    root = tmp_path_factory.mktemp("e2e")
-    settings = Settings(mirror=mirror, home=root / "var")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BUURTZICHT_MIRROR", str(mirror))
-        patch.setenv("BUURTZICHT_HOME", str(settings.home))
-        runner = CliRunner()
-        result = runner.invoke(app, ["synth", "--scale", "0.002", "--seed", "7"])
-        assert result.exit_code == 0, result.output
-        result = runner.invoke(app, ["secure", "link"])
-        assert result.exit_code == 0, result.output
-        result = runner.invoke(app, ["secure", "models"])  # risk models (issue 17)
-        assert result.exit_code == 0, result.output
-        keep_two_gemeenten(aggregates_path(settings))
-        codes = set(pd.read_parquet(aggregates_path(settings))["region"].astype(str))
-        # As `make run`: the open build first (hierarchy, inhabitants), then publish.
-        run_build(settings, lambda say: small_build_inputs(root, codes, []))
-        result = runner.invoke(app, ["secure", "publish", "--audit"])
-        assert result.exit_code == 0, result.output
-        assert "SYNTHETISCH" in result.output and "kwb.AantalInwoners" in result.output
-    run_build(
-        settings,
-        lambda say: small_build_inputs(root, codes, published_batches(settings, say)),
-    )
-    return settings
 
 
 def _audit(settings: Settings, *args: str) -> tuple[int, str]:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from buurtzicht.api.app import create_app
 from buurtzicht.config import Settings
-from buurtzicht.web.pages import compare, home, map, methodology, rankings, region
+from buurtzicht.web.pages import compare, home, map, methodology, rankings, region, zoekgebieden
 
-PAGE_MODULES = (home, map, rankings, region, compare, methodology)
+PAGE_MODULES = (home, map, rankings, region, compare, methodology, zoekgebieden)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

@@ -23,6 +23,7 @@ PAGES = [
     "/vergelijk?regio=GM0363,GM0599",
     "/methodologie",
     "/methodologie/veiligheid",
+    "/zoekgebieden",
     "/zoek?q=3011",
     "/gemeente/GM9876",
 ]

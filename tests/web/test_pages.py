@@ -17,6 +17,7 @@ PAGES = [
     "/wijk/WK0363AA",
     "/vergelijk?regio=GM0363,GM0599",
     "/methodologie",
+    "/zoekgebieden",
 ]
 
 
@@ -108,6 +109,7 @@ def test_map_page_references_versioned_vendor_files(client: TestClient) -> None:
         ("/vergelijk?regio=GM0363,XX", 422, "not a region code"),
         ("/zoek?q=qqqqqq", 404, "qqqqqq"),
         ("/bestaat/niet", 404, "does not exist"),
+        ("/zoekgebieden?thema=nope", 422, "thema must be"),
     ],
 )
 def test_errors_are_proper_pages(client: TestClient, url: str, status: int, text: str) -> None:
@@ -193,3 +195,14 @@ def test_methodology_per_theme_says_shared_text_once_without_internal_ids(
     assert 'id="opgehelderd_pct"' in page and '<nav class="contents"' in page
     assert re.search(r"\b(secure|kwb|politie)\.[A-Za-z]", page) is None
     assert client.get("/methodologie/nope").status_code == 404
+
+
+def test_a_build_without_risk_models_says_so(client: TestClient) -> None:
+    """The small build holds no published models: the page explains how to add them, the
+    API answers 404 with the same advice, the profile has no risk card."""
+    page = client.get("/zoekgebieden")
+    assert page.status_code == 200 and "secure models" in page.text and 'id="map"' not in page.text
+    for url in ("/api/models", "/api/zoekgebieden/hennep/gemeente"):
+        response = client.get(url)
+        assert response.status_code == 404 and "secure models" in response.json()["error"]["detail"]
+    assert client.get("/gemeente/GM0363.json").json()["risks"] == []

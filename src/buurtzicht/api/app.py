@@ -32,6 +32,7 @@ from buurtzicht.api.routes import (
     trends,
     values,
     workspace,
+    zoekgebieden,
 )
 from buurtzicht.api.schemas import ErrorOut
 from buurtzicht.api.security import HeadAsGet, SecurityHeaders
@@ -76,6 +77,7 @@ def api_router() -> APIRouter:
         rankings,
         meta,
         workspace,
+        zoekgebieden,
     ):
         router.include_router(module.router)
     return router

@@ -102,7 +102,12 @@ def copy_open_tables(conn: duckdb.DuckDBPyConnection, *, base: Path) -> None:
         for (table,) in conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'base'"
         ).fetchall():
-            if table not in _SCHEMA_TABLES and table not in (INDICATOR_TABLE, DEVIATIONS_TABLE):
+            # secure_* tables (the models) come with the new release's batch.
+            if (
+                table not in _SCHEMA_TABLES
+                and table not in (INDICATOR_TABLE, DEVIATIONS_TABLE)
+                and not table.startswith("secure_")
+            ):
                 conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM base."{table}"')
     finally:
         conn.execute("DETACH base")

@@ -4,6 +4,7 @@ checks a complete build must pass."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from buurtzicht.errors import BuildError
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.regions.codes import Level
 from buurtzicht.secure.published import published_path, read_published, secure_batch
+from buurtzicht.secure.published_models import model_tables, published_models_path
 from buurtzicht.sources.base import Batch, SourceFile
 from buurtzicht.sources.boundary_changes import boundary_changes_source
 from buurtzicht.sources.mirror import DATASETS, load_datasets, load_regions
@@ -70,7 +72,10 @@ def published_batches(settings: Settings, say: Step) -> list[Batch]:
     if not path.is_file():
         return []
     say("secure release (published after disclosure control)")
-    return [secure_batch(read_published(path), default_catalog())]
+    release = read_published(path)
+    batch = secure_batch(release, default_catalog())
+    models = model_tables(release.frame, release.sha256, published_models_path(settings))
+    return [dataclasses.replace(batch, tables={**batch.tables, **models})]
 
 
 def _harmonise(

@@ -18,6 +18,7 @@ from buurtzicht.config import Settings
 from buurtzicht.microdata.store import aggregates_path, microdata_dir
 from buurtzicht.secure.context import PopulationChoice
 from buurtzicht.secure.published import TABLE_ID, published_path, report_path
+from buurtzicht.secure.published_models import models_release_path, published_models_path
 from buurtzicht.sources.base import sha256_of
 from buurtzicht.warehouse.layout import BuildLayout
 
@@ -68,6 +69,8 @@ def release_current(
         return False
     if audited and not report.get("audited"):
         return False
+    if models_release_path(settings).is_file() and not _models_copied(settings, report):
+        return False
     prepared, context = release_context(
         settings,
         pd.read_parquet(source, columns=["measure", "region", "period", "value"]),
@@ -94,4 +97,16 @@ def build_holds_release(settings: Settings) -> bool:
                 "SELECT sha256 FROM manifest WHERE table_id = ?", [TABLE_ID]
             ).fetchall()
         }
+        models = conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'secure_models'"
+        ).fetchone()
+    # A release with the models' document must come with the models' tables.
+    if published_models_path(settings).is_file() and not (models and models[0]):
+        return False
     return sha256_of(target) in loaded
+
+
+def _models_copied(settings: Settings, report: dict[str, Any]) -> bool:
+    """The models' document was copied for this very release (secure publish does)."""
+    copy = _json(published_models_path(settings))
+    return bool(copy) and copy.get("published_sha256") == report.get("published", {}).get("sha256")

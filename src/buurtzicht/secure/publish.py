@@ -39,6 +39,7 @@ from buurtzicht.secure.published import (
     read_aggregates_metadata,
     report_path,
 )
+from buurtzicht.secure.published_models import write_published_models
 from buurtzicht.secure.release import Release, release_from_catalog
 from buurtzicht.sources.base import sha256_of
 from buurtzicht.sources.observations import Status
@@ -172,6 +173,7 @@ def publish(
     target = published_path(settings)
     _write(published, document, target, metadata)
     document["published"]["sha256"] = sha256_of(target)
+    write_published_models(settings, published, document["published"]["sha256"])
     return PublishResult(
         published, protected.report, document, target, time.perf_counter() - started
     )

@@ -235,7 +235,9 @@ def _insert_boundaries(conn: duckdb.DuckDBPyConnection, sets: list[BoundarySet])
 
 
 def _insert_extras(conn: duckdb.DuckDBPyConnection, build_id: str, inputs: BuildInputs) -> None:
-    for name, table in inputs.tables.items():
+    # A batch's own tables (the secure release's model tables) load with it.
+    tables = {name: t for batch in inputs.batches for name, t in batch.tables.items()}
+    for name, table in {**tables, **inputs.tables}.items():
         conn.register("extra_in", table)
         conn.execute(f'CREATE TABLE "{name}" AS SELECT * FROM extra_in')
         conn.unregister("extra_in")

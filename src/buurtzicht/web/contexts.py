@@ -9,6 +9,7 @@ from buurtzicht.api.schemas import (
     CompareOut,
     ProfileOut,
     RankingOut,
+    RegionRiskOut,
     ThemeOut,
     TrendsOut,
     ValuesOut,
@@ -90,6 +91,8 @@ class RegionPage(Context):
     profile: ProfileOut
     #: Maps one level down (wijken, buurten) from this profile.
     map_links: list[MapLink] = []
+    #: Published risk classes with their explanation (Zoekgebieden), latest year per theme.
+    risks: list[RegionRiskOut] = []
 
 
 class SummaryPage(Context):

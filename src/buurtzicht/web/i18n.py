@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from buurtzicht.web.i18n_dashboard import DASHBOARD_TEXTS
 from buurtzicht.web.i18n_maps import MAP_TEXTS
+from buurtzicht.web.i18n_models import MODEL_TEXTS
 from buurtzicht.web.i18n_workspace import WORKSPACE_TEXTS
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -217,6 +218,9 @@ for _lang, _texts in DASHBOARD_TEXTS.items():
     TEXTS[_lang].update(_texts)
 # ... and of the workspace (login, beheer, audit log, own data).
 for _lang, _texts in WORKSPACE_TEXTS.items():
+    TEXTS[_lang].update(_texts)
+# ... and of the risk models (Zoekgebieden page, risk card on the profile).
+for _lang, _texts in MODEL_TEXTS.items():
     TEXTS[_lang].update(_texts)
 
 

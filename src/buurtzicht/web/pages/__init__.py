@@ -18,10 +18,11 @@ from buurtzicht.web.pages import (
     region,
     summary,
     workspace,
+    zoekgebieden,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (home, map, rankings, region, summary, compare, methodology, api_docs):
+for module in (home, map, rankings, region, summary, compare, methodology, api_docs, zoekgebieden):
     router.include_router(module.router, include_in_schema=False)
 # The workspace (login, beheer, own data): private pages, never cached.
 for module in (account, oidc, beheer, workspace, own_data):

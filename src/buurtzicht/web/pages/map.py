@@ -167,7 +167,12 @@ def _tiles(snapshot: Snapshot, level: str, values: ValuesOut | None) -> TilesRef
     if values is None or values.geometry_year is None or values.parent or level != "buurt":
         return None
     year = values.geometry_year
-    info = snapshot.read(lambda c: geometry_queries.tile_set(c, level, year))
+    return snapshot.read(lambda c: tiles_ref(c, level, year))
+
+
+def tiles_ref(cursor: duckdb.DuckDBPyConnection, level: str, year: int) -> TilesRef | None:
+    """The vector tiles of a level and year for a map page, or None without a tile set."""
+    info = geometry_queries.tile_set(cursor, level, year)
     if info is None:
         return None
     return TilesRef(

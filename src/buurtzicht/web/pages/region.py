@@ -11,6 +11,7 @@ from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.schemas import RegionRef
 from buurtzicht.api.services import profile as profile_service
+from buurtzicht.api.services import zoekgebieden as zoekgebieden_service
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import level_of, normalise_code
 from buurtzicht.web.contexts import Context, MapLink, RegionPage
@@ -41,6 +42,7 @@ def _region(request: Request, snapshot: Snapshot, lang: str, level: str, name: s
             ),
             profile=profile,
             map_links=map_links(level, region.code, region.parents, lang),
+            risks=zoekgebieden_service.region_risks(snapshot, cursor, region.code, lang),
         )
 
     return personal_page(

@@ -137,9 +137,11 @@ function setupPointer(map, target, rows, config) {
       note.textContent = row.note;
       box.append(note);
     }
-    const nl = document.createElement("div");
-    nl.textContent = `${config.nlLabel}: ${config.nlDisplay}`;
-    box.append(nl);
+    if (config.nlLabel) {
+      const nl = document.createElement("div");
+      nl.textContent = `${config.nlLabel}: ${config.nlDisplay}`;
+      box.append(nl);
+    }
     if (withLink) {
       const link = document.createElement("a");
       link.href = `/${config.level}/${code}`;
@@ -161,15 +163,27 @@ function setupPointer(map, target, rows, config) {
     map.getCanvas().style.cursor = "";
     popup.remove();
   });
+  // data-click="show" (Zoekgebieden): a click shows the area's explanation first, in
+  // the popup and in the page's detail panel; a second click opens the profile.
+  const clickShows = config.click === "show";
   map.on("click", "fill", (e) => {
     const code = e.features[0].properties.code;
-    if (touch && tapped !== code) {
+    if ((touch || clickShows) && tapped !== code) {
       tapped = show(e, true);
       container.dataset.tapped = code;
+      showDetail(rows.get(code), code);
       return;
     }
     window.location.href = `/${config.level}/${code}`;
   });
+}
+
+// The explanation of the clicked area in the page's detail panel (Zoekgebieden).
+function showDetail(row, code) {
+  const detail = document.querySelector("#map-detail [data-detail]");
+  if (!detail || !row) return;
+  detail.textContent = `${row.name} (${code}). ${row.display}. ${row.note}`;
+  detail.dataset.code = code;
 }
 
 // Hotspot overlay (Getis-Ord Gi* from the analysis engine), drawn as outlines.

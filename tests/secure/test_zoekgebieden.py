@@ -1,0 +1,187 @@
+"""The risk models' outputs in the build and on the API and pages (issue 17, item 5).
+
+On the small world published through the command line (conftest ``built``): the API's
+expected and observed counts are the published cells, the class follows from them by the
+model's rule (checked with scipy by hand), a region whose class cannot be published (a
+suppressed cell) has no row and no explanation, although the secure side explained it,
+and the model cards are those of the secure run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import duckdb
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from scipy import stats
+
+from buurtzicht.api.app import create_app
+from buurtzicht.config import Settings
+from buurtzicht.secure.models.areas import THEMES
+from buurtzicht.secure.published_models import model_tables, published_models_path
+from buurtzicht.warehouse.layout import BuildLayout
+
+LEVELS = ("gemeente", "wijk", "buurt")
+
+
+@pytest.fixture(scope="module")
+def api(built: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(built)) as client:
+        yield client
+
+
+def _published(built: Settings) -> pd.DataFrame:
+    frame = pd.read_parquet(built.home / "secure" / "published.parquet")
+    return frame.assign(region=frame["region"].astype(str), period=frame["period"].astype(str))
+
+
+def _cell(published: pd.DataFrame, measure: str) -> pd.DataFrame:
+    part = published[published["measure"] == measure]
+    return part.set_index(["region", "period"])[["value", "status"]]
+
+
+def _by_hand(expected: float, observed: float) -> str:
+    p_low = stats.poisson.cdf(observed, max(expected, 1e-12))
+    if p_low < 0.10 and expected - observed >= 1:
+        return "hoog"
+    return "laag" if observed >= expected else "gemiddeld"
+
+
+def test_api_values_are_the_published_cells(built: Settings, api: TestClient) -> None:
+    published = _published(built)
+    seen = 0
+    for theme in THEMES:
+        expected = _cell(published, theme.expected_measure)
+        observed = _cell(published, theme.observed_measure)
+        for level in LEVELS:
+            response = api.get(f"/api/zoekgebieden/{theme.name}/{level}")
+            if response.status_code == 404:
+                continue
+            assert response.status_code == 200, response.text
+            body = response.json()
+            for row in body["rows"]:
+                key = (row["code"], body["period"])
+                assert expected.loc[key, "status"] != "suppressed"
+                assert observed.loc[key, "status"] != "suppressed"
+                assert row["expected"] == expected.loc[key, "value"]
+                assert row["observed"] == observed.loc[key, "value"]
+                assert row["klasse"] == _by_hand(row["expected"], row["observed"])
+                seen += 1
+            # Every region of the level with both cells published has its row.
+            both = expected.merge(
+                observed, left_index=True, right_index=True, suffixes=("_e", "_o")
+            ).xs(body["period"], level="period")
+            shown = both[(both["status_e"] != "suppressed") & (both["status_o"] != "suppressed")]
+            prefix = {"gemeente": "GM", "wijk": "WK", "buurt": "BU"}[level]
+            wanted = {c for c in shown.index if c.startswith(prefix)}
+            assert {r["code"] for r in body["rows"]} == wanted
+    assert seen > 0
+
+
+def test_a_suppressed_risk_class_has_no_explanation(built: Settings, api: TestClient) -> None:
+    """Where the secure side explained a region whose expected or observed cell disclosure
+    control then suppressed, the explanation is not published, not loaded, not shown."""
+    secure = json.loads((built.home / "secure" / "models" / "release.json").read_text())
+    published = _published(built)
+    hidden_rows = published[published["status"] == "suppressed"]
+    hidden = set(
+        zip(hidden_rows["measure"], hidden_rows["region"], hidden_rows["period"], strict=True)
+    )
+    by_name = {t.name: t for t in THEMES}
+    suppressed = [
+        e
+        for e in secure["explanations"]
+        if (by_name[e["theme"]].observed_measure, e["region"], e["period"]) in hidden
+        or (by_name[e["theme"]].expected_measure, e["region"], e["period"]) in hidden
+    ]
+    copy = json.loads(published_models_path(built).read_text())
+    copied = {(e["theme"], e["region"], e["period"]) for e in copy["explanations"]}
+    with duckdb.connect(
+        str(BuildLayout(built.warehouse_dir).current_database()), read_only=True
+    ) as conn:
+        loaded = set(
+            conn.execute("SELECT theme, region, period FROM secure_zoekgebieden").fetchall()
+        )
+    for e in suppressed:
+        key = (e["theme"], e["region"], e["period"])
+        assert key not in copied and key not in loaded
+        level = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}[e["region"][:2]]
+        response = api.get(f"/api/zoekgebieden/{e['theme']}/{level}?period={e['period']}")
+        if response.status_code == 200:
+            assert e["region"] not in {r["code"] for r in response.json()["rows"]}
+        page = api.get(f"/{level}/{e['region']}.json")
+        if page.status_code == 200:
+            assert e["theme"] not in {r["theme"] for r in page.json()["risks"]}
+    # Every explanation that was copied belongs to a class that was published.
+    assert copied <= loaded
+
+
+def test_suppressing_a_cell_takes_the_explanation_away(built: Settings) -> None:
+    """The release as disclosure control would have written it had it suppressed the
+    observed cell of an explained area: that area has no class and no explanation."""
+    published = _published(built)
+    path = published_models_path(built)
+    sha = json.loads(path.read_text())["published_sha256"]
+    tables = model_tables(published, sha, path)
+    areas = tables["secure_zoekgebieden"]
+    explained = areas[areas["factoren"].notna()].iloc[0]
+    observed = {t.name: t.observed_measure for t in THEMES}[explained["theme"]]
+    cell = (
+        (published["measure"] == observed)
+        & (published["region"] == explained["region"])
+        & (published["period"] == explained["period"])
+    )
+    assert cell.sum() == 1
+    hidden = published.assign(
+        value=published["value"].mask(cell), status=published["status"].mask(cell, "suppressed")
+    )
+    after = model_tables(hidden, sha, path)["secure_zoekgebieden"]
+    key = ["theme", "region", "period"]
+    assert len(after) == len(areas) - 1
+    assert not (after[key] == explained[key]).all(axis=1).any()
+    assert model_tables(published, "0" * 64, path) == {}  # another release: nothing loaded
+
+
+def test_explanations_name_the_secure_factors(built: Settings, api: TestClient) -> None:
+    secure = json.loads((built.home / "secure" / "models" / "release.json").read_text())
+    factors = {
+        (e["theme"], e["region"], e["period"]): e["factoren"] for e in secure["explanations"]
+    }
+    explained = 0
+    for theme in THEMES:
+        body = api.get(f"/api/zoekgebieden/{theme.name}/gemeente").json()
+        for row in body.get("rows", []):
+            key = (theme.name, row["code"], body["period"])
+            assert [f["feature"] for f in row["factoren"]] == factors.get(key, [])
+            explained += bool(row["factoren"])
+            for f in row["factoren"]:
+                assert f["label"] in row["explanation"]
+    assert explained > 0
+
+
+def test_models_endpoint_serves_the_model_cards(built: Settings, api: TestClient) -> None:
+    secure = json.loads((built.home / "secure" / "models" / "release.json").read_text())
+    body = api.get("/api/models").json()
+    assert body["models"] == secure["models"]
+    assert body["validation"] == secure["validation"]
+    assert body["synthetic"] is True and body["thresholds"] == secure["thresholds"]
+    assert "explanations" not in body
+
+
+def test_the_page_and_the_profile_show_classes_and_explanations(
+    built: Settings, api: TestClient
+) -> None:
+    body = api.get("/api/zoekgebieden/hennep/gemeente").json()
+    row = next(r for r in body["rows"])
+    page = api.get("/zoekgebieden?thema=hennep&niveau=gemeente")
+    assert page.status_code == 200
+    assert f'data-code="{row["code"]}"' in page.text and row["colour"] in page.text
+    assert "Modelkaart" in page.text and "willekeurig" in page.text
+    profile = api.get(f"/gemeente/{row['code']}.json").json()
+    risk = next(r for r in profile["risks"] if r["theme"] == "hennep")
+    assert risk["row"] == row
+    html = api.get(f"/gemeente/{row['code']}").text
+    assert row["explanation"].split(".")[0] in html
