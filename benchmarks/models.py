@@ -25,6 +25,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "models.json"
+#: Every timed run (code version, wall and CPU seconds, stages, load), for before/after.
+HISTORY = HERE / "results" / "models_runs.json"
 README = HERE / "README.md"
 SECTION = "## Risk models"
 
@@ -52,14 +54,51 @@ def measure() -> dict[str, Any]:
         "load_after": round(os.getloadavg()[0], 2),
         "validation": run.release["validation"],
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "code": _revision(),
     }
+
+
+def _revision() -> str:
+    """The commit the benchmark ran (with ``+`` when the tree had changes)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout
+
+    dirty = bool(git("status", "--porcelain", "--", "../src").strip())
+    return git("rev-parse", "--short", "HEAD").strip() + ("+" if dirty else "")
+
+
+def history(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The runs so far plus this one (timings only), oldest first."""
+    runs: list[dict[str, Any]] = (
+        json.loads(HISTORY.read_text(encoding="utf-8")) if HISTORY.is_file() else []
+    )
+    keys = ("date", "code", "scale", "seconds", "cpu_seconds", "stages", "peak_mb",
+            "load_before", "load_after", "note")  # fmt: skip
+    return [*runs, {k: result[k] for k in keys if k in result}]
+
+
+def timing_table(runs: list[dict[str, Any]], scale: float) -> list[str]:
+    lines = [
+        "| run (UTC) | code | wall s | CPU s | stages (s) | peak MB | load before / after | note |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in (r for r in runs if r["scale"] == scale):
+        stages = ", ".join(f"{k} {v}" for k, v in r["stages"].items())
+        lines.append(
+            f"| {r['date']} | {r.get('code', '?')} | {r['seconds']} | {r['cpu_seconds']} | "
+            f"{stages} | {r['peak_mb']} | {r['load_before']} / {r['load_after']} | "
+            f"{r.get('note', '')} |"
+        )
+    return lines
 
 
 def _f(value: Any, digits: int = 3) -> str:
     return "-" if value is None else f"{float(value):.{digits}f}"
 
 
-def markdown(result: dict[str, Any]) -> str:
+def markdown(result: dict[str, Any], runs: list[dict[str, Any]] | None = None) -> str:
     lines = [
         SECTION,
         "",
@@ -73,6 +112,11 @@ def markdown(result: dict[str, Any]) -> str:
         f"peak {result['peak_mb']} MB; stages {result['stages']}), load average "
         f"{result['load_before']} before / {result['load_after']} after (2 cores, shared). "
         "Target <= 120 s.",
+        "",
+        f"Every timed run at scale {result['scale']} (CPU s counts all threads of the process; "
+        "on 2 cores shared by several engineers the wall time follows the load):",
+        "",
+        *timing_table(runs or [result], result["scale"]),
         "",
         "### Zoekgebieden: planted hidden cases in the top 10 % / 5 % of buurten",
         "",
@@ -144,11 +188,15 @@ def write_readme(text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument("--note", default="", help="A word on the run for the timing table")
     args = parser.parse_args(argv)
     result = measure()
+    result["note"] = args.note
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    text = markdown(result)
+    runs = history(result)
+    HISTORY.write_text(json.dumps(runs, indent=1), encoding="utf-8")
+    text = markdown(result, runs)
     print(text)
     if args.write_readme:
         write_readme(text)

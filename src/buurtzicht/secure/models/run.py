@@ -136,10 +136,10 @@ def _youth(micro: Path, last: int, context: pd.DataFrame) -> YouthOutput:
     ``last - 2``; the published expectation applies the model trained on it to ``last``.
     """
     first, middle = last - 2 * youth.HORIZON, last - youth.HORIZON
-    earlier, later = youth.cohort(micro, first), youth.cohort(micro, middle)
+    frames = youth.cohorts(micro, (first, middle, last))
+    earlier, later, current = frames[first], frames[middle], frames[last]
     validation = jonge_aanwas.validate(earlier, later, context)
     fitted = jonge_aanwas.train(later)
-    current = youth.cohort(micro, last)
     scored = current[["person_id", "buurt"]].assign(probability=fitted.predict(current))
     return YouthOutput(validation, fitted, scored, (first, middle, last))
 

@@ -67,25 +67,54 @@ def cohort(folder: Path, year: int) -> pd.DataFrame:
     ``buurt_drugs_jong`` (share of the buurt's 8-23 year olds with a drug registration
     in the look-back: the registered-rate baseline, not a feature) and ``outcome``.
     """
+    return cohorts(folder, (year,))[year]
+
+
+#: The microdata a cohort reads, loaded once for all reference years (columns used only).
+_TABLES = {
+    "regs": "SELECT s.person_id, i.offence_code, i.date FROM {suspects} s "
+    "JOIN {incidents} i USING (incident_id)",
+    "persons": "SELECT person_id, household_id, birth_year, sex, income, benefit, "
+    "problematic_debts FROM {persons}",
+    "stays": "SELECT r.person_id, a.buurt, r.start_date, r.end_date FROM {residences} r "
+    "LEFT JOIN {addresses} a USING (address_id)",
+    "households": "SELECT household_id, kind, size FROM {households}",
+}
+
+
+def cohorts(folder: Path, years: tuple[int, ...]) -> dict[int, pd.DataFrame]:
+    """:func:`cohort` of every year in ``years``, reading the microdata once.
+
+    The Parquet files are decoded into in-memory tables of the columns the cohorts use
+    (registrations joined to their incidents, stays joined to their buurt) and every
+    reference year queries those: three cohorts cost little more than one.
+    """
+    files = {e: f"read_parquet('{folder / e}/*.parquet')" for e in (
+        "persons", "households", "residences", "addresses", "suspects", "incidents")}  # fmt: skip
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 2")
+        for name, sql in _TABLES.items():
+            con.execute(f"CREATE TEMP TABLE {name} AS {sql.format(**files)}")
+        return {year: con.sql(_cohort_sql(year)).df() for year in years}
+    finally:
+        con.close()
+
+
+def _cohort_sql(year: int) -> str:
     ref = f"DATE '{year}-12-31'"
     back, ahead = f"DATE '{year - LOOK_BACK}-12-31'", f"DATE '{year + HORIZON}-12-31'"
-    t = {e: f"read_parquet('{folder / e}/*.parquet')" for e in (
-        "persons", "households", "residences", "addresses", "suspects", "incidents")}  # fmt: skip
-    sql = f"""
-    WITH regs AS (
-      SELECT s.person_id, i.offence_code, i.date FROM {t["suspects"]} s
-      JOIN {t["incidents"]} i USING (incident_id)),
-    first_drug AS (SELECT person_id, MIN(date) AS first FROM regs
+    return f"""
+    WITH first_drug AS (SELECT person_id, MIN(date) AS first FROM regs
                    WHERE offence_code IN {_codes(DRUG_CODES)} GROUP BY 1),
     recent AS (SELECT person_id,
                  BOOL_OR(offence_code IN {_codes(UNDERMINING_CODES)}) AS undermining,
                  BOOL_OR(offence_code IN {_codes(DRUG_CODES)}) AS drugs
                FROM regs WHERE date > {back} AND date <= {ref} GROUP BY 1),
     placed AS (
-      SELECT r.person_id, a.buurt FROM {t["residences"]} r
-      JOIN {t["addresses"]} a USING (address_id)
-      WHERE r.start_date <= {ref} AND (r.end_date IS NULL OR r.end_date > {ref})),
-    moves AS (SELECT person_id, COUNT(*) AS n FROM {t["residences"]}
+      SELECT person_id, buurt FROM stays
+      WHERE buurt IS NOT NULL AND start_date <= {ref} AND (end_date IS NULL OR end_date > {ref})),
+    moves AS (SELECT person_id, COUNT(*) AS n FROM stays
               WHERE start_date > {back} AND start_date <= {ref} GROUP BY 1),
     people AS (
       SELECT p.person_id, p.household_id, {year} - p.birth_year AS age, p.sex = 'M' AS male,
@@ -93,7 +122,7 @@ def cohort(folder: Path, year: int) -> pd.DataFrame:
              p.problematic_debts AS debts, pl.buurt,
              COALESCE(rc.undermining, FALSE) AS undermining,
              rc.person_id IS NOT NULL AS any_record, COALESCE(rc.drugs, FALSE) AS drug_record
-      FROM {t["persons"]} p JOIN placed pl USING (person_id)
+      FROM persons p JOIN placed pl USING (person_id)
       LEFT JOIN recent rc USING (person_id)),
     hh AS (
       SELECT household_id, SUM(income) AS income, BOOL_OR(on_benefit) AS benefit,
@@ -121,16 +150,10 @@ def cohort(folder: Path, year: int) -> pd.DataFrame:
            COALESCE(ar.young_drugs, 0) AS buurt_drugs_jong,
            (f.first > {ref} AND f.first <= {ahead}) IS TRUE AS outcome
     FROM people p JOIN hh h USING (household_id)
-    JOIN {t["households"]} k USING (household_id)
+    JOIN households k USING (household_id)
     JOIN area ar USING (buurt)
     LEFT JOIN moves m USING (person_id)
     LEFT JOIN first_drug f USING (person_id)
     WHERE p.age BETWEEN 8 AND 23 AND (f.first IS NULL OR f.first > {ref})
     ORDER BY p.person_id
     """
-    con = duckdb.connect()
-    try:
-        con.execute("SET threads TO 2")
-        return con.sql(sql).df()
-    finally:
-        con.close()
