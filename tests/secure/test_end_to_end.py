@@ -149,3 +149,31 @@ def test_the_api_serves_profiles_with_the_synthetic_indicators(built: Settings) 
             assert page.status_code == 200 and "Synthetische gegevens" in page.text
         listed = {i["id"] for i in client.get("/api/indicators").json()}
         assert {i for (i,) in only_suppressed} <= listed
+
+
+def test_the_methodology_page_shows_the_audit_of_the_release(built: Settings) -> None:
+    """Issue 12: the audit's figures of published.json reach the methodology page."""
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from buurtzicht.api.app import create_app
+    from buurtzicht.secure.published import published_path, report_path
+
+    report = json.loads(report_path(published_path(built).parent).read_text())
+    audit = report["audit"]
+    assert report["audited"] is True
+    with TestClient(create_app(built)) as client:
+        page = client.get("/methodologie.json").json()
+        html = client.get("/methodologie").text
+        english = client.get("/methodologie?lang=en").text
+    shown = page["audit"]
+    assert shown["cells"] == audit["cells"]
+    assert shown["intervals"] == audit["checked_intervals"]
+    assert shown["linear_programs"] == audit["linear_programs"]
+    assert shown["unprotected"] == 0
+    assert shown["seconds"] == audit["seconds"]
+    assert shown["date"] == report["generated_at"][:10]
+    cells = f"{audit['cells']:,}".replace(",", ".")
+    assert f"{cells} cellen gecontroleerd" in html and "0 onvoldoende beschermd" in html
+    assert f"{audit['cells']:,} cells checked" in english

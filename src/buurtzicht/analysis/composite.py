@@ -10,7 +10,7 @@ around the catalog weights and reports how far each region's rank moves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from buurtzicht.analysis.store import query
+from buurtzicht.analysis.store import cached, query
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Composite, Direction
 from buurtzicht.regions.codes import NEDERLAND
@@ -58,6 +58,9 @@ class CompositeResult:
     indices : regions x components, oriented indices (NL = 100)
     scores : composite index per region
     ranks : 1 = highest index (worst)
+    values : regions x components, the components' own figures
+    nl_values : the components' NL figures
+    indeling : the indeling the figures are read in
     """
 
     composite: str
@@ -65,6 +68,9 @@ class CompositeResult:
     indices: pd.DataFrame
     scores: pd.Series
     ranks: pd.Series
+    values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    nl_values: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    indeling: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,10 @@ class SensitivityReport:
     seed: int
 
 
+#: How the sensitivity report draws weights unless told otherwise.
+DRAWS, SPREAD, SEED = 500, 0.5, 12345
+
+
 def _ranks(scores: pd.Series) -> pd.Series:
     return scores.rank(ascending=False, method="min")
 
@@ -101,9 +111,9 @@ def sensitivity(
     indices: pd.DataFrame,
     weights: pd.Series,
     *,
-    draws: int = 500,
-    spread: float = 0.5,
-    seed: int = 12345,
+    draws: int = DRAWS,
+    spread: float = SPREAD,
+    seed: int = SEED,
 ) -> SensitivityReport:
     """Rank stability under weights multiplied by independent U(1 - spread, 1 + spread).
 
@@ -122,12 +132,11 @@ def sensitivity(
     base = _ranks(composite_scores(complete, w))
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1 - spread, 1 + spread, size=(draws, len(w)))
-    rank_draws: NDArray[np.float64] = np.empty((draws, len(complete)))
-    rhos = []
-    for n in range(draws):
-        ranks = _ranks(composite_scores(complete, w * factors[n]))
-        rank_draws[n] = ranks.to_numpy()
-        rhos.append(_spearman(base, ranks))
+    # All draws at once: regions x draws scores, ranked per draw (1 = highest, ties 'min').
+    drawn_weights = factors * w.to_numpy()
+    scores = complete.to_numpy() @ drawn_weights.T / drawn_weights.sum(axis=1)
+    rank_draws: NDArray[np.float64] = stats.rankdata(-scores, method="min", axis=0).T
+    rhos = _spearman_columns(base.to_numpy(), rank_draws.T)
     drop_one = {}
     for column in complete.columns:
         rest = complete.drop(columns=column)
@@ -140,7 +149,7 @@ def sensitivity(
         as_series(np.percentile(rank_draws, 5, axis=0)),
         as_series(np.percentile(rank_draws, 95, axis=0)),
         as_series(shift),
-        float(np.mean(rhos)),
+        float(np.mean(rhos)) if len(rhos) else 1.0,
         drop_one,
         draws,
         spread,
@@ -148,11 +157,88 @@ def sensitivity(
     )
 
 
+def _spearman_columns(base: NDArray[np.float64], ranks: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Spearman correlation of ``base`` with every column of ``ranks`` (1.0 where it is
+    undefined: fewer than 3 regions or a constant ranking), as :func:`_spearman`."""
+    if len(base) < 3:
+        return np.ones(ranks.shape[1])
+    a = stats.rankdata(base)
+    b = stats.rankdata(ranks, axis=0)
+    a, b = a - a.mean(), b - b.mean(axis=0)
+    denominator = np.sqrt((a**2).sum() * (b**2).sum(axis=0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = (a @ b) / denominator
+    return np.where(np.isfinite(rho), rho, 1.0)
+
+
 def _spearman(a: pd.Series, b: pd.Series) -> float:
     if len(a) < 3:
         return 1.0
     rho = stats.spearmanr(a.to_numpy(), b.reindex(a.index).to_numpy()).statistic
     return float(rho) if np.isfinite(rho) else 1.0
+
+
+def _component_rows(
+    conn: duckdb.DuckDBPyConnection, ids: list[str], level: str, period: str | None = None
+) -> pd.DataFrame:
+    return query(
+        conn,
+        "SELECT indicator, region, level, period, indeling, value FROM indicator_values "
+        "WHERE indicator IN (SELECT unnest(?::VARCHAR[])) AND value IS NOT NULL "
+        "AND (level = ? OR region = ?) AND (? IS NULL OR period = ?)",
+        [ids, level, NEDERLAND, period, period],
+    )
+
+
+def _from_rows(
+    rows: pd.DataFrame, comp: Composite, period: str, catalog: Catalog
+) -> CompositeResult:
+    """The composite of one period from component rows of one level plus NL."""
+    ids = [c.indicator for c in comp.components]
+    rows = rows[rows["period"] == period]
+    rows = rows[rows["indeling"] == rows["indeling"].max()] if len(rows) else rows
+    level_rows = rows[rows["region"] != NEDERLAND]
+    wide = level_rows.pivot(index="region", columns="indicator", values="value")
+    nl = rows[rows["region"] == NEDERLAND].set_index("indicator")["value"]
+    indices = pd.DataFrame(index=wide.index)
+    for ind_id in ids:
+        if ind_id in wide and ind_id in nl and nl[ind_id]:
+            direction = catalog.get(ind_id).direction
+            indices[ind_id] = oriented_index(wide[ind_id], float(nl[ind_id]), direction)
+        else:
+            indices[ind_id] = np.nan
+    weights = pd.Series({c.indicator: c.weight for c in comp.components})
+    scores = composite_scores(indices, weights)
+    indeling = int(rows["indeling"].max()) if len(rows) else None
+    return CompositeResult(
+        comp.id,
+        str(period),
+        indices,
+        scores,
+        _ranks(scores.dropna()),
+        values=wide.reindex(columns=ids),
+        nl_values=nl.reindex(ids),
+        indeling=indeling,
+    )
+
+
+def common_periods(rows: pd.DataFrame, ids: list[str]) -> list[str]:
+    """Periods in which every component has a figure for NL and for a region of the level.
+
+    >>> rows = pd.DataFrame({"indicator": ["a", "a", "b", "b", "b"],
+    ...                      "region": ["NL01", "GM1", "NL01", "GM1", "GM1"],
+    ...                      "period": ["2023JJ00"] * 4 + ["2024JJ00"]})
+    >>> common_periods(rows, ["a", "b"])
+    ['2023JJ00']
+    """
+    if rows.empty:
+        return []
+    nl = rows["region"] == NEDERLAND
+    sets = []
+    for ind_id in ids:
+        own = rows[rows["indicator"] == ind_id]
+        sets.append(set(own.loc[~nl, "period"]) & set(own.loc[nl, "period"]))
+    return sorted(set.intersection(*sets)) if sets else []
 
 
 def composite_index(
@@ -167,30 +253,100 @@ def composite_index(
     catalog = catalog or default_catalog()
     comp: Composite = catalog.composite(composite_id)
     ids = [c.indicator for c in comp.components]
-    rows = query(
-        conn,
-        "SELECT indicator, region, level, period, indeling, value FROM indicator_values "
-        "WHERE indicator IN (SELECT unnest(?::VARCHAR[])) AND value IS NOT NULL "
-        "AND (level = ? OR region = ?)",
-        [ids, level, NEDERLAND],
-    )
     if period is not None and len(period) == 4:
         period = f"{period}JJ00"
+    rows = _component_rows(conn, ids, level, period)
     if period is None:
-        common = rows.groupby("indicator")["period"].apply(set)
-        shared = set.intersection(*common) if len(common) == len(ids) else set()
-        period = max(shared) if shared else str(rows["period"].max())
-    rows = rows[rows["period"] == period]
-    rows = rows[rows["indeling"] == rows["indeling"].max()] if len(rows) else rows
-    wide = rows[rows["level"] == level].pivot(index="region", columns="indicator", values="value")
-    nl = rows[rows["region"] == NEDERLAND].set_index("indicator")["value"]
-    indices = pd.DataFrame(index=wide.index)
-    for ind_id in ids:
-        if ind_id in wide and ind_id in nl and nl[ind_id]:
-            direction = catalog.get(ind_id).direction
-            indices[ind_id] = oriented_index(wide[ind_id], float(nl[ind_id]), direction)
-        else:
-            indices[ind_id] = np.nan
-    weights = pd.Series({c.indicator: c.weight for c in comp.components})
-    scores = composite_scores(indices, weights)
-    return CompositeResult(comp.id, str(period), indices, scores, _ranks(scores.dropna()))
+        shared = common_periods(rows, ids)
+        period = shared[-1] if shared else str(rows["period"].max())
+    return _from_rows(rows, comp, period, catalog)
+
+
+#: Status of a region that has some components of a composite but not all.
+INCOMPLETE = "incomplete"
+
+
+def composite_values_frame(
+    conn: duckdb.DuckDBPyConnection,
+    levels: tuple[str, ...] = ("gemeente", "wijk", "buurt"),
+    *,
+    catalog: Catalog | None = None,
+) -> pd.DataFrame:
+    """Every composite of the catalog in the long shape of ``indicator_values``.
+
+    One row per composite, region, level and period in which all components have an NL
+    figure; NL itself is 100. A region with some components but not all has a NULL value
+    with status ``incomplete``. What the map and the API read as the composite's figures.
+    """
+    catalog = catalog or default_catalog()
+    frames = []
+    for comp in catalog.composites:
+        ids = [c.indicator for c in comp.components]
+        for level in levels:
+            rows = _component_rows(conn, ids, level)
+            for period in common_periods(rows, ids):
+                result = _from_rows(rows, comp, period, catalog)
+                part = pd.DataFrame(
+                    {"region": result.scores.index.astype(str), "value": result.scores.values}
+                )
+                part["status"] = np.where(part["value"].notna(), "ok", INCOMPLETE)
+                part = pd.concat(
+                    [part, pd.DataFrame({"region": [NEDERLAND], "value": [100.0], "status": "ok"})]
+                )
+                part["indicator"], part["level"], part["period"] = comp.id, level, period
+                part["indeling"] = result.indeling
+                frames.append(part)
+    columns = ["indicator", "region", "level", "period", "indeling", "value", "status"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)[columns]
+    # NL appears once per level; one row per period is enough.
+    return out.drop_duplicates(["indicator", "region", "period", "indeling"])
+
+
+#: Name of the relation :func:`ensure_composite_values` registers.
+COMPOSITE_VIEW = "composite_values"
+
+
+def ensure_composite_values(conn: duckdb.DuckDBPyConnection) -> None:
+    """Make ``composite_values`` queryable on ``conn`` (computed once per connection)."""
+
+    def register() -> bool:
+        conn.register(COMPOSITE_VIEW, composite_values_frame(conn))
+        return True
+
+    cached(conn, ("composite_values",), register)
+
+
+@dataclass(frozen=True)
+class RegionReport:
+    """One region in the sensitivity report: its index, rank and how far the rank moves."""
+
+    region: str
+    index: float
+    rank: int
+    rank_p05: float
+    rank_p95: float
+    max_shift: float
+
+
+def report_rows(result: CompositeResult, report: SensitivityReport) -> list[RegionReport]:
+    """Regions with an index, highest (worst) first, with their rank band over the draws."""
+    scored = result.scores.dropna().sort_values(ascending=False)
+    base, p05, p95 = (
+        report.base_rank.to_dict(),
+        report.p05_rank.to_dict(),
+        report.p95_rank.to_dict(),
+    )
+    shift = report.max_shift.to_dict()
+    return [
+        RegionReport(
+            str(code),
+            float(score),
+            int(base[code]),
+            float(p05[code]),
+            float(p95[code]),
+            float(shift[code]),
+        )
+        for code, score in scored.items()
+    ]

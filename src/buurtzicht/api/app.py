@@ -21,6 +21,7 @@ from buurtzicht.api.overload import RequestSlots
 from buurtzicht.api.params import reject_unknown_query
 from buurtzicht.api.response_cache import ResponseCache
 from buurtzicht.api.routes import (
+    composites,
     exports,
     geometry,
     hotspots,
@@ -78,6 +79,7 @@ def api_router() -> APIRouter:
         meta,
         workspace,
         zoekgebieden,
+        composites,
     ):
         router.include_router(module.router)
     return router

@@ -16,6 +16,7 @@ from buurtzicht.api.schemas import (
     IndicatorOut,
     LegendClassOut,
     SourceOut,
+    WeightOut,
 )
 
 #: Status -> (Dutch, English) note shown beside the figure.
@@ -32,6 +33,10 @@ STATUS_NOTES: dict[str, tuple[str, str]] = {
         "estimated (redistributed to the current boundaries)",
     ),
     "rounded": ("afgerond ter bescherming van de privacy", "rounded to protect privacy"),
+    "incomplete": (
+        "geen index: niet alle onderdelen hebben een cijfer",
+        "no index: not every component has a figure",
+    ),
 }
 
 
@@ -110,10 +115,22 @@ def indicator_out(indicator: IndicatorMeta, lang: str) -> IndicatorOut:
         ],
         methodology_url=(
             f"/methodologie/{indicator.theme}#{indicator.id}"
-            if indicator.is_catalog
+            if indicator.is_catalog or indicator.is_composite
             else f"/methodologie#{indicator.id}"
         ),
+        weights=weights_out(indicator, lang),
     )
+
+
+def weights_out(indicator: IndicatorMeta, lang: str) -> list[WeightOut]:
+    """A composite's components with their weights and share of the total."""
+    total = sum(c.weight for c in indicator.components)
+    return [
+        WeightOut(
+            indicator=c.indicator, title=c.title(lang), weight=c.weight, share=c.weight / total
+        )
+        for c in indicator.components
+    ]
 
 
 def legend_class(item: LegendClass, decimals: int, lang: str) -> LegendClassOut:

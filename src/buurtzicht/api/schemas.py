@@ -65,6 +65,15 @@ class SourceOut(Public):
     )
 
 
+class WeightOut(Public):
+    """A component of a composite index and its weight."""
+
+    indicator: str
+    title: str
+    weight: float = Field(description="Catalog weight")
+    share: float = Field(description="Weight as a share of all weights (0-1)")
+
+
 class IndicatorOut(Public):
     id: str
     theme: str
@@ -76,7 +85,8 @@ class IndicatorOut(Public):
     kind: str = Field(
         default="",
         description="count (an absolute number: no index against NL), rate (a rate, share, "
-        "mean or score) or empty for a raw source variable",
+        "mean or score), index (a composite index, NL = 100) or empty for a raw source "
+        "variable",
     )
     description: str
     methodology: str
@@ -87,6 +97,10 @@ class IndicatorOut(Public):
     source: SourceOut = Field(description="All sources as one citation")
     sources: list[SourceOut]
     methodology_url: str
+    weights: list[WeightOut] = Field(
+        default_factory=list,
+        description="Composite indexes: the components and their weights (empty otherwise)",
+    )
 
 
 class ThemeOut(Public):
@@ -239,6 +253,11 @@ class ProfileCard(Public):
     trend_change_pct: float | None = None
     trend_significant: bool | None = None
     trend: list[TrendPoint]
+    suppressed_share: float | None = Field(
+        default=None,
+        description="Set when disclosure control suppressed most cells of this indicator "
+        "at the region's level (rare events): the share of the level's cells suppressed",
+    )
 
 
 class DeviatingChildOut(Public):
@@ -296,6 +315,80 @@ class SimilarRegionOut(RegionRef):
     closest_on: list[str] = Field(description="Context indicators on which it is closest")
 
 
+class CompositeComponentOut(Public):
+    """A component of a composite index as it counts for one region."""
+
+    indicator: str
+    title: str
+    unit: str
+    weight: float
+    share: float = Field(description="Weight as a share of all weights (0-1)")
+    figure: Figure = Field(description="The region's figure of the component")
+    national: Figure
+    index: float | None = Field(
+        default=None,
+        description="Component index (NL = 100), mirrored where higher is better: > 100 "
+        "is worse than NL",
+    )
+    drop_one_spearman: float | None = Field(
+        default=None,
+        description="Rank correlation of the level's ranking without this component with "
+        "the ranking with all of them",
+    )
+
+
+class CompositeCardOut(Public):
+    """A composite index of a region with its components and weight sensitivity."""
+
+    indicator: IndicatorOut
+    level: str
+    period: str
+    figure: Figure = Field(description="The region's composite index (NL = 100)")
+    rank: int | None = Field(default=None, description="1 = highest index (least favourable)")
+    rank_of: int | None = None
+    rank_p05: float | None = Field(
+        default=None, description="5th percentile of the rank over the random weight draws"
+    )
+    rank_p95: float | None = Field(
+        default=None, description="95th percentile of the rank over the random weight draws"
+    )
+    max_shift: float | None = Field(
+        default=None, description="Largest rank change over the random weight draws"
+    )
+    mean_spearman: float | None = Field(
+        default=None, description="Mean rank correlation of a draw with the catalog ranking"
+    )
+    draws: int
+    spread: float = Field(description="Each weight is multiplied by U(1 - spread, 1 + spread)")
+    seed: int
+    components: list[CompositeComponentOut]
+    map_url: str
+
+
+class CompositeRegionOut(Public):
+    region: RegionRef
+    index: float
+    rank: int
+    rank_p05: float
+    rank_p95: float
+    max_shift: float
+
+
+class CompositeReportOut(Public):
+    """A composite index at one level with its weight-sensitivity report (as the CLI's
+    ``buurtzicht composite``)."""
+
+    indicator: IndicatorOut
+    level: str
+    period: str
+    mean_spearman: float
+    drop_one_spearman: dict[str, float]
+    draws: int
+    spread: float
+    seed: int
+    rows: list[CompositeRegionOut] = Field(description="Highest (least favourable) first")
+
+
 class ProfileOut(Public):
     region: RegionDetail
     period: str | None = None
@@ -308,6 +401,11 @@ class ProfileOut(Public):
     )
     themes: list[ProfileTheme]
     synthetic: bool = Field(description="True when any figure comes from the synthetic secure side")
+    composites: list[CompositeCardOut] = Field(
+        default_factory=list,
+        description="The catalog's composite indexes for this region, with their components, "
+        "weights and weight-sensitivity report",
+    )
 
 
 class CompareRow(Public):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -37,32 +38,17 @@ def composite_command(
     warehouse: WarehouseOption = None,
 ) -> None:
     """A composite index (NL = 100) with its weight-sensitivity report."""
-    from buurtzicht.analysis.composite import composite_index, sensitivity
+    import pandas as pd
+
+    from buurtzicht.analysis.composite import composite_index, report_rows, sensitivity
     from buurtzicht.indicators.loader import default_catalog
 
     conn = open_warehouse(warehouse)
     result = composite_index(conn, composite_id, level, period)
     comp = default_catalog().composite(composite_id)
     weights = {c.indicator: c.weight for c in comp.components}
-    import pandas as pd
-
     report = sensitivity(result.indices, pd.Series(weights), draws=draws, seed=seed)
-    scored = {
-        str(k): float(v) for k, v in result.scores.dropna().sort_values(ascending=False).items()
-    }
-    base, shift = report.base_rank.to_dict(), report.max_shift.to_dict()
-    p05, p95 = report.p05_rank.to_dict(), report.p95_rank.to_dict()
-    rows: list[dict[str, object]] = [
-        {
-            "region": code,
-            "index": score,
-            "rank": int(base[code]),
-            "rank_p05": p05[code],
-            "rank_p95": p95[code],
-            "max_shift": shift[code],
-        }
-        for code, score in scored.items()
-    ]
+    rows = [asdict(r) for r in report_rows(result, report)]
     if as_json:
         print(
             json.dumps(
@@ -90,7 +76,7 @@ def composite_command(
     for r in rows[:25]:
         table.add_row(
             str(r["region"]),
-            _fmt(float(r["index"]), 1),  # type: ignore[arg-type]
+            _fmt(float(r["index"]), 1),
             str(r["rank"]),
             f"{r['rank_p05']:.0f}-{r['rank_p95']:.0f}",
             f"{r['max_shift']:.0f}",

@@ -29,6 +29,7 @@ from buurtzicht.sources.observations import (
     Status,
     observations_frame,
 )
+from buurtzicht.warehouse.audit_note import audit_note
 
 #: Version of the report document (``published.json``).
 FORMAT = 1
@@ -172,24 +173,3 @@ def secure_batch(release: PublishedRelease, catalog: Catalog) -> Batch:
         audit_note(release.report),
     ]
     return Batch(BATCH, observations, measures, files, notes)
-
-
-def audit_note(report: dict[str, Any]) -> str:
-    """One line on the audit of a release, for the build's dataset notes and the pages.
-
-    >>> audit_note({"audited": False})
-    'not audited before loading (run `buurtzicht disclosure audit --warehouse`)'
-    >>> audit_note({"audited": True, "audit": {"cells": 1200, "checked_intervals": 300,
-    ...     "linear_programs": 45, "unprotected": 0, "public_hidden": 0,
-    ...     "zeros_given_away": 0, "seconds": 2.5}})
-    'audited before loading: 1,200 cells, 300 intervals, 45 linear programs, 0 unprotected, 0 public margins hidden, 0 zeros given away (2.5 s)'
-    """
-    audit = report.get("audit")
-    if not report.get("audited") or not isinstance(audit, dict):
-        return "not audited before loading (run `buurtzicht disclosure audit --warehouse`)"
-    return (
-        f"audited before loading: {audit['cells']:,} cells, {audit['checked_intervals']:,} "
-        f"intervals, {audit['linear_programs']:,} linear programs, {audit['unprotected']:,} "
-        f"unprotected, {audit['public_hidden']:,} public margins hidden, "
-        f"{audit['zeros_given_away']:,} zeros given away ({audit['seconds']} s)"
-    )

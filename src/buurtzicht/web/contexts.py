@@ -132,6 +132,21 @@ class SourceName(Context):
     licence: str
 
 
+class DisclosureAudit(Context):
+    """The disclosure audit the build's secure release passed before it was loaded."""
+
+    cells: int
+    intervals: int
+    linear_programs: int
+    unprotected: int
+    public_hidden: int
+    zeros_given_away: int
+    seconds: float
+    date: str | None = None
+    #: The date in the page's language ("6 december 2026").
+    date_text: str | None = None
+
+
 class MethodologyPage(Context):
     page: PageMeta
     themes: list[MethodTheme]
@@ -139,6 +154,9 @@ class MethodologyPage(Context):
     source_themes: list[ThemeOut]
     sources: list[SourceName]
     build: BuildOut
+    #: Whether the build holds a secure release, and its audit (None: not audited).
+    secure_release: bool = False
+    audit: DisclosureAudit | None = None
 
 
 class MethodIndicator(Context):
@@ -147,12 +165,23 @@ class MethodIndicator(Context):
     method: str
 
 
+class MethodComposite(Context):
+    """A composite index of the theme: weights, normalisation and sensitivity."""
+
+    indicator: ThemeIndicator
+    #: How the components are normalised and weighed (the catalog's methodology).
+    normalisation: str
+    #: How the weight-sensitivity report is made (draws, spread, seed).
+    sensitivity: str
+
+
 class MethodologyThemePage(Context):
     page: PageMeta
     theme: MethodTheme
     #: What every (or most) indicators of the theme share, said once.
     shared: list[str]
     indicators: list[MethodIndicator]
+    composites: list[MethodComposite] = []
 
 
 class ErrorPage(Context):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from buurtzicht.web.i18n_composites import COMPOSITE_TEXTS
 from buurtzicht.web.i18n_dashboard import DASHBOARD_TEXTS
 from buurtzicht.web.i18n_maps import MAP_TEXTS
 from buurtzicht.web.i18n_models import MODEL_TEXTS
@@ -215,6 +216,8 @@ TEXTS: dict[str, dict[str, str]] = {
 for _lang, _texts in MAP_TEXTS.items():
     TEXTS[_lang].update(_texts)
 for _lang, _texts in DASHBOARD_TEXTS.items():
+    TEXTS[_lang].update(_texts)
+for _lang, _texts in COMPOSITE_TEXTS.items():
     TEXTS[_lang].update(_texts)
 # ... and of the workspace (login, beheer, audit log, own data).
 for _lang, _texts in WORKSPACE_TEXTS.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
+from buurtzicht.api.present import format_number
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries.catalog import Catalog
 from buurtzicht.api.schemas import ValuesOut
@@ -83,3 +84,20 @@ def boundary_notes(values: ValuesOut | None, lang: str) -> list[str]:
         key = f"boundary_{count.boundary}" if count.boundary else f"no_boundary_{count.no_boundary}"
         notes.append(f"{count.regions:,}".replace(",", ".") + f": {t.get(key, key)}")
     return notes
+
+
+#: From this share of suppressed regions on, a map says why (rare events).
+MOSTLY_SUPPRESSED = 0.5
+
+
+def suppression_note(values: ValuesOut | None, lang: str) -> list[str]:
+    """Why most regions of a map have no figure, when disclosure control suppressed them."""
+    if values is None:
+        return []
+    published = [r for r in values.rows if r.figure.status != "missing"]
+    suppressed = sum(r.figure.status == "suppressed" for r in published)
+    if not published or suppressed / len(published) < MOSTLY_SUPPRESSED:
+        return []
+    t = translator(lang)
+    pct = format_number(100 * suppressed / len(published), 0, lang)
+    return [t["rare_note"].format(pct=pct, level_plural=t[f"level_plural_{values.level}"])]

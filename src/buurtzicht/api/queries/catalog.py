@@ -43,6 +43,11 @@ FAMILY_TITLES: dict[str, tuple[str, str]] = {
 }
 INDICATOR_TABLE = "indicator_values"
 MEASURE_TABLE = "observations"
+#: Composite indexes of the catalog (:mod:`buurtzicht.analysis.composite`), registered
+#: on the analysis cursor in the long shape of ``indicator_values``.
+COMPOSITE_TABLE = "composite_values"
+#: The group the composite indexes are offered in, after the catalog themes.
+COMPOSITE_THEME = ("samengestelde_indexen", "Samengestelde indexen", "Composite indexes")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,19 @@ class Citation:
     licence: str
     version: str = ""
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class CompositePart:
+    """One component of a composite index with its catalog weight."""
+
+    indicator: str
+    title_nl: str
+    title_en: str
+    weight: float
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_nl
 
 
 @dataclass(frozen=True)
@@ -73,9 +91,11 @@ class IndicatorMeta:
     synthetic: bool
     direction: str = "neutral"
     flags: tuple[str, ...] = field(default_factory=tuple)
-    #: "count" (an absolute number), "rate" (a rate, share, mean or score) or "" (a raw
-    #: source variable: not known)
+    #: "count" (an absolute number), "rate" (a rate, share, mean or score), "index" (a
+    #: composite index, NL = 100) or "" (a raw source variable: not known)
     kind: str = ""
+    #: Composite indexes: the components with their weights, in catalog order.
+    components: tuple[CompositePart, ...] = ()
 
     @property
     def measure(self) -> str:
@@ -85,6 +105,10 @@ class IndicatorMeta:
     @property
     def is_catalog(self) -> bool:
         return self.table == INDICATOR_TABLE
+
+    @property
+    def is_composite(self) -> bool:
+        return self.table == COMPOSITE_TABLE
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_nl
@@ -159,6 +183,51 @@ def _catalog_themes(with_figures: set[str]) -> list[Theme]:
     return themes
 
 
+def _composite_theme(themes: list[Theme]) -> list[Theme]:
+    """The catalog's composite indexes whose components all have figures, as one group.
+
+    A composite belongs to the theme of its components (its methodology lives there);
+    its sources and synthetic flag are those of its components.
+    """
+    shown = {i.id: i for t in themes for i in t.indicators}
+    items = []
+    for loaded in default_catalog().themes:
+        for comp in loaded.theme.composites:
+            parts = [shown.get(c.indicator) for c in comp.components]
+            if not all(parts):
+                continue
+            known = [p for p in parts if p is not None]
+            sources = tuple(dict.fromkeys(s for p in known for s in p.sources))
+            items.append(
+                IndicatorMeta(
+                    id=comp.id,
+                    table=COMPOSITE_TABLE,
+                    theme=loaded.theme.theme,
+                    title_nl=comp.title.nl,
+                    title_en=comp.title.en,
+                    unit_nl="index (Nederland = 100)",
+                    unit_en="index (Netherlands = 100)",
+                    decimals=0,
+                    description_nl=comp.description.nl,
+                    description_en=comp.description.en,
+                    methodology_nl=comp.methodology.nl,
+                    methodology_en=comp.methodology.en,
+                    sources=sources,
+                    synthetic=any(p.synthetic for p in known),
+                    direction="higher_is_worse",
+                    kind="index",
+                    components=tuple(
+                        CompositePart(p.id, p.title_nl, p.title_en, c.weight)
+                        for p, c in zip(known, comp.components, strict=True)
+                    ),
+                )
+            )
+    if not items:
+        return []
+    theme_id, title_nl, title_en = COMPOSITE_THEME
+    return [Theme(theme_id, title_nl, title_en, tuple(items))]
+
+
 def _measure_themes(conn: duckdb.DuckDBPyConnection) -> list[Theme]:
     cursor = conn.execute(
         """
@@ -215,4 +284,5 @@ def load(conn: duckdb.DuckDBPyConnection, analysis: duckdb.DuckDBPyConnection) -
         "WHERE value IS NOT NULL OR status = 'suppressed'"
     ).fetchall()
     with_figures = {indicator for (indicator,) in rows}
-    return Catalog(tuple(_catalog_themes(with_figures) + _measure_themes(conn)))
+    themes = _catalog_themes(with_figures)
+    return Catalog(tuple(themes + _composite_theme(themes) + _measure_themes(conn)))

@@ -11,8 +11,13 @@ from buurtzicht.regions.codes import NEDERLAND
 from buurtzicht.warehouse.store import CURRENT_INDELING
 
 #: Where figures live: raw measures in ``observations``, catalog indicators in
-#: ``indicator_values`` (same long shape, keyed by ``indicator``).
-ID_COLUMN = {"observations": "measure", "indicator_values": "indicator"}
+#: ``indicator_values`` (same long shape, keyed by ``indicator``), composite indexes in
+#: ``composite_values`` (registered on the analysis cursor, the same shape).
+ID_COLUMN = {
+    "observations": "measure",
+    "indicator_values": "indicator",
+    "composite_values": "indicator",
+}
 
 
 def _source(table: str) -> tuple[str, str]:
@@ -212,3 +217,19 @@ def series_of_indicators(
     for indicator, period, value, status in rows:
         out.setdefault(indicator, []).append((period, value, status))
     return out
+
+
+def suppressed_shares(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str], float]:
+    """Per (catalog indicator, level, period) with suppressed cells: the share of the
+    level's published cells (figures and suppressions) that disclosure control
+    suppressed. Rare events at fine levels are mostly suppressed; the pages say so."""
+    rows = conn.execute(
+        """
+        SELECT indicator, level, period,
+               avg(CASE WHEN status = 'suppressed' THEN 1.0 ELSE 0.0 END) AS share
+        FROM indicator_values
+        WHERE value IS NOT NULL OR status = 'suppressed'
+        GROUP BY ALL HAVING bool_or(status = 'suppressed')
+        """
+    ).fetchall()
+    return {(str(i), str(lv), str(p)): float(share) for i, lv, p, share in rows}

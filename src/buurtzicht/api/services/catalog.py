@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import duckdb
 
+from buurtzicht.analysis.composite import ensure_composite_values
 from buurtzicht.api.queries import catalog as catalog_queries
 from buurtzicht.api.queries.catalog import Catalog, IndicatorMeta
 from buurtzicht.api.warehouse import Snapshot
@@ -25,9 +26,20 @@ def reading(
     snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, indicator: IndicatorMeta
 ) -> Callable[[Callable[[duckdb.DuckDBPyConnection], T]], T]:
     """How to read an indicator's figures: catalog indicators through the analysis
-    cursor (where ``indicator_values`` is queryable), raw measures on ``cursor``."""
+    cursor (where ``indicator_values`` is queryable), composite indexes there too (with
+    ``composite_values`` registered), raw measures on ``cursor``."""
     if indicator.is_catalog:
         return snapshot.analysis
+    if indicator.is_composite:
+
+        def on_analysis(work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+            def with_composites(conn: duckdb.DuckDBPyConnection) -> T:
+                ensure_composite_values(conn)
+                return work(conn)
+
+            return snapshot.analysis(with_composites)
+
+        return on_analysis
 
     def on_cursor(work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         return work(cursor)

@@ -33,6 +33,7 @@ from buurtzicht.api.schemas import (
 )
 from buurtzicht.api.services import regions as region_service
 from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.services.composites import composite_cards
 from buurtzicht.api.services.profile_text import highlight_sentence, peer_text, similar_text
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import NEDERLAND
@@ -217,6 +218,7 @@ def _catalog_profile(
     series = snapshot.analysis(
         lambda conn: value_queries.series_of_indicators(conn, ids, region.code)
     )
+    shares = suppression_shares(snapshot)
     by_theme: dict[str, list[ProfileCard]] = defaultdict(list)
     for item in shown:
         indicator = known.get(item.id)
@@ -243,6 +245,9 @@ def _catalog_profile(
                     TrendPoint(period=p, year=int(p[:4]), figure=fig(v, st))
                     for p, v, st in series.get(item.id, [])
                 ],
+                suppressed_share=_mostly_suppressed(
+                    shares.get((item.id, region.level, str(item.period)))
+                ),
             )
         )
     deviating = {d.theme: d.children for d in result.deviating_children}
@@ -275,7 +280,24 @@ def _catalog_profile(
         similar_basis=similar_text(result.similar_basis, region.level, known, lang),
         themes=themes,
         synthetic=any(c.indicator.synthetic for t in themes for c in t.cards),
+        composites=composite_cards(snapshot, cursor, region, lang),
     )
+
+
+#: From this share of suppressed cells at a level on, a profile card says why.
+MOSTLY_SUPPRESSED = 0.5
+
+
+def suppression_shares(snapshot: Snapshot) -> dict[tuple[str, str, str], float]:
+    """:func:`~buurtzicht.api.queries.values.suppressed_shares`, once per build."""
+    found: dict[tuple[str, str, str], float] = snapshot.cached(
+        ("suppressed-shares",), lambda: snapshot.analysis(value_queries.suppressed_shares)
+    )
+    return found
+
+
+def _mostly_suppressed(share: float | None) -> float | None:
+    return share if share is not None and share >= MOSTLY_SUPPRESSED else None
 
 
 def _highlight(item: Highlight, known: Any, lang: str) -> HighlightOut:

@@ -24,7 +24,7 @@ from buurtzicht.api.services.values import LEVELS, level_values
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import Context, MapPage, TilesRef
 from buurtzicht.web.i18n import translator
-from buurtzicht.web.map_notes import boundary_notes, map_notices
+from buurtzicht.web.map_notes import boundary_notes, map_notices, suppression_note
 from buurtzicht.web.own_figures import Shown, personal_page
 from buurtzicht.web.pages.home import themes
 from buurtzicht.web.render import page_meta
@@ -129,7 +129,8 @@ def _map(request: Request, snapshot: Snapshot, lang: str, as_json: bool, q: MapQ
                 if shown.is_catalog
                 else None
             ),
-            notices=map_notices(choice, q.niveau, values, known, lang, cursor),
+            notices=map_notices(choice, q.niveau, values, known, lang, cursor)
+            + suppression_note(values, lang),
             boundary_notes=boundary_notes(values, lang),
         )
 

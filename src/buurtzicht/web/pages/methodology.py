@@ -4,17 +4,25 @@ indicators of a theme share is said once, in user-facing names."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import duckdb
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from buurtzicht.analysis.composite import DRAWS, SEED, SPREAD
 from buurtzicht.api.deps import LangDep, SnapshotDep
+from buurtzicht.api.present import format_number
 from buurtzicht.api.problems import NotFoundError
+from buurtzicht.api.queries.catalog import COMPOSITE_THEME
 from buurtzicht.api.schemas import ThemeOut
 from buurtzicht.api.services.build import build_summary
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.warehouse.audit_note import AuditFigures, secure_audit
 from buurtzicht.web.contexts import (
+    DisclosureAudit,
+    MethodComposite,
     MethodIndicator,
     MethodologyPage,
     MethodologyThemePage,
@@ -56,16 +64,33 @@ def _measure_names(all_themes: list[ThemeOut], lang: str) -> dict[str, str]:
     return names
 
 
+MONTHS = {
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "en": "January February March April May June July August September October November December",
+}
+
+
+def _audit(audit: AuditFigures, lang: str) -> DisclosureAudit:
+    text = None
+    if audit.date:
+        year, month, day = (int(part) for part in audit.date.split("-"))
+        text = f"{day} {MONTHS['en' if lang == 'en' else 'nl'].split()[month - 1]} {year}"
+    return DisclosureAudit(**asdict(audit), date_text=text)
+
+
 def _index(request: Request, snapshot: Snapshot, lang: str, as_json: bool) -> Response:
     def build(cursor: duckdb.DuckDBPyConnection) -> MethodologyPage:
         all_themes = themes(snapshot, cursor, lang)
         summary = build_summary(snapshot, cursor, lang)
+        secure_release, audit = secure_audit(cursor)
         return MethodologyPage(
             page=page_meta(
                 request, translator(lang)["method_title"], lang, build_id=snapshot.build_id
             ),
             themes=[_method_theme(t, lang) for t in all_themes if t.indicators[0].catalog],
-            source_themes=[t for t in all_themes if not t.indicators[0].catalog],
+            source_themes=[
+                t for t in all_themes if not t.indicators[0].catalog and t.id != COMPOSITE_THEME[0]
+            ],
             sources=[
                 SourceName(
                     name=source_name(s.table, lang),
@@ -76,6 +101,8 @@ def _index(request: Request, snapshot: Snapshot, lang: str, as_json: bool) -> Re
                 for s in summary.sources
             ],
             build=summary,
+            secure_release=secure_release,
+            audit=_audit(audit, lang) if audit else None,
         )
 
     return cached_page(
@@ -110,11 +137,28 @@ def _theme(request: Request, snapshot: Snapshot, lang: str, name: str) -> Respon
                 )
                 for i in theme.indicators
             ],
+            composites=_composites(all_themes, theme_id, lang),
         )
 
     return cached_page(
         request, snapshot, lang, as_json=as_json, template="methodology_theme.html", build=build
     )
+
+
+def _composites(all_themes: list[ThemeOut], theme_id: str, lang: str) -> list[MethodComposite]:
+    """The composite indexes built from this theme's indicators."""
+    group = next((t for t in all_themes if t.id == COMPOSITE_THEME[0]), None)
+    sensitivity = translator(lang)["composite_method_sensitivity_text"].format(
+        draws=DRAWS,
+        low=format_number(1 - SPREAD, 1, lang),
+        high=format_number(1 + SPREAD, 1, lang),
+        seed=SEED,
+    )
+    return [
+        MethodComposite(indicator=i, normalisation=i.methodology, sensitivity=sensitivity)
+        for i in (group.indicators if group else [])
+        if i.theme == theme_id
+    ]
 
 
 @router.get("/methodologie")
