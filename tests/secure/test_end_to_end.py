@@ -167,7 +167,7 @@ def test_the_methodology_page_shows_the_audit_of_the_release(built: Settings) ->
         page = client.get("/methodologie.json").json()
         html = client.get("/methodologie").text
         english = client.get("/methodologie?lang=en").text
-    shown = page["audit"]
+    shown = page["audit"]["figures"]
     assert shown["cells"] == audit["cells"]
     assert shown["intervals"] == audit["checked_intervals"]
     assert shown["linear_programs"] == audit["linear_programs"]

@@ -17,6 +17,7 @@ from buurtzicht.api.schemas import (
 from buurtzicht.api.schemas import (
     IndicatorOut as ThemeIndicator,
 )
+from buurtzicht.warehouse.audit_note import AuditFigures
 
 
 class Context(BaseModel):
@@ -135,15 +136,8 @@ class SourceName(Context):
 class DisclosureAudit(Context):
     """The disclosure audit the build's secure release passed before it was loaded."""
 
-    cells: int
-    intervals: int
-    linear_programs: int
-    unprotected: int
-    public_hidden: int
-    zeros_given_away: int
-    seconds: float
-    date: str | None = None
-    #: The date in the page's language ("6 december 2026").
+    figures: AuditFigures
+    #: The audit's date in the page's language ("6 december 2026").
     date_text: str | None = None
 
 

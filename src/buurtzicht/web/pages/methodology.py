@@ -4,8 +4,6 @@ indicators of a theme share is said once, in user-facing names."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import duckdb
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -75,7 +73,7 @@ def _audit(audit: AuditFigures, lang: str) -> DisclosureAudit:
     if audit.date:
         year, month, day = (int(part) for part in audit.date.split("-"))
         text = f"{day} {MONTHS['en' if lang == 'en' else 'nl'].split()[month - 1]} {year}"
-    return DisclosureAudit(**asdict(audit), date_text=text)
+    return DisclosureAudit(figures=audit, date_text=text)
 
 
 def _index(request: Request, snapshot: Snapshot, lang: str, as_json: bool) -> Response:
