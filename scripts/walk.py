@@ -70,6 +70,8 @@ def walk(page: Page, base: str, lang: str, device: str) -> list[str]:
     page.goto(f"{base}/gemeente/{GEMEENTE}")
     page.locator("a[href^='/vergelijk?regio=GM0518,']").first.click()
     page.wait_for_selector(".chips li", timeout=30_000)
+    if page.locator("#compare-chart").count():
+        page.wait_for_selector("#compare-chart svg", timeout=30_000)
     shots.append(_shot(page, f"{tag}-5-compare"))
     page.locator("header a[href='/methodologie']").click()
     page.wait_for_url("**/methodologie", timeout=30_000)

@@ -11,9 +11,11 @@ export function lineSpec(values, { width = "container", height = 48, spark = fal
     data: { values },
     mark: { type: "line", point: !spark, strokeWidth: 2 },
     encoding: {
-      x: { field: "year", type: "ordinal", title: spark ? null : "", axis: spark ? null : { labelAngle: 0 } },
+      // Years on a time scale: a gap in the series (2012, then 2017) shows as a gap.
+      x: { field: "year", type: "quantitative", title: spark ? null : "", scale: { zero: false, nice: false },
+           axis: spark ? null : { labelAngle: 0, format: "d", tickMinStep: 1 } },
       y: { field: "value", type: "quantitative", title: spark ? null : title, axis: spark ? null : {}, scale: { zero } },
-      tooltip: [{ field: "region", type: "nominal" }, { field: "year", type: "ordinal" }, { field: "display", type: "nominal" }],
+      tooltip: [{ field: "region", type: "nominal" }, { field: "year", type: "quantitative", format: "d" }, { field: "display", type: "nominal" }],
     },
     config: { view: { stroke: null }, font: "system-ui, sans-serif" },
   };
