@@ -10,7 +10,8 @@ A link from a profile to a map must open a map with figures. So instead of a 404
 * an indicator without figures there becomes the closest catalog indicator that has
   them: one whose figures can be drawn (the build has boundaries of their indeling)
   first; then the same theme, then the theme of the default map, then any; within that
-  the latest period, then the most regions with a figure, then catalog order.
+  a rate before a count (for a rate asked), the latest period, then the most regions
+  with a figure, then catalog order.
 
 :func:`choose` says what it changed, so that the page can say so.
 """
@@ -109,12 +110,16 @@ def choose(
         drawn = [p for p, (_, can_draw) in periods.items() if can_draw]
         return max(drawn or periods)
 
-    def rank(candidate: str) -> tuple[bool, int, str, int, int]:
+    counts = {m.id for m in known.indicators if m.kind == "count"}
+
+    def rank(candidate: str) -> tuple[bool, int, bool, str, int, int]:
         theme = themes[candidate]
         closeness = 0 if theme == meta.theme else 1 if theme == DEFAULT_THEME else 2
         period = latest(candidate)
         regions, drawn = available[candidate][period]
-        return (not drawn, closeness, _descending(period), -regions, order[candidate])
+        # A rate reads as a map in place of a rate; a count (inhabitants) mostly shows size.
+        count = candidate in counts and meta.kind != "count"
+        return (not drawn, closeness, count, _descending(period), -regions, order[candidate])
 
     best = min(candidates, key=rank)
     return replace(base, indicator=best, period=latest(best), changed="indicator")

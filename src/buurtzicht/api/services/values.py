@@ -86,7 +86,10 @@ def _level_values(
     )
     covered = _coverage(snapshot, cursor, level, basis.geometry_year)
     values = [row["value"] for row in rows]
-    classification = classes.classify(values, scheme=scheme, k=k, national=national_value)
+    # Counts are not comparable with the national total: one sequential scheme, no
+    # classes "below / above NL" (rates, shares and indexes diverge around NL).
+    centre = None if indicator.kind == "count" else national_value
+    classification = classes.classify(values, scheme=scheme, k=k, national=centre)
     decimals = indicator.decimals
     out_rows = [
         ValueRow(
