@@ -47,4 +47,4 @@ def test_the_map_says_why_most_regions_have_no_figure(
     page = client.get(url + "&k=4").json()
     pct = round(100 * suppressed / len(rows))
     assert f"Dit cijfer is voor {pct}% van de wijken onderdrukt" in page["notices"][-1]
-    assert "weinig voorkomende gebeurtenissen" in page["notices"][-1]
+    assert "kleine aantallen (weinig voorkomende gebeurtenissen" in page["notices"][-1]
