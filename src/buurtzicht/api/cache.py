@@ -43,9 +43,10 @@ def weigh(value: object, depth: int = 0) -> int:
         return 64 + sum(weigh(k, depth + 1) + weigh(v, depth + 1) for k, v in value.items())
     if isinstance(value, list | tuple | set | frozenset):
         return 56 + sum(weigh(item, depth + 1) for item in value)
-    memory = getattr(value, "memory_usage", None)  # pandas frames
+    memory = getattr(value, "memory_usage", None)  # pandas frames (per column) and series
     if callable(memory):
-        return int(memory(deep=True).sum())
+        used = memory(deep=True)
+        return int(used.sum() if hasattr(used, "sum") else used)
     nbytes = getattr(value, "nbytes", None)  # numpy arrays
     if isinstance(nbytes, int):
         return nbytes
