@@ -102,6 +102,7 @@ def _urls(app, ids: dict[str, int | None]) -> list[str]:
         "y": ["42"],
         "username": ["rob"],
         "theme": ["veiligheid"],
+        "composite": ["veiligheidsindex"],
         "organisation": ["GM0599", "GM0363"],
     }
     urls = []
