@@ -160,7 +160,14 @@ def deviating_children(
     return out
 
 
-def _top(rows: pd.DataFrame, level: str, limit: int) -> list[DeviatingChild]:
+def scored(rows: pd.DataFrame) -> pd.DataFrame:
+    """The children's rows that can stand out, each with its ``deviation`` from NL.
+
+    Usable are figures above 0 against an NL value above 0 that are not unreliable;
+    the deviation is the absolute log ratio to NL of the value nearest to NL that the
+    interval (or the EB estimate) still allows, so that a child only counts as far as
+    its reliability carries it. Rows whose deviation is 0 are left out.
+    """
     no_interval = rows["ci_low"].isna() | rows["ci_high"].isna()
     usable = rows[
         rows["value"].notna()
@@ -172,8 +179,7 @@ def _top(rows: pd.DataFrame, level: str, limit: int) -> list[DeviatingChild]:
         & ~(no_interval & rows["reliability"].eq("indicatief"))
     ].copy()
     if usable.empty:
-        return []
-    missing = rows[rows["value"].isna()].groupby("indicator")["code"].nunique()
+        return usable.assign(deviation=pd.Series(dtype=float))
     floats = {
         c: usable[c].astype(float).to_numpy()
         for c in ("value", "nl_value", "ci_low", "ci_high", "eb_value")
@@ -182,7 +188,14 @@ def _top(rows: pd.DataFrame, level: str, limit: int) -> list[DeviatingChild]:
         floats["value"], floats["nl_value"], floats["ci_low"], floats["ci_high"], floats["eb_value"]
     )
     usable["deviation"] = np.abs(np.log(np.maximum(near, 1e-12) / floats["nl_value"]))
-    usable = usable[usable["deviation"] > 0]
+    return usable[usable["deviation"] > 0]
+
+
+def _top(rows: pd.DataFrame, level: str, limit: int) -> list[DeviatingChild]:
+    usable = scored(rows)
+    if usable.empty:
+        return []
+    missing = rows[rows["value"].isna()].groupby("indicator")["code"].nunique()
     best = usable.sort_values(["deviation", "code"], ascending=[False, True])
     best = best.drop_duplicates("code").head(limit)
     return [

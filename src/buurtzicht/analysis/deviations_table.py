@@ -20,7 +20,7 @@ from buurtzicht.analysis.deviations import (
     DeviatingChild,
     ThemeDeviations,
     comparable,
-    conservative,
+    scored,
 )
 from buurtzicht.analysis.store import cached, ensure_indicator_values
 from buurtzicht.indicators.loader import Catalog, default_catalog
@@ -73,14 +73,7 @@ def _all_children_values(
 
 def _ranked(rows: pd.DataFrame, level: str, limit: int) -> pd.DataFrame:
     """``deviations._top`` for every parent at once (same filters, same order)."""
-    no_interval = rows["ci_low"].isna() | rows["ci_high"].isna()
-    usable = rows[
-        rows["value"].notna()
-        & (rows["nl_value"] > 0)
-        & (rows["value"] > 0)
-        & rows["reliability"].ne("onbetrouwbaar")
-        & ~(no_interval & rows["reliability"].eq("indicatief"))
-    ].copy()
+    usable = scored(rows)
     if usable.empty:
         return usable
     missing = (
@@ -89,15 +82,6 @@ def _ranked(rows: pd.DataFrame, level: str, limit: int) -> pd.DataFrame:
         .nunique()
         .rename("suppressed_children")
     )
-    floats = {
-        c: usable[c].astype(float).to_numpy()
-        for c in ("value", "nl_value", "ci_low", "ci_high", "eb_value")
-    }
-    near = conservative(
-        floats["value"], floats["nl_value"], floats["ci_low"], floats["ci_high"], floats["eb_value"]
-    )
-    usable["deviation"] = np.abs(np.log(np.maximum(near, 1e-12) / floats["nl_value"]))
-    usable = usable[usable["deviation"] > 0]
     best = usable.sort_values(
         ["parent", "deviation", "code"], ascending=[True, False, True], kind="stable"
     )
