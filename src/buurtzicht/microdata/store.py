@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from buurtzicht.config import Settings
@@ -76,6 +76,25 @@ def atomic_file(target: Path) -> Path:
     """A temporary path beside ``target``; ``os.replace(tmp, target)`` publishes it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     return target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
+
+
+def write_all(targets: dict[Path, Callable[[Path], None]]) -> None:
+    """Write every target through its writer to a temporary sibling, then rename them all.
+
+    All or nothing for the files of one output: when a writer fails, every temporary
+    file is removed and no target has changed.
+    """
+    temps: dict[Path, Path] = {}
+    try:
+        for target, writer in targets.items():
+            temps[target] = atomic_file(target)
+            writer(temps[target])
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    for target, tmp in temps.items():
+        os.replace(tmp, target)
 
 
 def write_json(path: Path, payload: object) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from buurtzicht.microdata.pipeline import aggregate, profile
 from buurtzicht.microdata.pipeline.engine import Engine, make_engine
 from buurtzicht.microdata.pipeline.linkage import LINKAGE, years_select
 from buurtzicht.microdata.pipeline.measures import THEME_TABLES, THEMES, TOTALS, Query
-from buurtzicht.microdata.store import aggregates_path, atomic_file, microdata_dir
+from buurtzicht.microdata.store import aggregates_path, microdata_dir, write_all
 from buurtzicht.microdata.synth.params import ANALYSIS_YEARS
 from buurtzicht.microdata.validate import is_validated, validate_microdata
 
@@ -207,14 +206,4 @@ def write_outputs(result: LinkageResult, path: Path) -> None:
             encoding="utf-8",
         ),
     }
-    temps = {}
-    try:
-        for target, writer in targets.items():
-            temps[target] = atomic_file(target)
-            writer(temps[target])
-    except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        raise
-    for target, tmp in temps.items():
-        os.replace(tmp, target)
+    write_all(targets)

@@ -9,8 +9,6 @@ contributions: what drives the cases expected there.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -112,18 +110,3 @@ def write_aggregates(frame: pd.DataFrame, metadata: dict[str, Any], path: Path) 
     pq.write_table(
         table.replace_schema_metadata({**(table.schema.metadata or {}), b"buurtzicht": meta}), path
     )
-
-
-def write_atomic(targets: dict[Path, Callable[[Path], None]], temp: Callable[[Path], Path]) -> None:
-    """Write every target to a temporary sibling, then rename all (none on failure)."""
-    temps: dict[Path, Path] = {}
-    try:
-        for target, writer in targets.items():
-            temps[target] = temp(target)
-            writer(temps[target])
-    except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        raise
-    for target, tmp in temps.items():
-        os.replace(tmp, target)

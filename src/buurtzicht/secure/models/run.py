@@ -27,7 +27,7 @@ import pandas as pd
 from buurtzicht.config import Settings
 from buurtzicht.disclosure.rules import get_rule_set
 from buurtzicht.microdata.calibration import load_calibration
-from buurtzicht.microdata.store import aggregates_path, atomic_file, microdata_dir, secure_dir
+from buurtzicht.microdata.store import aggregates_path, microdata_dir, secure_dir, write_all
 from buurtzicht.secure.models import areas, cards, jonge_aanwas, output, validate_areas, youth
 from buurtzicht.secure.models.zoekgebieden import fit_theme, rows, score
 
@@ -171,7 +171,7 @@ def write_run(run: ModelRun, settings: Settings | None = None) -> Path:
     }
     folder = models_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
-    output.write_atomic(
+    write_all(
         {
             path: lambda p: output.write_aggregates(merged, metadata, p),
             path.with_suffix(".json"): lambda p: _text(
@@ -181,8 +181,7 @@ def write_run(run: ModelRun, settings: Settings | None = None) -> Path:
             release_path(settings): lambda p: _text(
                 p, json.dumps(run.release, indent=1, ensure_ascii=False, default=_plain)
             ),
-        },
-        atomic_file,
+        }
     )
     return folder
 
