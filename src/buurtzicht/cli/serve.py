@@ -73,7 +73,15 @@ def serve(
         # slots (buurtzicht.api.overload) shed load per request well before that.
         limit_concurrency=1024,
         timeout_keep_alive=15,
+        # A worker is a fresh interpreter (spawn) that imports the whole package before it
+        # can answer uvicorn's health check; on a busy machine that took 11 s, and with
+        # uvicorn's 5 s every worker was killed and restarted without end.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
+
+
+#: How long a worker may take to answer uvicorn's health check (start-up included).
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def default_workers() -> int:
