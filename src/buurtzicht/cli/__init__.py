@@ -30,6 +30,7 @@ from buurtzicht.cli import secure as _secure  # noqa: F401  (isort: skip)
 from buurtzicht.cli import models as _models  # noqa: F401  (isort: skip)
 from buurtzicht.cli import disclosure as _disclosure  # noqa: F401  (isort: skip)
 from buurtzicht.cli import serve as _serve  # noqa: F401  (isort: skip)
+from buurtzicht.cli import prepare as _prepare  # noqa: F401  (isort: skip)
 from buurtzicht.cli import workspace as _workspace  # noqa: F401  (isort: skip)
 
 __all__ = ["app", "main", "run"]
