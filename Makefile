@@ -13,20 +13,21 @@ VENDOR_MANIFEST := src/buurtzicht/web/static/vendor/manifest.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# Secure side: size of the synthetic world (1.0 = the whole country), its seed, and the
-# region levels published. Disclosure control of every buurt of the country takes long
-# (at SCALE=0.1: gemeente ~1 min, gemeente,wijk ~4 min, buurt level far longer;
-# docs/disclosure.md, "Publishing the secure side"), so make run publishes gemeenten and
-# wijken; SECURE_LEVELS=gemeente is quicker, gemeente,wijk,buurt adds the buurten.
-SCALE ?= 0.1
+# Secure side: size of the synthetic world (1.0 = the whole country, 17.9 M persons), its
+# seed, and the region levels published. The default is what Zicht op Ondermijning is
+# about: the whole country released down to buurt (a fresh clone's first make run takes
+# about 19 minutes on 2 cores and 6.9 GB of memory; benchmarks/README.md). On a small
+# machine SCALE=0.1 SECURE_LEVELS=gemeente,wijk takes a few minutes and 1-2 GB, with
+# counts a tenth of the real ones, so far more cells are suppressed.
+SCALE ?= 1.0
 SEED ?= 42
-SECURE_LEVELS ?= gemeente,wijk
+SECURE_LEVELS ?= gemeente,wijk,buurt
 
-.PHONY: run test install data secure secure-build serve lint typecheck chromium postgres node clean-build help
+.PHONY: run test install data secure secure-build prepare serve lint typecheck chromium postgres node clean-build help
 
 help:
 	@echo "make run    - install, build the warehouse from the mirror, add the synthetic"
-	@echo "              secure side (make secure), serve the dashboard"
+	@echo "              secure side (buurtzicht prepare), serve the dashboard"
 	@echo "make secure - synthetic world -> linkage -> disclosure control (SCALE=$(SCALE),"
 	@echo "              SECURE_LEVELS=$(SECURE_LEVELS)); each step skipped when up to date"
 	@echo "make test   - install test dependencies (incl. Chromium) and run the suite"
@@ -83,7 +84,12 @@ secure: $(STAMP) data
 secure-build: secure
 	$(BIN)/buurtzicht secure load --if-stale
 
-serve: install data secure-build
+# What make run serves, in one process: data, secure and secure-build above, each step
+# skipped when it is up to date (a second make run serves within seconds).
+prepare: $(STAMP)
+	$(BIN)/buurtzicht prepare --scale $(SCALE) --seed $(SEED) --levels $(SECURE_LEVELS)
+
+serve: install prepare
 	$(BIN)/buurtzicht serve --host $(HOST) --port $(PORT)
 
 run: serve
