@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from buurtzicht.analysis.materialise import indicator_values_frame
+from buurtzicht.analysis.ranking import add_ranks
 from buurtzicht.analysis.reliability import (
     empirical_bayes,
     grouped_empirical_bayes,
@@ -104,3 +105,31 @@ def test_small_buurt_does_not_top_the_ranking_on_noise() -> None:
     assert values.loc[tiny, "reliability"] == "onbetrouwbaar"
     assert values.loc[high, "reliability"] == "betrouwbaar"
     assert values.loc[tiny, "ci_low"] < 40 < values.loc[tiny, "ci_high"]
+
+
+def test_a_figure_most_regions_share_gets_no_rank() -> None:
+    """Every published buurt has 0 (those with cases are suppressed, not in the ranking):
+    "rank 1 of 12,570" would read as "the highest". A figure at least half the ranked
+    regions share gets no rank; the few above it keep theirs."""
+    codes = [f"BU0001{n:04d}" for n in range(10)]
+    frame = pd.DataFrame(
+        {
+            "indicator": "i",
+            "level": "buurt",
+            "period": "2024JJ00",
+            "indeling": 2024,
+            "region": codes,
+            "value": [0.0] * 6 + [5.0, 7.0, 7.0, np.nan],
+            "eb_value": np.nan,
+        }
+    )
+    ranked = add_ranks(frame).set_index("region")
+    zeros = ranked.loc[codes[:6]]
+    assert zeros["rank"].isna().all() and zeros["percentile"].isna().all()
+    assert zeros["n_ranked"].isna().all()
+    assert ranked.loc[codes[6:9], "rank"].tolist() == [3.0, 1.0, 1.0]  # ties share the best
+    assert ranked.loc[codes[6:9], "n_ranked"].tolist() == [9.0] * 3
+    assert np.isnan(ranked.loc[codes[9], "rank"])
+    # Below half the ranked regions, a shared figure keeps its (shared) rank.
+    fewer = frame.assign(value=[0.0] * 4 + [1.0, 2.0, 5.0, 7.0, 7.0, np.nan])
+    assert add_ranks(fewer).set_index("region").loc[codes[0], "rank"] == 6.0

@@ -12,6 +12,11 @@ import pandas as pd
 
 GROUP = ["indicator", "level", "period", "indeling"]
 
+#: No rank where a region shares its figure with at least this share of the regions
+#: ranked: "rank 1 of 12,570" for a 0 that every published buurt has (the buurten with
+#: cases being suppressed) says nothing about the region and reads as "the highest".
+TIED_SHARE = 0.5
+
 
 def rank_within(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Rank (1 = highest), number ranked and percentile (0 lowest .. 100 highest).
@@ -33,7 +38,8 @@ def add_ranks(frame: pd.DataFrame, *, exclude: pd.Series | None = None) -> pd.Da
     """Add ``rank``, ``n_ranked`` and ``percentile`` per indicator, level, period, indeling.
 
     Ranks ``eb_value`` where present, else ``value``. Rows flagged in ``exclude``
-    (buitenland, onbekend, water) get no rank. Returns a new frame.
+    (buitenland, onbekend, water) get no rank, nor do regions whose figure at least
+    :data:`TIED_SHARE` of the ranked regions share. Returns a new frame.
     """
     out = frame.copy()
     key = out["eb_value"].where(out["eb_value"].notna(), out["value"])
@@ -42,8 +48,11 @@ def add_ranks(frame: pd.DataFrame, *, exclude: pd.Series | None = None) -> pd.Da
     groups = [out[c] for c in GROUP]
     grouped = key.groupby(groups, dropna=False)
     n = grouped.transform("count")
-    out["rank"] = grouped.rank(ascending=False, method="min")
+    tied = key.groupby([*groups, key], dropna=False).transform("size").where(key.notna())
+    informative = ~((n > 1) & (tied >= TIED_SHARE * n))
+    rank = grouped.rank(ascending=False, method="min")
     below = grouped.rank(ascending=True, method="min") - 1
+    out["rank"] = rank.where(informative)
     out["n_ranked"] = n.where(out["rank"].notna())
-    out["percentile"] = (100.0 * below / (n - 1)).where(n > 1)
+    out["percentile"] = (100.0 * below / (n - 1)).where((n > 1) & informative)
     return out
