@@ -10,7 +10,12 @@ from synthetic_warehouse import gemeente, population, synthetic_warehouse
 
 from buurtzicht.analysis.compare import compare
 from buurtzicht.analysis.composite import composite_index, composite_scores, sensitivity
-from buurtzicht.analysis.peers import peer_group, pooled_values, size_class
+from buurtzicht.analysis.peers import (
+    MAX_SUPPRESSED_SHARE,
+    peer_group,
+    pooled_values,
+    size_class,
+)
 from buurtzicht.analysis.similar import nearest, standardise
 from buurtzicht.analysis.store import region_info
 from buurtzicht.errors import UnknownRegionError
@@ -39,6 +44,28 @@ def test_pooled_peer_value_is_sum_over_sum(conn) -> None:  # type: ignore[no-unt
     value = pooled.loc[("woninginbraak_per_1000", "2024JJ00"), "value"]
     assert_allclose(value, (120 + 36) / 22_000 * 1000)
     assert value != (12.0 + 3.0) / 2
+
+
+def test_no_group_value_when_too_many_members_are_suppressed() -> None:
+    """Suppression depends on the figure: the buurten with cases are suppressed and the
+    exact zeros published, so the published members alone would give the group 0,0."""
+    import duckdb
+
+    conn = duckdb.connect()
+    rows = [("i", f"BU{n:08d}", "2024JJ00", 2024, 0.0, 500.0, "ok") for n in range(7)]
+    rows += [("i", f"BU{n:08d}", "2024JJ00", 2024, None, None, "suppressed") for n in (7, 8, 9)]
+    rows += [("j", f"BU{n:08d}", "2024JJ00", 2024, 2.0, 500.0, "ok") for n in range(9)]
+    rows += [("j", "BU00000009", "2024JJ00", 2024, None, None, "suppressed")]
+    conn.execute(
+        "CREATE TABLE indicator_values (indicator VARCHAR, region VARCHAR, period VARCHAR, "
+        "indeling INTEGER, value DOUBLE, denominator DOUBLE, status VARCHAR)"
+    )
+    conn.executemany("INSERT INTO indicator_values VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    members = tuple(f"BU{n:08d}" for n in range(10))
+    pooled = pooled_values(conn, members).set_index("indicator")
+    assert "i" not in pooled.index  # 3 of 10 suppressed: more than the share allowed
+    assert pooled.loc["j", "value"] == 2.0 and pooled.loc["j", "n"] == 9  # 1 of 10 is not
+    assert MAX_SUPPRESSED_SHARE == 0.2
 
 
 def test_nearest_finds_a_planted_twin() -> None:

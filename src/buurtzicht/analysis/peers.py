@@ -127,6 +127,10 @@ def pool(rows: pd.DataFrame, scale: float) -> tuple[float, bool]:
     return float(rows["value"].mean()), False
 
 
+#: A group value needs at least four in five of its members' figures published.
+MAX_SUPPRESSED_SHARE = 0.2
+
+
 def pooled_values(conn: duckdb.DuckDBPyConnection, members: tuple[str, ...]) -> pd.DataFrame:
     """Per indicator and period: the value of the group ``members`` (as :func:`pool`).
 
@@ -135,6 +139,11 @@ def pooled_values(conn: duckdb.DuckDBPyConnection, members: tuple[str, ...]) -> 
     and still in the indicator's unit when some come from an alternative formula with
     another numerator and scale (Wmo clients counted, or published per 1,000). Summed
     inside DuckDB; per (indicator, region, period) the newest indeling counts.
+
+    No value where more than :data:`MAX_SUPPRESSED_SHARE` of the members' figures are
+    suppressed: suppression depends on the figure (exact zeros are published, small
+    counts are not), so the published members alone are no estimate of the group; a
+    group of buurten whose figures with cases are all suppressed would show 0,0.
     """
     columns = ["indicator", "period", "value", "n", "pooled"]
     if not members:
@@ -147,15 +156,20 @@ def pooled_values(conn: duckdb.DuckDBPyConnection, members: tuple[str, ...]) -> 
             QUALIFY row_number() OVER (
                 PARTITION BY indicator, region, period ORDER BY indeling DESC) = 1
         )
-        SELECT indicator, period, sum(value * denominator) AS weighted,
-               sum(denominator) AS den, avg(value) AS mean, count(*) AS n,
-               count(denominator) = count(*) AS complete
-        FROM v WHERE value IS NOT NULL GROUP BY indicator, period
+        SELECT indicator, period,
+               sum(value * denominator) FILTER (WHERE value IS NOT NULL) AS weighted,
+               sum(denominator) FILTER (WHERE value IS NOT NULL) AS den,
+               avg(value) AS mean, count(value) AS n,
+               count(denominator) FILTER (WHERE value IS NOT NULL) = count(value) AS complete,
+               count(*) FILTER (WHERE value IS NULL AND status = 'suppressed') AS suppressed
+        FROM v GROUP BY indicator, period HAVING count(value) > 0
         """,
         [list(members)],
     )
     out = []
     for r in sums:
+        if int(r["suppressed"]) > MAX_SUPPRESSED_SHARE * (int(r["n"]) + int(r["suppressed"])):  # type: ignore[call-overload]
+            continue  # the published members alone would not be the group (see above)
         den = r["den"]
         pooled = bool(r["complete"]) and isinstance(den, float) and den > 0
         value = r["weighted"] / den if pooled else r["mean"]  # type: ignore[operator]
