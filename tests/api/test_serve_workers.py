@@ -31,7 +31,8 @@ def test_workers_that_start_slowly_are_not_killed(
     (tmp_path / "sitecustomize.py").write_text(SLOW_START, encoding="utf-8")
     path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
     monkeypatch.setenv("PYTHONPATH", path)
-    with running_server(small_settings.home, "--workers", "2", timeout=60) as url:
+    # Generous: on a machine running several test suites the start alone took over 60 s.
+    with running_server(small_settings.home, "--workers", "2", timeout=240) as url:
         answers = [httpx.get(url + "/api/build", timeout=10).status_code for _ in range(4)]
     assert answers == [200] * 4
     log = (small_settings.home.parent / f"server-{url.rsplit(':', 1)[1]}.log").read_text()
