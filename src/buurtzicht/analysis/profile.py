@@ -10,18 +10,49 @@ from __future__ import annotations
 import math
 
 import duckdb
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from buurtzicht.analysis.deviations import ThemeDeviations, deviating_children
 from buurtzicht.analysis.deviations_table import precomputed
-from buurtzicht.analysis.peers import PeerGroup, peer_group, pooled_values
-from buurtzicht.analysis.similar import similar_set
-from buurtzicht.analysis.store import RegionInfo, region_info, region_names, region_records
-from buurtzicht.analysis.trends import TrendResult, trend
+from buurtzicht.analysis.profile_comparisons import (
+    Comparisons,
+    GroupValues,
+    K,
+    PeerGroupOut,
+    PeerValue,
+    Record,
+    SimilarBasis,
+    SimilarRegionOut,
+    TrendOut,
+    by_indicator,
+    comparisons,
+    default_period,
+    number,
+)
+from buurtzicht.analysis.profile_comparisons_table import stored_comparisons
+from buurtzicht.analysis.store import (
+    RegionInfo,
+    cached,
+    region_info,
+    region_names,
+    region_records,
+)
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Indicator, Localised, SourceCitation
 from buurtzicht.regions.codes import NEDERLAND
+
+__all__ = [
+    "AreaValue",
+    "IndicatorProfile",
+    "PeerGroupOut",
+    "PeerValue",
+    "RegionProfile",
+    "ReliabilityOut",
+    "SimilarBasis",
+    "SimilarRegionOut",
+    "TrendOut",
+    "profile",
+]
 
 
 class _Model(BaseModel):
@@ -34,47 +65,11 @@ class AreaValue(_Model):
     value: float | None = None
 
 
-class PeerValue(_Model):
-    value: float
-    n: int
-    pooled: bool
-
-
-class SimilarRegionOut(_Model):
-    code: str
-    name: str
-    distance: float
-    closest_on: list[str]
-
-
-class SimilarBasis(_Model):
-    """How the similar regions were chosen (:func:`~buurtzicht.analysis.similar.similar_set`)."""
-
-    features: list[str]
-    stedelijkheid: tuple[int, int] | None
-    population: tuple[float, float] | None
-
-
 class ReliabilityOut(_Model):
     flag: str | None
     ci_low: float | None
     ci_high: float | None
     eb_value: float | None
-
-
-class TrendOut(_Model):
-    first_period: str
-    last_period: str
-    first_value: float
-    last_value: float
-    change: float
-    change_pct: float | None
-    slope: float | None
-    n_points: int
-    p_value: float | None
-    test: str
-    significant: bool | None
-    harmonised: bool
 
 
 class IndicatorProfile(_Model):
@@ -104,13 +99,6 @@ class IndicatorProfile(_Model):
     synthetic: bool
 
 
-class PeerGroupOut(_Model):
-    stedelijkheid: int | None
-    size_class: int | None
-    size_label: str
-    n: int
-
-
 class RegionProfile(_Model):
     code: str
     name: str
@@ -128,31 +116,12 @@ class RegionProfile(_Model):
     deviating_children: list[ThemeDeviations] = []
 
 
-def _num(value: object) -> float | None:
-    if value is None:
-        return None
-    try:
-        f = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
+_num = number
 
 
 def _int(value: object) -> int | None:
     f = _num(value)
     return None if f is None else int(f)
-
-
-Record = dict[str, object]
-GroupValues = dict[tuple[str, str], PeerValue]
-
-
-def _by_indicator(rows: list[Record]) -> dict[str, list[Record]]:
-    """Rows per indicator (already sorted by period)."""
-    out: dict[str, list[Record]] = {}
-    for record in rows:
-        out.setdefault(str(record["indicator"]), []).append(record)
-    return out
 
 
 def _pick(rows: list[Record], period: str) -> Record | None:
@@ -161,23 +130,6 @@ def _pick(rows: list[Record], period: str) -> Record | None:
     with_value = [r for r in usable if _num(r["value"]) is not None]
     chosen = with_value or usable
     return chosen[-1] if chosen else None
-
-
-def _trend(rows: list[Record], ind: Indicator, newest: int) -> TrendOut | None:
-    series = [r for r in rows if _num(r["value"]) is not None and str(r["period"]).endswith("JJ00")]
-    result: TrendResult | None = trend(
-        [str(r["period"]) for r in series],
-        [float(r["value"]) for r in series],  # type: ignore[arg-type]
-        uncertainty=ind.uncertainty,
-        numerators=[_num(r["numerator"]) for r in series],  # type: ignore[misc]
-        denominators=[_num(r["denominator"]) for r in series],  # type: ignore[misc]
-        ci_low=[_num(r["ci_low"]) for r in series],  # type: ignore[misc]
-        ci_high=[_num(r["ci_high"]) for r in series],  # type: ignore[misc]
-    )
-    if result is None:
-        return None
-    harmonised = all(int(r["indeling"]) == newest for r in series)  # type: ignore[call-overload]
-    return TrendOut(**result.__dict__, harmonised=harmonised)
 
 
 def _area(
@@ -191,15 +143,6 @@ def _area(
         return None
     value = values.get((ind, code, period or ""))
     return AreaValue(code=code, name=names.get(code, code), value=value)
-
-
-def _group_values(table: pd.DataFrame) -> GroupValues:
-    return {
-        (str(r["indicator"]), str(r["period"])): PeerValue(
-            value=float(r["value"]), n=int(r["n"]), pooled=bool(r["pooled"])
-        )
-        for r in table.to_dict("records")
-    }
 
 
 def _reliability(row: Record | None) -> ReliabilityOut:
@@ -223,6 +166,7 @@ def _indicator_profile(
     names: dict[str, str],
     peers: GroupValues,
     similar: GroupValues,
+    trend: TrendOut | None,
 ) -> IndicatorProfile:
     row = _pick(own, period)
     chosen = None if row is None else str(row["period"])
@@ -249,7 +193,7 @@ def _indicator_profile(
         rank=None if row is None else _int(row["rank"]),
         n_ranked=None if row is None else _int(row["n_ranked"]),
         percentile=None if row is None else _num(row["percentile"]),
-        trend=_trend(own, ind, info.indeling),
+        trend=trend,
         reliability=_reliability(row),
         sources=ind.sources,
         disclosure_rule=ind.disclosure_rule,
@@ -268,12 +212,38 @@ def _deviating(
     return deviating_children(conn, code, catalog=catalog)
 
 
+def _area_records(conn: duckdb.DuckDBPyConnection, code: str) -> list[Record]:
+    """The figures of NL, a provincie or a politie-eenheid: the same for every profile
+    that shows them, so read once per connection (a few dozen areas at most)."""
+    return cached(conn, ("area-records", code), lambda: region_records(conn, [code]))
+
+
+def _area_names(conn: duckdb.DuckDBPyConnection, areas: list[str]) -> dict[str, str]:
+    return cached(conn, ("area-names", *areas), lambda: region_names(conn, areas))
+
+
+def _comparisons(
+    conn: duckdb.DuckDBPyConnection,
+    info: RegionInfo,
+    rows: list[Record],
+    period: str,
+    k: int,
+    catalog: Catalog,
+) -> Comparisons:
+    """Stored at build time for the default period, k and catalog; computed otherwise."""
+    if k == K and catalog is default_catalog():
+        found = stored_comparisons(conn, info.code)
+        if found is not None and found.period == period:
+            return found
+    return comparisons(conn, info, rows, period, k=k, catalog=catalog)
+
+
 def profile(
     conn: duckdb.DuckDBPyConnection,
     code: str,
     period: str | None = None,
     *,
-    k: int = 5,
+    k: int = K,
     catalog: Catalog | None = None,
 ) -> RegionProfile:
     """All indicators of a region with NL, areas, peers, similar regions, trend, reliability.
@@ -285,23 +255,21 @@ def profile(
     info = region_info(conn, code)
     rows = region_records(conn, [info.code])
     if period is None:
-        periods = [str(r["period"]) for r in rows if _num(r["value"]) is not None]
-        period = max(periods) if periods else "9999JJ00"
+        period = default_period(rows)
     elif len(period) == 4:
         period = f"{period}JJ00"
     areas = [c for c in (NEDERLAND, info.provincie, info.politie_eenheid) if c]
     area_values = {
         (str(r["indicator"]), str(r["region"]), str(r["period"])): float(r["value"])  # type: ignore[arg-type]
-        for r in region_records(conn, areas)
+        for area in areas
+        for r in _area_records(conn, area)
         if _num(r["value"]) is not None
     }
-    group: PeerGroup = peer_group(conn, info)
-    chosen = similar_set(conn, info.code, info.level, info.indeling, period, k=k)
-    similar = chosen.regions
-    names = region_names(conn, [*areas, *(s.code for s in similar)])
-    peers = _group_values(pooled_values(conn, group.members))
-    similar_values = _group_values(pooled_values(conn, tuple(s.code for s in similar)))
-    own = _by_indicator(rows)
+    names = _area_names(conn, areas)
+    found = _comparisons(conn, info, rows, period, k, catalog)
+    peers = found.peer_values()
+    similar_values = found.similar_values()
+    own = by_indicator(rows)
     return RegionProfile(
         code=info.code,
         name=info.name,
@@ -316,26 +284,9 @@ def profile(
         )
         if info.politie_eenheid
         else None,
-        peer_group=PeerGroupOut(
-            stedelijkheid=group.stedelijkheid,
-            size_class=group.size_class,
-            size_label=group.size_label,
-            n=len(group.members),
-        ),
-        similar_regions=[
-            SimilarRegionOut(
-                code=s.code,
-                name=names.get(s.code, s.code),
-                distance=s.distance,
-                closest_on=list(s.closest_on),
-            )
-            for s in similar
-        ],
-        similar_basis=SimilarBasis(
-            features=list(chosen.features),
-            stedelijkheid=chosen.stedelijkheid,
-            population=chosen.population,
-        ),
+        peer_group=found.peer_group,
+        similar_regions=found.similar_regions,
+        similar_basis=found.similar_basis,
         indicators=[
             _indicator_profile(
                 ind,
@@ -346,6 +297,7 @@ def profile(
                 names,
                 peers,
                 similar_values,
+                found.trends.get(ind.id),
             )
             for ind in catalog.indicators
         ],

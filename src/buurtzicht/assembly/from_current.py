@@ -20,6 +20,8 @@ from buurtzicht.analysis.deviations_table import TABLE as DEVIATIONS_TABLE
 from buurtzicht.analysis.deviations_table import materialise_deviations
 from buurtzicht.analysis.materialise import TABLE as INDICATOR_TABLE
 from buurtzicht.analysis.materialise import materialise
+from buurtzicht.analysis.profile_comparisons_table import TABLE as COMPARISONS_TABLE
+from buurtzicht.analysis.profile_comparisons_table import materialise_comparisons
 from buurtzicht.assembly.from_mirror import published_batches
 from buurtzicht.config import Settings
 from buurtzicht.secure.published import BATCH, TABLE_ID
@@ -31,13 +33,13 @@ from buurtzicht.warehouse.validate import Expectations
 #: Tables of the schema copied row by row (the rest are created from the base's copy).
 _SCHEMA_TABLES = (
     "regions", "measures", "observations", "boundaries", "boundary_geojson",
-    "boundary_coverage", "boundary_parts", "tile_sets", "vector_tiles",
+    "boundary_geojson_gz", "boundary_coverage", "boundary_parts", "tile_sets", "vector_tiles",
     "harmonisation", "manifest", "datasets", "conflicts", "build_info",
 )  # fmt: skip
 #: Open-data tables copied whole (those a base of an older schema lacks are skipped).
 _COPIED = (
-    "boundaries", "boundary_geojson", "boundary_coverage", "boundary_parts", "tile_sets",
-    "vector_tiles", "harmonisation",
+    "boundaries", "boundary_geojson", "boundary_geojson_gz", "boundary_coverage",
+    "boundary_parts", "tile_sets", "vector_tiles", "harmonisation",
 )  # fmt: skip
 _SECURE = f"'{BATCH}.%'"
 
@@ -74,6 +76,7 @@ def collect_from_build(settings: Settings, say: Step) -> BuildInputs:
             ("copying the open data", partial(copy_open_tables, base=base)),
             ("indicator values", materialise),
             ("deviating children of every gemeente and wijk", materialise_deviations),
+            ("profile comparisons of every gemeente", materialise_comparisons),
         ],
     )
 
@@ -105,7 +108,7 @@ def copy_open_tables(conn: duckdb.DuckDBPyConnection, *, base: Path) -> None:
             # secure_* tables (the models) come with the new release's batch.
             if (
                 table not in _SCHEMA_TABLES
-                and table not in (INDICATOR_TABLE, DEVIATIONS_TABLE)
+                and table not in (INDICATOR_TABLE, DEVIATIONS_TABLE, COMPARISONS_TABLE)
                 and not table.startswith("secure_")
             ):
                 conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM base."{table}"')

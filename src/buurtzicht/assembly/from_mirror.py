@@ -11,6 +11,7 @@ import pandas as pd
 
 from buurtzicht.analysis.deviations_table import materialise_deviations
 from buurtzicht.analysis.materialise import materialise
+from buurtzicht.analysis.profile_comparisons_table import materialise_comparisons
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError
 from buurtzicht.indicators.loader import default_catalog
@@ -58,6 +59,7 @@ def collect_from_mirror(settings: Settings, say: Step) -> BuildInputs:
         derive=[
             ("indicator values", materialise),
             ("deviating children of every gemeente and wijk", materialise_deviations),
+            ("profile comparisons of every gemeente", materialise_comparisons),
         ],
     )
 

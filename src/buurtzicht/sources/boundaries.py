@@ -106,6 +106,13 @@ def web_geojson(frame: pd.DataFrame, level: Level) -> str:
     return web_feature_collection(frame, tolerance=WEB_TOLERANCE.get(level, 0.0))
 
 
+def gzip_geojson(raw: bytes) -> bytes:
+    """A FeatureCollection as served: gzip level 9, mtime 0 (the same bytes, and so the
+    same ETag-backed body, in every build and process). The build stores it per boundary
+    set so that no server gzips megabytes on a visitor's request."""
+    return gzip.compress(raw, compresslevel=9, mtime=0)
+
+
 #: Parent levels a drill-down map of a level is cut by: (parent level, code prefix length).
 PART_PARENTS: dict[Level, tuple[tuple[str, int], ...]] = {
     Level.WIJK: (("GM", 6),),

@@ -25,6 +25,7 @@ from buurtzicht.errors import BuildError
 from buurtzicht.regions.table import REGION_COLUMNS
 from buurtzicht.regions.tiles import TileSet
 from buurtzicht.sources.base import Batch, SourceFile
+from buurtzicht.sources.boundaries import gzip_geojson
 from buurtzicht.sources.observations import MEASURE_COLUMNS, OBSERVATION_COLUMNS
 from buurtzicht.warehouse.layout import BuildLayout
 from buurtzicht.warehouse.schema import SCHEMA_VERSION, create_schema
@@ -218,6 +219,11 @@ def _insert_boundaries(conn: duckdb.DuckDBPyConnection, sets: list[BoundarySet])
         conn.execute(
             "INSERT INTO boundary_geojson VALUES (?, ?, ?, ?)",
             [boundary_set.level, boundary_set.year, len(frame), boundary_set.web_geojson],
+        )
+        raw = boundary_set.web_geojson.encode("utf-8")
+        conn.execute(
+            "INSERT INTO boundary_geojson_gz VALUES (?, ?, ?, ?)",
+            [boundary_set.level, boundary_set.year, len(raw), gzip_geojson(raw)],
         )
         if boundary_set.coverage is not None:
             coverage = boundary_set.coverage.reindex(columns=_COVERAGE_COLUMNS)

@@ -98,6 +98,13 @@ CREATE TABLE boundary_geojson (
     geojson VARCHAR NOT NULL,
     PRIMARY KEY (level, year)
 );
+CREATE TABLE boundary_geojson_gz (
+    level VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    raw_bytes INTEGER NOT NULL,
+    geojson_gz BLOB NOT NULL,
+    PRIMARY KEY (level, year)
+);
 CREATE TABLE harmonisation (
     year INTEGER NOT NULL,
     source_code VARCHAR NOT NULL,

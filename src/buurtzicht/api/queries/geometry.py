@@ -10,6 +10,8 @@ from typing import Any
 
 import duckdb
 
+from buurtzicht.sources.boundaries import gzip_geojson
+
 
 @dataclass(frozen=True)
 class GeometryPayload:
@@ -38,6 +40,16 @@ def _one(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> tup
         return None
 
 
+def _whole(conn: duckdb.DuckDBPyConnection, level: str, year: int) -> tuple[int, bytes] | None:
+    """(raw size, gzipped FeatureCollection) of a whole boundary set, gzipped by the build."""
+    row = _one(
+        conn,
+        "SELECT raw_bytes, geojson_gz FROM boundary_geojson_gz WHERE level = ? AND year = ?",
+        [level, year],
+    )
+    return None if row is None else (int(row[0]), bytes(row[1]))
+
+
 def _part(
     conn: duckdb.DuckDBPyConnection, level: str, year: int, parent: str
 ) -> tuple[int, bytes] | None:
@@ -62,18 +74,26 @@ def payload(
     """The FeatureCollection of ``level`` and ``year`` (only features whose code lies in
     gemeente or wijk ``parent`` when given), gzipped; None when the build has none."""
     row = conn.execute(
-        "SELECT geojson, features FROM boundary_geojson WHERE level = ? AND year = ?", [level, year]
+        "SELECT features FROM boundary_geojson WHERE level = ? AND year = ?", [level, year]
     ).fetchone()
     if row is None:
         return None
-    text: str = row[0]
-    count = int(row[1])
+    count = int(row[0])
+    digest = hashlib.sha256(f"{build_id}/{level}/{year}/{parent or ''}".encode()).hexdigest()
+    etag = f'"{digest[:32]}"'
+    # Gzipped by the build; builds made before boundary_geojson_gz get it gzipped below.
+    whole = None if parent else _whole(conn, level, year)
+    if whole is not None:
+        return GeometryPayload(level, year, None, count, whole[0], whole[1], etag)
     part = _part(conn, level, year, parent) if parent else None
     if part is not None:
         features, gzipped = part
-        digest = hashlib.sha256(f"{build_id}/{level}/{year}/{parent}".encode()).hexdigest()
-        raw_size = len(gzip.decompress(gzipped))
-        return GeometryPayload(level, year, parent, features, raw_size, gzipped, f'"{digest[:32]}"')
+        return GeometryPayload(
+            level, year, parent, features, len(gzip.decompress(gzipped)), gzipped, etag
+        )
+    (text,) = conn.execute(
+        "SELECT geojson FROM boundary_geojson WHERE level = ? AND year = ?", [level, year]
+    ).fetchone() or ("",)
     if parent:
         document = json.loads(text)
         prefix = parent[2:]
@@ -83,10 +103,7 @@ def payload(
         count = len(document["features"])
         text = json.dumps(document, separators=(",", ":"))
     raw = text.encode("utf-8")
-    # mtime=0 keeps the bytes (and so the ETag) identical between processes.
-    gzipped = gzip.compress(raw, compresslevel=9, mtime=0)
-    digest = hashlib.sha256(f"{build_id}/{level}/{year}/{parent or ''}".encode()).hexdigest()
-    return GeometryPayload(level, year, parent, count, len(raw), gzipped, f'"{digest[:32]}"')
+    return GeometryPayload(level, year, parent, count, len(raw), gzip_geojson(raw), etag)
 
 
 def coverage(

@@ -36,7 +36,7 @@ from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.composites import composite_cards
 from buurtzicht.api.services.profile_text import highlight_sentence, peer_text, similar_text
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.regions.codes import NEDERLAND
+from buurtzicht.regions.codes import NEDERLAND, normalise_code
 
 MAX_COMPARE = 8
 
@@ -61,14 +61,16 @@ def _observations(cursor: duckdb.DuckDBPyConnection, codes: list[str]) -> list[d
 def profile(
     snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, code: str, lang: str
 ) -> ProfileOut:
-    region = region_service.detail(cursor, code)
-    result: ProfileOut = snapshot.cached(
-        ("profile", region.code, lang),
-        lambda: (
-            _catalog_profile(snapshot, cursor, region, lang)
-            or _profile(snapshot, cursor, region, lang)
-        ),
-    )
+    """The profile of ``code``, once per build and language (the region's details are
+    read only on a miss: a page that shows a cached profile does not look them up)."""
+
+    def compute() -> ProfileOut:
+        region = region_service.detail(cursor, code)
+        return _catalog_profile(snapshot, cursor, region, lang) or _profile(
+            snapshot, cursor, region, lang
+        )
+
+    result: ProfileOut = snapshot.cached(("profile", normalise_code(code), lang), compute)
     return result
 
 

@@ -1,0 +1,87 @@
+"""What profiles compare with, stored once per build for every current gemeente.
+
+:func:`~buurtzicht.analysis.profile_comparisons.comparisons` (peers, similar regions
+with their explanation, trends) is about a third of the cost of an uncached gemeente
+profile and the same for every visitor. The warehouse build computes it for each region
+of the newest indeling of :data:`LEVELS` (the same function, so the same answer) into
+the table ``profile_comparisons`` (one JSON document per region, read back to the same
+floats); a profile reads one row. The pooled peer and similar-region values are sums in
+DuckDB, whose parallel float sums are not order-stable: the same query can differ in the
+last bits between runs (it did before this table too, for about a third of the gemeente
+profiles between two processes), so stored and recomputed pooled values agree to about
+1e-15, not always bit for bit.
+
+Only gemeenten: the pooled peer values are sums over each region's peers without the
+region itself, in DuckDB's order, so the exact answer takes one query per region
+(~20-30 ms). For 342 gemeenten that is ~10 s per build; for 3,393 wijken it would be
+~100 s and for 14,574 buurten ~20 min. Their profiles compute it on first request and
+the server keeps the profile (bounded cache).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from buurtzicht.analysis.profile_comparisons import Comparisons, comparisons, default_period
+from buurtzicht.analysis.store import cached, ensure_indicator_values, region_info, region_records
+from buurtzicht.indicators.loader import default_catalog
+
+TABLE = "profile_comparisons"
+LEVELS = ("gemeente",)
+
+
+def _current_codes(conn: duckdb.DuckDBPyConnection, level: str) -> list[str]:
+    """Codes of ``level`` in the level's newest indeling."""
+    rows = conn.execute(
+        "SELECT code FROM regions WHERE level = $level AND indeling = "
+        "(SELECT max(indeling) FROM regions WHERE level = $level) ORDER BY code",
+        {"level": level},
+    ).fetchall()
+    return [str(code) for (code,) in rows]
+
+
+def comparisons_frame(
+    conn: duckdb.DuckDBPyConnection, levels: tuple[str, ...] = LEVELS
+) -> pd.DataFrame:
+    """The rows of :data:`TABLE`: region, level, period and the JSON document."""
+    ensure_indicator_values(conn)
+    catalog = default_catalog()
+    out = []
+    for level in levels:
+        for code in _current_codes(conn, level):
+            info = region_info(conn, code)
+            rows = region_records(conn, [info.code])
+            period = default_period(rows)
+            found = comparisons(conn, info, rows, period, catalog=catalog)
+            out.append((info.code, level, period, found.to_json()))
+    return pd.DataFrame(out, columns=["region", "level", "period", "body"])
+
+
+def materialise_comparisons(conn: duckdb.DuckDBPyConnection) -> int:
+    """(Re)create :data:`TABLE` on a writable build connection; returns its rows."""
+    frame = comparisons_frame(conn)
+    conn.register("_profile_comparisons", frame)
+    try:
+        conn.execute(
+            f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * FROM _profile_comparisons ORDER BY region"
+        )
+    finally:
+        conn.unregister("_profile_comparisons")
+    return len(frame)
+
+
+def has_table(conn: duckdb.DuckDBPyConnection) -> bool:
+    """True when the build holds :data:`TABLE`."""
+    row = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def stored_comparisons(conn: duckdb.DuckDBPyConnection, code: str) -> Comparisons | None:
+    """The stored comparisons of ``code``; None when the build has none for it."""
+    if not cached(conn, ("has", TABLE), lambda: has_table(conn)):
+        return None
+    row = conn.execute(f"SELECT body FROM {TABLE} WHERE region = ?", [code]).fetchone()
+    return None if row is None else Comparisons.from_json(row[0])
