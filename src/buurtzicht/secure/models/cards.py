@@ -17,6 +17,7 @@ import pandas as pd
 from buurtzicht.disclosure.rules import RuleSet
 from buurtzicht.secure.models.areas import FEATURE_BY_NAME, THEMES
 from buurtzicht.secure.models.youth import FEATURES as YOUTH_FEATURES
+from buurtzicht.secure.models.zoekgebieden import PRIOR_CASES, REGISTRATION_SHARE
 
 INTENDED_USE = {
     "nl": "Preventie en het richten van onderzoek naar gebieden (waar kijken we eerst). "
@@ -34,6 +35,10 @@ LIMITS = {
         "het niet. 'Verwacht' is wat een gebied bij landelijk gemiddelde registratie zou "
         "tonen, geen vaststelling van verborgen gevallen.",
         "Inkomen, vermogen, uitkeringen en huishoudens zijn één momentopname (2024).",
+        "De zoekvolgorde (verwacht gemiste gevallen) neemt aan dat landelijk de helft van "
+        "de gevallen geregistreerd wordt; uit registraties alleen is dat niet te weten. "
+        "Bij een hogere aanname vindt de zoekvolgorde minder verborgen gevallen "
+        "(benchmarks/README.md, 'Risk models').",
         "Geen beschermde kenmerken (nationaliteit, geboorteland, etniciteit, religie): "
         "die staan niet in de gegevens en worden nooit gebruikt; kenmerken als inkomen "
         "en buurt kunnen er wel mee samenhangen.",
@@ -45,6 +50,9 @@ LIMITS = {
         "does not learn. 'Expected' is what an area would show if registered like the "
         "country on average, not a finding of hidden cases.",
         "Income, wealth, benefits and households are one snapshot (2024).",
+        "The search order (expected missed cases) assumes that half of the cases are "
+        "registered nationally; registrations alone cannot tell. With a higher share "
+        "assumed it finds fewer hidden cases (benchmarks/README.md, 'Risk models').",
         "No protected characteristics (nationality, country of birth, ethnicity, "
         "religion): they are not in the data and never used; features such as income "
         "and buurt may still correlate with them.",
@@ -107,6 +115,7 @@ def release_document(
     area_validation: pd.DataFrame,
     area_calibration: pd.DataFrame,
     area_groups: pd.DataFrame,
+    area_shares: pd.DataFrame,
     coefficients: dict[str, pd.DataFrame],
     youth: Any,
 ) -> dict[str, Any]:
@@ -126,13 +135,21 @@ def release_document(
                 "purpose": {
                     "nl": "Per buurt, wijk en gemeente het verwachte aantal gevallen per thema uit "
                     "de kenmerken van het gebied, naast het geregistreerde aantal; waar verwacht "
-                    "duidelijk boven geregistreerd ligt, is zoeken kansrijk.",
+                    "duidelijk boven geregistreerd ligt, is zoeken kansrijk. De zoekvolgorde van "
+                    "buurten volgt het verwachte aantal gemiste gevallen: verwacht, gecorrigeerd "
+                    "voor hoe goed de gemeente registreert.",
                     "en": "Per buurt, wijk and gemeente the expected number of cases per theme "
                     "from the area's characteristics, beside the registered number; where "
-                    "expected clearly exceeds registered, searching is promising.",
+                    "expected clearly exceeds registered, searching is promising. Buurten are "
+                    "ranked by the cases they are expected to miss: expected, corrected for how "
+                    "well the gemeente registers.",
                 },
                 "method": "Poisson GLM (log link, log exposure as offset), L2 penalty 0.001 on "
-                "standardised features, one per theme and year, fitted on all buurten",
+                "standardised features (each held between its 0.5th and 99.5th percentile "
+                "over the buurten), one per theme and year, fitted on all buurten; search "
+                "order: expected missed cases E x (1/r - u), r = "
+                f"{REGISTRATION_SHARE:g} (assumed national registration share), u = the "
+                f"gemeente's registered / expected cases (+ {PRIOR_CASES:g} each)",
                 "themes": [
                     {
                         "theme": t.name,
@@ -176,6 +193,7 @@ def release_document(
             "zoekgebieden": _records(area_validation),
             "zoekgebieden_calibration": _records(area_calibration),
             "zoekgebieden_groups": _records(area_groups),
+            "zoekgebieden_registratiegraad": _records(area_shares),
             "jonge_aanwas": _records(youth.validation.table),
             "jonge_aanwas_calibration": _records(youth.validation.calibration),
             "jonge_aanwas_groups": _records(youth.validation.groups),

@@ -7,6 +7,13 @@ a prediction is ``b_j z_j`` (``z_j`` = the feature in standard deviations from i
 in the training data), so the explanation of an area or a probability is exact, not
 an approximation.
 
+Every feature is held to a range learnt in training before it is standardised (in
+fitting and in scoring). For area shares that range is the 0.5th to 99.5th percentile
+over the training areas, weighted by their units: a buurt with one dwelling owned by a
+person with records has ``eigenaar_antecedenten`` = 1.0, 330 standard deviations above
+the mean, and a linear model extrapolated to it expected 5e10 cases (scale 1.0, one
+spatial fold). Person features are held to the training minimum and maximum only.
+
 References
 ----------
 McCullagh, P. and Nelder, J. A. (1989). *Generalized Linear Models*, 2nd ed.
@@ -32,9 +39,12 @@ class Fitted:
     scale: np.ndarray
     intercept: float
     coef: np.ndarray
+    low: np.ndarray  # each feature is held to [low, high] (learnt in training)
+    high: np.ndarray
 
     def standardise(self, x: pd.DataFrame) -> np.ndarray:
-        return (x[list(self.features)].to_numpy(float) - self.mean) / self.scale
+        raw = np.clip(x[list(self.features)].to_numpy(float), self.low, self.high)
+        return (raw - self.mean) / self.scale
 
     def contributions(self, x: pd.DataFrame) -> pd.DataFrame:
         """``b_j z_j`` per row and feature (log-rate or log-odds scale)."""
@@ -60,8 +70,27 @@ class Fitted:
                 "ratio_per_sd": np.exp(self.coef),
                 "mean": self.mean,
                 "sd": self.scale,
+                "low": self.low,
+                "high": self.high,
             }
         )
+
+
+def _bounds(x: np.ndarray, weight: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per column the weighted ``share`` and ``1 - share`` quantiles (lower, upper).
+
+    >>> low, high = _bounds(np.array([[0.0], [1.0], [2.0], [100.0]]), np.ones(4), 0.25)
+    >>> low.tolist(), high.tolist()
+    ([0.0], [2.0])
+    """
+    low, high = np.empty(x.shape[1]), np.empty(x.shape[1])
+    for j in range(x.shape[1]):
+        order = np.argsort(x[:, j], kind="stable")
+        cum = np.cumsum(weight[order]) / weight.sum()
+        first = int(np.searchsorted(cum, share, side="left"))
+        last = min(int(np.searchsorted(cum, 1 - share, side="left")), len(cum) - 1)
+        low[j], high[j] = x[int(order[first]), j], x[int(order[last]), j]
+    return low, high
 
 
 def _moments(x: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -70,24 +99,33 @@ def _moments(x: np.ndarray, weight: np.ndarray | None) -> tuple[np.ndarray, np.n
     return mean, np.where(sd > 0, sd, 1.0)
 
 
+#: Area features are held between these weighted percentiles of the training areas.
+WINSOR = 0.005
+
+
 def fit_poisson(
     x: pd.DataFrame, observed: np.ndarray, exposure: np.ndarray, *, alpha: float = 1e-3
 ) -> Fitted:
     """Expected counts from area features: ``observed ~ Poisson(exposure x exp(eta))``.
 
     Fitted as the rate ``observed / exposure`` with weights ``exposure`` (the same
-    likelihood as a log-exposure offset), L2 penalty ``alpha`` on standardised features.
+    likelihood as a log-exposure offset), L2 penalty ``alpha`` on standardised features,
+    each feature held between the ``WINSOR`` and ``1 - WINSOR`` quantiles (weighted by
+    exposure) of the training areas.
     """
     exposure = np.asarray(exposure, float)
     keep = exposure > 0
     features = tuple(x.columns)
-    raw = x.to_numpy(float)[keep]
+    low, high = _bounds(x.to_numpy(float)[keep], exposure[keep], WINSOR)
+    raw = np.clip(x.to_numpy(float)[keep], low, high)
     mean, sd = _moments(raw, exposure[keep])
     model = PoissonRegressor(alpha=alpha, solver="newton-cholesky", max_iter=100, tol=1e-8)
     with threadpool_limits(1):  # small problems: OpenMP threads only contend
         model.fit((raw - mean) / sd, np.asarray(observed, float)[keep] / exposure[keep],
                   sample_weight=exposure[keep])  # fmt: skip
-    return Fitted("poisson", features, mean, sd, float(model.intercept_), model.coef_.copy())
+    return Fitted(
+        "poisson", features, mean, sd, float(model.intercept_), model.coef_.copy(), low, high
+    )
 
 
 def fit_logistic(
@@ -100,7 +138,8 @@ def fit_logistic(
     model = LogisticRegression(C=c, max_iter=500, tol=1e-6)
     with threadpool_limits(1):
         model.fit((raw - mean) / sd, np.asarray(outcome, bool), sample_weight=weight)
-    return Fitted("logistic", features, mean, sd, float(model.intercept_[0]), model.coef_[0].copy())
+    intercept, coef = float(model.intercept_[0]), model.coef_[0].copy()
+    return Fitted("logistic", features, mean, sd, intercept, coef, raw.min(axis=0), raw.max(axis=0))
 
 
 def top_factors(contributions: pd.DataFrame, k: int = 3) -> list[list[str]]:

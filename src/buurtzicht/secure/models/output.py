@@ -21,7 +21,7 @@ from buurtzicht.regions.codes import NEDERLAND, gemeente_of, wijk_of
 from buurtzicht.secure.models.areas import THEMES, Theme
 from buurtzicht.secure.models.zoekgebieden import explain
 
-SUMS = ["expected", "observed", "units"]
+SUMS = ["expected", "observed", "units", "gemist"]
 YOUTH_MEASURE = "secure.jonge_aanwas.verwacht"
 
 

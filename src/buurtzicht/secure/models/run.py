@@ -71,10 +71,13 @@ def run_models(settings: Settings | None = None, *, say: Say | None = None) -> M
     say("zoekgebieden: validation (temporal, spatial) and scoring")
     hidden = validate_areas.hidden_cases(secure_dir(settings), years)
     context = _context(calibration)
-    area_rows, calib, held, zoek, coefficients = [], [], [], [], {}
+    area_rows, calib, held, zoek, coefficients, shares = [], [], [], [], {}, []
     for theme in areas.THEMES:
-        res, cal, out = validate_areas.validate_theme(table, theme, hidden, (years[0], years[-1]))
+        res, cal, out, share_rows = validate_areas.validate_theme(
+            table, theme, hidden, (years[0], years[-1])
+        )
         area_rows += res
+        shares += share_rows
         calib.append(cal)
         held.append(out)
         for year in years:
@@ -102,6 +105,7 @@ def run_models(settings: Settings | None = None, *, say: Say | None = None) -> M
         pd.DataFrame(area_rows),
         pd.concat(calib, ignore_index=True),
         validate_areas.groups(pd.concat(held), context),
+        pd.DataFrame(shares),
         coefficients,
         youth_out,
     )

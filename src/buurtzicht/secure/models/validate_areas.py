@@ -3,13 +3,16 @@
 The only module besides the tests that reads the planted truth (``secure/planted``):
 the models never see it. Two designs, both at buurt level:
 
-* **temporal**: fit on the buurten of the earlier year, score the later year;
+* **temporal**: fit on the buurten of the earlier year, score the later year (the
+  intercept set to the later year's national registrations, :func:`.at_level`);
 * **spatial**: five folds of gemeenten (``GroupKFold``): fit on four, score the fifth.
 
-Each scoring ranks buurten by ``expected - observed`` and is compared with baselines
-that rank them by the registered rate, by a composite index (equal-weight mean of
-index-vs-NL of the area's risk shares, the method of ``buurtzicht composite``) and at
-random.
+Each scoring ranks buurten by the cases they are expected to miss (``gemist``,
+:func:`.missed`; method ``model``) and, for comparison, by ``expected - observed``
+(``verwacht_min_geregistreerd``); baselines rank them by the registered rate and
+count, by a composite index (equal-weight mean of index-vs-NL of the area's risk
+shares, the method of ``buurtzicht composite``) and at random. :func:`sensitivity`
+repeats the model's ranking for other assumed registration shares.
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ from buurtzicht.secure.models.metrics import (
     capture,
     top_mask,
 )
-from buurtzicht.secure.models.zoekgebieden import fit_theme, rows, score
+from buurtzicht.secure.models.zoekgebieden import at_level, fit_theme, missed, rows, score
 
 SHARES = (0.05, 0.10)
+#: Assumed national registration shares for which :func:`sensitivity` reports the model.
+REGISTRATION_SHARES = (0.25, 0.5, 0.75, 1.0)
 COMPOSITE = ("uitkering", "schulden", "antecedenten", "eigenaar_antecedenten", "lage_inkomens")
 RANDOM_DRAWS = 20
 
@@ -107,10 +112,27 @@ def evaluate(
     return out
 
 
+def sensitivity(
+    designs: dict[str, pd.DataFrame], cases: np.ndarray, theme: str
+) -> list[dict[str, object]]:
+    """Hidden cases in the model's top 10 % for each assumed registration share
+    (:data:`REGISTRATION_SHARES`; ``expected`` alone is the limit of a share near 0)."""
+    out = []
+    for design, frame in designs.items():
+        expected, level = frame["expected"].to_numpy(), frame["niveau"].to_numpy()
+        ranked = {f"{share:g}": missed(expected, level, share) for share in REGISTRATION_SHARES}
+        for label, values in {**ranked, "verwacht": expected}.items():
+            out.append({"theme": theme, "design": design, "registratiegraad": label,
+                        "gevonden_top10": capture(values, cases, 0.10)[0],
+                        "auc": auc_delong(values, cases > 0).auc})  # fmt: skip
+    return out
+
+
 def validate_theme(
     table: pd.DataFrame, theme: Theme, hidden: pd.DataFrame, years: tuple[int, int]
-) -> tuple[list[dict[str, object]], pd.DataFrame, pd.DataFrame]:
-    """Temporal and spatial validation of one theme; rows, calibration, held-out scores."""
+) -> tuple[list[dict[str, object]], pd.DataFrame, pd.DataFrame, list[dict[str, object]]]:
+    """Temporal and spatial validation of one theme; rows, calibration, held-out scores
+    and the sensitivity to the assumed registration share."""
     earlier, later = years
     cases_of = hidden[hidden["theme"] == theme.name].set_index(["buurt", "year"])["cases"]
     train, test = rows(table, earlier), rows(table, later)
@@ -120,17 +142,17 @@ def validate_theme(
     nl = feature_matrix(test, COMPOSITE).mul(test[theme.exposure], axis=0).sum()
     nl = nl / test[theme.exposure].sum()
     base = _baselines(test, theme, nl)
-    temporal = score(test, theme, fit_theme(train, theme))
-    results = evaluate(
-        {"model": temporal["excess"].to_numpy(), **base}, cases, "temporeel", theme.name
-    )
+    temporal = score(test, theme, at_level(fit_theme(train, theme), test, theme))
     spatial = _spatial(test, theme)
-    results += evaluate(
-        {"model": spatial["excess"].to_numpy(), **base}, cases, "ruimtelijk", theme.name
-    )
+    results = []
+    for design, frame in (("temporeel", temporal), ("ruimtelijk", spatial)):
+        scores = {"model": frame["gemist"].to_numpy(),
+                  "verwacht_min_geregistreerd": frame["excess"].to_numpy(), **base}  # fmt: skip
+        results += evaluate(scores, cases, design, theme.name)
     held_out = spatial.assign(hidden=cases, theme=theme.name)
     calib = calibration(spatial["expected"].to_numpy(), spatial["observed"].to_numpy())
-    return results, calib.assign(theme=theme.name), held_out
+    shares = sensitivity({"temporeel": temporal, "ruimtelijk": spatial}, cases, theme.name)
+    return results, calib.assign(theme=theme.name), held_out, shares
 
 
 def _spatial(test: pd.DataFrame, theme: Theme, folds: int = 5) -> pd.DataFrame:
@@ -148,7 +170,7 @@ def groups(held_out: pd.DataFrame, context: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for theme, part in held_out.groupby("theme"):
         joined = part.join(context, how="left")
-        top = top_mask(part["excess"].to_numpy(), 0.10)
+        top = top_mask(part["gemist"].to_numpy(), 0.10)
         edges = [lo for lo, _, _ in SIZE_CLASSES] + [10**9]
         labels = [label for _, _, label in SIZE_CLASSES]
         size = pd.cut(joined["gemeente_inwoners"], edges, right=False, labels=labels)
