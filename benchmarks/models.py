@@ -199,7 +199,9 @@ def _shares_table(validation: dict[str, Any], base: dict[str, float]) -> list[st
         "E x (1/r - u); `verwacht` = ranking by E alone, the limit of a small r). Hidden "
         "cases in the top 10 % of buurten, all themes, and the ratio to the registered rate:",
         "",
-        "| design | " + " | ".join(f"r = {label}" for label in labels) + " |",
+        "| design | "
+        + " | ".join("E alone" if label == "verwacht" else f"r = {label}" for label in labels)
+        + " |",
         "|---|" + "---|" * len(labels),
     ]
     for design in ("temporeel", "ruimtelijk"):
