@@ -11,15 +11,29 @@ Tables are compared row for row (``EXCEPT ALL`` both ways, so duplicates count) 
 columns both builds have; the build's own identity (``build_info``, ``manifest``: ids,
 times, code version) is left out. Then a fixed set of pages, JSON twins and API calls
 (regions picked from the build: NL, the largest gemeente, one of its wijken and buurten,
-two indicators) is requested from an in-process app on each build and the bodies are
-compared after the build id is replaced by a placeholder. Exit 0 when all is identical,
-1 when anything differs (each difference printed), 2 on bad arguments.
+two indicators, and errors: 404, 405 and 422 in Dutch and English, as pages and as
+JSON) is requested from an in-process app on each build and the status, headers (but
+``date``; between two builds also the ETag and length, which follow the build id) and
+bodies are compared after the build id is replaced by a placeholder. Exit
+0 when all is identical, 1 when anything differs (each difference printed), 2 on bad
+arguments.
+
+The same answers compare two versions of the code on one build: save them with the old
+code, then compare with the new (``--app`` names the app factory, for code from before
+``buurtzicht.server``)::
+
+    python scripts/compare_builds.py /tmp/a --save-answers before.json \
+        --app buurtzicht.api.app:create_app              # on the old checkout
+    python scripts/compare_builds.py /tmp/a --answers-against before.json
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +65,31 @@ URLS = (
     "/api/values?indicator={ind2}&level=buurt",
     "/api/trends?indicator={ind}&regions={gm}",
     "/api/compare?regions={gm},NL01",
+    # Errors, as a page and as JSON, in both languages.
+    "/bestaat-niet",
+    "/bestaat-niet?lang=en",
+    "/bestaat-niet.json",
+    "/api/bestaat-niet",
+    "/gemeente/GM9999",
+    "/gemeente/GM9999?lang=en",
+    "/gemeente/GM9999.json",
+    "/api/regions/GM9999",
+    "POST /gemeente/{gm}",
+    "POST /gemeente/{gm}?lang=en",
+    "POST /api/regions/{gm}",
+    "/kaart?indicator={ind}&niveau=provincie",
+    "/kaart?indicator={ind}&niveau=provincie&lang=en",
+    "/kaart.json?indicator={ind}&niveau=provincie",
+    "/api/values?indicator={ind}&level=provincie",
+    "/api/values?indicator={ind}&level=provincie&lang=en",
+    "POST /api/regions/{gm}?lang=en",
+    "/api/profile/{gm}?onbekend=1",
 )
+#: Headers that differ between two builds of the same sources (the build id is in the
+#: body the ETag hashes, and ids differ in length).
+BUILD_BOUND_HEADERS = frozenset({"etag", "content-length"})
+#: The app the answers come from (``--app``).
+DEFAULT_APP = "buurtzicht.server:create_app"
 
 
 @dataclass(frozen=True)
@@ -160,45 +198,139 @@ def sample_urls(build: Path) -> list[str]:
     return urls
 
 
-def responses(home: Path, urls: list[str]) -> dict[str, tuple[int, str]]:
-    """Status and body (build id replaced) of every URL, from an app on ``home``."""
+#: One answer: status, headers (sorted, ``date`` left out), body; the build id replaced.
+Answer = tuple[int, list[tuple[str, str]], str]
+
+
+def app_factory(spec: str) -> Callable[..., object]:
+    """``module:function`` -> the function (the app factory to request the URLs from)."""
+    module, _, name = spec.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise SystemExit(f"error: --app {spec!r}: {exc}") from exc
+    return factory  # type: ignore[no-any-return]
+
+
+def responses(home: Path, urls: list[str], app: str = DEFAULT_APP) -> dict[str, Answer]:
+    """Status, headers and body (build id replaced) of every URL, from an app on ``home``.
+
+    A URL may start with a method (``POST /api/...``); the default is GET.
+    """
     from fastapi.testclient import TestClient
 
-    from buurtzicht.api.app import create_app
     from buurtzicht.config import Settings
 
     settings = Settings(home=home)
     build_id = current_build(home).name.removesuffix(".duckdb")
-    out: dict[str, tuple[int, str]] = {}
-    with TestClient(create_app(settings)) as client:
+    out: dict[str, Answer] = {}
+    with TestClient(app_factory(app)(settings)) as client:  # type: ignore[arg-type]
         for url in urls:
-            answer = client.get(url)
-            out[url] = (answer.status_code, answer.text.replace(build_id, "<build>"))
+            method, _, path = url.rpartition(" ")
+            answer = client.request(method or "GET", path)
+            headers = sorted(
+                (name, value.replace(build_id, "<build>"))
+                for name, value in answer.headers.multi_items()
+                if name != "date"
+            )
+            out[url] = (answer.status_code, headers, answer.text.replace(build_id, "<build>"))
     return out
 
 
-def compare_responses(home_a: Path, home_b: Path) -> list[Difference]:
-    urls = sample_urls(current_build(home_a))
-    a, b = responses(home_a, urls), responses(home_b, urls)
+def compare_answers(
+    a: dict[str, Answer], b: dict[str, Answer], *, ignore: frozenset[str] = frozenset()
+) -> list[Difference]:
+    """Differences in status, headers (but those in ``ignore``) and body, per URL."""
+    a, b = _without(a, ignore), _without(b, ignore)
     out = []
-    for url in urls:
-        if a[url][0] != b[url][0]:
-            out.append(Difference(url, f"status {a[url][0]} vs {b[url][0]}"))
-        elif a[url][1] != b[url][1]:
+    for url in sorted(a.keys() ^ b.keys()):
+        out.append(Difference(url, f"asked only of {'a' if url in a else 'b'}"))
+    for url in [u for u in a if u in b]:
+        (status_a, headers_a, body_a), (status_b, headers_b, body_b) = a[url], b[url]
+        if status_a != status_b:
+            out.append(Difference(url, f"status {status_a} vs {status_b}"))
+        elif headers_a != headers_b:
+            changed = sorted(set(map(tuple, headers_a)) ^ set(map(tuple, headers_b)))
+            out.append(Difference(url, f"headers differ: {changed}"))
+        elif body_a != body_b:
             at = next(
-                (i for i, (x, y) in enumerate(zip(a[url][1], b[url][1], strict=False)) if x != y),
-                min(len(a[url][1]), len(b[url][1])),
+                (i for i, (x, y) in enumerate(zip(body_a, body_b, strict=False)) if x != y),
+                min(len(body_a), len(body_b)),
             )
             out.append(Difference(url, f"bodies differ from character {at:,}"))
     return out
 
 
+def _without(answers: dict[str, Answer], ignore: frozenset[str]) -> dict[str, Answer]:
+    return {
+        url: (status, [(n, v) for n, v in headers if n not in ignore], body)
+        for url, (status, headers, body) in answers.items()
+    }
+
+
+def compare_responses(home_a: Path, home_b: Path) -> list[Difference]:
+    """Two builds: the ETag and length follow the build id (the bodies are compared with
+    the id replaced), so those headers are left out."""
+    urls = sample_urls(current_build(home_a))
+    return compare_answers(
+        responses(home_a, urls), responses(home_b, urls), ignore=BUILD_BOUND_HEADERS
+    )
+
+
+def load_answers(path: Path) -> dict[str, Answer]:
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"error: cannot read saved answers {path}: {exc}") from exc
+    return {
+        url: (status, [(name, value) for name, value in headers], body)
+        for url, (status, headers, body) in saved.items()
+    }
+
+
+def answers_main(args: argparse.Namespace) -> int:
+    """``--save-answers`` / ``--answers-against``: one build, two versions of the code."""
+    urls = sample_urls(current_build(args.home_a))
+    answers = responses(args.home_a, urls, args.app)
+    if args.save_answers:
+        args.save_answers.write_text(json.dumps(answers, indent=1), encoding="utf-8")
+        statuses = sorted({status for status, _, _ in answers.values()})
+        print(f"{len(answers)} answers (statuses {statuses}) saved to {args.save_answers}")
+        return 0
+    differences = compare_answers(load_answers(args.answers_against), answers)
+    print(
+        f"{len(answers)} answers against {args.answers_against}: {len(differences)} difference(s)"
+    )
+    for difference in differences:
+        print(f"  {difference}")
+    print("identical" if not differences else "DIFFERENT")
+    return 1 if differences else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("home_a", type=Path, help="BUURTZICHT_HOME of the first build")
-    parser.add_argument("home_b", type=Path, help="BUURTZICHT_HOME of the second build")
+    parser.add_argument("home_b", type=Path, nargs="?", help="BUURTZICHT_HOME of the second build")
     parser.add_argument("--tables-only", action="store_true", help="skip the server answers")
+    parser.add_argument(
+        "--save-answers", type=Path, metavar="FILE", help="save home_a's answers to FILE"
+    )
+    parser.add_argument(
+        "--answers-against",
+        type=Path,
+        metavar="FILE",
+        help="compare home_a's answers with those saved in FILE",
+    )
+    parser.add_argument(
+        "--app", default=DEFAULT_APP, help=f"app factory, module:function ({DEFAULT_APP})"
+    )
     args = parser.parse_args(argv)
+    if args.save_answers or args.answers_against:
+        if args.home_b is not None or (args.save_answers and args.answers_against):
+            parser.error("--save-answers and --answers-against take one home, and not both")
+        return answers_main(args)
+    if args.home_b is None:
+        parser.error("two homes to compare (or --save-answers / --answers-against)")
     build_a, build_b = current_build(args.home_a), current_build(args.home_b)
     print(f"a: {build_a}\nb: {build_b}")
     differences = compare_tables(build_a, build_b)

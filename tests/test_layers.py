@@ -3,8 +3,7 @@
 Three checks over the import graph of ``src/buurtzicht`` (read with :mod:`ast`, so that
 imports inside functions and under ``TYPE_CHECKING`` count too):
 
-* a package imports only the packages :data:`ALLOWED` lists for it, apart from the
-  :data:`EXCEPTIONS`, and every exception is still needed;
+* a package imports only the packages :data:`ALLOWED` lists for it (no exceptions);
 * :data:`ALLOWED` itself is a strict stack (no cycle), and docs/architecture.md states
   the same table;
 * no two modules import each other, directly or round a circle, apart from the
@@ -38,13 +37,8 @@ ALLOWED: dict[str, set[str]] = {
     "api": BASE
     | {"regions", "sources", "warehouse", "indicators", "analysis", "disclosure", "workspace"},
     "web": BASE | {"regions", "sources", "warehouse", "indicators", "analysis", "api", "workspace"},
+    "server": BASE | {"api", "web"},
     "cli": None,  # the command line may use everything
-}
-#: Deliberate exceptions, each with its reason.
-EXCEPTIONS = {
-    # The API mounts the HTML pages and renders HTML error pages for browsers.
-    ("api/app.py", "web"),
-    ("api/handlers.py", "web"),
 }
 
 #: Circles of module imports still to be taken apart (issue 16), each as its sorted
@@ -54,9 +48,6 @@ KNOWN_CYCLES: dict[frozenset[str], str] = {
         {"disclosure.secondary", "disclosure.secondary_lanes", "disclosure.top_table"}
     ): "the lanes and the top table call back into the secondary LP they feed",
 }
-#: The API mounts the HTML pages and the pages call the API's services: one circle of
-#: every page module with ``api.handlers``/``api.auth`` until a server entry mounts both.
-WEB_API_CYCLE = ("api.", "web")
 
 
 def module_name(path: Path) -> str:
@@ -132,15 +123,6 @@ def cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
     return found
 
 
-def _is_web_api_cycle(component: frozenset[str]) -> bool:
-    """The one circle through the API and the pages (a circle within web alone fails)."""
-    return (
-        all(m.startswith(WEB_API_CYCLE) for m in component)
-        and any(m.startswith("api.") for m in component)
-        and any(m.startswith("web") for m in component)
-    )
-
-
 def imported_packages(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -162,19 +144,8 @@ def test_packages_import_only_lower_layers() -> None:
         if allowed is None:
             continue
         for target in imported_packages(path) - allowed - {package}:
-            if (relative.as_posix(), target) not in EXCEPTIONS:
-                violations.append(f"{relative} imports buurtzicht.{target}")
+            violations.append(f"{relative} imports buurtzicht.{target}")
     assert not violations, "layer violations:\n" + "\n".join(violations)
-
-
-def test_every_exception_is_still_needed() -> None:
-    used = set()
-    for path in sorted(SRC.rglob("*.py")):
-        relative = path.relative_to(SRC)
-        allowed = ALLOWED.get(relative.parts[0].removesuffix(".py"))
-        if allowed is not None:
-            used |= {(relative.as_posix(), t) for t in imported_packages(path) - allowed}
-    assert not EXCEPTIONS - used, f"exceptions no longer needed: {sorted(EXCEPTIONS - used)}"
 
 
 def test_the_layer_table_is_a_stack() -> None:
@@ -184,6 +155,7 @@ def test_the_layer_table_is_a_stack() -> None:
     except CycleError as exc:  # pragma: no cover - the assertion message is the point
         raise AssertionError(f"the layer table has a cycle: {exc.args[1]}") from exc
     assert order.index("errors") < order.index("regions") < order.index("web")
+    assert order.index("api") < order.index("web") < order.index("server")
 
 
 def test_architecture_doc_states_the_same_table() -> None:
@@ -191,8 +163,7 @@ def test_architecture_doc_states_the_same_table() -> None:
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     documented: dict[str, set[str]] = {}
     for package, imports in re.findall(r"^\| `(\w+)/` \|[^|]*\| ([^|]*) \|$", text, flags=re.M):
-        # What is said in brackets is the exceptions, listed in this test.
-        documented[package] = set(re.findall(r"`(\w+)`", re.sub(r"\(.*?\)", "", imports)))
+        documented[package] = set(re.findall(r"`(\w+)`", imports))
     expected = {
         package: set(allowed) - BASE
         for package, allowed in ALLOWED.items()
@@ -204,7 +175,7 @@ def test_architecture_doc_states_the_same_table() -> None:
 
 def test_no_import_cycles() -> None:
     found = cycles(import_graph())
-    unexpected = [sorted(c) for c in found if c not in KNOWN_CYCLES and not _is_web_api_cycle(c)]
+    unexpected = [sorted(c) for c in found if c not in KNOWN_CYCLES]
     assert not unexpected, f"import cycles: {unexpected}"
     gone = [sorted(c) for c in KNOWN_CYCLES if c not in found]
     assert not gone, f"known cycles that no longer exist (remove them from the list): {gone}"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from buurtzicht.api.app import create_app
 from buurtzicht.config import Settings
+from buurtzicht.server import create_app
 from buurtzicht.warehouse.build import run_build
 from tests.api.smallbuild import SECURE
 from tests.tiny import tiny_batch, tiny_inputs

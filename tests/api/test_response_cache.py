@@ -11,10 +11,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from buurtzicht.api.app import create_app
 from buurtzicht.api.cache import ByteCache, weigh
 from buurtzicht.api.response_cache import Stored
 from buurtzicht.config import Settings
+from buurtzicht.server import create_app
 from tests.serve import running_server
 
 

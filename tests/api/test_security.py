@@ -67,8 +67,8 @@ def test_every_answer_carries_the_security_headers(
 
 
 def test_https_answers_add_hsts() -> None:
-    from buurtzicht.api.app import create_app
     from buurtzicht.config import Settings
+    from buurtzicht.server import create_app
 
     with TestClient(create_app(Settings(mirror=None)), base_url="https://testserver") as c:
         response = c.get("/static/css/app.css")
@@ -117,8 +117,8 @@ def test_language_cookie_is_httponly_and_samesite(client: TestClient) -> None:
 
 
 def test_cookies_are_secure_behind_tls() -> None:
-    from buurtzicht.api.app import create_app
     from buurtzicht.config import Settings
+    from buurtzicht.server import create_app
 
     with TestClient(create_app(Settings(mirror=None, cookie_secure=True))) as c:
         cookie = c.get("/bestaat/niet?lang=en").headers["set-cookie"]

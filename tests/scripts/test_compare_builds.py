@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -75,3 +76,25 @@ def test_a_changed_value_and_a_missing_row_are_found(
 def test_a_home_without_a_build_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="no warehouse build in"):
         _script().main([str(tmp_path), str(tmp_path)])
+
+
+def test_saved_answers_compare_two_versions_of_the_code(
+    two_builds: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--save-answers`` then ``--answers-against`` on one build: identical, and a
+    changed saved body or header is found."""
+    a, _ = two_builds
+    saved = tmp_path / "before.json"
+    assert _script().main([str(a), "--save-answers", str(saved)]) == 0
+    answers = json.loads(saved.read_text(encoding="utf-8"))
+    statuses = {status for status, _, _ in answers.values()}
+    assert {200, 404, 405, 422} <= statuses
+    assert _script().main([str(a), "--answers-against", str(saved)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("identical")
+    answers["/api/themes"][2] += " "
+    answers["/bestaat-niet?lang=en"][1].append(["x-extra", "1"])
+    saved.write_text(json.dumps(answers), encoding="utf-8")
+    assert _script().main([str(a), "--answers-against", str(saved)]) == 1
+    out = capsys.readouterr().out
+    assert "/api/themes: bodies differ from character" in out
+    assert "/bestaat-niet?lang=en: headers differ: [('x-extra', '1')]" in out

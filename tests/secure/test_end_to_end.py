@@ -121,7 +121,7 @@ def test_the_api_serves_profiles_with_the_synthetic_indicators(built: Settings) 
     """Every gemeente's profile works, also with indicators suppressed everywhere."""
     from fastapi.testclient import TestClient
 
-    from buurtzicht.api.app import create_app
+    from buurtzicht.server import create_app
 
     path = BuildLayout(built.warehouse_dir).current_database()
     with duckdb.connect(str(path), read_only=True) as conn:
@@ -157,8 +157,8 @@ def test_the_methodology_page_shows_the_audit_of_the_release(built: Settings) ->
 
     from fastapi.testclient import TestClient
 
-    from buurtzicht.api.app import create_app
     from buurtzicht.secure.published import published_path, report_path
+    from buurtzicht.server import create_app
 
     report = json.loads(report_path(published_path(built).parent).read_text())
     audit = report["audit"]

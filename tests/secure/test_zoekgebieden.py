@@ -18,10 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 from scipy import stats
 
-from buurtzicht.api.app import create_app
 from buurtzicht.config import Settings
 from buurtzicht.secure.models.areas import THEMES
 from buurtzicht.secure.published_models import model_tables, published_models_path
+from buurtzicht.server import create_app
 from buurtzicht.warehouse.layout import BuildLayout
 
 LEVELS = ("gemeente", "wijk", "buurt")

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from buurtzicht.analysis.composite import composite_index, sensitivity
-from buurtzicht.api.app import create_app
 from buurtzicht.cli.app import app as cli
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.server import create_app
 from buurtzicht.warehouse.store import current_path, open_current
 
 WEIGHTS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from buurtzicht.api.app import create_app
 from buurtzicht.config import Settings
+from buurtzicht.server import create_app
 from buurtzicht.web.pages import compare, home, map, methodology, rankings, region, zoekgebieden
 
 PAGE_MODULES = (home, map, rankings, region, compare, methodology, zoekgebieden)

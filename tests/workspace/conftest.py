@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from buurtzicht.api.app import create_app
 from buurtzicht.config import Settings
+from buurtzicht.server import create_app
 from buurtzicht.workspace.db import WorkspaceDB, open_database
 from tests.workspace.postgres import fresh_database, running_server
 

@@ -14,9 +14,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from buurtzicht.api.app import create_app
 from buurtzicht.api.auth import PrincipalDep
 from buurtzicht.config import Settings
+from buurtzicht.server import create_app
 from tests.workspace.helpers import log_in, seed
 
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from buurtzicht.api.app import create_app
 from buurtzicht.config import Settings
+from buurtzicht.server import create_app
 from tests.workspace.files import csv_bytes
 from tests.workspace.helpers import log_in, seed, upload
 from tests.workspace.routes import all_routes

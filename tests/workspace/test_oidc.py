@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from buurtzicht.api.app import create_app
 from buurtzicht.config import OidcProvider, Settings
+from buurtzicht.server import create_app
 from buurtzicht.workspace import audit
 from buurtzicht.workspace.db import WorkspaceDB
 from tests.workspace.helpers import seed

@@ -34,7 +34,7 @@ def test_login_sets_a_strict_httponly_session_cookie_and_logout_ends_it(
 
 
 def test_cookies_are_secure_over_https(ws_settings) -> None:
-    from buurtzicht.api.app import create_app
+    from buurtzicht.server import create_app
 
     with TestClient(create_app(ws_settings), base_url="https://testserver") as client:
         cookie = client.get("/inloggen").headers["set-cookie"]
@@ -127,7 +127,7 @@ def test_beheer_is_for_beheerders_only(ws_client: TestClient, database) -> None:
 
 
 def test_a_beheerder_adds_an_organisation_and_a_user_who_can_log_in(ws_settings, database) -> None:
-    from buurtzicht.api.app import create_app
+    from buurtzicht.server import create_app
 
     seed(database)
     with TestClient(create_app(ws_settings)) as admin, TestClient(create_app(ws_settings)) as new:
@@ -192,7 +192,7 @@ def test_the_audit_page_filters_verifies_and_exports(ws_client: TestClient, data
 
 
 def test_logout_everywhere_ends_the_other_browsers_session(ws_settings, database) -> None:
-    from buurtzicht.api.app import create_app
+    from buurtzicht.server import create_app
 
     seed(database)
     with TestClient(create_app(ws_settings)) as one, TestClient(create_app(ws_settings)) as two:

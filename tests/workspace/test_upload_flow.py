@@ -10,8 +10,8 @@ import openpyxl
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from buurtzicht.api.app import create_app
 from buurtzicht.config import Settings
+from buurtzicht.server import create_app
 from buurtzicht.workspace import audit
 from buurtzicht.workspace.models import Dataset, DatasetValue
 from tests.workspace.files import csv_bytes, hostile_files

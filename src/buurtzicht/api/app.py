@@ -1,7 +1,8 @@
-"""The ASGI application: JSON API under ``/api``, pages, static files.
+"""The JSON API under ``/api`` as an ASGI application.
 
-``create_app(settings)`` builds one app per process; it holds one read-only warehouse
-connection (see :mod:`buurtzicht.api.warehouse`).
+``create_api(settings)`` builds it: routes, middleware, error handlers and one
+read-only warehouse connection per process (see :mod:`buurtzicht.api.warehouse`).
+:func:`buurtzicht.server.create_app` mounts the pages on it; that is the app served.
 """
 
 from __future__ import annotations
@@ -125,15 +126,14 @@ def warm_up(cursor: duckdb.DuckDBPyConnection) -> None:
             log.info("warm-up of %s skipped: %s", level, exc)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    from buurtzicht.web import mount as mount_web
-
+def create_api(settings: Settings | None = None) -> FastAPI:
+    """The API alone (errors in JSON); :func:`buurtzicht.server.create_app` adds the pages."""
     settings = settings or get_settings()
     app = FastAPI(
         title="buurtzicht API",
         version=__version__,
         description=API_DESCRIPTION,
-        docs_url=None,  # /api/docs is served by the web layer, without a CDN
+        docs_url=None,  # /api/docs is a page of the web layer, without a CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=_lifespan,
@@ -149,5 +149,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     handlers.install(app)
     auth.install(app, settings)
     app.include_router(api_router())
-    mount_web(app)
     return app

@@ -1,12 +1,15 @@
 """Exception handlers: every error becomes a readable 4xx (or 503), never a traceback.
 
-JSON for the API and for ``.json`` pages; a proper HTML page for a person.
+JSON for the API and for ``.json`` pages; a proper HTML page for a person when the
+server has given the app one (:func:`render_html_errors_with`; the API alone answers
+in JSON throughout).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +22,20 @@ from buurtzicht.api.problems import ProblemError, classify, without_server_paths
 from buurtzicht.errors import BuurtzichtError
 
 log = logging.getLogger("buurtzicht.api")
+
+
+class ErrorPage(Protocol):
+    """Renders the HTML page of an error for a person (``buurtzicht.web.errors``)."""
+
+    def __call__(
+        self, request: Request, *, status: int, title: str, detail: str, lang: str
+    ) -> Response: ...
+
+
+def render_html_errors_with(app: FastAPI, page: ErrorPage) -> None:
+    """Answer errors of requests that do not want JSON with ``page`` (the server entry
+    passes the pages' error page; the API does not import the web layer)."""
+    app.state.error_page = page
 
 
 def wants_json(request: Request) -> bool:
@@ -46,7 +63,8 @@ def error_response(
     lang = _lang(request)
     title = title_en if lang == "en" else title_nl
     detail = without_server_paths(detail)
-    if wants_json(request):
+    page: ErrorPage | None = getattr(request.app.state, "error_page", None)
+    if page is None or wants_json(request):
         body = {
             "error": {
                 "status": status,
@@ -58,9 +76,7 @@ def error_response(
         }
         response: Response = JSONResponse(body, status_code=status)
     else:
-        from buurtzicht.web.errors import error_page
-
-        response = error_page(request, status=status, title=title, detail=detail, lang=lang)
+        response = page(request, status=status, title=title, detail=detail, lang=lang)
     response.headers.update(headers or {})
     return response
 

@@ -62,7 +62,7 @@ def serve(
         f"{workers} worker{'s' if workers > 1 else ''}"
     )
     uvicorn.run(
-        "buurtzicht.api.app:create_app",
+        "buurtzicht.server:create_app",
         factory=True,
         host=host,
         port=port,

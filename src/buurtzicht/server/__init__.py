@@ -1,0 +1,33 @@
+"""The server entry: one ASGI app with the JSON API and the HTML pages.
+
+``create_app(settings)`` is what ``buurtzicht serve`` (uvicorn's factory), the tests and
+the benchmarks run. It sits above both halves of the dashboard, so that neither imports
+the other upwards: :mod:`buurtzicht.api` builds the API (routes, middleware, error
+handlers, the warehouse connection); this module adds the pages of :mod:`buurtzicht.web`
+and its ``/static`` files after the API's routes, and hands the API the pages' HTML
+error page for requests from a person (the API alone answers every error in JSON).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from buurtzicht.api.app import create_api
+from buurtzicht.api.handlers import render_html_errors_with
+from buurtzicht.config import Settings
+from buurtzicht.web import STATIC_DIR
+from buurtzicht.web.errors import error_page
+from buurtzicht.web.pages import router as pages
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API with ``/static`` and the pages after its routes, errors as pages for a
+    browser."""
+    app = create_api(settings)
+    render_html_errors_with(app, error_page)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(pages)
+    return app
