@@ -98,3 +98,25 @@ def test_saved_answers_compare_two_versions_of_the_code(
     out = capsys.readouterr().out
     assert "/api/themes: bodies differ from character" in out
     assert "/bestaat-niet?lang=en: headers differ: [('x-extra', '1')]" in out
+
+
+def test_doubles_are_compared_to_twelve_digits_unless_exact(
+    two_builds: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last bits of a parallel sum differ between two builds of the same code: a
+    change in the 16th digit is no difference by default, one with ``--exact``; a change
+    in the 7th digit is one either way."""
+    a, b = two_builds
+    noisy = tmp_path / "noisy"
+    shutil.copytree(b, noisy)
+    with duckdb.connect(str(BuildLayout(noisy / "warehouse").current_database())) as conn:
+        conn.execute(
+            "UPDATE observations SET value = value * (1 + 4e-16) WHERE rowid = "
+            "(SELECT min(rowid) FROM observations WHERE value > 1000)"
+        )
+    assert _script().main([str(a), str(noisy), "--tables-only"]) == 0
+    assert _script().main([str(a), str(noisy), "--tables-only", "--exact"]) == 1
+    assert "observations: 1 rows only in build a" in capsys.readouterr().out
+    with duckdb.connect(str(BuildLayout(noisy / "warehouse").current_database())) as conn:
+        conn.execute("UPDATE observations SET value = value * (1 + 1e-6) WHERE value > 1000")
+    assert _script().main([str(a), str(noisy), "--tables-only"]) == 1
