@@ -10,7 +10,6 @@ world rests on which level.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,24 +17,22 @@ import numpy as np
 import pandas as pd
 
 from buurtzicht.regions.codes import NEDERLAND, normalise_code, wijk_of
-from buurtzicht.sources.mirror.expectations import verified
+from buurtzicht.sources.mirror.context import MirrorContext
+from buurtzicht.sources.mirror.files import FILES
 from buurtzicht.sources.observations import measure_stem
-from buurtzicht.sources.statline_csv import numeric_column, read_table
+from buurtzicht.sources.statline_csv import numeric_column
 
-POLITIE = "raw/politie_47018NED_bernasco"
-SUBSET = "raw/kwb2024_buurt_subset_crime2024_microneighbourhood"
-DERTJE = "raw/cbs_statline_dumps_dertje"
-GEO = "raw/geo_pdok_wijken_gemeenten_2024_anneversion"
-META = "raw/cbs_kwb2024_85984NED_odata_meta"
-#: The mirror files the calibration reads (each checked against its expectation).
-MIRROR_FILES: tuple[str, ...] = (
-    f"{POLITIE}/population_WijkenEnBuurten.csv.gz",
-    f"{POLITIE}/population_Population85984_2024.csv",
-    *(f"{GEO}/gemeenten_{y}_simplified_with_kwb_crime_bag.geojson" for y in (2022, 2023, 2024)),
-    f"{SUBSET}/buurten_features_clusters_with_crime_2024.csv",
-    f"{DERTJE}/85984NED_kwb2024_TRUNCATED_first10000rows.csv.gz",
-    f"{META}/stripped_filtered_data_2024.json",
+#: The mirror files the calibration reads, by their spec in ``FILES`` (each read through
+#: :class:`MirrorContext`, so checked against what the spec says it must hold).
+MIRROR_KEYS: tuple[str, ...] = (
+    "kwb_dimension",
+    "buurt_population",
+    *(f"gemeenten_geo_{y}" for y in (2022, 2023, 2024)),
+    "kwb_buurt_subset",
+    "kwb_dump",
+    "kwb_stripped",
 )
+MIRROR_FILES: tuple[str, ...] = tuple(FILES[key].path for key in MIRROR_KEYS)
 
 AGE_STEMS = ["k_0Tot15Jaar", "k_15Tot25Jaar", "k_25Tot45Jaar", "k_45Tot65Jaar", "k_65JaarOfOuder"]
 AGE_GEO = ["0_15", "15_25", "25_45", "45_65", "65plus"]
@@ -70,9 +67,10 @@ class Calibration:
         return float(self.buurten["inhabitants"].sum())
 
 
-def _kwb_frame(path: Path, codes: str = "Codering_3") -> pd.DataFrame:
+def _kwb_frame(ctx: MirrorContext, key: str, codes: str = "Codering_3") -> pd.DataFrame:
     """A KWB CSV with columns renamed to their stems and codes normalised."""
-    frame = read_table(path, required=[codes])
+    path = ctx.path(key)
+    frame = ctx.read_table(key)
     frame = frame.rename(columns={c: measure_stem(c) for c in frame.columns})
     frame["code"] = [normalise_code(c, where=str(path)) for c in frame[measure_stem(codes)]]
     return frame.set_index("code")
@@ -84,9 +82,9 @@ def _numbers(frame: pd.DataFrame, stems: list[str], path: Path) -> pd.DataFrame:
     )
 
 
-def _regions(mirror: Path) -> pd.DataFrame:
-    path = verified(mirror, f"{POLITIE}/population_WijkenEnBuurten.csv.gz")
-    dim = read_table(path, required=["Key", "Municipality"])
+def _regions(ctx: MirrorContext) -> pd.DataFrame:
+    path = ctx.path("kwb_dimension")
+    dim = ctx.read_table("kwb_dimension")
     codes = [normalise_code(k, where=str(path)) for k in dim["Key"]]
     dim["code"] = codes
     buurten = dim[[c.startswith("BU") for c in codes]]
@@ -97,8 +95,8 @@ def _regions(mirror: Path) -> pd.DataFrame:
             "gemeente": [normalise_code(m) for m in buurten["Municipality"]],
         }
     )
-    pop_path = verified(mirror, f"{POLITIE}/population_Population85984_2024.csv")
-    pop = read_table(pop_path, required=["nhood_id", "population"])
+    pop_path = ctx.path("buurt_population")
+    pop = ctx.read_table("buurt_population")
     pop["code"] = [normalise_code(c, where=str(pop_path)) for c in pop["nhood_id"]]
     inhabitants = pd.Series(
         numeric_column(pop, "population", path=pop_path).to_numpy(), index=pop["code"]
@@ -107,10 +105,9 @@ def _regions(mirror: Path) -> pd.DataFrame:
     return frame.sort_values("buurt").reset_index(drop=True)
 
 
-def _gemeente_properties(mirror: Path, year: int) -> pd.DataFrame:
-    path = verified(mirror, f"{GEO}/gemeenten_{year}_simplified_with_kwb_crime_bag.geojson")
-    features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    rows = [f["properties"] for f in features if f["properties"].get("gemeentecode")]
+def _gemeente_properties(ctx: MirrorContext, year: int) -> pd.DataFrame:
+    features = ctx.read_features(f"gemeenten_geo_{year}")
+    rows = [properties for properties in features if properties.get("gemeentecode")]
     frame = pd.DataFrame(rows).set_index("gemeentecode")
     return frame.apply(pd.to_numeric, errors="coerce")
 
@@ -146,15 +143,16 @@ def load_calibration(mirror: Path) -> Calibration:
         ``gemeente``, ``inhabitants`` and the calibrated fields; ``fallbacks`` says,
         per field, how many buurten took it from which level.
     """
-    frame = _regions(mirror)
+    ctx = MirrorContext(mirror)
+    frame = _regions(ctx)
     b, gm = frame["buurt"], frame["gemeente"]
-    subset_path = verified(mirror, f"{SUBSET}/buurten_features_clusters_with_crime_2024.csv")
-    subset = _kwb_frame(subset_path)
+    subset_path = ctx.path("kwb_buurt_subset")
+    subset = _kwb_frame(ctx, "kwb_buurt_subset")
     sub = _numbers(
         subset, [*AGE_STEMS, "HuishoudensTotaal", "MateVanStedelijkheid"], subset_path
     ).reindex(b)
-    kwb_path = verified(mirror, f"{DERTJE}/85984NED_kwb2024_TRUNCATED_first10000rows.csv.gz")
-    kwb_raw = _kwb_frame(kwb_path)
+    kwb_path = ctx.path("kwb_dump")
+    kwb_raw = _kwb_frame(ctx, "kwb_dump")
     stems = [
         *AGE_STEMS,
         *SECTOR_STEMS,
@@ -175,10 +173,9 @@ def load_calibration(mirror: Path) -> Calibration:
     kb, kg = kwb.reindex(b), kwb.reindex(gm)
     # The dump's first row is Nederland: the last real level before a model default.
     kn = pd.DataFrame([kwb.loc[NEDERLAND]] * len(b)) if NEDERLAND in kwb.index else kb * np.nan
-    geo24, geo23, geo22 = (_gemeente_properties(mirror, y) for y in (2024, 2023, 2022))
+    geo24, geo23, geo22 = (_gemeente_properties(ctx, y) for y in (2024, 2023, 2022))
     g24, g23, g22 = geo24.reindex(gm), geo23.reindex(gm), geo22.reindex(gm)
-    meta_path = verified(mirror, f"{META}/stripped_filtered_data_2024.json")
-    meta = json.loads(meta_path.read_text("utf-8"))
+    meta = ctx.read_json("kwb_stripped")
     stock = pd.Series({normalise_code(k): v.get("Woningvoorraad_35") for k, v in meta.items()})
     log: dict[str, dict[str, int]] = {}
     out = frame.copy()

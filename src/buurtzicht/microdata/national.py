@@ -16,15 +16,15 @@ from pathlib import Path
 import pandas as pd
 
 from buurtzicht.errors import SourceFormatError
-from buurtzicht.sources.mirror.expectations import verified
+from buurtzicht.sources.mirror.context import MirrorContext
+from buurtzicht.sources.mirror.files import FILES
 from buurtzicht.sources.observations import measure_stem
-from buurtzicht.sources.statline_csv import numeric_column, read_table
+from buurtzicht.sources.statline_csv import numeric_column
 
-CRIME_FILE = "raw/politie_47018NED_nationaal_bernasco_staat/NL_Crime.csv"
-CODES_FILE = "raw/politie_47018NED_bernasco/crime_SoortMisdrijf.csv"
-SUSPECTS_FILE = "raw/cbs_statline_dumps_dertje/81947NED_verdachten_nationaal.csv"
-#: The mirror files read here (each checked against its expectation).
-MIRROR_FILES: tuple[str, ...] = (CRIME_FILE, CODES_FILE, SUSPECTS_FILE)
+#: The mirror files read here, by their spec in ``FILES`` (each read through
+#: :class:`MirrorContext`, so checked against what the spec says it must hold).
+MIRROR_KEYS: tuple[str, ...] = ("politie_nl_crime", "politie_soorten", "verdachten")
+MIRROR_FILES: tuple[str, ...] = tuple(FILES[key].path for key in MIRROR_KEYS)
 
 #: 81947NED offence groups (stems of its first, absolute columns) and the 47018NED
 #: types whose registrations they are drawn from.
@@ -100,14 +100,14 @@ class NationalVolumes:
 
 
 def official_codes(mirror: Path) -> set[str]:
-    path = verified(mirror, CODES_FILE)
-    frame = read_table(path, required=["Key", "Title"])
+    frame = MirrorContext(mirror).read_table("politie_soorten")
     return {k.strip() for k in frame["Key"]}
 
 
 def _crimes(mirror: Path) -> pd.DataFrame:
-    path = verified(mirror, CRIME_FILE)
-    frame = read_table(path, required=["incident_type_code", "year", "incident_count"])
+    ctx = MirrorContext(mirror)
+    path = ctx.path("politie_nl_crime")
+    frame = ctx.read_table("politie_nl_crime")
     codes = official_codes(mirror)
     rows = []
     for i, (label, year) in enumerate(zip(frame["incident_type_code"], frame["year"], strict=True)):
@@ -127,8 +127,9 @@ def _crimes(mirror: Path) -> pd.DataFrame:
 
 
 def _suspect_frame(mirror: Path) -> tuple[pd.DataFrame, Path]:
-    path = verified(mirror, SUSPECTS_FILE)
-    frame = read_table(path, required=["Geslacht", "Leeftijd", "Migratieachtergrond", "Perioden"])
+    ctx = MirrorContext(mirror)
+    path = ctx.path("verdachten")
+    frame = ctx.read_table("verdachten")
     # The same stem occurs several times (absolute, per 10,000, ...): the first is
     # the absolute number of suspects.
     first: dict[str, str] = {}

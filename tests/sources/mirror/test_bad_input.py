@@ -106,11 +106,12 @@ def kwb_root(tmp_path: Path, mirror: Path) -> Path:
     return tmp_path
 
 
-DUMP = "ID;WijkenEnBuurten;Codering_3;AantalInwoners_5;MateVanStedelijkheid_122\n"
+#: The columns the spec of the dump names (read or checked), and one measure more.
+DUMP = "ID;WijkenEnBuurten;SoortRegio_2;Codering_3;AantalInwoners_5;MateVanStedelijkheid_122\n"
 
 
 def test_kwb_dump_truncated_gzip(kwb_root: Path) -> None:
-    path = _write(kwb_root, "kwb_dump", DUMP + "0;Nederland;NL00;17942942;2\n" * 50, gz=True)
+    path = _write(kwb_root, "kwb_dump", DUMP + "0;Nederland;Land;NL00;17942942;2\n" * 50, gz=True)
     path.write_bytes(path.read_bytes()[:-20])
     ctx = MirrorContext(kwb_root, verify=False)
     with pytest.raises(SourceFormatError, match="gzip stream is truncated or corrupt"):
@@ -118,7 +119,7 @@ def test_kwb_dump_truncated_gzip(kwb_root: Path) -> None:
 
 
 def test_kwb_dump_mistyped_region_code(kwb_root: Path) -> None:
-    text = DUMP + "0;Nederland;NL00;17942942;2\n1;Amsterdam;GM36;931298;1\n"
+    text = DUMP + "0;Nederland;Land;NL00;17942942;2\n1;Amsterdam;Gemeente;GM36;931298;1\n"
     _write(kwb_root, "kwb_dump", text, gz=True)
     ctx = MirrorContext(kwb_root, verify=False)
     with pytest.raises(RegionCodeError, match=r"'GM36' in .*85984NED.*line 3"):
@@ -126,7 +127,7 @@ def test_kwb_dump_mistyped_region_code(kwb_root: Path) -> None:
 
 
 def test_kwb_dump_matches_columns_by_stem_not_suffix(kwb_root: Path) -> None:
-    _write(kwb_root, "kwb_dump", DUMP + "0;Nederland;NL00;17942942;2\n", gz=True)
+    _write(kwb_root, "kwb_dump", DUMP + "0;Nederland;Land;NL00;17942942;2\n", gz=True)
     ctx = MirrorContext(kwb_root, verify=False)
     observations, empty = dump_observations(ctx, KwbProperties(ctx))
     assert set(observations["measure"]) == {"kwb.AantalInwoners", "kwb.MateVanStedelijkheid"}
@@ -135,7 +136,10 @@ def test_kwb_dump_matches_columns_by_stem_not_suffix(kwb_root: Path) -> None:
 
 def test_kwb_dump_column_unknown_to_dataproperties(kwb_root: Path) -> None:
     _write(
-        kwb_root, "kwb_dump", DUMP.replace("\n", ";Drugslabs_131\n") + "0;NL;NL00;1;2;3\n", gz=True
+        kwb_root,
+        "kwb_dump",
+        DUMP.replace("\n", ";Drugslabs_131\n") + "0;NL;Land;NL00;1;2;3\n",
+        gz=True,
     )
     ctx = MirrorContext(kwb_root, verify=False)
     with pytest.raises(SourceFormatError, match="column Drugslabs_131 has no entry"):
@@ -297,9 +301,11 @@ def test_national_series_unknown_crime_type(tmp_path: Path, mirror: Path) -> Non
 
 def test_84468_rates_that_reproduce_no_count(tmp_path: Path) -> None:
     header = (
-        "ID;WijkenEnBuurten;Codering_3;AantalInwoners_5;TotaalMisdrijven_6;TotaalMisdrijven_7\n"
+        "ID;WijkenEnBuurten;SoortRegio_2;Codering_3;AantalInwoners_5;TotaalMisdrijven_6;"
+        "TotaalMisdrijven_7\n"
     )
-    _write(tmp_path, "misdrijven_wb_2018", header + "0;Aa;GM1680;25390;423.0;99.0\n", gz=True)
+    row = "0;Aa;Gemeente;GM1680;25390;423.0;99.0\n"
+    _write(tmp_path, "misdrijven_wb_2018", header + row, gz=True)
     with pytest.raises(SourceFormatError, match="TotaalMisdrijven_7 is not round"):
         load_misdrijven_wb(MirrorContext(tmp_path, verify=False))
 

@@ -1,19 +1,25 @@
-"""One load of the mirror: where it is, which files were read, parsed files shared by loaders."""
+"""One load of the mirror: where it is, which files were read, parsed files shared by loaders.
+
+Every loader reads its files through the context by key of
+:data:`~buurtzicht.sources.mirror.files.FILES`: the spec says where the file is and what
+it must hold, the context checks it (:func:`~buurtzicht.sources.mirror.expectations.verified`)
+and parses it with the columns the spec names (:meth:`MirrorContext.read_table`,
+:meth:`~MirrorContext.read_json`, :meth:`~MirrorContext.read_features`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from buurtzicht.errors import SourceFormatError
 from buurtzicht.sources.base import SourceFile
 from buurtzicht.sources.mirror.expectations import verified
 from buurtzicht.sources.mirror.files import FILES, GEBIEDEN_TABLES
 from buurtzicht.sources.mirror.gebieden import Gebieden, read_gebieden
-from buurtzicht.sources.mirror.readers import read_features, read_table, region_codes
+from buurtzicht.sources.mirror.readers import read_features, read_json, read_table, region_codes
 
 if TYPE_CHECKING:
     from buurtzicht.sources.mirror.region_rows import RegionsResult
@@ -61,17 +67,21 @@ class MirrorContext:
         value: T = self._cache[name]
         return value
 
-    def table(self, key: str, required: Sequence[str] = ()) -> pd.DataFrame:
-        """A CSV file of the mirror as text columns, read once per load."""
-        frame = self.cached(f"table:{key}", lambda: read_table(self.path(key)))
-        absent = [c for c in required if c not in frame]
-        if absent:
-            raise SourceFormatError(
-                self.path(key),
-                f"columns {absent} are missing; the table's schema changed",
-                expected=f"columns {list(required)}",
-            )
-        return frame
+    def read_table(self, key: str) -> pd.DataFrame:
+        """A CSV file of the mirror as text columns, with every column its spec names."""
+        return read_table(self.path(key), required=FILES[key].columns)
+
+    def read_json(self, key: str) -> Any:
+        """A JSON file of the mirror, parsed."""
+        return read_json(self.path(key))
+
+    def read_features(self, key: str) -> list[dict[str, Any]]:
+        """The properties of every feature of a GeoJSON file (those its spec names required)."""
+        return read_features(self.path(key), required=FILES[key].columns)
+
+    def table(self, key: str) -> pd.DataFrame:
+        """:meth:`read_table`, once per load (for files several loaders read)."""
+        return self.cached(f"table:{key}", lambda: self.read_table(key))
 
     def gebieden(self, year: int) -> Gebieden:
         key = f"gebieden_{year}"
@@ -83,12 +93,11 @@ class MirrorContext:
     def gemeenten_geometry(self, year: int) -> pd.DataFrame:
         """The attribute table of one gemeente geometry file (codes normalised)."""
         key = f"gemeenten_geo_{year}"
-        return self.cached(key, lambda: _attributes(self.path(key)))
+        return self.cached(key, lambda: self._attributes(key))
 
-
-def _attributes(path: Path) -> pd.DataFrame:
-    rows = read_features(path, required=["gemeentecode", "gemeentenaam"])
-    frame = pd.DataFrame(rows)
-    frame["gemeentecode"] = region_codes(frame["gemeentecode"], path=path, record="feature")
-    frame["gemeentenaam"] = frame["gemeentenaam"].astype("string").str.strip()
-    return frame
+    def _attributes(self, key: str) -> pd.DataFrame:
+        frame = pd.DataFrame(self.read_features(key))
+        path = self.path(key)
+        frame["gemeentecode"] = region_codes(frame["gemeentecode"], path=path, record="feature")
+        frame["gemeentenaam"] = frame["gemeentenaam"].astype("string").str.strip()
+        return frame

@@ -25,27 +25,15 @@ import pandas as pd
 from buurtzicht.errors import SourceFormatError
 from buurtzicht.sources.base import Batch
 from buurtzicht.sources.mirror.context import MirrorContext
-from buurtzicht.sources.mirror.files import FILES
+from buurtzicht.sources.mirror.files import FILES, KWB_SUBSET_MEASURES
 from buurtzicht.sources.mirror.kwb_attributes import geometry_kwb
 from buurtzicht.sources.mirror.properties import match_columns, measures_from_properties
-from buurtzicht.sources.mirror.readers import numeric_columns, read_json, read_table, region_codes
+from buurtzicht.sources.mirror.readers import numeric_columns, region_codes
 from buurtzicht.sources.mirror.wide import melt, merge_by_priority, summarise
 from buurtzicht.sources.observations import Measure, observations_frame
 
 PERIOD = "2024JJ00"
-SUBSET_COLUMNS = [
-    "AantalInwoners_5",
-    "Bevolkingsdichtheid_34",
-    "GemiddeldeHuishoudensgrootte_33",
-    "HuishoudensMetKinderen_32",
-    "HuishoudensTotaal_29",
-    "MateVanStedelijkheid_122",
-    "k_0Tot15Jaar_8",
-    "k_15Tot25Jaar_9",
-    "k_25Tot45Jaar_10",
-    "k_45Tot65Jaar_11",
-    "k_65JaarOfOuder_12",
-]
+SUBSET_COLUMNS = list(KWB_SUBSET_MEASURES)
 
 
 class KwbProperties:
@@ -53,7 +41,7 @@ class KwbProperties:
 
     def __init__(self, ctx: MirrorContext) -> None:
         path = ctx.path("kwb_properties")
-        document = read_json(path)
+        document = ctx.read_json("kwb_properties")
         if not isinstance(document, list) or not all(isinstance(p, dict) for p in document):
             raise SourceFormatError(path, "not a DataProperties list", expected="[{...}, ...]")
         self.path = path
@@ -70,7 +58,7 @@ class KwbProperties:
 
 def _modified(ctx: MirrorContext) -> str:
     path = ctx.path("kwb_tableinfos")
-    infos = read_json(path)
+    infos = ctx.read_json("kwb_tableinfos")
     record = infos[0] if isinstance(infos, list) and infos else infos
     if not isinstance(record, dict) or "Modified" not in record:
         raise SourceFormatError(path, "TableInfos without Modified", expected="a Modified date")
@@ -89,7 +77,7 @@ def dump_observations(ctx: MirrorContext, props: KwbProperties) -> tuple[pd.Data
     of 10,000 regions would say nothing more than the note does.
     """
     path = ctx.path("kwb_dump")
-    table = read_table(path, required=["Codering_3", "AantalInwoners_5"])
+    table = ctx.read_table("kwb_dump")
     columns = props.columns(list(table.columns), path)
     values = numeric_columns(table, list(columns), path=path)
     empty = [c for c in columns if values[c].isna().all()]
@@ -106,7 +94,7 @@ def dump_observations(ctx: MirrorContext, props: KwbProperties) -> tuple[pd.Data
 
 def stripped_observations(ctx: MirrorContext, props: KwbProperties) -> pd.DataFrame:
     path = ctx.path("kwb_stripped")
-    document = read_json(path)
+    document = ctx.read_json("kwb_stripped")
     if not isinstance(document, dict):
         raise SourceFormatError(path, "not an object keyed by region code", expected="{GM..: {}}")
     frame = pd.DataFrame.from_dict(document, orient="index")
@@ -120,7 +108,7 @@ def stripped_observations(ctx: MirrorContext, props: KwbProperties) -> pd.DataFr
 
 def subset_observations(ctx: MirrorContext, props: KwbProperties) -> pd.DataFrame:
     path = ctx.path("kwb_buurt_subset")
-    table = read_table(path, required=["Codering_3", *SUBSET_COLUMNS])
+    table = ctx.read_table("kwb_buurt_subset")
     columns = props.columns(SUBSET_COLUMNS, path)
     values = numeric_columns(table, SUBSET_COLUMNS, path=path)
     return melt(
@@ -135,7 +123,7 @@ def subset_observations(ctx: MirrorContext, props: KwbProperties) -> pd.DataFram
 
 def population_observations(ctx: MirrorContext) -> pd.DataFrame:
     path = ctx.path("buurt_population")
-    table = read_table(path, required=["nhood_id", "population"])
+    table = ctx.read_table("buurt_population")
     values = numeric_columns(table, ["population"], path=path)
     return melt(
         values,

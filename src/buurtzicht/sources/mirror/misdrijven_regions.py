@@ -20,19 +20,11 @@ import pandas as pd
 from buurtzicht.errors import SourceFormatError, UnknownRegionError
 from buurtzicht.regions.codes import NEDERLAND, Level, normalise_code
 from buurtzicht.sources.mirror.context import MirrorContext
+from buurtzicht.sources.mirror.files import MISDRIJVEN_MEASURES
 from buurtzicht.sources.mirror.names import NameResolver, normalise_name, parse_label
-from buurtzicht.sources.mirror.readers import read_table
 from buurtzicht.sources.mirror.region_gemeenten import dimension_83648
 
-MEASURE_COLUMNS = [
-    "TotaalGeregistreerdeMisdrijven_1",
-    "GeregistreerdeMisdrijvenRelatief_2",
-    "GeregistreerdeMisdrijvenPer1000Inw_3",
-    "TotaalOpgehelderdeMisdrijven_4",
-    "OpgehelderdeMisdrijvenRelatief_5",
-    "RegistratiesVanVerdachten_6",
-]
-SLICE_COLUMNS = ["SoortMisdrijf", "region_label", "region_level", "gm_code", "Perioden"]
+MEASURE_COLUMNS = list(MISDRIJVEN_MEASURES)
 _LEVELS = {
     "NL": Level.LAND,
     "LD": Level.LANDSDEEL,
@@ -48,7 +40,7 @@ def read_slice(ctx: MirrorContext) -> pd.DataFrame:
 
     def read() -> pd.DataFrame:
         path = ctx.path("misdrijven_slice")
-        frame = read_table(path, required=[*SLICE_COLUMNS, *MEASURE_COLUMNS])
+        frame = ctx.read_table("misdrijven_slice")
         frame["line"] = range(2, len(frame) + 2)
         years = pd.to_numeric(frame["Perioden"], errors="coerce")
         if years.isna().any():
@@ -151,7 +143,7 @@ def _dimension_labels(ctx: MirrorContext) -> dict[str, str]:
 def _dimension_gemeenten(ctx: MirrorContext) -> dict[str, str]:
     """Gemeente names -> keys of 83648NED's RegioS list (incl. former gemeenten)."""
     path: Path = ctx.path("misdrijven_regios")
-    table = read_table(path, required=["Key", "Regio"])
+    table = ctx.read_table("misdrijven_regios")
     result: dict[str, str] = {}
     for key, name in zip(table["Key"], table["Regio"], strict=True):
         if str(key).strip().startswith("GM"):

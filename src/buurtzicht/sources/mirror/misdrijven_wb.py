@@ -100,7 +100,7 @@ def _measures(counts: list[str], rates: dict[str, str]) -> dict[str, Measure]:
 def load_misdrijven_wb(ctx: MirrorContext) -> Batch:
     """84468NED (2018): counts and rates per gemeente, wijk and buurt present in the dump."""
     path = ctx.path("misdrijven_wb_2018")
-    table = ctx.table("misdrijven_wb_2018", required=["Codering_3", INWONERS])
+    table = ctx.table("misdrijven_wb_2018")
     counts, rates = split_blocks(list(table.columns), where=path)
     values = numeric_columns(table, [INWONERS, *counts, *rates], path=path)
     regions = region_codes(table["Codering_3"], path=path).tolist()

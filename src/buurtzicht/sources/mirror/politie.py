@@ -17,7 +17,7 @@ import pandas as pd
 from buurtzicht.errors import SourceFormatError
 from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import POLITIE_47018_MODIFIED
-from buurtzicht.sources.mirror.readers import numeric_columns, read_table, region_codes
+from buurtzicht.sources.mirror.readers import numeric_columns, region_codes
 from buurtzicht.sources.mirror.wide import melt
 from buurtzicht.sources.observations import Measure, normalise_period, period_year
 
@@ -64,7 +64,7 @@ class Catalogue:
 def read_catalogue(ctx: MirrorContext) -> Catalogue:
     """SoortMisdrijf codes, titles and definitions, with bernasco's brengdelict flag."""
     path = ctx.path("politie_soorten")
-    table = read_table(path, required=["Key", "Title", "Description"])
+    table = ctx.read_table("politie_soorten")
     codes = [str(k).strip() for k in table["Key"]]
     bad = [c for c in codes if not _CODE.fullmatch(c)]
     if bad:
@@ -84,7 +84,7 @@ def read_catalogue(ctx: MirrorContext) -> Catalogue:
 
 def _brengdelicten(ctx: MirrorContext, codes: list[str]) -> pd.Series:
     path = ctx.path("politie_brengdelicten")
-    table = read_table(path, required=["Key", "Brengdelict"])
+    table = ctx.read_table("politie_brengdelicten")
     flags = dict(zip((str(k).strip() for k in table["Key"]), table["Brengdelict"], strict=True))
     unknown = sorted(set(flags) - set(codes))
     if unknown:
@@ -99,7 +99,7 @@ def _flag(text: str | None) -> bool | None:
 def national_series(ctx: MirrorContext, catalogue: Catalogue) -> pd.DataFrame:
     """NL_Crime.csv: national count per crime type (labels) and year, 2012-2023."""
     path = ctx.path("politie_nl_crime")
-    table = read_table(path, required=["incident_type_code", "year", "incident_count"])
+    table = ctx.read_table("politie_nl_crime")
     codes = []
     for line, label in enumerate(table["incident_type_code"], start=2):
         code = catalogue.by_title.get(str(label).strip())
@@ -130,10 +130,7 @@ def first_rows(ctx: MirrorContext, catalogue: Catalogue) -> pd.DataFrame:
     takes the period's year as indeling, like every national figure.
     """
     path = ctx.path("politie_first_rows")
-    table = read_table(
-        path,
-        required=["SoortMisdrijf", "WijkenEnBuurten", "Perioden", "GeregistreerdeMisdrijven_1"],
-    )
+    table = ctx.read_table("politie_first_rows")
     regions = region_codes(table["WijkenEnBuurten"], path=path).tolist()
     periods = [normalise_period(p, where=str(path))[0] for p in table["Perioden"]]
     indeling = [

@@ -25,7 +25,7 @@ from buurtzicht.sources.mirror.politie_gemeenten import (
     flags_from_checks,
     gemeente_crime,
 )
-from buurtzicht.sources.mirror.readers import numeric_columns, read_table
+from buurtzicht.sources.mirror.readers import numeric_columns
 from buurtzicht.sources.mirror.wide import merge_by_priority, summarise
 from buurtzicht.sources.observations import Measure, observations_frame
 
@@ -100,12 +100,12 @@ def _overlast_measures(codes: pd.DataFrame) -> list[Measure]:
 
 def load_politie_overlast(ctx: MirrorContext) -> Batch:
     """National registrations of overlast (nuisance) per type, 2012-2023."""
-    codes = ctx.table("politie_overlast_codes", required=["Key", "Title", "Description"])
+    codes = ctx.table("politie_overlast_codes")
     by_title = {
         str(t).strip(): str(k).strip() for k, t in zip(codes["Key"], codes["Title"], strict=True)
     }
     path = ctx.path("politie_nl_disorder")
-    table = read_table(path, required=["incident_type_code", "year", "incident_count"])
+    table = ctx.read_table("politie_nl_disorder")
     labels = [str(t).strip() for t in table["incident_type_code"]]
     for line, label in enumerate(labels, start=2):
         if label not in by_title:

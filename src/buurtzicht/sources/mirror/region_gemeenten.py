@@ -70,7 +70,7 @@ def _inherit(parents: pd.DataFrame, gm: pd.DataFrame, prefix: str, column: str) 
 def dimension_83648(ctx: MirrorContext) -> pd.DataFrame:
     """83648NED's RegioS dimension: code, level, name (labels without the suffix)."""
     path = ctx.path("regios_83648_dimension")
-    table = ctx.table("regios_83648_dimension", required=["Key", "Title"])
+    table = ctx.table("regios_83648_dimension")
     table = table[~table["Key"].isin(list(AGGREGATES_WITHOUT_CODE))]
     codes = region_codes(table["Key"], path=path).tolist()
     frame = pd.DataFrame({"code": codes, "label": table["Title"].to_numpy()})

@@ -16,7 +16,7 @@ from buurtzicht.errors import SourceFormatError
 from buurtzicht.regions.codes import Level
 from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import FILES
-from buurtzicht.sources.mirror.readers import read_features, read_table, region_codes
+from buurtzicht.sources.mirror.readers import region_codes
 from buurtzicht.sources.mirror.region_rows import mark_special, rows_frame
 
 LEVEL_NAMES = {"GM": Level.GEMEENTE, "WK": Level.WIJK, "BU": Level.BUURT}
@@ -25,7 +25,7 @@ LEVEL_NAMES = {"GM": Level.GEMEENTE, "WK": Level.WIJK, "BU": Level.BUURT}
 def dimension_frame(ctx: MirrorContext, key: str) -> pd.DataFrame:
     """A WijkenEnBuurten dimension (Key, Title, Municipality) with normalised codes."""
     path = ctx.path(key)
-    table = read_table(path, required=["Key", "Title", "Municipality"])
+    table = ctx.read_table(key)
     codes = region_codes(table["Key"], path=path)
     frame = pd.DataFrame({"code": codes.to_numpy(), "name": table["Title"].to_numpy()})
     return frame[frame["code"].str[:2].isin(list(LEVEL_NAMES))].reset_index(drop=True)
@@ -48,7 +48,7 @@ def regions_2024(ctx: MirrorContext) -> pd.DataFrame:
 
 def _with_buurt_names(ctx: MirrorContext, frame: pd.DataFrame) -> pd.DataFrame:
     path = ctx.path("buurt_names")
-    names = read_table(path, required=["Identifier", "Title"])
+    names = ctx.read_table("buurt_names")
     mapping = dict(zip(region_codes(names["Identifier"], path=path), names["Title"], strict=True))
     buurten = frame["code"].str.startswith("BU")
     unnamed = buurten & ~frame["code"].isin(list(mapping))
@@ -62,7 +62,7 @@ def _with_buurt_names(ctx: MirrorContext, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _geometry_wijken(ctx: MirrorContext) -> pd.DataFrame:
     path = ctx.path("wijken_geo_2024")
-    rows = read_features(path, required=["wijkcode", "wijknaam", "gemeentecode"])
+    rows = ctx.read_features("wijken_geo_2024")
     frame = pd.DataFrame(rows)
     codes = region_codes(frame["wijkcode"], path=path, record="feature").tolist()
     result = pd.DataFrame({"code": codes, "name": frame["wijknaam"].astype("string")})
@@ -104,7 +104,7 @@ def _inherit_special(frame: pd.DataFrame) -> pd.DataFrame:
 def regions_2018(ctx: MirrorContext) -> pd.DataFrame:
     """Gemeenten, wijken and buurten present in the 84468NED dump (indeling 2018)."""
     path = ctx.path("misdrijven_wb_2018")
-    table = ctx.table("misdrijven_wb_2018", required=["WijkenEnBuurten", "Codering_3"])
+    table = ctx.table("misdrijven_wb_2018")
     codes = region_codes(table["Codering_3"], path=path).tolist()
     frame = pd.DataFrame({"code": codes, "name": table["WijkenEnBuurten"].to_numpy()})
     frame["source"] = FILES["misdrijven_wb_2018"].table

@@ -40,7 +40,7 @@ from buurtzicht.sources.mirror.properties import (
     title_from_stem,
     topics_from_columns,
 )
-from buurtzicht.sources.mirror.readers import numeric_columns, read_table
+from buurtzicht.sources.mirror.readers import numeric_columns
 from buurtzicht.sources.mirror.regions import require_regions
 from buurtzicht.sources.mirror.wide import melt
 from buurtzicht.sources.observations import Measure, normalise_period, observations_frame
@@ -151,7 +151,7 @@ def _long(
 def load_veiligheidsmonitor(ctx: MirrorContext) -> Batch:
     """All VM indicators with margins for NL, LD, PV, RE and the gemeenten it covers."""
     path = ctx.path("veiligheidsmonitor")
-    table = read_table(path, required=["Marges", "RegioS", "Perioden"])
+    table = ctx.read_table("veiligheidsmonitor")
     unknown = sorted(set(table["Marges"]) - set(MARGES))
     if unknown:
         raise SourceFormatError(path, f"unknown Marges {unknown[0]!r}", expected=str(list(MARGES)))

@@ -28,7 +28,7 @@ from buurtzicht.sources.base import Batch
 from buurtzicht.sources.mirror.context import MirrorContext
 from buurtzicht.sources.mirror.files import FILES
 from buurtzicht.sources.mirror.properties import title_from_stem
-from buurtzicht.sources.mirror.readers import numeric_columns, read_table
+from buurtzicht.sources.mirror.readers import numeric_columns
 from buurtzicht.sources.mirror.wide import melt
 from buurtzicht.sources.observations import Measure, measure_stem, observations_frame
 
@@ -91,7 +91,7 @@ def _implied_population_ok(counts: pd.Series, rates: pd.Series) -> bool:
 
 def load_verdachten(ctx: MirrorContext) -> Batch:
     path = ctx.path("verdachten")
-    table = read_table(path, required=[*TOTALS, "Perioden", f"{FIRST}_1"])
+    table = ctx.read_table("verdachten")
     mask = pd.Series(True, index=table.index)
     for column, label in TOTALS.items():
         mask &= table[column] == label
