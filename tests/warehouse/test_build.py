@@ -9,7 +9,7 @@ from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError, NoBuildError
 from buurtzicht.warehouse.build import BuildInputs, run_build
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.store import open_current, region_record
+from buurtzicht.warehouse.store import first_region_of_level, open_current, region_record
 from buurtzicht.warehouse.validate import Expectations, SumCheck
 from tests.tiny import tiny_batch
 
@@ -114,3 +114,11 @@ def test_region_record_with_parents(home: Settings, inputs: BuildInputs) -> None
         record = region_record(conn, "BU00010000")
     assert record["name"] == "Kern"
     assert [p["code"] for p in record["parents"]] == ["WK000100", "GM0001"]
+
+
+def test_first_region_of_level(home: Settings, inputs: BuildInputs) -> None:
+    run_build(home, lambda _say: inputs)
+    with open_current(home) as conn:
+        found = {level: first_region_of_level(conn, level) for level in ("gemeente", "buurt")}
+        assert first_region_of_level(conn, "provincie") is None
+    assert found == {"gemeente": "GM0001", "buurt": "BU00010000"}

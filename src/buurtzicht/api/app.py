@@ -41,6 +41,7 @@ from buurtzicht.api.security import HeadAsGet, SecurityHeaders
 from buurtzicht.api.warehouse import Warehouse
 from buurtzicht.config import Settings, get_settings
 from buurtzicht.errors import BuurtzichtError, NoBuildError
+from buurtzicht.warehouse.store import first_region_of_level
 
 log = logging.getLogger("buurtzicht.api")
 
@@ -113,15 +114,11 @@ def warm_up(cursor: duckdb.DuckDBPyConnection) -> None:
     from buurtzicht.analysis.profile import profile
 
     for level in ("gemeente", "wijk", "buurt"):
-        row = cursor.execute(
-            "SELECT code FROM regions WHERE level = ? AND special IS NULL "
-            "ORDER BY indeling DESC, code LIMIT 1",
-            [level],
-        ).fetchone()
-        if row is None:
+        code = first_region_of_level(cursor, level)
+        if code is None:
             continue
         try:
-            profile(cursor, str(row[0]))
+            profile(cursor, code)
         except BuurtzichtError as exc:  # a build without figures at this level
             log.info("warm-up of %s skipped: %s", level, exc)
 

@@ -90,6 +90,17 @@ def region_observations(
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def first_region_of_level(conn: duckdb.DuckDBPyConnection, level: str) -> str | None:
+    """The code of one ordinary region of ``level`` (the lowest code of the newest
+    indeling), or None when the build has none: a sample, e.g. to warm caches with."""
+    row = conn.execute(
+        "SELECT code FROM regions WHERE level = ? AND special IS NULL "
+        "ORDER BY indeling DESC, code LIMIT 1",
+        [level],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def area_regions(
     conn: duckdb.DuckDBPyConnection, *, indeling: int = CURRENT_INDELING
 ) -> list[tuple[str, str, str, str | None, str | None]]:
