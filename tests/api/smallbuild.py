@@ -201,10 +201,13 @@ SECURE_INHABITANTS = "secure.basis.inwoners"
 def secure_buurt_batch(regions: pd.DataFrame, gemeente: str = "GM0363") -> Batch:
     """Synthetic drug suspects and inhabitants for every buurt of ``gemeente``, summed to
     its wijken, the gemeente and NL (indeling 2024), flagged synthetic; every seventh
-    buurt suppressed as disclosure control would. Feeds ``drugs_verdachten_per_10000``."""
+    buurt suppressed as disclosure control would, with the release's reason (alternately
+    ``min_units`` and ``secondary``, in table ``secure_suppressions``). Feeds
+    ``drugs_verdachten_per_10000``."""
     current = regions[(regions["indeling"] == 2024) & regions["special"].isna()]
     buurten = current[(current["level"] == "buurt") & (current["gemeente"] == gemeente)]
     rows = []
+    reasons: list[tuple[str, str, str]] = []
     totals: dict[str, list[float]] = {}
     for n, (code, wijk) in enumerate(sorted(zip(buurten["code"], buurten["wijk"], strict=True))):
         people, suspects = 500.0 + 37.0 * (n % 23), float(n % 9)
@@ -216,6 +219,8 @@ def secure_buurt_batch(regions: pd.DataFrame, gemeente: str = "GM0363") -> Batch
         rows.append((SECURE_INHABITANTS, code, people, "ok"))
         rows.append((SECURE_SUSPECTS, code, None if suppressed else suspects,
                      "suppressed" if suppressed else "ok"))  # fmt: skip
+        if suppressed:  # alternately too few suspects and a complementary suppression
+            reasons.append((SECURE_SUSPECTS, code, "min_units" if n % 14 == 3 else "secondary"))
     for region, (people, suspects) in totals.items():
         rows.append((SECURE_INHABITANTS, region, people, "ok"))
         rows.append((SECURE_SUSPECTS, region, suspects, "ok"))
@@ -245,7 +250,16 @@ def secure_buurt_batch(regions: pd.DataFrame, gemeente: str = "GM0363") -> Batch
         "0" * 64,
         publisher="buurtzicht (synthetisch)",
     )
-    return Batch("secure_buurten", observations_frame(frame, source="secure"), measures, [release])
+    why = pd.DataFrame(reasons, columns=["measure", "region", "reason"]).assign(
+        period="2024JJ00", indeling=2024
+    )[["measure", "region", "period", "indeling", "reason"]]
+    return Batch(
+        "secure_buurten",
+        observations_frame(frame, source="secure"),
+        measures,
+        [release],
+        tables={"secure_suppressions": why},
+    )
 
 
 def small_inputs(mirror: Path) -> BuildInputs:

@@ -25,6 +25,7 @@ def test_gemeente_values_of_the_real_table(client: TestClient) -> None:
         "status": "missing",
         "display": ".",
         "note": "geen cijfer beschikbaar",
+        "reason": None,
     }
     assert rows["GM0096"]["class_index"] is None
     assert rows["GM0096"]["colour"] == body["no_data_colour"]

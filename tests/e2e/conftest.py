@@ -55,9 +55,13 @@ def _mirror_with_secure_side(settings: Settings, models: dict[str, pd.DataFrame]
     tables (``models``) of a small world published through the command line."""
     inputs = collect_from_mirror(settings, lambda _msg: None)
     secure = [secure_batch(inputs.regions), secure_buurt_batch(inputs.regions)]
-    return dataclasses.replace(
-        inputs, batches=[*inputs.batches, *secure], tables={**inputs.tables, **models}
-    )
+    # The suppression reasons of the small world's release and of the buurt batch: one table.
+    reasons = [t[REASONS] for t in (models, *(b.tables for b in secure)) if REASONS in t]
+    tables = {**inputs.tables, **models, REASONS: pd.concat(reasons, ignore_index=True)}
+    return dataclasses.replace(inputs, batches=[*inputs.batches, *secure], tables=tables)
+
+
+REASONS = "secure_suppressions"
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,13 @@ summary, touch on the map, and no console error or failed request on any page.""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from buurtzicht.config import Settings
+from buurtzicht.warehouse.store import open_current
 from tests.e2e.conftest import CSP_LISTENER, screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -129,3 +132,66 @@ def test_a_tap_shows_the_value_first(browser: Browser, base_url: str) -> None:
     popup.get_by_role("link", name="Open het profiel").tap()
     page.wait_for_url(f"**/gemeente/{code}")
     context.close()
+
+
+def _suppressed_buurten(e2e_home: Path) -> dict[str, str]:
+    """Reason -> a buurt of Amsterdam whose drug suspects were suppressed for it."""
+    settings = Settings(home=e2e_home)
+    with open_current(settings) as conn:
+        rows = conn.execute(
+            "SELECT reason, min(region) FROM secure_suppressions "
+            "WHERE region LIKE 'BU0363%' GROUP BY reason"
+        ).fetchall()
+    return {str(reason): str(code) for reason, code in rows}
+
+
+def test_a_suppressed_figure_says_why_on_the_card(page: Page, e2e_home: Path) -> None:
+    """The reason is on the card itself (a tooltip does not exist on a phone), and a
+    complementary suppression is not explained as a small number."""
+    buurten = _suppressed_buurten(e2e_home)
+    assert {"min_units", "secondary"} <= set(buurten)
+    card = "article.card[data-indicator='drugs_verdachten_per_10000']"
+    page.goto(f"/buurt/{buurten['min_units']}")
+    reason = page.locator(f"{card} .suppression-reason")
+    assert reason.get_attribute("data-reason") == "min_units"
+    assert "te weinig personen, adressen of bedrijven" in reason.inner_text()
+    page.goto(f"/buurt/{buurten['secondary']}")
+    reason = page.locator(f"{card} .suppression-reason")
+    assert reason.get_attribute("data-reason") == "secondary"
+    assert "aanvullend onderdrukt" in reason.inner_text()
+    assert page.locator(f"{card} .rare-note").count() == 0
+    screenshot(page, "buurt-onderdrukt-aanvullend")
+
+
+#: Pages with wide content (tables, risk explanations) that must fit a phone's width.
+PHONE_PAGES = [
+    "/zoekgebieden",
+    "/zoekgebieden?niveau=wijk",
+    "/gemeente/GM0599",
+    "/buurt/BU03630000",
+    "/vergelijk?regio=GM0599,GM0518",
+    "/methodologie/drugs",
+]
+
+
+@pytest.mark.parametrize("url", PHONE_PAGES)
+def test_no_page_is_wider_than_a_phone(browser: Browser, base_url: str, url: str) -> None:
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 390, f"{url} is {width} px wide on a 390 px phone"
+
+
+def test_a_wijk_profile_says_why_composites_are_per_gemeente(page: Page) -> None:
+    page.goto("/wijk/WK059901")
+    section = page.locator("section.composites-gemeente-only")
+    assert "alleen per gemeente" in section.inner_text()
+    assert section.get_by_role("link").get_attribute("href") == "/gemeente/GM0599#composites-title"
+    page.goto("/kaart?indicator=veiligheidsindex&niveau=wijk&binnen=GM0599")
+    notices = page.locator(".notice").all_inner_texts()
+    assert any("Samengestelde indexen bestaan alleen per gemeente" in n for n in notices)

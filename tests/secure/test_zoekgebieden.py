@@ -10,6 +10,7 @@ and the model cards are those of the secure run.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import duckdb
@@ -185,3 +186,14 @@ def test_the_page_and_the_profile_show_classes_and_explanations(
     assert risk["row"] == row
     html = api.get(f"/gemeente/{row['code']}").text
     assert row["explanation"].split(".")[0] in html
+
+
+def test_the_page_writes_numbers_as_its_language_does(api: TestClient) -> None:
+    """Coefficients, AUC and found cases with a decimal comma in Dutch (the page showed
+    '0.655' and '891.0' on a Dutch page), with a point in English."""
+    cell = re.compile(r'<td class="num">(-?[0-9]+[.,][0-9]+)%?</td>')
+    nl = cell.findall(api.get("/zoekgebieden?thema=hennep&niveau=gemeente&lang=nl").text)
+    en = cell.findall(api.get("/zoekgebieden?thema=hennep&niveau=gemeente&lang=en").text)
+    # Short decimals only: '1.234' could be a Dutch thousand.
+    assert nl and all("," in c for c in nl if len(c.lstrip("-")) <= 5), nl
+    assert en and all("." in c for c in en if len(c.lstrip("-")) <= 5), en

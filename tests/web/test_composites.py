@@ -118,3 +118,27 @@ def test_methodology_gives_weights_normalisation_and_sensitivity(real: TestClien
         shares = re.findall(r'data-component="(\w+)">.*?: ([\d.,]+) \((\d+)%\)', section)
         assert {i: float(w.replace(",", ".")) for i, w, _ in shares} == WEIGHTS
         assert sum(int(s) for _, _, s in shares) in (100, 101)
+
+
+def test_a_wijk_says_why_it_has_no_composite(real: TestClient) -> None:
+    """The components exist per gemeente only in the mirror: no wijk gets an invented
+    index, and the page says so and points to the gemeente's."""
+    profile = real.get("/wijk/WK059901.json").json()["profile"]
+    assert profile["composites"] == []
+    assert profile["composites_gemeente"]["code"] == "GM0599"
+    html = real.get("/wijk/WK059901?lang=nl").text
+    assert "Samengestelde indexen bestaan alleen per gemeente" in html
+    assert 'href="/gemeente/GM0599#composites-title"' in html
+    # A gemeente has its cards and no such note.
+    gemeente = real.get("/gemeente/GM0599.json").json()["profile"]
+    assert gemeente["composites"] and gemeente["composites_gemeente"] is None
+
+
+def test_composites_have_no_figures_below_the_gemeente(mirror_build: Settings) -> None:
+    conn = open_current(mirror_build)
+    try:
+        for level in ("wijk", "buurt"):
+            assert composite_index(conn, "veiligheidsindex", level).scores.empty
+            assert composite_index(conn, "leefbaarheidsindex", level).scores.empty
+    finally:
+        conn.close()

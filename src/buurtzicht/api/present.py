@@ -48,12 +48,49 @@ def format_number(value: float, decimals: int, lang: str) -> str:
     return text
 
 
-def figure(value: float | None, status: str | None, decimals: int, lang: str) -> Figure:
+#: Why disclosure control suppressed a cell, per reason of the published release
+#: (docs/disclosure.md, "Published output"). A complementary suppression is not small.
+REASON_NOTES: dict[str, tuple[str, str]] = {
+    "min_units": (
+        "onderdrukt: te weinig personen, adressen of bedrijven om te publiceren zonder "
+        "dat iemand herleidbaar wordt",
+        "suppressed: too few persons, addresses or businesses to publish without someone "
+        "becoming identifiable",
+    ),
+    "population": (
+        "onderdrukt: te weinig inwoners in dit gebied om cijfers over personen te publiceren",
+        "suppressed: too few inhabitants in this area to publish figures about persons",
+    ),
+    "dominance": (
+        "onderdrukt: één of twee bedrijven of personen bepalen het grootste deel van dit cijfer",
+        "suppressed: one or two businesses or persons make up most of this figure",
+    ),
+    "p_percent": (
+        "onderdrukt: de grootste bijdrage zou uit dit cijfer te nauwkeurig te schatten zijn",
+        "suppressed: the largest contribution could be estimated too closely from this figure",
+    ),
+    "secondary": (
+        "aanvullend onderdrukt: dit cijfer is niet klein, maar zou samen met de gepubliceerde "
+        "cijfers (zoals het totaal) een ander, onderdrukt cijfer verraden",
+        "complementary suppression: this figure is not small, but together with the published "
+        "figures (such as the total) it would give away another, suppressed figure",
+    ),
+}
+
+
+def figure(
+    value: float | None, status: str | None, decimals: int, lang: str, reason: str | None = None
+) -> Figure:
+    """A formatted figure; a suppressed one with the release's ``reason`` when known."""
     status = status or ("missing" if value is None else "ok")
     note_pair = STATUS_NOTES.get(status)
+    if status == "suppressed" and reason in REASON_NOTES:
+        note_pair = REASON_NOTES[str(reason)]
+    else:
+        reason = None
     note = (note_pair[1] if lang == "en" else note_pair[0]) if note_pair else None
     if value is None or not math.isfinite(value):
-        return Figure(value=None, status=status, display=".", note=note)
+        return Figure(value=None, status=status, display=".", note=note, reason=reason)
     display = format_number(value, decimals, lang)
     if status == "rounded":
         display = "≈ " + display

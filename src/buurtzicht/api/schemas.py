@@ -120,6 +120,11 @@ class Figure(Public):
     note: str | None = Field(
         default=None, description="Why a figure is missing, suppressed or rounded"
     )
+    reason: str | None = Field(
+        default=None,
+        description="Why disclosure control suppressed it, as the release says: min_units, "
+        "population, dominance, p_percent or secondary (complementary suppression)",
+    )
 
 
 class LegendClassOut(Public):
@@ -245,6 +250,11 @@ class ProfileCard(Public):
         default=None, description="Rank among regions of the same level (1 = highest)"
     )
     rank_of: int | None = None
+    rank_ties: int | None = Field(
+        default=None,
+        description="How many regions of the level share this rank (same figure); absent "
+        "when the region has it alone",
+    )
     reliability: str | None = Field(
         default=None, description="Reliability flag of the analysis engine (e.g. betrouwbaar)"
     )
@@ -405,6 +415,12 @@ class ProfileOut(Public):
         default_factory=list,
         description="The catalog's composite indexes for this region, with their components, "
         "weights and weight-sensitivity report",
+    )
+    composites_gemeente: RegionRef | None = Field(
+        default=None,
+        description="Set on a wijk or buurt when the build's composite indexes have no "
+        "figures at its level (their components are published per gemeente only): the "
+        "gemeente whose composite indexes the page links to instead",
     )
 
 

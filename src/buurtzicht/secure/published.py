@@ -172,4 +172,25 @@ def secure_batch(release: PublishedRelease, catalog: Catalog) -> Batch:
         f"{counts['rows']:,} cells, {counts['suppressed']:,} suppressed by disclosure control",
         audit_note(release.report),
     ]
-    return Batch(BATCH, observations, measures, files, notes)
+    return Batch(
+        BATCH, observations, measures, files, notes, tables={REASONS_TABLE: suppressions(release)}
+    )
+
+
+#: Warehouse table of the suppressed cells' published reasons (``secure_``: it comes and
+#: goes with the release, see assembly/from_current).
+REASONS_TABLE = "secure_suppressions"
+REASON_COLUMNS = ["measure", "region", "period", "indeling", "reason"]
+
+
+def suppressions(release: PublishedRelease) -> pd.DataFrame:
+    """The reason of every suppressed cell as the release publishes it (``min_units``,
+    ``population``, ``dominance``, ``p_percent``, ``secondary``), so that the dashboard
+    can say why a figure is missing. The reasons are part of the release: the audit
+    counts what they give away (docs/disclosure.md, "What an attacker knows")."""
+    frame = release.frame
+    hidden = frame[frame["status"] == Status.SUPPRESSED]
+    out = hidden[REASON_COLUMNS].astype(
+        {"measure": str, "region": str, "period": str, "reason": str}
+    )
+    return out.astype({"indeling": "int32"}).reset_index(drop=True)

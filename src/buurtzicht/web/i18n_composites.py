@@ -9,6 +9,8 @@ from __future__ import annotations
 COMPOSITE_TEXTS: dict[str, dict[str, str]] = {
     "nl": {
         "composites_title": "Samengestelde indexen",
+        "composite_gemeente_only": "Samengestelde indexen bestaan alleen per gemeente: hun onderdelen (geregistreerde misdrijven per soort van de politie, 47018NED, en de Veiligheidsmonitor) zijn in de open gegevens van deze build alleen per gemeente beschikbaar. Een index uit een deel van de onderdelen zou iets anders meten dan de index van de gemeente; daarom berekent buurtzicht er per wijk en buurt geen.",
+        "composite_gemeente_only_link": "De samengestelde indexen van {name}",
         "composites_intro": "Een samengestelde index vat enkele indicatoren samen in één getal: Nederland = 100, boven 100 is ongunstiger dan landelijk. De index hangt af van de gekozen gewichten; hoe sterk, staat onder elke index.",
         "composite_components": "Onderdelen en gewichten",
         "composite_component": "Onderdeel",
@@ -36,6 +38,7 @@ COMPOSITE_TEXTS: dict[str, dict[str, str]] = {
         "level_plural_wijk": "wijken",
         "level_plural_buurt": "buurten",
         "rare_note": "Dit cijfer is voor {pct}% van de {level_plural} onderdrukt: het berust per gebied op kleine aantallen (weinig voorkomende gebeurtenissen, weinig betrokken personen of bedrijven), te weinig om te publiceren zonder dat iemand herleidbaar wordt. Een hoger niveau heeft vaker een cijfer.",
+        "rare_note_card": "Dit cijfer is voor {pct}% van de {level_plural} onderdrukt: het gaat om weinig voorkomende gebeurtenissen of weinig personen of bedrijven per gebied. Een hoger niveau (wijk, gemeente) heeft vaker een cijfer.",
         "audit_done": "De cijfers van de beveiligde omgeving in deze gegevensversie zijn vóór het laden gecontroleerd met een volledige aanvalsproef (lineaire programma's per cel):",
         "audit_done_on": "De cijfers van de beveiligde omgeving in deze gegevensversie zijn op {date} vóór het laden gecontroleerd met een volledige aanvalsproef (lineaire programma's per cel):",
         "audit_cells": "{n} cellen gecontroleerd",
@@ -47,6 +50,8 @@ COMPOSITE_TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "composites_title": "Composite indexes",
+        "composite_gemeente_only": "Composite indexes exist per gemeente only: their components (registered crime by type from the police, 47018NED, and the Veiligheidsmonitor survey) are available per gemeente only in this build's open data. An index of some of the components would measure something else than the gemeente's index, so buurtzicht computes none per wijk or buurt.",
+        "composite_gemeente_only_link": "The composite indexes of {name}",
         "composites_intro": "A composite index sums up a few indicators in one number: the Netherlands = 100, above 100 is less favourable than nationally. The index depends on the chosen weights; how much is said under each index.",
         "composite_components": "Components and weights",
         "composite_component": "Component",
@@ -74,6 +79,7 @@ COMPOSITE_TEXTS: dict[str, dict[str, str]] = {
         "level_plural_wijk": "districts",
         "level_plural_buurt": "neighbourhoods",
         "rare_note": "This figure is suppressed for {pct}% of the {level_plural}: per area it rests on small numbers (rare events, few persons or businesses involved), too few to publish without someone becoming identifiable. A higher level has a figure more often.",
+        "rare_note_card": "This figure is suppressed for {pct}% of the {level_plural}: it concerns rare events or few persons or businesses per area. A higher level (wijk, gemeente) has a figure more often.",
         "audit_done": "The secure-side figures in this data version were checked before loading with a full attack test (linear programs per cell):",
         "audit_done_on": "The secure-side figures in this data version were checked on {date} before loading with a full attack test (linear programs per cell):",
         "audit_cells": "{n} cells checked",

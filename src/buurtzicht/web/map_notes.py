@@ -68,6 +68,8 @@ def map_notices(
         )
     elif choice.changed == "nothing":
         notices.append(t["fallback_nothing"].format(**fields))
+    if choice.changed in ("indicator", "nothing") and asked.is_composite and level != "gemeente":
+        notices.append(t["composite_gemeente_only"])
     return notices
 
 

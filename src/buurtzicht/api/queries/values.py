@@ -233,3 +233,16 @@ def suppressed_shares(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, s
         """
     ).fetchall()
     return {(str(i), str(lv), str(p)): float(share) for i, lv, p, share in rows}
+
+
+def tied_ranks(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str, int, int], int]:
+    """Per (catalog indicator, level, period, regions ranked, rank) shared by more than one
+    region: how many share it. Ranks are 'min' ranks, so a rank shared by all regions
+    of a level (every published buurt figure 0) says nothing; the pages say so."""
+    rows = conn.execute(
+        """
+        SELECT indicator, level, period, n_ranked, rank, count(*) FROM indicator_values
+        WHERE rank IS NOT NULL GROUP BY ALL HAVING count(*) > 1
+        """
+    ).fetchall()
+    return {(str(i), str(lv), str(p), int(n), int(r)): int(c) for i, lv, p, n, r, c in rows}

@@ -87,6 +87,25 @@ def composite_cards(
     return cards
 
 
+def gemeente_of_composites(
+    snapshot: Snapshot,
+    cursor: duckdb.DuckDBPyConnection,
+    region: RegionDetail,
+    cards: list[CompositeCardOut],
+) -> RegionRef | None:
+    """For a wijk or buurt without composite cards while no composite has a figure at
+    its level (the components are published per gemeente only): its gemeente, whose
+    cards the profile points to. None otherwise."""
+    if region.level not in ("wijk", "buurt") or cards:
+        return None
+    known = composites(snapshot, cursor)
+    if not known or any(
+        len(level_composite(snapshot, meta, region.level).result.scores) for meta in known
+    ):
+        return None
+    return next((p for p in region.parents if p.level == "gemeente"), None)
+
+
 def _number(value: object) -> float | None:
     if value is None:
         return None

@@ -16,6 +16,7 @@ from buurtzicht.analysis.profile import profile as analysis_profile
 from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.queries import regions as region_queries
+from buurtzicht.api.queries import suppressions as suppression_queries
 from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.schemas import (
     CompareOut,
@@ -33,8 +34,9 @@ from buurtzicht.api.schemas import (
 )
 from buurtzicht.api.services import regions as region_service
 from buurtzicht.api.services.catalog import catalog
-from buurtzicht.api.services.composites import composite_cards
+from buurtzicht.api.services.composites import composite_cards, gemeente_of_composites
 from buurtzicht.api.services.profile_text import highlight_sentence, peer_text, similar_text
+from buurtzicht.api.services.suppressions import region_reason
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import NEDERLAND, normalise_code
 
@@ -221,10 +223,13 @@ def _catalog_profile(
         lambda conn: value_queries.series_of_indicators(conn, ids, region.code)
     )
     shares = suppression_shares(snapshot)
+    ties = tied_ranks(snapshot)
+    reasons = suppression_queries.region_reasons(cursor, [region.code, NEDERLAND])
     by_theme: dict[str, list[ProfileCard]] = defaultdict(list)
     for item in shown:
         indicator = known.get(item.id)
         decimals = indicator.decimals
+        period = str(item.period)
 
         def fig(value: float | None, status: str | None = None, d: int = decimals) -> Figure:
             return present.figure(value, status or ("missing" if value is None else "ok"), d, lang)
@@ -232,12 +237,17 @@ def _catalog_profile(
         by_theme[item.theme].append(
             ProfileCard(
                 indicator=present.indicator_out(indicator, lang),
-                period=str(item.period),
-                figure=fig(item.value, item.status),
-                national=fig(item.nl_value),
+                period=period,
+                figure=_reasoned(
+                    reasons, region.code, item.id, period, item.value, item.status, decimals, lang
+                ),
+                national=_reasoned(
+                    reasons, NEDERLAND, item.id, period, item.nl_value, None, decimals, lang
+                ),
                 index=item.index,
                 rank=item.rank,
                 rank_of=item.n_ranked,
+                rank_ties=_ties(ties, item, region.level),
                 reliability=item.reliability.flag,
                 peers=fig(item.peers.value) if item.peers else None,
                 similar=fig(item.similar.value) if item.similar else None,
@@ -252,6 +262,7 @@ def _catalog_profile(
                 ),
             )
         )
+    cards = composite_cards(snapshot, cursor, region, lang)
     deviating = {d.theme: d.children for d in result.deviating_children}
     found = highlights(result)
     themes = [
@@ -282,7 +293,8 @@ def _catalog_profile(
         similar_basis=similar_text(result.similar_basis, region.level, known, lang),
         themes=themes,
         synthetic=any(c.indicator.synthetic for t in themes for c in t.cards),
-        composites=composite_cards(snapshot, cursor, region, lang),
+        composites=cards,
+        composites_gemeente=gemeente_of_composites(snapshot, cursor, region, cards),
     )
 
 
@@ -296,6 +308,38 @@ def suppression_shares(snapshot: Snapshot) -> dict[tuple[str, str, str], float]:
         ("suppressed-shares",), lambda: snapshot.analysis(value_queries.suppressed_shares)
     )
     return found
+
+
+def _reasoned(
+    reasons: dict[tuple[str, str, str], str],
+    code: str,
+    indicator_id: str,
+    period: str,
+    value: float | None,
+    status: str | None,
+    decimals: int,
+    lang: str,
+) -> Figure:
+    """A figure with the release's reason when disclosure control suppressed the cell."""
+    reason = region_reason(reasons, code, indicator_id, period) if value is None else None
+    if reason:
+        return present.figure(None, "suppressed", decimals, lang, reason)
+    return present.figure(value, status or ("missing" if value is None else "ok"), decimals, lang)
+
+
+def tied_ranks(snapshot: Snapshot) -> dict[tuple[str, str, str, int, int], int]:
+    """:func:`~buurtzicht.api.queries.values.tied_ranks`, once per build."""
+    found: dict[tuple[str, str, str, int, int], int] = snapshot.cached(
+        ("tied-ranks",), lambda: snapshot.analysis(value_queries.tied_ranks)
+    )
+    return found
+
+
+def _ties(ties: dict[tuple[str, str, str, int, int], int], item: Any, level: str) -> int | None:
+    """How many regions share the item's rank (None when it is its own)."""
+    if item.rank is None or item.n_ranked is None:
+        return None
+    return ties.get((item.id, level, str(item.period), int(item.n_ranked), int(item.rank)))
 
 
 def _mostly_suppressed(share: float | None) -> float | None:

@@ -1,0 +1,49 @@
+"""The reason behind a suppressed indicator figure.
+
+An indicator is computed from measures (numerator, denominator); its figure is
+suppressed when a measure it needs is. Its reason is the first published reason among
+those measures, numerator first: a rate of hennep sites per 10,000 dwellings whose count
+was suppressed for too few sites says so, one whose count was hidden to protect another
+cell (complementary suppression) says that instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from buurtzicht.errors import UnknownMeasureError
+from buurtzicht.indicators.loader import default_catalog
+
+
+def formula_measures(indicator_id: str) -> list[str]:
+    """The measures of a catalog indicator, numerators first ([] for a raw measure)."""
+    try:
+        formulas = default_catalog().get(indicator_id).formulas
+    except UnknownMeasureError:
+        return []
+    numerators = [m for f in formulas for m in f.numerator]
+    denominators = [m for f in formulas for m in (f.denominator or [])]
+    return list(dict.fromkeys([*numerators, *denominators]))
+
+
+def reason_of(measures: list[str], lookup: Callable[[str], str | None]) -> str | None:
+    """The first reason ``lookup`` gives for ``measures``, in order.
+
+    >>> reason_of(["a", "b"], {"b": "secondary"}.get)
+    'secondary'
+    >>> reason_of(["a"], {}.get) is None
+    True
+    """
+    for measure in measures:
+        reason = lookup(measure)
+        if reason:
+            return reason
+    return None
+
+
+def region_reason(
+    reasons: Mapping[tuple[str, str, str], str], region: str, indicator_id: str, period: str
+) -> str | None:
+    """The reason of ``indicator_id`` for ``region`` in ``period`` from
+    :func:`buurtzicht.api.queries.suppressions.region_reasons`."""
+    return reason_of(formula_measures(indicator_id), lambda m: reasons.get((region, m, period)))
