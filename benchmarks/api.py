@@ -122,19 +122,21 @@ async def _request(
 
 
 async def _load(
-    url: str, paths: list[str], clients: int, total: int
+    url: str, paths: list[str], clients: int, total: int, headers: str = ""
 ) -> tuple[list[float], int, float]:
     """``clients`` keep-alive connections sharing ``total`` requests.
 
     A minimal HTTP/1.1 client on asyncio streams: a general-purpose client costs more
     CPU per request than the server and would measure itself on a 2-core machine.
+    ``headers`` are extra header lines, each ending in CRLF (a ``Cookie``), sent with every
+    request.
     """
     host, port = url.removeprefix("http://").split(":")
     latencies: list[float] = []
     errors = 0
     counter = iter(range(total))
     requests = [
-        (f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: gzip\r\n\r\n").encode()
+        (f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: gzip\r\n{headers}\r\n").encode()
         for path in paths
     ]
 
@@ -153,8 +155,10 @@ async def _load(
     return latencies, errors, time.perf_counter() - started
 
 
-def measure(url: str, name: str, paths: list[str], clients: int, total: int) -> Result:
-    latencies, errors, elapsed = asyncio.run(_load(url, paths, clients, total))
+def measure(
+    url: str, name: str, paths: list[str], clients: int, total: int, headers: str = ""
+) -> Result:
+    latencies, errors, elapsed = asyncio.run(_load(url, paths, clients, total, headers))
     return Result(
         name,
         clients,

@@ -245,3 +245,37 @@ def test_personal_pages_never_reach_a_shared_cache(clients) -> None:
     cached = list(snapshot.cache._items.values())
     assert cached, "the public pages were cached"
     assert not [value for value in cached if ROTTERDAM[0] in repr(value)]
+
+
+def test_a_member_page_is_the_cached_public_page_plus_the_block(clients, monkeypatch) -> None:
+    """A member's page is the public page of the build's page cache, byte for byte, with
+    only the *eigen gegevens* block added: once the public pages are cached, a member's
+    request reads nothing of the build (every read fails here) and renders only the block."""
+    import json
+    import re
+
+    from buurtzicht.api.warehouse import Snapshot
+
+    anon, rob = clients["anon"], clients["rob"]
+    public = {url: anon.get(url) for url in PUBLIC_WITH_OWN}
+    assert all(answer.status_code == 200 for answer in public.values())
+
+    def no_build_reads(*_args, **_kwargs):
+        raise AssertionError("a member's page re-built the public page")
+
+    monkeypatch.setattr(Snapshot, "read", no_build_reads)
+    block = re.compile(r'<section class="own-figures".*?</section>', re.S)
+    for url, anonymous in public.items():
+        member = rob.get(url)  # gzip: the public parts compressed once, the block per request
+        plain = rob.get(url, headers={"accept-encoding": "identity"})
+        assert member.headers["content-encoding"] == "gzip", url
+        assert "content-encoding" not in plain.headers and plain.text == member.text, url
+        assert member.status_code == 200, url
+        assert member.headers["cache-control"] == "no-store, private", url
+        if ".json" in url:
+            mine = member.json()
+            assert mine.pop("eigen_gegevens")["datasets"][0]["name"] == ROTTERDAM[0]
+            assert mine == json.loads(anonymous.text), url
+        else:
+            assert len(block.findall(member.text)) == 1 and ROTTERDAM[0] in member.text, url
+            assert block.sub("", member.text) == anonymous.text.replace("<!--own-figures-->", "")

@@ -1,13 +1,16 @@
 """Own data beside the public figures on the profile, compare, ranking and map pages.
 
-The public pages are pure functions of the build and the URL and are cached per build
-(:func:`buurtzicht.web.render.cached_page`). A signed-in member of an organisation gets
-the same page with an *eigen gegevens* block of that organisation's current data sets
-for the regions the page shows; that answer is built for the one request, never read
-from or written to any cache (neither the page cache nor the API's URL cache), and goes
-out ``Cache-Control: no-store, private``. Anonymous visitors and accounts without an
-organisation get the cached public page, which never contains own data. Every view
-that shows own figures is written to the audit log.
+The public pages are pure functions of the build and the URL, rendered once per build
+and kept in its page cache (:func:`buurtzicht.web.render.public_page`), together with
+the regions each page shows. A signed-in member of an organisation gets those same
+public bytes with an *eigen gegevens* block put in: that organisation's current data
+sets for the regions shown, read and rendered for the one request (HTML at the page's
+``own_figures_slot``, JSON as the member ``eigen_gegevens``). Only the block is per
+request; the answer that holds it is never read from or written to any cache (neither
+the page cache nor the API's URL cache) and goes out ``Cache-Control: no-store,
+private``. Anonymous visitors and accounts without an organisation get the public page,
+which never contains own data. Every view that shows own figures is written to the
+audit log.
 """
 
 from __future__ import annotations
@@ -16,20 +19,22 @@ from collections.abc import Callable
 
 import duckdb
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from buurtzicht.api.auth import SESSION_COOKIE, actor, get_principal, private, workspace_of
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import Context
+from buurtzicht.web.gzip_parts import Compressed
 from buurtzicht.web.i18n import translator
-from buurtzicht.web.render import cached_page, remember_language
-from buurtzicht.web.templating import TEMPLATES
+from buurtzicht.web.render import page_key, public_page, remember_language
+from buurtzicht.web.templating import OWN_FIGURES_SLOT, TEMPLATES
 from buurtzicht.workspace import audit, datasets
 from buurtzicht.workspace.sessions import Principal
 
 #: The key of the block in a page's JSON twin.
 JSON_KEY = "eigen_gegevens"
+SLOT = OWN_FIGURES_SLOT.encode()
 
 
 class OwnFigure(BaseModel):
@@ -119,13 +124,24 @@ def personal_page(
     shown: Callable[[Context], Shown],
     via: str,
 ) -> Response:
-    """The page of :func:`cached_page`, with the *eigen gegevens* block for a member of
-    an organisation (built for this request only, private), else the cached page."""
+    """The public page of :func:`public_page` (rendered once per build, the same for
+    every visitor), with the *eigen gegevens* block for a member of an organisation.
+
+    Only the block is made per request: the organisation's figures for the regions the
+    public page shows (kept beside its bytes), rendered on their own and put in at the
+    page's slot, or added to the JSON twin under :data:`JSON_KEY`. The answer is
+    private; the public bytes it starts from are never changed.
+    """
+    body, media_type, regions = public_page(
+        request, snapshot, lang, as_json=as_json, template=template, build=build, also=shown
+    )
+    assert regions is not None
     principal = member_of_organisation(request)
     if principal is None:
-        return cached_page(request, snapshot, lang, as_json=as_json, template=template, build=build)
-    context = snapshot.read(build)
-    block = own_block(request, principal, shown(context))
+        response = Response(body, media_type=media_type)
+        remember_language(request, response)
+        return response
+    block = own_block(request, principal, regions)
     if block.datasets:
         audit.record(
             workspace_of(request),
@@ -138,15 +154,42 @@ def personal_page(
                 "regions": sorted({r.code for d in block.datasets for r in d.rows})[:50],
             },
         )
-    response: Response
-    if as_json:
-        body = context.model_dump(mode="json")
-        body[JSON_KEY] = block.model_dump(mode="json")
-        response = JSONResponse(body)
-    else:
-        html = TEMPLATES.get_template(template).render(
-            ctx=context, t=translator(lang), lang=lang, request=request, own=block
+    before, after = split_at_block(body, as_json=as_json)
+    part = json_member(block) if as_json else html_block(block, lang)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        # The public parts were compressed once; only the block is compressed here.
+        key = ("gzip-around-own-figures", *page_key(request, lang, as_json=as_json))
+        around = snapshot.cached(key, lambda: Compressed.around(before, after))
+        response = Response(
+            around.with_part(part), media_type=media_type, headers={"content-encoding": "gzip"}
         )
-        response = Response(html.encode(), media_type="text/html; charset=utf-8")
+    else:
+        response = Response(b"".join((before, part, after)), media_type=media_type)
     remember_language(request, response)
-    return private(response)
+    private(response).headers["vary"] = "Accept-Encoding, Cookie"
+    return response
+
+
+def split_at_block(page: bytes, *, as_json: bool) -> tuple[bytes, bytes]:
+    """The public page before and after the place of the block: its one
+    :data:`OWN_FIGURES_SLOT` (HTML), or the closing brace of the JSON object."""
+    if as_json:
+        if not (page.startswith(b"{") and page.endswith(b"}") and len(page) > 2):
+            raise RuntimeError("a page's JSON twin must be an object with members")
+        return page[:-1], page[-1:]
+    before, slot, after = page.partition(SLOT)
+    if not slot or SLOT in after:
+        raise RuntimeError("a page with own figures must have exactly one own_figures_slot")
+    return before, after
+
+
+def html_block(block: OwnBlock, lang: str) -> bytes:
+    html = TEMPLATES.get_template("_own_figures.html").render(
+        own=block, t=translator(lang), lang=lang
+    )
+    return html.encode()
+
+
+def json_member(block: OwnBlock) -> bytes:
+    """``,"eigen_gegevens": {...}``: the block as the last member of the page's object."""
+    return b',"' + JSON_KEY.encode() + b'":' + block.model_dump_json().encode()

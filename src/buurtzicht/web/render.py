@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import duckdb
@@ -15,6 +16,8 @@ from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import Context, PageMeta
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.templating import TEMPLATES
+
+T = TypeVar("T")
 
 
 def split_json(name: str) -> tuple[str, bool]:
@@ -83,23 +86,49 @@ def cached_page(
     template: str,
     build: Callable[[duckdb.DuckDBPyConnection], Context],
 ) -> Response:
-    """A page rendered once per build, path, query and language.
-
-    Pages are pure functions of the build and the URL, so the rendered bytes are kept in
-    the build snapshot; ``build`` gets a cursor only when the page is not cached yet.
-    """
-    key = ("page", request.url.path, tuple(sorted(page_query(request))), lang, as_json)
-
-    def compute() -> tuple[bytes, str]:
-        context = snapshot.read(build)
-        if as_json:
-            return context.model_dump_json().encode(), "application/json"
-        html = TEMPLATES.get_template(template).render(
-            ctx=context, t=translator(lang), lang=lang, request=request
-        )
-        return html.encode(), "text/html; charset=utf-8"
-
-    body, media_type = snapshot.cached(key, compute)
+    """A page rendered once per build, path, query and language (:func:`public_page`)."""
+    body, media_type, _ = public_page(
+        request, snapshot, lang, as_json=as_json, template=template, build=build
+    )
     response = Response(body, media_type=media_type)
     remember_language(request, response)
     return response
+
+
+def page_key(request: Request, lang: str, *, as_json: bool) -> tuple[object, ...]:
+    """The key of a page in the build's cache: path, accepted query, language, twin."""
+    return ("page", request.url.path, tuple(sorted(page_query(request))), lang, as_json)
+
+
+def public_page(
+    request: Request,
+    snapshot: Snapshot,
+    lang: str,
+    *,
+    as_json: bool,
+    template: str,
+    build: Callable[[duckdb.DuckDBPyConnection], Context],
+    also: Callable[[Context], T] | None = None,
+) -> tuple[bytes, str, T | None]:
+    """The page's bytes, media type and ``also(context)``, kept in the build snapshot.
+
+    Pages are pure functions of the build and the URL, so they are rendered once per
+    build, path, query and language; ``build`` gets a cursor only when the page is not
+    cached yet. ``also`` derives something public from the same context (the regions a
+    page shows) that is kept beside the bytes, so that no later request needs the
+    context again.
+    """
+    key = page_key(request, lang, as_json=as_json)
+
+    def compute() -> tuple[bytes, str, T | None]:
+        context = snapshot.read(build)
+        extra = also(context) if also is not None else None
+        if as_json:
+            return context.model_dump_json().encode(), "application/json", extra
+        html = TEMPLATES.get_template(template).render(
+            ctx=context, t=translator(lang), lang=lang, request=request
+        )
+        return html.encode(), "text/html; charset=utf-8", extra
+
+    found: tuple[bytes, str, T | None] = snapshot.cached(key, compute)
+    return found

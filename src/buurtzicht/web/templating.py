@@ -19,6 +19,11 @@ TEMPLATES.env.filters["number"] = lambda value, decimals=0, lang="nl": (
     "." if value is None else format_number(float(value), int(decimals), lang)
 )
 TEMPLATES.env.globals["vendor"] = vendor.assets
+#: Where a member's *eigen gegevens* block goes in a page that is rendered once for every
+#: visitor (:mod:`buurtzicht.web.own_figures` puts the block in per request); in the page
+#: as sent to anyone else it is an empty HTML comment.
+OWN_FIGURES_SLOT = "<!--own-figures-->"
+TEMPLATES.env.globals["own_figures_slot"] = Markup(OWN_FIGURES_SLOT)
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
 
