@@ -2,12 +2,15 @@
 loopback port: discovery document, JWKS, authorization endpoint (code flow, PKCE S256
 required) and token endpoint (client_secret_basic) issuing RS256-signed ID tokens with
 joserfc. The person "logged in" at the provider is whoever the test sets in
-``provider.claims``; ``provider.fault`` makes it misbehave in one named way."""
+``provider.claims``; ``provider.fault`` makes it misbehave in one named way. With
+``provider.login_form`` the authorization endpoint first shows a login form (as a real
+provider does in a browser) whose e-mail address is the identity's ``email``."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import secrets
 import socket
 import threading
@@ -23,7 +26,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 CLIENT_ID = "buurtzicht-test"
@@ -45,6 +48,8 @@ class Provider:
     foreign: RSAKey = field(default_factory=lambda: _key("k1"))
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     token_requests: int = 0
+    #: GET /authorize shows a form; its POST logs in and sends the browser back.
+    login_form: bool = False
 
     def discovery(self, _request: Request) -> Response:
         return JSONResponse(
@@ -65,8 +70,13 @@ class Provider:
     def jwks(self, _request: Request) -> Response:
         return JSONResponse(KeySet([self.key]).as_dict(private=False))
 
-    def authorize(self, request: Request) -> Response:
-        q = request.query_params
+    async def authorize(self, request: Request) -> Response:
+        if request.method == "POST":
+            form = await request.form()
+            q: Any = {k: str(v) for k, v in form.items()}
+            claims = {**self.claims, "email": q.get("email", "")}
+        else:
+            q, claims = request.query_params, dict(self.claims)
         redirect_uri = q.get("redirect_uri", "")
         if q.get("client_id") != CLIENT_ID or redirect_uri not in self.redirect_uris:
             return Response("unknown client or redirect_uri", status_code=400)
@@ -74,15 +84,29 @@ class Provider:
             return Response("only the openid code flow", status_code=400)
         if q.get("code_challenge_method") != "S256" or not q.get("code_challenge"):
             return Response("PKCE S256 required", status_code=400)
+        if self.login_form and request.method == "GET":
+            return self._form(q)
         code = secrets.token_urlsafe(24)
         self.codes[code] = {
             "redirect_uri": redirect_uri,
             "nonce": q.get("nonce"),
             "challenge": q["code_challenge"],
-            "claims": dict(self.claims),
+            "claims": claims,
         }
         back = urlencode({"code": code, "state": q.get("state", "")})
         return RedirectResponse(f"{redirect_uri}?{back}", status_code=302)
+
+    def _form(self, query: Any) -> Response:
+        hidden = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+            for k, v in query.items()
+        )
+        return HTMLResponse(
+            '<!doctype html><html lang="nl"><head><title>Test-IdP</title></head><body>'
+            '<h1>Inloggen bij de identiteitsprovider</h1><form method="post" action="/authorize">'
+            f'{hidden}<label for="email">E-mail</label> <input id="email" name="email">'
+            '<button type="submit">Inloggen</button></form></body></html>'
+        )
 
     async def token(self, request: Request) -> Response:
         self.token_requests += 1
@@ -130,30 +154,38 @@ class Provider:
             routes=[
                 Route("/.well-known/openid-configuration", self.discovery),
                 Route("/jwks", self.jwks),
-                Route("/authorize", self.authorize),
+                Route("/authorize", self.authorize, methods=["GET", "POST"]),
                 Route("/token", self.token, methods=["POST"]),
             ]
         )
 
 
 @contextmanager
-def running_provider() -> Iterator[Provider]:
+def serving(app: Any, host: str = "127.0.0.1") -> Iterator[int]:
+    """``app`` served by uvicorn in a thread on a free loopback port (yielded)."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((host, 0))
         port = int(sock.getsockname()[1])
-    provider = Provider(issuer=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(
-        uvicorn.Config(provider.app(), host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test OpenID provider did not start")
+            raise RuntimeError("the test server did not start")
         time.sleep(0.05)
     try:
-        yield provider
+        yield port
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def running_provider(hostname: str = "127.0.0.1") -> Iterator[Provider]:
+    """The provider on a free loopback port; its issuer URL names ``hostname`` (use
+    ``localhost`` to make it another site than a server on ``127.0.0.1``)."""
+    provider = Provider()
+    with serving(provider.app()) as port:
+        provider.issuer = f"http://{hostname}:{port}"
+        yield provider

@@ -42,6 +42,13 @@ class LoginPage(Context):
     providers: list[LoginProvider] = Field(default_factory=list)
 
 
+class LoginDonePage(Context):
+    """After a login through an identity provider: on to ``next`` from this site."""
+
+    page: PageMeta
+    next: str
+
+
 class AccountPage(Context):
     page: PageMeta
     csrf: str = Field(exclude=True)

@@ -20,7 +20,8 @@ from buurtzicht.api.auth import (
     require_csrf,
 )
 from buurtzicht.api.security import set_cookie
-from buurtzicht.web.contexts_workspace import AccountPage, LoginPage, LoginProvider
+from buurtzicht.web.contexts import PageMeta
+from buurtzicht.web.contexts_workspace import AccountPage, LoginDonePage, LoginPage, LoginProvider
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.render import page_meta
 from buurtzicht.web.workspace_views import lang_of, private_page, safe_next, see_other, user_out
@@ -106,10 +107,31 @@ async def login(
     return response
 
 
-def logged_in(request: Request, token: str, next_url: str) -> Response:
-    """After a login (password or identity provider): the session cookie, and on to
-    ``next_url``."""
-    response = see_other(safe_next(next_url))
+def logged_in(
+    request: Request, token: str, next_url: str, *, from_elsewhere: bool = False
+) -> Response:
+    """After a login: the session cookie, and on to ``next_url``.
+
+    After a password login (a POST from this site) that is a redirect. After a login
+    through an identity provider the browser arrives from the provider's site, and a
+    redirect would keep that cross-site navigation going: the ``SameSite=Strict``
+    session cookie just set would not be sent with it, and the user would land logged
+    out. ``from_elsewhere`` answers a page that moves on from this site instead.
+    """
+    if from_elsewhere:
+        lang, target = lang_of(request), safe_next(next_url)
+        other = "en" if lang == "nl" else "nl"
+        meta = PageMeta(  # links to where the user goes, not to this one-off address
+            title=translator(lang)["ws_login_done_title"],
+            lang=lang,
+            path=target,
+            json_url=target,
+            other_lang_url=target + ("&" if "?" in target else "?") + f"lang={other}",
+        )
+        context = LoginDonePage(page=meta, next=target)
+        response = private_page(request, "login_done.html", context)
+    else:
+        response = see_other(safe_next(next_url))
     set_cookie(
         response,
         request,

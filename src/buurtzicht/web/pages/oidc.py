@@ -121,6 +121,6 @@ async def oidc_callback(
         username,
         {"via": "oidc", "issuer": provider.issuer, "sub": str(claims.get("sub", ""))[:200]},
     )
-    response = logged_in(request, token, pending.next)
+    response = logged_in(request, token, pending.next, from_elsewhere=True)
     response.delete_cookie(PENDING_COOKIE, path="/")
     return response
