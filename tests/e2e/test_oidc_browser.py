@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from buurtzicht.api.app import create_app
 from buurtzicht.config import OidcProvider, Settings
+from buurtzicht.server import create_app
 from buurtzicht.workspace import accounts, audit
 from buurtzicht.workspace.db import WorkspaceDB, open_database
 from tests.e2e.conftest import screenshot
