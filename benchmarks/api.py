@@ -22,9 +22,7 @@ import argparse
 import asyncio
 import gzip
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.serve import serve_process  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--use-angle=swiftshader",
@@ -60,44 +60,11 @@ class Result:
     errors: int
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def server(home: Path, workers: int) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "BUURTZICHT_HOME": str(home)}
-    command = [
-        sys.executable,
-        "-c",
-        "from buurtzicht.cli import main; main()",
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url + "/api/build", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("server did not start")
+    """``buurtzicht serve`` with ``workers`` on a free loopback port: its base URL."""
+    with serve_process(home, "--workers", str(workers)) as (url, _pid):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _percentile(values: list[float], q: float) -> float:

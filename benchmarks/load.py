@@ -38,7 +38,6 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -52,7 +51,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.serve import free_port  # noqa: E402
+from tests.serve import serve_process  # noqa: E402
 
 HOST = "127.0.0.1"
 TIMEOUT = 10.0
@@ -60,49 +59,13 @@ TIMEOUT = 10.0
 
 @contextmanager
 def server(home: Path, workers: int, cache_mb: float | None) -> Iterator[tuple[str, int]]:
-    """``buurtzicht serve`` on a free loopback port: (base URL, pid)."""
-    port = free_port()
-    env = {**os.environ, "BUURTZICHT_HOME": str(home)}
-    if cache_mb is not None:
-        env["BUURTZICHT_CACHE_MB"] = str(cache_mb)
-    command = [
-        sys.executable,
-        "-c",
-        "from buurtzicht.cli import main; main()",
-        "serve",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    if workers:
-        command += ["--workers", str(workers)]
-    process = subprocess.Popen(command, env=env)
-    url = f"http://{HOST}:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                # /api/openapi.json: answered by the framework, touches no build data.
-                if httpx.get(url + "/api/openapi.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None:
-                raise SystemExit("server exited")
-            time.sleep(0.2)
-        else:
-            raise SystemExit("server did not start")
-        yield url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """``buurtzicht serve`` on a free loopback port: (base URL, pid). It counts as up when
+    ``/api/openapi.json`` answers: the framework's own answer, which touches no build data
+    (the cold phase must find every cache empty)."""
+    env = {} if cache_mb is None else {"BUURTZICHT_CACHE_MB": str(cache_mb)}
+    options = ["--workers", str(workers)] if workers else []
+    with serve_process(home, *options, env=env, ready_path="/api/openapi.json") as running:
+        yield running
 
 
 def _children(pid: int) -> list[int]:

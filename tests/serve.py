@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,12 +28,38 @@ def free_port() -> int:
 @contextmanager
 def running_server(home: Path, *options: str, timeout: float = 120) -> Iterator[str]:
     """Start ``buurtzicht serve`` on the build in ``home``; yield its base URL."""
+    with serve_process(home, *options, timeout=timeout) as (url, _pid):
+        yield url
+
+
+@contextmanager
+def serve_process(
+    home: Path,
+    *options: str,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+    ready_path: str = "/api/build",
+) -> Iterator[tuple[str, int]]:
+    """``buurtzicht serve`` on the build in ``home`` with extra ``env``: (base URL, pid).
+
+    It counts as up once ``ready_path`` answers 200 (benchmarks of a cold start wait on
+    ``/api/openapi.json``, which touches no build data). Its output goes to
+    ``server-<port>.log`` beside ``home``."""
     port = free_port()
     log_path = home.parent / f"server-{port}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [*SERVE, "--port", str(port), "--log-level", "warning", *options],
-            env={**os.environ, "BUURTZICHT_HOME": str(home)},
+            [
+                *SERVE,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                *options,
+            ],
+            env={**os.environ, **(env or {}), "BUURTZICHT_HOME": str(home)},
             stdout=log,
             stderr=subprocess.STDOUT,
             # Its own process group: killing the server kills its worker processes too
@@ -42,8 +68,8 @@ def running_server(home: Path, *options: str, timeout: float = 120) -> Iterator[
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(url, process, log_path, timeout)
-            yield url
+            _wait_until_up(url + ready_path, process, log_path, timeout)
+            yield url, process.pid
         finally:
             process.terminate()
             try:
@@ -53,12 +79,12 @@ def running_server(home: Path, *options: str, timeout: float = 120) -> Iterator[
 
 
 def _wait_until_up(
-    url: str, process: subprocess.Popen[bytes], log_path: Path, timeout: float
+    ready_url: str, process: subprocess.Popen[bytes], log_path: Path, timeout: float
 ) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(url + "/api/build", timeout=2).status_code == 200:
+            if httpx.get(ready_url, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

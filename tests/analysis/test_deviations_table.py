@@ -9,9 +9,10 @@ import duckdb
 import pytest
 
 from buurtzicht.analysis.deviations import deviating_children
-from buurtzicht.analysis.deviations_table import TABLE, deviations_frame, has_table, precomputed
+from buurtzicht.analysis.deviations_table import TABLE, deviations_frame, precomputed
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.layout import BuildLayout
+from buurtzicht.warehouse.store import has_table
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def _sample(conn: duckdb.DuckDBPyConnection, level: str, n: int) -> list[str]:
 
 
 def test_the_build_stores_deviating_children(conn: duckdb.DuckDBPyConnection) -> None:
-    assert has_table(conn)
+    assert has_table(conn, TABLE)
     (parents,) = conn.execute(f"SELECT count(DISTINCT parent) FROM {TABLE}").fetchone() or (0,)
     assert parents > 300  # gemeenten with wijken and wijken with buurten
 

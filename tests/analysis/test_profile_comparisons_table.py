@@ -18,13 +18,13 @@ from buurtzicht.analysis.profile_comparisons_table import (
     LEVELS,
     TABLE,
     comparisons_frame,
-    has_table,
     stored_comparisons,
 )
 from buurtzicht.analysis.store import region_info, region_records
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.warehouse.layout import BuildLayout
+from buurtzicht.warehouse.store import has_table
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def _same_floats(a: object, b: object, where: str = "") -> None:
 
 
 def test_every_current_gemeente_is_stored(conn: duckdb.DuckDBPyConnection) -> None:
-    assert has_table(conn)
+    assert has_table(conn, TABLE)
     stored = dict(conn.execute(f"SELECT level, count(*) FROM {TABLE} GROUP BY level").fetchall())
     assert set(stored) == set(LEVELS) == {"gemeente"}
     assert stored["gemeente"] == len(_codes(conn, "gemeente")) >= 342

@@ -25,6 +25,7 @@ from buurtzicht.analysis.deviations import (
 from buurtzicht.analysis.store import cached, ensure_indicator_values
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.regions.codes import NEDERLAND
+from buurtzicht.warehouse.store import has_table
 
 TABLE = "deviating_children"
 #: Children listed per theme (``deviating_children(limit=...)``'s default).
@@ -140,17 +141,9 @@ def materialise_deviations(conn: duckdb.DuckDBPyConnection) -> int:
     return len(frame)
 
 
-def has_table(conn: duckdb.DuckDBPyConnection) -> bool:
-    """True when the build holds :data:`TABLE`."""
-    row = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def precomputed(conn: duckdb.DuckDBPyConnection, code: str) -> list[ThemeDeviations] | None:
     """The stored deviating children of ``code``; None when the build has no table."""
-    if not cached(conn, ("has", TABLE), lambda: has_table(conn)):
+    if not cached(conn, ("has", TABLE), lambda: has_table(conn, TABLE)):
         return None
     cursor = conn.execute(
         f"SELECT theme, {', '.join(_FIELDS)} FROM {TABLE} WHERE parent = ? "

@@ -17,6 +17,7 @@ import math
 import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from buurtzicht.analysis.peers import peer_group, pooled_values
 from buurtzicht.analysis.similar import similar_set
@@ -56,18 +57,11 @@ class SimilarBasis(_Model):
     population: tuple[float, float] | None
 
 
-class TrendOut(_Model):
-    first_period: str
-    last_period: str
-    first_value: float
-    last_value: float
-    change: float
-    change_pct: float | None
-    slope: float | None
-    n_points: int
-    p_value: float | None
-    test: str
-    significant: bool | None
+@pydantic_dataclass(frozen=True)
+class TrendOut(TrendResult):
+    """A region's :class:`~buurtzicht.analysis.trends.TrendResult` for one indicator, and
+    whether every figure of it is on the region's own indeling (not harmonised onto it)."""
+
     harmonised: bool
 
 

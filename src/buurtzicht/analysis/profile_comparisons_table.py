@@ -26,6 +26,7 @@ import pandas as pd
 from buurtzicht.analysis.profile_comparisons import Comparisons, comparisons, default_period
 from buurtzicht.analysis.store import cached, ensure_indicator_values, region_info, region_records
 from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.warehouse.store import has_table
 
 TABLE = "profile_comparisons"
 LEVELS = ("gemeente",)
@@ -71,20 +72,12 @@ def materialise_comparisons(conn: duckdb.DuckDBPyConnection) -> int:
     return len(frame)
 
 
-def has_table(conn: duckdb.DuckDBPyConnection) -> bool:
-    """True when the build holds :data:`TABLE`."""
-    row = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def _documents(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Every stored document by region ({} without the table). One small table read
     whole: a point query scans the whole text column of its row group anyway (~20 MB
     for 345 gemeenten), so it is read once per connection (the server's analysis cursor
     lives as long as the build; the warm-up reads it before the first visitor)."""
-    if not has_table(conn):
+    if not has_table(conn, TABLE):
         return {}
     return {str(r): str(b) for r, b in conn.execute(f"SELECT region, body FROM {TABLE}").fetchall()}
 

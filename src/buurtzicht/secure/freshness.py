@@ -21,6 +21,7 @@ from buurtzicht.secure.published import TABLE_ID, published_path, report_path
 from buurtzicht.secure.published_models import models_release_path, published_models_path
 from buurtzicht.sources.base import sha256_of
 from buurtzicht.warehouse.layout import BuildLayout
+from buurtzicht.warehouse.store import has_table
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -97,11 +98,9 @@ def build_holds_release(settings: Settings) -> bool:
                 "SELECT sha256 FROM manifest WHERE table_id = ?", [TABLE_ID]
             ).fetchall()
         }
-        models = conn.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'secure_models'"
-        ).fetchone()
+        models = has_table(conn, "secure_models")
     # A release with the models' document must come with the models' tables.
-    if published_models_path(settings).is_file() and not (models and models[0]):
+    if published_models_path(settings).is_file() and not models:
         return False
     return sha256_of(target) in loaded
 

@@ -6,6 +6,8 @@ from typing import Any
 
 import duckdb
 
+from buurtzicht.warehouse.store import has_table
+
 
 def _records(conn: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     cursor = conn.execute(sql)
@@ -46,10 +48,7 @@ def summary(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 def boundary_coverage(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Per level and indeling: regions, how many have a boundary (per source layer) and
     how many have none (per reason). Empty for builds made before coverage was kept."""
-    (present,) = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'boundary_coverage'"
-    ).fetchone() or (0,)
-    if not present:
+    if not has_table(conn, "boundary_coverage"):
         return []
     totals = _records(
         conn,

@@ -90,6 +90,17 @@ def region_observations(
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def has_table(conn: duckdb.DuckDBPyConnection, *names: str) -> bool:
+    """True when the build holds every table in ``names`` (older builds lack the tables
+    added since; their readers then fall back or show nothing)."""
+    row = conn.execute(
+        "SELECT count(DISTINCT table_name) FROM information_schema.tables "
+        "WHERE list_contains($names, table_name)",
+        {"names": list(names)},
+    ).fetchone()
+    return bool(row and row[0] == len(set(names)))
+
+
 def first_region_of_level(conn: duckdb.DuckDBPyConnection, level: str) -> str | None:
     """The code of one ordinary region of ``level`` (the lowest code of the newest
     indeling), or None when the build has none: a sample, e.g. to warm caches with."""

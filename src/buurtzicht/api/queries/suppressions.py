@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import duckdb
 
+from buurtzicht.warehouse.store import has_table
+
 TABLE = "secure_suppressions"
 
 
 def has_reasons(conn: duckdb.DuckDBPyConnection) -> bool:
     """Whether the build keeps the reasons (builds before they were kept do not)."""
-    found = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TABLE]
-    ).fetchone()
-    return bool(found and found[0])
+    return has_table(conn, TABLE)
 
 
 def region_reasons(

@@ -28,7 +28,7 @@ from buurtzicht.api.schemas import (
 from buurtzicht.api.services.periods import choose_period, parse_period
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import normalise_code
-from buurtzicht.warehouse.store import CURRENT_INDELING
+from buurtzicht.warehouse.store import CURRENT_INDELING, has_table
 
 THEMES = ("hennep", "doorsluiswoningen", "onverklaarbaar_bezit", "witwas")
 CLASSES = ("hoog", "gemiddeld", "laag")
@@ -55,11 +55,7 @@ DESCRIPTIONS = {
 
 
 def has_models(cursor: duckdb.DuckDBPyConnection) -> bool:
-    row = cursor.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_name IN ('secure_models', 'secure_zoekgebieden')"
-    ).fetchone()
-    return bool(row and row[0] == 2)
+    return has_table(cursor, "secure_models", "secure_zoekgebieden")
 
 
 def document(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> dict[str, Any]:
