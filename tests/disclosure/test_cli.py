@@ -69,3 +69,17 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(app, ["disclosure", command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.output
+
+
+def test_the_verdict_agrees_with_the_zeros_it_reports(capsys) -> None:
+    from buurtzicht.cli.disclosure import _verdict
+
+    none = pd.DataFrame()
+    _verdict(none, 0, 0)
+    out = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
+    assert "no suppressed cell given away by a published 0" in out
+    _verdict(none, 0, 166)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "166 suppressed cell(s) that a published 0 above gives away" in out
+    assert "no suppressed cell given away" not in out  # the count and the words agree
+    assert "166 suppressed cell(s) given away by a published 0 (reported, not blocking" in out

@@ -226,21 +226,31 @@ def _audit_warehouse(path: Path | None, intervals: Path | None) -> None:
 
 def _verdict(unprotected: pd.DataFrame, public_hidden: int = 0, zeros_given_away: int = 0) -> None:
     console = Console()
-    broken = [
-        (public_hidden, "public margin cell(s) suppressed (they must always be shown)"),
-        (zeros_given_away, "suppressed cell(s) that a published 0 above gives away"),
+    found = [
+        (public_hidden, "public margin cell(s) suppressed (they must always be shown)", "red"),
+        (zeros_given_away, "suppressed cell(s) that a published 0 above gives away", "yellow"),
     ]
-    for count, what in broken:
+    for count, what, colour in found:
         if count:
-            console.print(f"[bold red]{count:,} {what}[/]")
+            console.print(f"[bold {colour}]{count:,} {what}[/]")
     if len(unprotected):
         console.print(f"[bold red]{len(unprotected)} unprotected cell(s):[/]")
         console.print(unprotected.head(20).to_string(index=False))
     if len(unprotected) or public_hidden:
         raise typer.Exit(code=1)
     console.print(
-        "[bold green]0 unprotected cells[/], every public margin shown, "
-        "no suppressed cell given away by a published 0."
+        f"[bold green]0 unprotected cells[/], every public margin shown, "
+        f"{_zeros(zeros_given_away)}"
+    )
+
+
+def _zeros(given_away: int) -> str:
+    """The verdict on hidden cells a published 0 pins, in agreement with the count."""
+    if not given_away:
+        return "no suppressed cell given away by a published 0."
+    return (
+        f"{given_away:,} suppressed cell(s) given away by a published 0 (reported, not "
+        'blocking: such a "." hides only a 0 that the release already shows).'
     )
 
 
