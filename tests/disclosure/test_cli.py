@@ -34,6 +34,13 @@ def test_protect_then_audit_under_home(tmp_path: Path, monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     assert "0 unprotected cells" in result.output
     assert (tmp_path / "i.csv").is_file()
+    # protect left its certificates beside the aggregates (a wijk needs none: a tree)
+    assert (secure / "certificates.parquet").is_file()
+    assert "certificates checked (0 rejected" in " ".join(result.output.split())
+    result = runner.invoke(app, ["disclosure", "audit", "--no-certificates"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "no certificates used; 0 cells proven by certificates, 1 by the audit's own" in said
 
 
 def test_audit_fails_with_exit_code_1_on_a_leaky_publication(tmp_path: Path) -> None:

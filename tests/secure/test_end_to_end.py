@@ -72,6 +72,13 @@ def test_the_audit_of_the_build_finds_no_unprotected_cell(built: Settings) -> No
     )
     assert stated, output
     assert int(stated[1].replace(",", "")) > 0 and int(stated[2].replace(",", "")) > 0
+    proofs = re.search(r"([\d,]+) certificates checked \(0 rejected", " ".join(output.split()))
+    assert proofs and int(proofs[1].replace(",", "")) > 0, output
+    # The fully independent check comes to the same verdict with more programs.
+    code, alone = _audit(built, "--no-certificates")
+    assert code == 0 and "no certificates used" in alone, alone
+    programs = re.search(r"([\d,]+) linear programs", alone)
+    assert programs and int(programs[1].replace(",", "")) > int(stated[2].replace(",", ""))
 
 
 def test_model_expectations_are_published_only_as_protected_aggregates(built: Settings) -> None:

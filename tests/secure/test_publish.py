@@ -168,3 +168,11 @@ def test_an_audited_release_carries_the_audit_figures(home: Settings) -> None:
     assert audit["cells"] > 0 and audit["checked_intervals"] > 0 and audit["seconds"] >= 0
     report = json.loads(report_path(published_path(home).parent).read_text())
     assert report["audit"]["tables"] == audit["tables"]
+    # The audit checked protection's certificates itself and used the valid ones.
+    assert audit["certificates_checked"] > 0 and audit["certificates_rejected"] == 0
+    assert audit["proven_by_certificates"] > 0
+    assert audit["proven_by_certificates"] + audit["proven_by_programs"] > 0
+    # They stay on the secure side, beside the published file (never loaded).
+    proofs = pd.read_parquet(published_path(home).parent / "certificates.parquet")
+    assert proofs["certificate"].nunique() == report["certificates"]["certificates"]
+    assert set(proofs["region"]) <= set(result.published["region"])

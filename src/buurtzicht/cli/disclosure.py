@@ -2,8 +2,9 @@
 
 The secure side writes its aggregates to ``<home>/secure/aggregates.parquet`` (true
 values, never published); ``protect`` writes what may leave to
-``<home>/secure/published.parquet``; ``audit`` checks the second against the first,
-or (``--warehouse``) every secure table of a warehouse build.
+``<home>/secure/published.parquet`` (and the certificates of what it proved beside
+the aggregates); ``audit`` checks the second against the first, using the certificates
+it finds valid, or (``--warehouse``) every secure table of a warehouse build.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from buurtzicht.config import Settings
 from buurtzicht.errors import ConfigurationError
 
 if TYPE_CHECKING:  # the engine (scipy, HiGHS) is imported only when a command runs
-    from buurtzicht.disclosure import DisclosureSpec
+    from buurtzicht.disclosure import AuditReport, DisclosureSpec
 
 disclosure_app = typer.Typer(
     name="disclosure",
@@ -131,6 +132,12 @@ def protect(
     partial = target.with_name(f".{target.name}.partial")
     result.published.to_parquet(partial, index=False)
     partial.replace(target)  # a reader never sees half a file
+    # What secondary suppression proved, for the audit: beside the secure aggregates
+    # (never published), whatever the output.
+    proofs = source.parent / "certificates.parquet"
+    partial = proofs.with_name(f".{proofs.name}.partial")
+    result.certificates.to_parquet(partial, index=False)
+    partial.replace(proofs)
     _print_tables(result.report, f"Protected {source} -> {target}")
     if result.limited:
         Console().print(
@@ -163,6 +170,22 @@ def audit(
             help="Write every audited cell's interval to this CSV.", callback=check_output_file
         ),
     ] = None,
+    certificates: Annotated[
+        Path | None,
+        typer.Option(
+            help="Certificates of the protection to check and use [default: "
+            "certificates.parquet beside the aggregates, when present].",
+            callback=check_input_file,
+        ),
+    ] = None,
+    no_certificates: Annotated[
+        bool,
+        typer.Option(
+            "--no-certificates",
+            help="Ignore the certificates of the protection: prove every cell with the "
+            "audit's own linear programs (the fully independent check).",
+        ),
+    ] = False,
 ) -> None:
     """Prove that no suppressed cell can be narrowed down from what is published.
 
@@ -170,25 +193,62 @@ def audit(
     value given everything published, and checks the interval against the cell's
     protection level. With `--warehouse` the published cells are those the build
     serves (what the API can show) and the release settings come from the protection
-    report of `buurtzicht secure publish`. Exits with code 1 when any cell is unprotected.
+    report of `buurtzicht secure publish`. The certificates protection wrote beside the
+    secure aggregates are checked by the audit itself and spare the programs of the
+    cells they prove; `--no-certificates` proves every cell with the audit's own
+    programs. Exits with code 1 when any cell is unprotected.
     """
     if warehouse:
-        _audit_warehouse(_warehouse_path(path), intervals)
+        if certificates is not None:
+            raise typer.BadParameter(
+                "with --warehouse the certificates are those of `secure publish`",
+                param_hint="'--certificates'",
+            )
+        _audit_warehouse(_warehouse_path(path), intervals, not no_certificates)
         return
     if path is not None:
         raise typer.BadParameter("PATH is only taken with --warehouse", param_hint="PATH")
     from buurtzicht.disclosure import audit as run_audit
 
+    source = _secure(aggregates, "aggregates.parquet")
+    proofs = certificates or source.parent / "certificates.parquet"
     report = run_audit(
         _read(_secure(published, "published.parquet")),
-        _read(_secure(aggregates, "aggregates.parquet")),
+        _read(source),
         _spec(spec),
         population=_population(population),
+        certificates=None if no_certificates or not proofs.is_file() else _proofs_of(proofs),
     )
     if intervals is not None:
         report.intervals.to_csv(intervals, index=False)
     _print_tables(report.tables, f"Disclosure audit ({report.programs:,} linear programs)")
+    _proofs(report)
     _verdict(report.unprotected, report.public_hidden, report.zeros_given_away)
+
+
+def _proofs_of(path: Path) -> pd.DataFrame:
+    """The certificates in ``path`` (none at all is fine: a table without complements)."""
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"{path}: not a certificates file: {exc}") from exc
+
+
+def _proofs(report: AuditReport) -> None:
+    """How the sensitive cells were proven, and what became of the certificates."""
+    check = report.certificates
+    given = (
+        f"{check.given:,} certificates checked ({check.rejected:,} rejected"
+        + "".join(f"; {n:,} {why}" for why, n in check.why.items())
+        + f", {check.seconds:.1f} s); "
+        if check is not None
+        else "no certificates used; "
+    )
+    Console().print(
+        f"{given}{report.proven_by_certificates:,} cells proven by certificates, "
+        f"{report.proven_by_programs:,} by the audit's own views, "
+        f"{report.programs:,} linear programs, {report.seconds:.1f} s"
+    )
 
 
 def _warehouse_path(path: Path | None) -> Path | None:
@@ -207,19 +267,29 @@ def _warehouse_path(path: Path | None) -> Path | None:
     return path
 
 
-def _audit_warehouse(path: Path | None, intervals: Path | None) -> None:
+def _audit_warehouse(path: Path | None, intervals: Path | None, certificates: bool) -> None:
     from buurtzicht.secure.audit import audit_warehouse
     from buurtzicht.warehouse.layout import BuildLayout
 
     database = BuildLayout(path).current_database() if path and path.is_dir() else path
     with Console().status("disclosure audit of the warehouse"):
-        result = audit_warehouse(Settings(), database=database)
+        result = audit_warehouse(Settings(), database=database, certificates=certificates)
     if intervals is not None:
         result.intervals.to_csv(intervals, index=False)
     _print_tables(result.tables, f"Disclosure audit of build {result.build_id}")
+    proofs = result.certificates
     Console().print(
         f"{result.observations:,} secure observations ({result.zero_cells:,} empty cells "
         f"checked to be 0), {result.programs:,} linear programs, {result.seconds:.1f} s"
+    )
+    Console().print(
+        "no certificates used"
+        if proofs is None
+        else f"{proofs['certificates_checked']:,} certificates checked "
+        f"({proofs['certificates_rejected']:,} rejected, "
+        f"{proofs['certificate_check_seconds']} s); {proofs['proven_by_certificates']:,} "
+        f"cells proven by certificates, {proofs['proven_by_programs']:,} by the audit's "
+        "own views"
     )
     _verdict(result.unprotected, result.public_hidden, result.zeros_given_away)
 
@@ -239,8 +309,7 @@ def _verdict(unprotected: pd.DataFrame, public_hidden: int = 0, zeros_given_away
     if len(unprotected) or public_hidden:
         raise typer.Exit(code=1)
     console.print(
-        f"[bold green]0 unprotected cells[/], every public margin shown, "
-        f"{_zeros(zeros_given_away)}"
+        f"[bold green]0 unprotected cells[/], every public margin shown, {_zeros(zeros_given_away)}"
     )
 
 

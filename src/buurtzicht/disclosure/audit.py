@@ -16,6 +16,10 @@ sensitive and how far their intervals must reach. It recomputes sensitivity from
 rules and the true values itself, so a sensitive cell that was published by mistake
 is found too (its interval is the single published point).
 
+Certificates of the protection, when given, are checked against the audit's own
+knowledge and relations and prove every sensitive cell they move far enough both ways
+(:mod:`buurtzicht.disclosure.certificates`); only the other cells need programs.
+
 Programs are solved per view, narrow to wide: a buurt in its wijk family, a wijk in
 its gemeente block (:mod:`buurtzicht.disclosure.blocks`), cells above the wijk level
 on a neighbourhood; a cell that fails in a narrow view is looked at again in a wider
@@ -34,6 +38,7 @@ de Wolf, P.P. et al. (2014). *τ-ARGUS 4.1 user's manual*, §4.2.6 (audit).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -48,6 +53,7 @@ from buurtzicht.disclosure.audit_apriori import ball_apriori, cap_a_priori, fami
 from buurtzicht.disclosure.audit_views import in_blocks, in_neighbourhoods, relook
 from buurtzicht.disclosure.audit_views import intervals as view_intervals
 from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks, table_blocks
+from buurtzicht.disclosure.certificates import CertificateCheck, check_certificates
 from buurtzicht.disclosure.knowledge import cell_bounds, public_bounds, status_bounds
 from buurtzicht.disclosure.lanes import deal, default_workers, run_lanes
 from buurtzicht.disclosure.primary import SECONDARY, apply_primary
@@ -87,6 +93,16 @@ class AuditReport:
     notes: tuple[str, ...] = field(default_factory=tuple)
     public_hidden: int = 0
     zeros_given_away: int = 0
+    certificates: CertificateCheck | None = None
+    proven_by_certificates: int = 0
+    seconds: float = 0.0
+
+    @property
+    def proven_by_programs(self) -> int:
+        """Sensitive hidden cells proven protected by the audit's own views and programs."""
+        frame = self.intervals
+        proven = frame["sensitive"] & frame["hidden"] & frame["protected"]
+        return int(proven.sum()) - self.proven_by_certificates
 
     @property
     def unprotected(self) -> pd.DataFrame:
@@ -111,6 +127,7 @@ def audit(
     population: Mapping[str, float] | None = None,
     hierarchy: RegionHierarchy | None = None,
     workers: int | None = None,
+    certificates: pd.DataFrame | None = None,
 ) -> AuditReport:
     """Audit published observations against the secure aggregates they came from.
 
@@ -119,7 +136,15 @@ def audit(
     (true values). Both must be about the same cells; the rules and the spec must be
     those used for protection. ``workers`` processes share the gemeenten (default: up
     to two cores); the report does not depend on it.
+
+    ``certificates`` (:func:`buurtzicht.disclosure.certificates.certificate_frame`,
+    e.g. ``protect(...).certificates``) are checked against the audit's own knowledge
+    and relations (:func:`~buurtzicht.disclosure.certificates.check_certificates`);
+    a sensitive cell that valid certificates move to both required ends is proven
+    without programs, only the rest goes through the views. The verdict is the same
+    with or without them; rejected certificates are counted and ignored.
     """
+    begun = time.perf_counter()
     spec = spec or DisclosureSpec()
     workers = default_workers() if workers is None else workers
     cells, structure, by_measure = prepare(aggregates, spec, hierarchy, rules)
@@ -132,14 +157,24 @@ def audit(
     _check_consistent(cells, bounds, x)
     hidden = np.isnan(cells["published"].to_numpy(float))
     required_low, required_high, sensitive = _requirements(cells, bounds)
+    check, shown = None, np.column_stack([x, x])
+    proven = np.zeros(len(cells), dtype=bool)
+    if certificates is not None:
+        check = check_certificates(certificates, cells, structure, bounds)
+        shown = np.column_stack(_integers(cells, check.low, check.high))
+        slack = 1e-5 * np.maximum(1.0, np.abs(x))
+        reached = (shown[:, 1] >= required_high - slack) & (shown[:, 0] <= required_low + slack)
+        proven = sensitive & hidden & reached
+    open_ = sensitive & ~proven
     attack = _Attack(
         cells=cells,
         structure=structure,
         bounds=bounds,
         hidden=hidden,
         wanted=np.column_stack(
-            [np.where(sensitive, required_low, np.inf), np.where(sensitive, required_high, -np.inf)]
+            [np.where(open_, required_low, np.inf), np.where(open_, required_high, -np.inf)]
         ),
+        shown=shown,
         status=_status(cells, by_measure),
         forest=find_forest(structure),
         families=list(region_blocks(cells, spec, "wijk").values()),
@@ -166,6 +201,9 @@ def audit(
         (),
         int((public & hidden).sum()),
         int((forced & hidden).sum()) + _given_away(intervals),
+        check,
+        int(proven.sum()),
+        time.perf_counter() - begun,
     )
 
 
@@ -189,6 +227,7 @@ class _Attack:
     bounds: np.ndarray
     hidden: np.ndarray
     wanted: np.ndarray
+    shown: np.ndarray  # per cell the lowest and highest value valid certificates show
     status: np.ndarray
     forest: Forest
     families: list[np.ndarray]
@@ -212,6 +251,8 @@ def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFra
     low, high, programs = view_intervals(structure, x, bounds, hidden & general, views, wanted)
     exact_low, exact_high = tree_intervals(forest, bounds)
     low, high = np.where(forest.member, exact_low, low), np.where(forest.member, exact_high, high)
+    # Points of the attacker's polytope, like the views' own: the interval holds them all.
+    low, high = np.minimum(low, attack.shown[:, 0]), np.maximum(high, attack.shown[:, 1])
     intervals = _judge(cells, bounds, *_integers(cells, low, high))
     apriori_low, apriori_high = tree_intervals(forest, attack.status)
     intervals = cap_a_priori(

@@ -41,20 +41,29 @@ def intervals(
     low, high = x.copy(), x.copy()
     variable = bounds[:, 1] > bounds[:, 0]
     done = np.zeros(len(x), dtype=bool)
+    # A view without a cell that must reach beyond its true value leaves every interval
+    # at that value (no point is sought): skip it, and build no model.
+    needed = _beyond(x, wanted)
     programs = 0
     for view in views:
         cells = view[variable[view] | hidden[view]]
         targets = np.flatnonzero(hidden[cells] & ~done[cells])
-        if len(targets):
+        if len(targets) and needed[cells[targets]].any():
             chosen = cells[targets]
             low[chosen], high[chosen], more = _solve(structure, x, bounds, cells, targets, wanted)
-            done[chosen] = True
             programs += more
+        done[cells[targets]] = True
     finder = BallFinder(structure, variable | hidden)
-    for s in np.flatnonzero(hidden & ~done):
+    for s in np.flatnonzero(hidden & ~done & needed):
         low[s], high[s], more = _ball_interval(structure, finder, x, bounds, int(s), wanted)
         programs += more
     return low, high, programs
+
+
+def _beyond(x: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Cells whose wanted ends lie beyond their true value (what a view must prove)."""
+    slack = 1e-5 * np.maximum(1.0, np.abs(x))
+    return (x > wanted[:, 0] + slack) | (x < wanted[:, 1] - slack)
 
 
 def _ball_interval(

@@ -251,7 +251,12 @@ class DeviationModel:
         self._highs.changeColsCost(len(columns), columns, values)
 
     def reach(
-        self, movable: np.ndarray, targets: np.ndarray, wanted: np.ndarray, rounds: int = 8
+        self,
+        movable: np.ndarray,
+        targets: np.ndarray,
+        wanted: np.ndarray,
+        rounds: int = 8,
+        points: list[np.ndarray] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """How far certificates that move only ``movable`` cells push each target.
 
@@ -262,6 +267,8 @@ class DeviationModel:
         ``wanted`` ``(len(targets), 2)`` holds the movement down (``<= 0``, ``0``: not
         needed) and up (``>= 0``) each target must reach. Returns the lowest and the
         highest movement of each target over the points found (at least 0 each way).
+        ``points`` collects every point (a movement of all variables) that pushed a
+        target further: each is a certificate of its own.
         """
         low, high = np.zeros(len(targets)), np.zeros(len(targets))
         if not len(targets):
@@ -303,6 +310,8 @@ class DeviationModel:
             after = int(
                 (low > wanted[:, 0] + slack[:, 0]).sum() + (high < wanted[:, 1] - slack[:, 1]).sum()
             )
+            if points is not None and after < before:
+                points.append((values[: self.n] - values[self.n :]) * self._scale)
             if after == before:
                 break
         self._highs.changeColsCost(len(every), every, self._cost)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from buurtzicht.disclosure.cells import prepare_cells
+from buurtzicht.disclosure.certificates import COLUMNS, certificate_frame
 from buurtzicht.disclosure.lanes import default_workers
 from buurtzicht.disclosure.primary import apply_primary
 from buurtzicht.disclosure.publish import published_frame
@@ -47,6 +48,10 @@ class ProtectedTable:
         (the audit reports them); empty in every table we have seen.
     timings : dict
         Seconds per stage.
+    certificates : DataFrame
+        Every certificate secondary suppression relied on, sparse (``certificate,
+        measure, region, period, delta``: :mod:`buurtzicht.disclosure.certificates`),
+        for the audit to check and use. Secure side only: never publish this frame.
     """
 
     published: pd.DataFrame
@@ -55,6 +60,7 @@ class ProtectedTable:
     limited: tuple[int, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     programs: int = 0
+    certificates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COLUMNS))
 
 
 def resolve_rules(measures: pd.Series, spec: DisclosureSpec, rules: Rules) -> dict[str, RuleSet]:
@@ -141,11 +147,12 @@ def protect(
     started = time.perf_counter()
     reason = cells["reason"].to_numpy(object)
     limited: tuple[int, ...] = ()
-    programs = 0
+    programs, recorded = 0, []
     if secondary:
         workers = default_workers() if workers is None else workers
         result = secondary_suppression(cells, structure, by_measure, spec, workers=workers)
         reason, limited, programs = result.reason, tuple(result.limited), result.programs
+        recorded = result.certificates
     cells["reason"] = reason
     timings["secondary"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -154,5 +161,6 @@ def protect(
     report = table_summary(
         cells, hidden, cells["primary"].to_numpy(bool), cells["measure"].map(spec.table_of)
     )
+    certificates = certificate_frame(cells, recorded)
     timings["publish"] = time.perf_counter() - started
-    return ProtectedTable(published, cells, report, limited, timings, programs)
+    return ProtectedTable(published, cells, report, limited, timings, programs, certificates)

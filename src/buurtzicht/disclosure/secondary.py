@@ -41,6 +41,7 @@ from buurtzicht.disclosure.apriori import (
     block_apriori,
 )
 from buurtzicht.disclosure.blocks import measure_groups, region_blocks, table_blocks
+from buurtzicht.disclosure.certificates import Recorded
 from buurtzicht.disclosure.knowledge import status_bounds
 from buurtzicht.disclosure.lanes import deal, run_lanes
 from buurtzicht.disclosure.lp import DeviationModel, protecting_deviation
@@ -76,6 +77,8 @@ class SecondaryResult:
     reason: np.ndarray
     limited: list[int] = field(default_factory=list)
     programs: int = 0
+    #: Every certificate the search relied on: (cell numbers, movements), sparse.
+    certificates: Recorded = field(default_factory=list)
 
 
 def suppression_bounds(cells: pd.DataFrame, rules: Mapping[str, RuleSet]) -> np.ndarray:
@@ -225,6 +228,18 @@ class _Search:
         self._suppress(newly)
         self.result.limited += other.limited
         self.result.programs += other.programs
+        self.result.certificates += other.certificates
+
+    def certify(self, variables: np.ndarray, y: np.ndarray) -> None:
+        """Record certificate ``y`` over ``variables`` (after suppressing what it moves).
+
+        Only the suppressed cells it moves are kept (and public margins, which are
+        counted as suppressed here): the rest move by less than the tolerance that
+        decides what a certificate moves, which the audit's check allows for.
+        """
+        keep = (y != 0) & self.suppressed[variables]
+        if keep.any():
+            self.result.certificates.append((variables[keep], y[keep]))
 
     def retry_on_tables(self, tables: list[np.ndarray]) -> None:
         """Protect the cells left limited on their whole table, capped exactly a priori.
@@ -340,6 +355,7 @@ class _Search:
             moved = variables[np.abs(y) > tolerance(amount) * 0.1]
             newly = moved[~self.suppressed[moved]]
             self._suppress(newly)
+            self.certify(variables, y)
             model.set_cost(np.searchsorted(variables, newly), np.full(len(newly), _EPSILON_COST))
             np.maximum(best_up, y, out=best_up)
             np.minimum(best_down, y, out=best_down)
@@ -365,8 +381,11 @@ class _Search:
         np.minimum.at(wanted[:, 0], where, np.minimum(amounts, 0.0))
         np.maximum.at(wanted[:, 1], where, np.maximum(amounts, 0.0))
         local = np.searchsorted(variables, targets)
-        low, high = model.reach(self.suppressed[variables], local, wanted)
+        points: list[np.ndarray] = []
+        low, high = model.reach(self.suppressed[variables], local, wanted, points=points)
         self.result.programs += 1
+        for point in points:
+            self.certify(variables, point)
         reached = np.where(amounts > 0, high[where], -low[where])
         keep = reached < np.abs(amounts) - tolerance(amounts)
         return [job for job, k in zip(jobs, keep, strict=True) if k]
@@ -404,23 +423,30 @@ class _Search:
         """
         if not amount:
             return
-        reached, moved = 0.0, np.array([], dtype=np.int64)
+        reached, moved, y = 0.0, np.array([], dtype=np.int64), None
         if not beyond_block:
-            reached, moved = self._deviate(s, amount, DEPTHS[:1])
+            reached, moved, y = self._deviate(s, amount, DEPTHS[:1])
         if reached < abs(amount) - tolerance(amount):
             target = self._capped(s, amount)
             if reached < abs(target) - tolerance(amount):
-                reached, moved = self._deviate(s, target, DEPTHS[1:] if beyond_block else DEPTHS)
+                reached, moved, y = self._deviate(s, target, DEPTHS[1:] if beyond_block else DEPTHS)
             if reached < abs(target) - tolerance(amount):
                 target = self._capped(s, target, APRIORI_DEEPER)
             if reached < abs(target) - tolerance(amount):
                 self.result.limited.append(s)
         self._suppress(moved[~self.suppressed[moved]])
+        if y is not None:
+            self.certify(*y)
 
     def _deviate(
         self, s: int, amount: float, depths: tuple[tuple[int, int], ...]
-    ) -> tuple[float, np.ndarray]:
-        best: tuple[float, np.ndarray] = (0.0, np.array([], dtype=np.int64))
+    ) -> tuple[float, np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        """How far ``s`` moves, the cells moved and the certificate (ball, y) that does it."""
+        best: tuple[float, np.ndarray, tuple[np.ndarray, np.ndarray] | None] = (
+            0.0,
+            np.array([], dtype=np.int64),
+            None,
+        )
         for depth, budget in depths:
             ball = self.finder.ball(s, depth, budget)
             matrix, _ = submatrix(self.structure, ball)
@@ -439,7 +465,7 @@ class _Search:
                 continue
             moved = ball[np.abs(deviation.y) > tolerance(amount) * 0.1]
             if deviation.reached > best[0]:
-                best = (deviation.reached, moved)
+                best = (deviation.reached, moved, (ball, deviation.y))
             if deviation.reached >= abs(amount) - tolerance(amount):
                 break
         return best

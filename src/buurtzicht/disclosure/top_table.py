@@ -114,21 +114,33 @@ class TopTable:
             return False
         moved = np.abs(y) > tolerance(amount) * 0.1
         movement = dict(zip(self.top[moved].tolist(), y[moved].tolist(), strict=True))
-        below = self._absorb(movement)
-        if below is None:
+        absorbed = self._absorb(movement)
+        if absorbed is None:
             return False
+        below, parts = absorbed
         np.maximum(self.best_up, np.where(moved, y, 0.0), out=self.best_up)
         np.minimum(self.best_down, np.where(moved, y, 0.0), out=self.best_down)
         newly = np.concatenate([self.top[moved], below])
         newly = newly[~search.suppressed[newly]]
         search._suppress(newly)
         self._cheaper(newly)
+        # One certificate: the top movement with every block's absorption (a block's
+        # gemeente cells are held at the top movement, so the top's values stand).
+        every = np.concatenate([self.top] + [v for v, _ in parts])
+        first = np.unique(every, return_index=True)[1]
+        search.certify(every[first], np.concatenate([y] + [b for _, b in parts])[first])
         return True
 
-    def _absorb(self, movement: dict[int, float]) -> np.ndarray | None:
-        """Cells of the gemeente blocks that absorb the moved gemeente cells (or None)."""
+    def _absorb(
+        self, movement: dict[int, float]
+    ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]] | None:
+        """Cells of the gemeente blocks that absorb the moved gemeente cells (or None).
+
+        Also each block's absorption: its variables and their movement.
+        """
         moved_keys = {self.key_of[c] for c in movement if c in self.key_of}
         found = [np.array([], dtype=np.int64)]
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
         for key in sorted(moved_keys):
             if key not in self.blocks:
                 continue  # a gemeente without released wijken: nothing below to absorb
@@ -140,7 +152,8 @@ class TopTable:
                 return None
             scale = max(float(np.abs(amounts).max()), 1.0)
             found.append(variables[np.abs(y) > tolerance(scale) * 0.1])
-        return np.concatenate(found)
+            parts.append((variables, y))
+        return np.concatenate(found), parts
 
     def _absorber(self, key: BlockKey) -> tuple[np.ndarray, DeviationModel, np.ndarray]:
         if key not in self.absorbers:

@@ -23,10 +23,11 @@ from buurtzicht.disclosure.zeros import zeros_given_away
 from buurtzicht.indicators.loader import Catalog
 from buurtzicht.microdata.store import aggregates_path
 from buurtzicht.secure.levels import ORDER
-from buurtzicht.secure.publish import PreparedRelease, prepare_release
+from buurtzicht.secure.publish import PreparedRelease, certificate_figures, prepare_release
 from buurtzicht.secure.published import (
     TABLE_ID,
     PublicationError,
+    certificates_path,
     published_path,
     read_aggregates_metadata,
     read_published,
@@ -63,6 +64,7 @@ class WarehouseAudit:
     seconds: float
     public_hidden: int = 0
     zeros_given_away: int = 0
+    certificates: dict[str, object] | None = None
 
     @property
     def ok(self) -> bool:
@@ -75,12 +77,17 @@ def audit_warehouse(
     *,
     database: Path | None = None,
     catalog: Catalog | None = None,
+    certificates: bool = True,
 ) -> WarehouseAudit:
     """Audit the secure cells of a build (default: the current one).
 
     The attacker's view is what the build serves (``secure.*`` observations); the true
     values come from ``<home>/secure/aggregates.parquet``, with the levels, population
-    choice, hierarchy and rule sets of the release the build holds.
+    choice, hierarchy and rule sets of the release the build holds. The certificates
+    of the protection (``<home>/secure/certificates.parquet``), when present and
+    ``certificates`` is left on, are checked against the build's cells and spare the
+    programs of every cell they prove (:mod:`buurtzicht.disclosure.certificates`);
+    ``certificates=False`` is the fully independent check.
     """
     settings = settings or Settings()
     started = time.perf_counter()
@@ -107,7 +114,9 @@ def audit_warehouse(
     _same_context(prepared, release.report)
     shown = _attach_reasons(shown, release.frame)
     _check_zero_cells(shown, prepared)
-    report = prepared.audit(shown)
+    proofs = certificates_path(source.parent)
+    given = pd.read_parquet(proofs) if certificates and proofs.is_file() else None
+    report = prepared.audit(shown, given)
     return WarehouseAudit(
         path.stem,
         report.tables,
@@ -119,6 +128,7 @@ def audit_warehouse(
         time.perf_counter() - started,
         report.public_hidden,
         report.zeros_given_away + _hidden_zeros_given_away(shown, prepared),
+        certificate_figures(report) if given is not None else None,
     )
 
 

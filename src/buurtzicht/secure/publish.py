@@ -35,6 +35,7 @@ from buurtzicht.secure.context import PopulationChoice, RegionContext, region_co
 from buurtzicht.secure.levels import ORDER, keep_levels, parse_levels, restrict
 from buurtzicht.secure.published import (
     FORMAT,
+    certificates_path,
     published_path,
     read_aggregates_metadata,
     report_path,
@@ -68,8 +69,14 @@ class PreparedRelease:
     levels: tuple[str, ...] = ORDER
     population: PopulationChoice = "auto"
 
-    def audit(self, published: pd.DataFrame) -> AuditReport:
-        """Audit ``published`` against these true cells, rules and relations."""
+    def audit(
+        self, published: pd.DataFrame, certificates: pd.DataFrame | None = None
+    ) -> AuditReport:
+        """Audit ``published`` against these true cells, rules and relations.
+
+        ``certificates`` (those of the protection, checked by the audit itself) spare
+        the programs of every cell they prove; ``None`` audits fully independently.
+        """
         return audit(
             published,
             self.cells,
@@ -77,6 +84,7 @@ class PreparedRelease:
             self.release.rules,
             population=self.context.population,
             hierarchy=self.context.hierarchy,
+            certificates=certificates,
         )
 
 
@@ -166,12 +174,12 @@ def publish(
             "nothing was published (see `buurtzicht disclosure audit` for the cells)"
         )
     published = _with_zeros(protected.published, prepared.zeros_after, prepared.source)
-    audited = _audit(published, prepared) if check else None
+    audited = _audit(published, prepared, protected.certificates) if check else None
     document = _document(
         metadata, prepared, protected.report, published, audited, source_path, protected
     )
     target = published_path(settings)
-    _write(published, document, target, metadata)
+    _write(published, document, target, metadata, protected.certificates)
     document["published"]["sha256"] = sha256_of(target)
     write_published_models(settings, published, document["published"]["sha256"])
     return PublishResult(
@@ -203,10 +211,13 @@ def _with_zeros(published: pd.DataFrame, zeros: pd.DataFrame, source: str) -> pd
     return out.sort_values(["measure", "period", "region"]).reset_index(drop=True)
 
 
-def _audit(published: pd.DataFrame, prepared: PreparedRelease) -> dict[str, Any]:
-    """Audit before writing; the figures go into the report (``audit``)."""
+def _audit(
+    published: pd.DataFrame, prepared: PreparedRelease, certificates: pd.DataFrame | None
+) -> dict[str, Any]:
+    """Audit before writing (using the protection's certificates, checked by the audit
+    itself); the figures go into the report (``audit``)."""
     started = time.perf_counter()
-    report = prepared.audit(published)
+    report = prepared.audit(published, certificates)
     if not report.ok:
         raise DisclosureError(
             f"the audit found {len(report.unprotected)} unprotected cell(s), "
@@ -224,7 +235,21 @@ def _audit(published: pd.DataFrame, prepared: PreparedRelease) -> dict[str, Any]
         "public_hidden": report.public_hidden,
         "zeros_given_away": report.zeros_given_away,
         "seconds": round(time.perf_counter() - started, 1),
+        **certificate_figures(report),
         "tables": _records(report.tables),
+    }
+
+
+def certificate_figures(report: AuditReport) -> dict[str, Any]:
+    """How the audit proved its cells: by checked certificates or by its own programs."""
+    check = report.certificates
+    return {
+        "proven_by_certificates": report.proven_by_certificates,
+        "proven_by_programs": report.proven_by_programs,
+        "certificates_checked": check.given if check else 0,
+        "certificates_rejected": check.rejected if check else 0,
+        "certificates_rejected_why": dict(check.why) if check else {},
+        "certificate_check_seconds": round(check.seconds, 1) if check else 0.0,
     }
 
 
@@ -289,22 +314,40 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _write(
-    published: pd.DataFrame, document: dict[str, Any], target: Path, metadata: dict[str, Any]
+    published: pd.DataFrame,
+    document: dict[str, Any],
+    target: Path,
+    metadata: dict[str, Any],
+    certificates: pd.DataFrame,
 ) -> None:
-    """Write both files to temporary names, then rename: the report last."""
+    """Write the files to temporary names, then rename: the report last.
+
+    The certificates stay beside the published file on the secure side; the warehouse
+    build never reads them.
+    """
     table = pa.Table.from_pandas(published, preserve_index=False)
     label = json.dumps({"synthetic": metadata.get("synthetic"), "source": metadata.get("source")})
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), b"buurtzicht": label.encode()}
     )
+    proofs = certificates_path(target.parent)
     tmp_data, tmp_report = atomic_file(target), atomic_file(report_path(target.parent))
+    tmp_proofs = atomic_file(proofs)
     try:
         pq.write_table(table, tmp_data)
+        certificates.to_parquet(tmp_proofs, index=False)
         document["published"]["sha256"] = sha256_of(tmp_data)
+        document["certificates"] = {
+            "file": proofs.name,
+            "sha256": sha256_of(tmp_proofs),
+            "certificates": int(certificates["certificate"].nunique()),
+            "rows": len(certificates),
+        }
         tmp_report.write_text(json.dumps(document, indent=1, sort_keys=True), encoding="utf-8")
     except BaseException:
-        tmp_data.unlink(missing_ok=True)
-        tmp_report.unlink(missing_ok=True)
+        for tmp in (tmp_data, tmp_proofs, tmp_report):
+            tmp.unlink(missing_ok=True)
         raise
     os.replace(tmp_data, target)
+    os.replace(tmp_proofs, proofs)
     os.replace(tmp_report, report_path(target.parent))

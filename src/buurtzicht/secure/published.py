@@ -49,6 +49,15 @@ def published_path(settings: Settings | None = None) -> Path:
     return secure_dir(settings) / "published.parquet"
 
 
+def certificates_path(folder: Path) -> Path:
+    """The certificates of the protection in ``folder`` (secure side only, never loaded).
+
+    :mod:`buurtzicht.disclosure.certificates`: what secondary suppression proved, for
+    the audit to check and use (``buurtzicht disclosure audit``, ``--warehouse``).
+    """
+    return folder / "certificates.parquet"
+
+
 def report_path(folder: Path) -> Path:
     """The protection report beside the published file in ``folder``."""
     return folder / "published.json"
