@@ -476,13 +476,25 @@ class FactorOut(Public):
 
 
 class ZoekgebiedRow(Public):
-    """One area: published expected and observed counts, the class derived from them."""
+    """One area: published expected and observed counts, the search score and the class
+    derived from them."""
 
     code: str
     name: str | None
     expected: float = Field(description="Expected count (published, rounded)")
     observed: float = Field(description="Registered count (published, rounded)")
-    klasse: str = Field(description="Risk class: laag, gemiddeld or hoog")
+    niveau: float = Field(
+        description="The gemeente's registration level: (registered + 5) / (expected + 5), "
+        "from its published counts"
+    )
+    gemist: float = Field(
+        description="Expected missed cases, the search score: expected x (1 / r - niveau), "
+        "r the assumed national registration share, at least 0"
+    )
+    klasse: str = Field(
+        description="Risk class of the search score among the level's published areas: "
+        "hoog (top 10%), gemiddeld (above the median), laag"
+    )
     label: str = Field(description="The class in the requested language")
     colour: str
     factoren: list[FactorOut] = Field(
@@ -498,6 +510,11 @@ class ZoekklasseOut(Public):
     colour: str
     count: int
     description: str
+    vanaf: float | None = Field(
+        default=None,
+        description="The lowest search score (expected missed cases) of the class among "
+        "the level's areas; none for laag",
+    )
 
 
 class ZoekgebiedenOut(Public):
@@ -510,8 +527,8 @@ class ZoekgebiedenOut(Public):
     parent: RegionRef | None = None
     classes: list[ZoekklasseOut]
     rows: list[ZoekgebiedRow] = Field(
-        description="Only areas whose expected and observed counts were both published; "
-        "a suppressed risk class has no row and no explanation"
+        description="Only areas whose expected and observed counts, and their gemeente's, "
+        "were published; a suppressed risk class has no row and no explanation"
     )
     synthetic: bool
 

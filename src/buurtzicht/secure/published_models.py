@@ -13,11 +13,18 @@ release it loads) and turns it into two tables:
 
 * ``secure_models``: one row, the document without the explanations (model cards and
   validation tables) as JSON;
-* ``secure_zoekgebieden``: per theme, region and year the published expected and
-  observed counts, the risk class derived from them (the rule of
-  :func:`~buurtzicht.secure.models.zoekgebieden.risk_class`, applied to the published,
-  rounded figures) and the explanation's factor names; no row where either cell is
-  suppressed, so a suppressed risk class never carries an explanation.
+* ``secure_zoekgebieden``: per theme, region (gemeente, wijk, buurt) and year the
+  published expected and observed counts, the search score derived from them and the
+  gemeente's published counts (expected missed cases,
+  :func:`~buurtzicht.secure.models.zoekgebieden.published_missed`), the risk class of
+  that score among the level's published areas (with the class bounds) and the
+  explanation's factor names. No row where one of those four cells is suppressed, so a
+  suppressed risk class never carries an explanation.
+
+The search score is not a cell of its own: it is a function of published cells, so it
+tells an attacker nothing the release does not; published as a separate cell it would
+tie a suppressed expected count to a published score by a relation that secondary
+suppression does not model (docs/models.md, "What is published").
 """
 
 from __future__ import annotations
@@ -27,17 +34,22 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from buurtzicht.config import Settings
 from buurtzicht.microdata.store import atomic_file, secure_dir
-from buurtzicht.secure.models.areas import THEMES
-from buurtzicht.secure.models.zoekgebieden import risk_class
+from buurtzicht.regions.codes import gemeente_of
+from buurtzicht.secure.models.areas import THEMES, Theme
+from buurtzicht.secure.models.zoekgebieden import class_bounds, published_missed, risk_class
 from buurtzicht.sources.observations import Status
 
 MODELS_TABLE = "secure_models"
 AREAS_TABLE = "secure_zoekgebieden"
-AREA_COLUMNS = ["theme", "region", "period", "expected", "observed", "klasse", "factoren"]
+AREA_COLUMNS = [
+    "theme", "region", "period", "expected", "observed", "niveau", "gemist", "klasse",
+    "ondergrens_gemiddeld", "ondergrens_hoog", "factoren",
+]  # fmt: skip
 
 
 def models_release_path(settings: Settings | None = None) -> Path:
@@ -50,35 +62,66 @@ def published_models_path(settings: Settings | None = None) -> Path:
 
 
 def published_areas(published: pd.DataFrame) -> pd.DataFrame:
-    """Per theme, region and period the expected and observed counts where both passed.
+    """Per theme, area and period the published counts, search score and risk class.
 
-    ``published`` is the protected release (observation shape). Suppressed cells, and
-    regions without one of the two cells, give no row.
+    ``published`` is the protected release (observation shape). An area has a row where
+    its expected and observed counts and its gemeente's were all published; ``niveau``
+    is the gemeente's registration level ``u`` and ``gemist`` the expected missed cases,
+    from those rounded figures; ``klasse`` ranks ``gemist`` among the rows of the same
+    theme, period and level, whose bounds ``ondergrens_gemiddeld`` / ``ondergrens_hoog``
+    the row carries.
     """
     hidden = published["status"].isin(
         [Status.SUPPRESSED.value, Status.SECRET.value, Status.MISSING.value]
     )
     shown = published[~hidden & published["value"].notna()]
-    shown = shown[["measure", "region", "period", "value"]]
-    parts = []
-    for theme in THEMES:
-        expected = shown[shown["measure"] == theme.expected_measure].drop(columns="measure")
-        observed = shown[shown["measure"] == theme.observed_measure].drop(columns="measure")
-        both = expected.merge(observed, on=["region", "period"], suffixes=("_e", "_o"))
-        parts.append(
-            pd.DataFrame(
-                {
-                    "theme": theme.name,
-                    "region": both["region"].astype(str),
-                    "period": both["period"].astype(str),
-                    "expected": both["value_e"].astype(float),
-                    "observed": both["value_o"].astype(float),
-                }
-            )
-        )
+    shown = shown[shown["region"].astype(str).str[:2].isin(["BU", "WK", "GM"])]
+    shown = shown.assign(region=shown["region"].astype(str), period=shown["period"].astype(str))
+    parts = [_theme_areas(shown, theme) for theme in THEMES]
     frame = pd.concat(parts, ignore_index=True)
+    return _classify(frame)
+
+
+def _theme_areas(shown: pd.DataFrame, theme: Theme) -> pd.DataFrame:
+    def cells(measure: str) -> pd.DataFrame:
+        part = shown[shown["measure"] == measure]
+        return part.set_index(["region", "period"])["value"].astype(float).rename(measure)
+
+    both = pd.concat([cells(theme.expected_measure), cells(theme.observed_measure)], axis=1)
+    both = both.dropna().reset_index()
+    gemeente = both[both["region"].str.startswith("GM")].set_index(["region", "period"])
+    key = pd.MultiIndex.from_arrays([both["region"].map(gemeente_of), both["period"]])
+    e_g = gemeente[theme.expected_measure].reindex(key).to_numpy()
+    o_g = gemeente[theme.observed_measure].reindex(key).to_numpy()
+    keep = ~(np.isnan(e_g) | np.isnan(o_g))
+    expected = both[theme.expected_measure].to_numpy()
+    level, score = published_missed(expected[keep], e_g[keep], o_g[keep])
+    return pd.DataFrame(
+        {
+            "theme": theme.name,
+            "region": both["region"].to_numpy()[keep],
+            "period": both["period"].to_numpy()[keep],
+            "expected": expected[keep],
+            "observed": both[theme.observed_measure].to_numpy()[keep],
+            "niveau": level.round(6),
+            "gemist": score.round(6),
+        }
+    )
+
+
+def _classify(frame: pd.DataFrame) -> pd.DataFrame:
+    """``klasse`` and its bounds per theme, period and level (:func:`risk_class`)."""
+    klasse = pd.Series("", index=frame.index, dtype=object)
+    bounds = pd.DataFrame(np.nan, index=frame.index, columns=["middle", "high"])
+    groups = [frame["theme"], frame["period"], frame["region"].str[:2]]
+    for _, part in frame.groupby(groups):
+        scores = part["gemist"].to_numpy(float)
+        klasse.loc[part.index] = risk_class(scores)
+        bounds.loc[part.index, ["middle", "high"]] = class_bounds(scores)
     return frame.assign(
-        klasse=risk_class(frame["expected"].to_numpy(float), frame["observed"].to_numpy(float))
+        klasse=klasse,
+        ondergrens_gemiddeld=bounds["middle"].to_numpy(),
+        ondergrens_hoog=bounds["high"].to_numpy(),
     )
 
 

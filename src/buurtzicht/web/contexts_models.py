@@ -27,6 +27,18 @@ class ValidationRow(Context):
     is_model: bool
 
 
+class ClassValidationRow(Context):
+    """Hidden cases per buurt in one risk class of one class rule and design."""
+
+    design: str
+    rule: str
+    klasse: str
+    label: str
+    buurten: int
+    hidden_per_buurt: float | None
+    is_model: bool
+
+
 class ModelCard(Context):
     title: str
     purpose: str
@@ -52,6 +64,7 @@ class ZoekgebiedenPage(Context):
     notices: list[str] = Field(default_factory=list)
     card: ModelCard | None = None
     validation: list[ValidationRow] = Field(default_factory=list)
+    class_validation: list[ClassValidationRow] = Field(default_factory=list)
     youth_card: ModelCard | None = None
     youth_validation: list[ValidationRow] = Field(default_factory=list)
     synthetic: bool = True

@@ -1,15 +1,17 @@
 """Kansrijke zoekgebieden and the model cards, as the build holds them.
 
 The build's ``secure_zoekgebieden`` table has a row only where the expected and the
-observed count of a theme both passed disclosure control; the risk class was derived
-from those published figures and the explanation (factor names) was kept only for such
-rows (:mod:`buurtzicht.secure.published_models`). ``secure_models`` holds the model
+observed count of a theme, and those of the area's gemeente, passed disclosure control;
+the search score (expected missed cases) and the risk class were derived from those
+published figures and the explanation (factor names) was kept only for such rows
+(:mod:`buurtzicht.secure.published_models`). ``secure_models`` holds the model
 cards and validation tables. Nothing here reads anything else of the secure side.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -38,20 +40,52 @@ LABELS = {
     "nl": {"hoog": "hoog", "gemiddeld": "gemiddeld", "laag": "laag"},
     "en": {"hoog": "high", "gemiddeld": "medium", "laag": "low"},
 }
+#: What a class means; ``{low}`` / ``{high}`` are the class's bounds in expected missed
+#: cases among the areas of the level (:func:`class_descriptions`).
 DESCRIPTIONS = {
     "nl": {
-        "hoog": "geregistreerd onwaarschijnlijk laag voor het verwachte aantal (Poisson, "
-        "p < 0,10) en minstens één geval verschil",
-        "gemiddeld": "geregistreerd onder verwacht, maar niet duidelijk",
-        "laag": "geregistreerd minstens zo hoog als verwacht",
+        "hoog": "de 10% gebieden van dit niveau met de meeste verwacht gemiste gevallen "
+        "(vanaf {high})",
+        "gemiddeld": "boven de helft van de gebieden, niet in de hoogste 10% ({low} tot {high})",
+        "laag": "de onderste helft, of minder dan één verwacht gemist geval (onder {low})",
     },
     "en": {
-        "hoog": "registered improbably low for the expected number (Poisson, p < 0.10) and "
-        "at least one case apart",
-        "gemiddeld": "registered below expected, but not clearly",
-        "laag": "registered at least as high as expected",
+        "hoog": "the 10% of the areas of this level with the most expected missed cases "
+        "(from {high})",
+        "gemiddeld": "above half of the areas, not in the top 10% ({low} to {high})",
+        "laag": "the lower half, or less than one expected missed case (below {low})",
     },
 }
+#: The class rule in words, for the model card (no bounds: they differ per level).
+RULES = {
+    "nl": {
+        "hoog": "de 10% gebieden van een niveau met de meeste verwacht gemiste gevallen",
+        "gemiddeld": "boven de mediaan van het niveau, niet in de hoogste 10%",
+        "laag": "onder de mediaan, of minder dan één verwacht gemist geval",
+    },
+    "en": {
+        "hoog": "the 10% of the areas of a level with the most expected missed cases",
+        "gemiddeld": "above the level's median, not in the top 10%",
+        "laag": "below the median, or less than one expected missed case",
+    },
+}
+
+
+def _fmt(value: float, lang: str, digits: int = 1) -> str:
+    text = f"{value:,.{digits}f}"
+    return text if lang == "en" else text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def class_descriptions(lang: str, low: float | None, high: float | None) -> dict[str, str]:
+    """The class texts with the level's bounds filled in (the rule alone without them).
+
+    >>> class_descriptions("nl", 1.5, 6.25)["gemiddeld"]
+    'boven de helft van de gebieden, niet in de hoogste 10% (1,5 tot 6,2)'
+    """
+    if low is None or high is None:
+        return dict(RULES[lang])
+    bounds = {"low": _fmt(low, lang), "high": _fmt(high, lang)}
+    return {k: text.format(**bounds) for k, text in DESCRIPTIONS[lang].items()}
 
 
 def has_models(cursor: duckdb.DuckDBPyConnection) -> bool:
@@ -88,9 +122,11 @@ def models(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> ModelsOut:
 
 
 def theme_card(doc: dict[str, Any], theme: str) -> dict[str, Any]:
-    for card in doc["models"]["zoekgebieden"]["themes"]:
+    """The model card of a theme, with the search order's assumed registration share."""
+    model = doc["models"]["zoekgebieden"]
+    for card in model["themes"]:
         if card["theme"] == theme:
-            return dict(card)
+            return {**card, "registration_share": model["search_order"]["registration_share"]}
     raise NotFoundError(f"no zoekgebieden model for theme {theme!r}", parameter="theme")
 
 
@@ -131,8 +167,8 @@ def zoekgebieden(
     ref = _parent(cursor, parent)
     names = {c["feature"]: c[lang] for c in card["coefficients"]}
     records = cursor.execute(
-        """
-        SELECT z.region, r.name, z.expected, z.observed, z.klasse, z.factoren
+        f"""
+        SELECT z.region, r.name, {ROW_COLUMNS}
         FROM secure_zoekgebieden z
         JOIN regions r ON r.code = z.region AND r.indeling = $indeling
         WHERE z.theme = $theme AND z.period = $period AND r.level = $level
@@ -145,9 +181,12 @@ def zoekgebieden(
     ).fetchall()  # fmt: skip
     rows = [_row(record, names, card, lang) for record in records]
     counts = {k: sum(r.klasse == k for r in rows) for k in CLASSES}
+    low, high = _bounds(cursor, theme, chosen, level)
+    texts = class_descriptions(lang, low, high)
+    lower = {"hoog": high, "gemiddeld": low, "laag": None}
     classes = [
         ZoekklasseOut(klasse=k, label=LABELS[lang][k], colour=COLOURS[k], count=counts[k],
-                      description=DESCRIPTIONS[lang][k])
+                      description=texts[k], vanaf=lower[k])
         for k in CLASSES
     ]  # fmt: skip
     return ZoekgebiedenOut(
@@ -164,47 +203,89 @@ def zoekgebieden(
     )
 
 
+def _bounds(
+    cursor: duckdb.DuckDBPyConnection, theme: str, period: str, level: str
+) -> tuple[float | None, float | None]:
+    """The level's class bounds (every area of the level, not only those of a parent)."""
+    row = cursor.execute(
+        "SELECT min(z.ondergrens_gemiddeld), min(z.ondergrens_hoog) FROM secure_zoekgebieden z "
+        "JOIN regions r ON r.code = z.region AND r.indeling = $indeling "
+        "WHERE z.theme = $theme AND z.period = $period AND r.level = $level",
+        {"theme": theme, "period": period, "level": level, "indeling": CURRENT_INDELING},
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None, None
+    return float(row[0]), float(row[1])
+
+
+#: The columns of a row after the region's code and name (see :func:`_row`).
+ROW_COLUMNS = "z.expected, z.observed, z.niveau, z.gemist, z.klasse, z.factoren"
+
+
 def _row(
     record: tuple[Any, ...], names: dict[str, str], card: dict[str, Any], lang: str
 ) -> ZoekgebiedRow:
-    code, name, expected, observed, klasse, factoren = record
+    code, name, expected, observed, niveau, gemist, klasse, factoren = record
     features = json.loads(factoren) if factoren else []
     factors = [FactorOut(feature=f, label=names.get(f, f)) for f in features]
+    figures = Figures(float(expected), float(observed), float(niveau), float(gemist))
     return ZoekgebiedRow(
         code=str(code),
         name=name,
-        expected=float(expected),
-        observed=float(observed),
+        expected=figures.expected,
+        observed=figures.observed,
+        niveau=figures.niveau,
+        gemist=figures.gemist,
         klasse=str(klasse),
         label=LABELS[lang][str(klasse)],
         colour=COLOURS[str(klasse)],
         factoren=factors,
-        explanation=explanation(float(expected), float(observed), factors, card, lang),
+        explanation=explanation(figures, factors, card, lang),
     )
 
 
-def explanation(
-    expected: float, observed: float, factors: list[FactorOut], card: dict[str, Any], lang: str
-) -> str:
-    """The area's figures and its factors in one sentence.
+@dataclass(frozen=True)
+class Figures:
+    """An area's published counts and what follows from them."""
 
-    >>> card = {"unit": "kwekerijen"}
-    >>> explanation(12, 5, [FactorOut(feature="x", label="veel x")], card, "nl")
-    'Verwacht 12 kwekerijen, geregistreerd 5. Verwacht hoger door: veel x.'
-    >>> explanation(3, 5, [], card, "en")
-    'Expected 3 kwekerijen, registered 5. No factor raises the expected number clearly.'
+    expected: float
+    observed: float
+    niveau: float  # the gemeente's registered / expected cases
+    gemist: float  # expected missed cases: the search score
+
+
+def explanation(figures: Figures, factors: list[FactorOut], card: dict[str, Any], lang: str) -> str:
+    """The area's figures, its search score and its factors in a few sentences.
+
+    >>> card = {"unit": "kwekerijen", "registration_share": 0.5}
+    >>> explanation(Figures(12, 5, 0.8, 14.4), [FactorOut(feature="x", label="veel x")],
+    ...             card, "nl")  # doctest: +NORMALIZE_WHITESPACE
+    'Verwacht 12 kwekerijen, geregistreerd 5. Verwacht gemist: 14 (de gemeente registreert
+     0,8 × verwacht; aangenomen landelijke registratiegraad 50%). Verwacht hoger door: veel x.'
+    >>> explanation(Figures(3, 5, 2.5, 0), [], card, "en")  # doctest: +NORMALIZE_WHITESPACE
+    'Expected 3 kwekerijen, registered 5. Expected missed: 0 (the gemeente registers 2.5 ×
+     expected; assumed national registration share 50%). No factor raises the expected
+     number clearly.'
     """
-    unit = card["unit"]
+    unit, share = card["unit"], f"{100 * float(card['registration_share']):.0f}%"
     if lang == "en":
-        head = f"Expected {expected:,.0f} {unit}, registered {observed:,.0f}."
+        head = (
+            f"Expected {figures.expected:,.0f} {unit}, registered {figures.observed:,.0f}. "
+            f"Expected missed: {figures.gemist:,.0f} (the gemeente registers "
+            f"{figures.niveau:.1f} × expected; assumed national registration share {share})."
+        )
         tail = (
             f" Expected higher because of: {', '.join(f.label for f in factors)}."
             if factors
             else " No factor raises the expected number clearly."
         )
         return head + tail
-    e, o = (f"{v:,.0f}".replace(",", ".") for v in (expected, observed))
-    head = f"Verwacht {e} {unit}, geregistreerd {o}."
+    e, o, g = (_fmt(v, lang, 0) for v in (figures.expected, figures.observed, figures.gemist))
+    head = (
+        f"Verwacht {e} {unit}, geregistreerd {o}. Verwacht gemist: {g} (de gemeente "
+        f"registreert {_fmt(figures.niveau, lang)} × verwacht; aangenomen landelijke "
+        f"registratiegraad {share})."
+    )
     tail = (
         f" Verwacht hoger door: {', '.join(f.label for f in factors)}."
         if factors
@@ -222,8 +303,8 @@ def region_risks(
         return []
     doc = document(snapshot, cursor)
     records = cursor.execute(
-        """
-        SELECT z.theme, z.period, z.region, r.name, z.expected, z.observed, z.klasse, z.factoren
+        f"""
+        SELECT z.theme, z.period, z.region, r.name, {ROW_COLUMNS}
         FROM secure_zoekgebieden z
         JOIN regions r ON r.code = z.region AND r.indeling = $indeling
         WHERE z.region = $code

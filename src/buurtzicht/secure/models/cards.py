@@ -17,7 +17,12 @@ import pandas as pd
 from buurtzicht.disclosure.rules import RuleSet
 from buurtzicht.secure.models.areas import FEATURE_BY_NAME, THEMES
 from buurtzicht.secure.models.youth import FEATURES as YOUTH_FEATURES
-from buurtzicht.secure.models.zoekgebieden import PRIOR_CASES, REGISTRATION_SHARE
+from buurtzicht.secure.models.zoekgebieden import (
+    CLASS_QUANTILES,
+    MIN_MISSED,
+    PRIOR_CASES,
+    REGISTRATION_SHARE,
+)
 
 INTENDED_USE = {
     "nl": "Preventie en het richten van onderzoek naar gebieden (waar kijken we eerst). "
@@ -112,10 +117,7 @@ def release_document(
     areas: pd.DataFrame,
     population: pd.Series,
     rules: RuleSet,
-    area_validation: pd.DataFrame,
-    area_calibration: pd.DataFrame,
-    area_groups: pd.DataFrame,
-    area_shares: pd.DataFrame,
+    area_validation: dict[str, pd.DataFrame],
     coefficients: dict[str, pd.DataFrame],
     youth: Any,
 ) -> dict[str, Any]:
@@ -162,11 +164,17 @@ def release_document(
                     }
                     for t in THEMES
                 ],
+                "search_order": {
+                    "registration_share": REGISTRATION_SHARE,
+                    "prior_cases": PRIOR_CASES,
+                    "class_quantiles": list(CLASS_QUANTILES),
+                    "min_missed": MIN_MISSED,
+                },
                 "classes": {
-                    "hoog": "geregistreerd onwaarschijnlijk laag voor het verwachte aantal "
-                    "(Poisson, p < 0,10) en minstens één geval verschil",
-                    "gemiddeld": "geregistreerd onder verwacht, maar niet duidelijk",
-                    "laag": "geregistreerd minstens zo hoog als verwacht",
+                    "hoog": "verwacht gemist vanaf het 90e percentiel van de gebieden van "
+                    "hetzelfde niveau (de hoogste 10%, zoals gevalideerd)",
+                    "gemiddeld": "verwacht gemist vanaf de mediaan, niet in de hoogste 10%",
+                    "laag": "onder de mediaan, of minder dan één verwacht gemist geval",
                 },
                 "intended_use": INTENDED_USE,
                 "limits": LIMITS,
@@ -190,10 +198,7 @@ def release_document(
             },
         },
         "validation": {
-            "zoekgebieden": _records(area_validation),
-            "zoekgebieden_calibration": _records(area_calibration),
-            "zoekgebieden_groups": _records(area_groups),
-            "zoekgebieden_registratiegraad": _records(area_shares),
+            **{key: _records(table) for key, table in area_validation.items()},
             "jonge_aanwas": _records(youth.validation.table),
             "jonge_aanwas_calibration": _records(youth.validation.calibration),
             "jonge_aanwas_groups": _records(youth.validation.groups),

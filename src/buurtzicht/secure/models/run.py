@@ -71,15 +71,9 @@ def run_models(settings: Settings | None = None, *, say: Say | None = None) -> M
     say("zoekgebieden: validation (temporal, spatial) and scoring")
     hidden = validate_areas.hidden_cases(secure_dir(settings), years)
     context = _context(calibration)
-    area_rows, calib, held, zoek, coefficients, shares = [], [], [], [], {}, []
+    checks, zoek, coefficients = [], [], {}
     for theme in areas.THEMES:
-        res, cal, out, share_rows = validate_areas.validate_theme(
-            table, theme, hidden, (years[0], years[-1])
-        )
-        area_rows += res
-        shares += share_rows
-        calib.append(cal)
-        held.append(out)
+        checks.append(validate_areas.validate_theme(table, theme, hidden, (years[0], years[-1])))
         for year in years:
             fitted = fit_theme(rows(table, year), theme)
             zoek.append(output.theme_frame(score(rows(table, year), theme, fitted), theme, year))
@@ -102,10 +96,7 @@ def run_models(settings: Settings | None = None, *, say: Say | None = None) -> M
         scored_areas,
         table[f"{areas.P}basis.inwoners"],
         get_rule_set("default"),
-        pd.DataFrame(area_rows),
-        pd.concat(calib, ignore_index=True),
-        validate_areas.groups(pd.concat(held), context),
-        pd.DataFrame(shares),
+        validate_areas.combined(checks, context),
         coefficients,
         youth_out,
     )

@@ -17,11 +17,13 @@ repeats the model's ranking for other assumed registration shares.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy import stats
 from sklearn.model_selection import GroupKFold
 
 from buurtzicht.regions.codes import gemeente_of
@@ -33,7 +35,41 @@ from buurtzicht.secure.models.metrics import (
     capture,
     top_mask,
 )
-from buurtzicht.secure.models.zoekgebieden import at_level, fit_theme, missed, rows, score
+from buurtzicht.secure.models.zoekgebieden import (
+    CLASSES,
+    at_level,
+    fit_theme,
+    missed,
+    risk_class,
+    rows,
+    score,
+)
+
+
+@dataclass(frozen=True)
+class ThemeValidation:
+    """What :func:`validate_theme` measured for one theme.
+
+    Attributes
+    ----------
+    rows : list of dict
+        Per design and method: hidden cases found in the top 5 % / 10 %, AUC.
+    calibration : DataFrame
+        Expected against observed in bins (spatial design).
+    held_out : DataFrame
+        The spatial design's buurt scores with their hidden cases.
+    shares : list of dict
+        Hidden cases in the top 10 % per assumed registration share.
+    classes : list of dict
+        Hidden cases per buurt in each risk class (:func:`class_rows`).
+    """
+
+    rows: list[dict[str, object]]
+    calibration: pd.DataFrame
+    held_out: pd.DataFrame
+    shares: list[dict[str, object]]
+    classes: list[dict[str, object]]
+
 
 SHARES = (0.05, 0.10)
 #: Assumed national registration shares for which :func:`sensitivity` reports the model.
@@ -128,11 +164,52 @@ def sensitivity(
     return out
 
 
+def poisson_class(expected: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """The risk class that main published before the search order (kept as a baseline):
+    *hoog* when the observed count is improbably low for the expected one (Poisson,
+    one-sided p < 0.10) and at least one case apart, *laag* when observed reaches
+    expected, else *gemiddeld*.
+
+    >>> poisson_class(np.array([10.0, 10.0, 2.0]), np.array([2.0, 9.0, 3.0])).tolist()
+    ['hoog', 'gemiddeld', 'laag']
+    """
+    expected, observed = np.asarray(expected, float), np.asarray(observed, float)
+    p_low = stats.poisson.cdf(np.floor(observed), np.maximum(expected, 1e-12))
+    high = (p_low < 0.10) & (expected - observed >= 1.0)
+    return np.where(high, "hoog", np.where(observed >= expected, "laag", "gemiddeld"))
+
+
+def class_rows(
+    designs: dict[str, pd.DataFrame], cases: np.ndarray, theme: str
+) -> list[dict[str, object]]:
+    """Per design, class rule and class: buurten, hidden cases and hidden cases per buurt.
+
+    ``model`` is the published rule (:func:`.risk_class` of the search score over the
+    buurten); ``verwacht_vs_geregistreerd`` the former class (:func:`poisson_class`).
+    """
+    out: list[dict[str, object]] = []
+    for design, frame in designs.items():
+        rules = {
+            "model": risk_class(frame["gemist"].to_numpy()),
+            "verwacht_vs_geregistreerd": poisson_class(
+                frame["expected"].to_numpy(), frame["observed"].to_numpy()
+            ),
+        }
+        for method, klasse in rules.items():
+            for label in CLASSES:
+                mask = klasse == label
+                found = cases[mask]
+                out.append({"theme": theme, "design": design, "method": method,
+                            "klasse": label, "buurten": int(mask.sum()),
+                            "verborgen": float(found.sum()),
+                            "verborgen_per_buurt": float(found.mean()) if mask.any() else None})  # fmt: skip
+    return out
+
+
 def validate_theme(
     table: pd.DataFrame, theme: Theme, hidden: pd.DataFrame, years: tuple[int, int]
-) -> tuple[list[dict[str, object]], pd.DataFrame, pd.DataFrame, list[dict[str, object]]]:
-    """Temporal and spatial validation of one theme; rows, calibration, held-out scores
-    and the sensitivity to the assumed registration share."""
+) -> ThemeValidation:
+    """Temporal and spatial validation of one theme."""
     earlier, later = years
     cases_of = hidden[hidden["theme"] == theme.name].set_index(["buurt", "year"])["cases"]
     train, test = rows(table, earlier), rows(table, later)
@@ -151,8 +228,14 @@ def validate_theme(
         results += evaluate(scores, cases, design, theme.name)
     held_out = spatial.assign(hidden=cases, theme=theme.name)
     calib = calibration(spatial["expected"].to_numpy(), spatial["observed"].to_numpy())
-    shares = sensitivity({"temporeel": temporal, "ruimtelijk": spatial}, cases, theme.name)
-    return results, calib.assign(theme=theme.name), held_out, shares
+    designs = {"temporeel": temporal, "ruimtelijk": spatial}
+    return ThemeValidation(
+        rows=results,
+        calibration=calib.assign(theme=theme.name),
+        held_out=held_out,
+        shares=sensitivity(designs, cases, theme.name),
+        classes=class_rows(designs, cases, theme.name),
+    )
 
 
 def _spatial(test: pd.DataFrame, theme: Theme, folds: int = 5) -> pd.DataFrame:
@@ -186,3 +269,14 @@ def groups(held_out: pd.DataFrame, context: pd.DataFrame) -> pd.DataFrame:
                     "zonder_geval_top10": float((hidden[top[mask]] == 0).mean()) if top[mask].any() else float("nan"),
                 })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def combined(checks: list[ThemeValidation], context: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The validation tables of all themes, keyed as the release document names them."""
+    return {
+        "zoekgebieden": pd.DataFrame([r for c in checks for r in c.rows]),
+        "zoekgebieden_calibration": pd.concat([c.calibration for c in checks], ignore_index=True),
+        "zoekgebieden_groups": groups(pd.concat([c.held_out for c in checks]), context),
+        "zoekgebieden_registratiegraad": pd.DataFrame([r for c in checks for r in c.shares]),
+        "zoekgebieden_klassen": pd.DataFrame([r for c in checks for r in c.classes]),
+    }

@@ -1,21 +1,25 @@
-"""*Kansrijke zoekgebieden*: expected against observed cases per area and theme.
+"""*Kansrijke zoekgebieden*: expected, observed and missed cases per area and theme.
 
 Per theme a penalised Poisson GLM learns, over all buurten of a year, how the number of
 registered cases follows the area's characteristics (:mod:`.areas`). Its expected
 number ``E`` for an area is what registrations would show if the area were registered
-like the country on average; where the expected number clearly exceeds the observed
-one, the area registers less than the country (the risk class, :func:`risk_class`).
+like the country on average.
 
-The search order ranks buurten by the number of cases they are expected to **miss**
+The search score is the number of cases an area is expected to **miss**
 (:func:`missed`). Registrations are a share of the cases: the cases of a buurt are
 ``E / r`` (``r`` the national registration share, :data:`REGISTRATION_SHARE`, an
 assumption: registrations alone cannot tell how many cases nobody sees) and its gemeente
 registers ``u`` times as many as expected (``u = (O + k) / (E + k)`` over the
-gemeente's buurten, shrunk to 1 by ``k`` = :data:`PRIOR_CASES`), so it misses
+gemeente, shrunk to 1 by ``k`` = :data:`PRIOR_CASES`), so it misses
 ``E / r - E u = E (1 / r - u)``. Ranking by ``E - O`` instead (what the validation
 reports as ``verwacht_min_geregistreerd``) subtracts the buurt's own registrations,
 which rise with its unseen cases too: at scale 1.0 that ranking found no more hidden
 cases than the registered rate (docs/models.md, "Validation").
+
+The risk class (:func:`risk_class`) is the search score's rank among the areas of one
+level, theme and year: the validated order, cut into three. ``u`` needs only the
+gemeente's expected and observed totals, so the score of a published area follows from
+published cells alone (:func:`published_missed`).
 """
 
 from __future__ import annotations
@@ -24,33 +28,60 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from buurtzicht.regions.codes import gemeente_of
 from buurtzicht.secure.models.areas import Theme, feature_matrix
 from buurtzicht.secure.models.glm import Fitted, fit_poisson, top_factors
 
-#: Risk classes: *hoog* when the observed count is improbably low for the expected
-#: one (Poisson, one-sided p < 0.10) and at least one case is missing; *laag* when
-#: the observed count reaches the expected one.
+#: Risk classes of the areas of one level, theme and year by their search score
+#: (:func:`missed`): *hoog* from the 90th percentile (the top 10 % of the validation),
+#: *gemiddeld* from the median, *laag* below; an area expected to miss fewer than
+#: :data:`MIN_MISSED` cases is *laag* whatever its rank.
 CLASSES = ("laag", "gemiddeld", "hoog")
-P_HIGH = 0.10
+CLASS_QUANTILES = (0.50, 0.90)
+MIN_MISSED = 1.0
 #: Assumed national registration share of the cases (the search order, :func:`missed`).
 REGISTRATION_SHARE = 0.5
 #: Prior weight (in expected cases) that shrinks a gemeente's registration level to 1.
 PRIOR_CASES = 5.0
 
 
-def risk_class(expected: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """``laag`` / ``gemiddeld`` / ``hoog`` per area from expected and observed counts.
+def class_bounds(scores: np.ndarray) -> tuple[float, float]:
+    """The lowest search score of *gemiddeld* and of *hoog* among ``scores`` (one level).
 
-    >>> risk_class(np.array([10.0, 10.0, 2.0]), np.array([2.0, 9.0, 3.0])).tolist()
-    ['hoog', 'gemiddeld', 'laag']
+    >>> class_bounds(np.arange(20.0))
+    (9.5, 17.1)
+    >>> class_bounds(np.array([0.0, 0.0, 0.4]))
+    (1.0, 1.0)
     """
-    expected, observed = np.asarray(expected, float), np.asarray(observed, float)
-    p_low = stats.poisson.cdf(np.floor(observed), np.maximum(expected, 1e-12))
-    high = (p_low < P_HIGH) & (expected - observed >= 1.0)
-    return np.where(high, "hoog", np.where(observed >= expected, "laag", "gemiddeld"))
+    values = np.asarray(scores, float)
+    if values.size == 0:
+        return MIN_MISSED, MIN_MISSED
+    middle, high = (max(float(q), MIN_MISSED) for q in np.quantile(values, CLASS_QUANTILES))
+    return round(middle, 6), round(high, 6)
+
+
+def risk_class(scores: np.ndarray) -> np.ndarray:
+    """``laag`` / ``gemiddeld`` / ``hoog`` of the areas of one level, theme and year.
+
+    >>> risk_class(np.array([0.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 30.0])).tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['laag', 'laag', 'laag', 'laag', 'laag', 'gemiddeld', 'gemiddeld', 'gemiddeld',
+     'gemiddeld', 'hoog']
+    """
+    values = np.asarray(scores, float)
+    middle, high = class_bounds(values)
+    return np.where(values >= high, "hoog", np.where(values >= middle, "gemiddeld", "laag"))
+
+
+def classes_by_level(frame: pd.DataFrame, score_column: str = "gemist") -> pd.Series:
+    """:func:`risk_class` within each level (buurt, wijk, gemeente) of the ``region``
+    column of ``frame`` (one theme and year); the country gets no class."""
+    level = frame["region"].astype(str).str[:2]
+    out = pd.Series(None, index=frame.index, dtype=object)
+    for _, part in frame[level.isin(["BU", "WK", "GM"])].groupby(level):
+        out.loc[part.index] = risk_class(part[score_column].to_numpy(float))
+    return out
 
 
 def level_of(region: pd.Index) -> np.ndarray:
@@ -111,6 +142,21 @@ def missed(
     return np.maximum(np.asarray(expected, float) * (1.0 / share - np.asarray(level, float)), 0.0)
 
 
+def published_missed(
+    expected: np.ndarray, gemeente_expected: np.ndarray, gemeente_observed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(``u``, search score) of areas from published cells: the area's expected count and
+    its gemeente's expected and observed counts (``u`` as :func:`registration_level`).
+
+    >>> level, score = published_missed(np.array([4.0]), np.array([45.0]), np.array([20.0]))
+    >>> level.tolist(), score.tolist()
+    ([0.5], [6.0])
+    """
+    e_g, o_g = np.asarray(gemeente_expected, float), np.asarray(gemeente_observed, float)
+    level = (o_g + PRIOR_CASES) / (e_g + PRIOR_CASES)
+    return level, missed(expected, level)
+
+
 def score(table: pd.DataFrame, theme: Theme, fitted: Fitted) -> pd.DataFrame:
     """Apply ``fitted`` to the rows of ``table`` (buurten) with exposure > 0.
 
@@ -135,9 +181,10 @@ def score(table: pd.DataFrame, theme: Theme, fitted: Fitted) -> pd.DataFrame:
 
 
 def explain(frame: pd.DataFrame) -> pd.DataFrame:
-    """``klasse`` and ``factoren`` (top contributing features) of scored areas."""
+    """``klasse`` (:func:`classes_by_level` of ``gemist``) and ``factoren`` (top
+    contributing features) of the scored areas of one theme and year."""
     contributions = frame.filter(like="c.").rename(columns=lambda c: c[2:])
     return frame.assign(
-        klasse=risk_class(frame["expected"].to_numpy(), frame["observed"].to_numpy()),
+        klasse=classes_by_level(frame),
         factoren=pd.Series(top_factors(contributions), index=frame.index, dtype=object),
     )

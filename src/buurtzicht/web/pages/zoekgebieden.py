@@ -24,7 +24,13 @@ from buurtzicht.api.services.values import LEVELS
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.warehouse.store import CURRENT_INDELING
 from buurtzicht.web.contexts import TilesRef
-from buurtzicht.web.contexts_models import ModelCard, ThemeChoice, ValidationRow, ZoekgebiedenPage
+from buurtzicht.web.contexts_models import (
+    ClassValidationRow,
+    ModelCard,
+    ThemeChoice,
+    ValidationRow,
+    ZoekgebiedenPage,
+)
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.pages.map import tiles_ref
 from buurtzicht.web.render import cached_page, page_meta
@@ -105,6 +111,9 @@ def _page(request: Request, snapshot: Snapshot, lang: str, as_json: bool, q: Zoe
             notices=notices,
             card=_card(zoek, service.theme_card(doc, q.thema)["coefficients"], lang, classes=True),
             validation=_validation(doc["validation"]["zoekgebieden"], q.thema, lang),
+            class_validation=_class_validation(
+                doc["validation"].get("zoekgebieden_klassen", []), q.thema, lang
+            ),
             youth_card=_card(youth, youth["coefficients"], lang),
             youth_validation=_validation(doc["validation"]["jonge_aanwas"], None, lang),
             synthetic=bool(doc.get("synthetic", True)),
@@ -151,7 +160,7 @@ def _card(
         features=features,
         classes=[
             {"klasse": k, "label": service.LABELS[lang][k],
-             "description": service.DESCRIPTIONS[lang][k], "colour": service.COLOURS[k]}
+             "description": service.RULES[lang][k], "colour": service.COLOURS[k]}
             for k in service.CLASSES
         ] if classes else [],
         intended_use=model["intended_use"][lang],
@@ -171,6 +180,28 @@ def _validation(records: list[dict[str, Any]], theme: str | None, lang: str) -> 
             recall=_num(r.get("recall_top10")),
             precision=_num(r.get("precisie_top10")),
             auc=_num(r.get("auc")),
+            is_model=r["method"] == "model",
+        )
+        for r in rows
+    ]
+
+
+def _class_validation(
+    records: list[dict[str, Any]], theme: str, lang: str
+) -> list[ClassValidationRow]:
+    """Hidden cases per buurt per class of a theme: the published rule, then the former."""
+    t = translator(lang)
+    rows = [r for r in records if r.get("theme") == theme]
+    order = {k: i for i, k in enumerate(service.CLASSES)}
+    rows.sort(key=lambda r: (r["design"], r["method"] != "model", order[r["klasse"]]))
+    return [
+        ClassValidationRow(
+            design=t.get(f"zg_design_{r['design']}", r["design"]),
+            rule=t.get(f"zg_method_{r['method']}", r["method"]),
+            klasse=r["klasse"],
+            label=service.LABELS[lang][r["klasse"]],
+            buurten=int(r["buurten"]),
+            hidden_per_buurt=_num(r.get("verborgen_per_buurt")),
             is_model=r["method"] == "model",
         )
         for r in rows
