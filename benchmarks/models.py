@@ -167,15 +167,58 @@ def markdown(result: dict[str, Any], runs: list[dict[str, Any]] | None = None) -
             f"{_f(r['auc'])} ({_f(r['auc_low'])}-{_f(r['auc_high'])}) | "
             f"{_f(r['recall_top10'])} | {_f(r['fout_positief_top10'])} |"
         )
-    lines += ["", "Zoekgebieden across gemeente size and urbanity (spatial):", "",
-              "| theme | group | class | buurten | hidden | recall top 10 % | top-10 % buurten "
-              "without a hidden case |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines += ["", "Zoekgebieden across gemeente size and urbanity (spatial): recall of the "
+              "national top 10 % (the published order) and of a top 10 % ranked within each "
+              "group (stedelijkheid 1 = very urban ... 5 = rural):", "",
+              "| theme | group | class | buurten | hidden | recall top 10 % national | "
+              "recall top 10 % within group | top-10 % buurten without a hidden case |",
+              "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in result["validation"]["zoekgebieden_groups"]:
         lines.append(
             f"| {r['theme']} | {r['groep']} | {r['klasse']} | {r['buurten']} | "
-            f"{_f(r['verborgen'], 0)} | {_f(r['recall_top10'])} | {_f(r['zonder_geval_top10'])} |"
+            f"{_f(r['verborgen'], 0)} | {_f(r['recall_top10'])} | "
+            f"{_f(r.get('recall_top10_binnen'))} | {_f(r['zonder_geval_top10'])} |"
         )
+    lines += _within_totals(result["validation"]["zoekgebieden_groups"])
+    lines += _classes_table(result["validation"].get("zoekgebieden_klassen") or [])
     return "\n".join(lines) + "\n"
+
+
+def _within_totals(groups: list[dict[str, Any]]) -> list[str]:
+    """Hidden cases found, all themes, by the national order and by one within groups."""
+    if not groups or "gevonden_top10_binnen" not in groups[0]:
+        return []
+    lines = ["", "All themes, hidden cases in the top 10 % (spatial): national order against "
+             "a top 10 % within each group:", ""]  # fmt: skip
+    for kind in ("gemeentegrootte", "stedelijkheid"):
+        rows = [r for r in groups if r["groep"] == kind]
+        national = sum(float(r["gevonden_top10"]) for r in rows)
+        within = sum(float(r["gevonden_top10_binnen"]) for r in rows)
+        lines.append(f"- within {kind}: {within:.0f} vs national {national:.0f}")
+    return lines
+
+
+def _classes_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Hidden cases per buurt in each risk class: the published rule and the former one."""
+    if not rows:
+        return []
+    lines = ["", "### Zoekgebieden: hidden cases per buurt in each risk class", "",
+             "`model`: the published class (expected missed cases ranked within the level: "
+             "hoog from the 90th percentile, gemiddeld from the median, each at least 1 "
+             "missed case); `verwacht_vs_geregistreerd`: the class published before "
+             "2026-12-07 (registered improbably low for expected, Poisson p < 0.10). "
+             "Buurten of the validation; hidden per buurt (buurten).", "",
+             "| theme | design | rule | hoog | gemiddeld | laag |", "|---|---|---|---|---|---|"]  # fmt: skip
+    keyed = {(r["theme"], r["design"], r["method"], r["klasse"]): r for r in rows}
+    for theme, design, method in dict.fromkeys(
+        (r["theme"], r["design"], r["method"]) for r in rows
+    ):
+        cells = []
+        for klasse in ("hoog", "gemiddeld", "laag"):
+            r = keyed[(theme, design, method, klasse)]
+            cells.append(f"{_f(r['verborgen_per_buurt'], 2)} ({r['buurten']})")
+        lines.append(f"| {theme} | {design} | {method} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def base_of(validation: dict[str, Any]) -> dict[str, float]:

@@ -248,12 +248,16 @@ def _spatial(test: pd.DataFrame, theme: Theme, folds: int = 5) -> pd.DataFrame:
 
 
 def groups(held_out: pd.DataFrame, context: pd.DataFrame) -> pd.DataFrame:
-    """Per gemeente size class and urbanity: hidden cases and how many the model's top
-    10 % of buurten (national ranking) holds, and the share of those buurten without one."""
+    """Per gemeente size class and urbanity: hidden cases, how many the model's top 10 %
+    of buurten holds when ranked nationally (the published order) and when ranked within
+    the group (each group its own top 10 %), and the share of the national top-10 %
+    buurten without a hidden case. Summed over the groups of one kind, ``gevonden_*``
+    compares the two orders as a whole."""
     rows = []
     for theme, part in held_out.groupby("theme"):
         joined = part.join(context, how="left")
-        top = top_mask(part["gemist"].to_numpy(), 0.10)
+        score, hidden_all = part["gemist"].to_numpy(), part["hidden"].to_numpy()
+        top = top_mask(score, 0.10)
         edges = [lo for lo, _, _ in SIZE_CLASSES] + [10**9]
         labels = [label for _, _, label in SIZE_CLASSES]
         size = pd.cut(joined["gemeente_inwoners"], edges, right=False, labels=labels)
@@ -261,14 +265,23 @@ def groups(held_out: pd.DataFrame, context: pd.DataFrame) -> pd.DataFrame:
         for kind, values in (("gemeentegrootte", size.astype(str)), ("stedelijkheid", urban)):
             for label in sorted(set(values)):
                 mask = (values == label).to_numpy()
-                hidden = part["hidden"].to_numpy()[mask]
-                rows.append({
-                    "theme": theme, "groep": kind, "klasse": label, "buurten": int(mask.sum()),
-                    "verborgen": float(hidden.sum()),
-                    "recall_top10": float(hidden[top[mask]].sum() / hidden.sum()) if hidden.sum() else float("nan"),
-                    "zonder_geval_top10": float((hidden[top[mask]] == 0).mean()) if top[mask].any() else float("nan"),
-                })  # fmt: skip
+                rows.append({"theme": theme, "groep": kind, "klasse": label,
+                             **_group_row(score[mask], hidden_all[mask], top[mask])})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _group_row(score: np.ndarray, hidden: np.ndarray, top: np.ndarray) -> dict[str, object]:
+    within = top_mask(score, 0.10)
+    total = float(hidden.sum())
+    return {
+        "buurten": len(score),
+        "verborgen": total,
+        "gevonden_top10": float(hidden[top].sum()),
+        "recall_top10": float(hidden[top].sum()) / total if total else float("nan"),
+        "gevonden_top10_binnen": float(hidden[within].sum()),
+        "recall_top10_binnen": float(hidden[within].sum()) / total if total else float("nan"),
+        "zonder_geval_top10": float((hidden[top] == 0).mean()) if top.any() else float("nan"),
+    }
 
 
 def combined(checks: list[ThemeValidation], context: pd.DataFrame) -> dict[str, pd.DataFrame]:
