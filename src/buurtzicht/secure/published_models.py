@@ -83,7 +83,7 @@ def published_areas(published: pd.DataFrame) -> pd.DataFrame:
 
 
 def _theme_areas(shown: pd.DataFrame, theme: Theme) -> pd.DataFrame:
-    def cells(measure: str) -> pd.DataFrame:
+    def cells(measure: str) -> pd.Series:
         part = shown[shown["measure"] == measure]
         return part.set_index(["region", "period"])["value"].astype(float).rename(measure)
 
