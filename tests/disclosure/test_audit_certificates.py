@@ -184,3 +184,25 @@ def test_with_and_without_certificates_the_same_cells_are_unprotected(tree: list
         assert set(checked.unprotected["cell"]) == set(plain.unprotected["cell"])
         if secondary:
             assert checked.certificates.rejected == 0
+
+
+def test_a_large_published_cell_lends_no_slack_to_a_small_one() -> None:
+    # A published count of 3 million moved by 3 is a moved published cell, although 3 is
+    # within a millionth of it: otherwise these two forged certificates would "prove" the
+    # buurt of 4 protected in a publication that gives it away.
+    table = wijk_table(
+        {"BU03630000": 4, "BU03630001": 3_000_000, "BU03630002": 3_000_000, "BU03630003": 4_000_000}
+    )
+    naive = protect(table, rules=EXACT, secondary=False).published
+    plain = audit(naive, table, rules=EXACT)
+    assert list(plain.unprotected["region"]) == ["BU03630000"]
+    forged = pd.concat(
+        [
+            _forged([("m", "BU03630000", 3.0), ("m", "BU03630001", -3.0)], 0),
+            _forged([("m", "BU03630000", -3.0), ("m", "BU03630001", 3.0)], 1),
+        ]
+    )
+    report = audit(naive, table, rules=EXACT, certificates=forged)
+    assert report.certificates.rejected == 2 and report.certificates.why == {BEYOND: 2}
+    assert report.proven_by_certificates == 0 and not report.ok
+    assert list(report.unprotected["region"]) == ["BU03630000"]
