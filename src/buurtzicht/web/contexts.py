@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from buurtzicht.api.schemas import (
     BuildOut,
@@ -107,11 +107,41 @@ class SummaryPage(Context):
     map_values: ValuesOut | None = None
 
 
+class ChartRow(Context):
+    """One region's figure in one year of a line chart; ``value`` None breaks the line."""
+
+    region: str
+    year: int
+    value: float | None
+    display: str
+
+
+class YearSpan(Context):
+    """Successive years (``first`` to ``last``, inclusive) for which no region has a figure."""
+
+    first: int
+    last: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
+
+
+class TrendChart(Context):
+    """The rows of a line chart over the years (:func:`buurtzicht.web.yearly.trend_chart`)."""
+
+    step: int = Field(description="Years between successive figures (2: every other year)")
+    rows: list[ChartRow]
+    missing: list[YearSpan]
+
+
 class ComparePage(Context):
     page: PageMeta
     compare: CompareOut
     indicator: str | None
     trends: TrendsOut | None
+    chart: TrendChart | None = None
 
 
 class MethodTheme(Context):

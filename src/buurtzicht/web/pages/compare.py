@@ -19,6 +19,7 @@ from buurtzicht.web.i18n import translator
 from buurtzicht.web.own_figures import Shown, personal_page
 from buurtzicht.web.pages.map import DEFAULT_INDICATORS
 from buurtzicht.web.render import page_meta
+from buurtzicht.web.yearly import trend_chart
 
 router = APIRouter()
 
@@ -49,15 +50,14 @@ def _compare(
             if chosen and codes
             else None
         )
-        context = ComparePage(
-            page=page_meta(
-                request, translator(lang)["compare_title"], lang, build_id=snapshot.build_id
-            ),
+        t = translator(lang)
+        return ComparePage(
+            page=page_meta(request, t["compare_title"], lang, build_id=snapshot.build_id),
             compare=compared,
             indicator=chosen,
             trends=series,
+            chart=trend_chart(series, t["chart_no_figure"]) if series else None,
         )
-        return context
 
     return personal_page(
         request,

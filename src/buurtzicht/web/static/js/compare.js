@@ -1,14 +1,7 @@
 import { embed, lineSpec } from "./charts.js";
 
-const chart = document.getElementById("compare-chart");
-const trends = JSON.parse(chart.dataset.trends);
-const values = [];
-for (const series of trends.series) {
-  for (const point of series.points) {
-    if (point.figure.value === null) continue;
-    values.push({ region: series.region.name ?? series.region.code, year: String(point.year), value: point.figure.value, display: point.figure.display });
-  }
-}
-const spec = lineSpec(values, { height: 260, title: trends.indicator.unit || trends.indicator.title });
-spec.encoding.color = { field: "region", type: "nominal", title: null, scale: { scheme: "dark2" } };
-embed(chart, spec);
+const element = document.getElementById("compare-chart");
+const chart = JSON.parse(element.dataset.chart);
+// On a phone the legend goes under the chart: beside it, it would take half the width.
+const legend = element.clientWidth < 600 ? "bottom" : "right";
+embed(element, lineSpec(chart, { title: element.dataset.unit, gapLabel: element.dataset.gapLabel, legend }));
