@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -195,3 +196,16 @@ def test_a_wijk_profile_says_why_composites_are_per_gemeente(page: Page) -> None
     page.goto("/kaart?indicator=veiligheidsindex&niveau=wijk&binnen=GM0599")
     notices = page.locator(".notice").all_inner_texts()
     assert any("Samengestelde indexen bestaan alleen per gemeente" in n for n in notices)
+
+
+def test_group_values_say_how_many_members_have_a_figure(base_url: str) -> None:
+    """The peer and similar values carry their number of members with a figure, which a
+    pooled 0 on the card states ('in geen van de 5 gebieden met een cijfer')."""
+    body = httpx.get(f"{base_url}/gemeente/GM0599.json").json()
+    cards = [c for t in body["profile"]["themes"] for c in t["cards"]]
+    similar = len(body["profile"]["similar_regions"])
+    assert any(c["peers"] for c in cards) and any(c["similar"] for c in cards)
+    for card in cards:
+        assert (card["peers_n"] is None) == (card["peers"] is None), card["indicator"]["id"]
+        if card["similar"]:
+            assert 1 <= card["similar_n"] <= similar, card["indicator"]["id"]

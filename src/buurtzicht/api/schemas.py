@@ -259,7 +259,13 @@ class ProfileCard(Public):
         default=None, description="Reliability flag of the analysis engine (e.g. betrouwbaar)"
     )
     peers: Figure | None = Field(default=None, description="Pooled figure of the peer group")
+    peers_n: int | None = Field(
+        default=None, description="Members of the peer group with a published figure"
+    )
     similar: Figure | None = Field(default=None, description="Pooled figure of similar regions")
+    similar_n: int | None = Field(
+        default=None, description="Similar regions with a published figure"
+    )
     trend_change_pct: float | None = None
     trend_significant: bool | None = None
     trend: list[TrendPoint]

@@ -250,7 +250,9 @@ def _catalog_profile(
                 rank_ties=_ties(ties, item, region.level),
                 reliability=item.reliability.flag,
                 peers=fig(item.peers.value) if item.peers else None,
+                peers_n=item.peers.n if item.peers else None,
                 similar=fig(item.similar.value) if item.similar else None,
+                similar_n=item.similar.n if item.similar else None,
                 trend_change_pct=item.trend.change_pct if item.trend else None,
                 trend_significant=item.trend.significant if item.trend else None,
                 trend=[
