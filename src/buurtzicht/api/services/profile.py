@@ -350,7 +350,10 @@ def _mostly_suppressed(share: float | None) -> float | None:
 
 def _highlight(item: Highlight, known: Any, lang: str) -> HighlightOut:
     indicator = known.get(item.indicator)
-    d = indicator.decimals
+    # A sentence that says "higher than the peer group" must not print two equal figures
+    # ("1,6 ... hoger dan in de vergelijkingsgroep (1,6)"): one or two decimals more.
+    compared = [v for v in (item.nl_value, item.peers_value) if v is not None]
+    d = _decimals_that_differ(item.value, compared, indicator.decimals, lang)
 
     def num(value: float) -> str:
         return present.format_number(value, d, lang)
@@ -374,6 +377,20 @@ def _highlight(item: Highlight, known: Any, lang: str) -> HighlightOut:
             lang=lang,
         ),
     )
+
+
+def _decimals_that_differ(value: float, others: list[float], decimals: int, lang: str) -> int:
+    """The fewest decimals (from ``decimals``, at most two more) at which ``value`` prints
+    differently from each of ``others`` that it differs from.
+
+    >>> _decimals_that_differ(1.62, [1.31, 1.58], 1, "nl"), _decimals_that_differ(2.0, [2.0], 1, "nl")
+    (2, 1)
+    """
+    for d in range(decimals, decimals + 3):
+        shown = present.format_number(value, d, lang)
+        if all(present.format_number(o, d, lang) != shown for o in others if o != value):
+            return d
+    return decimals + 2
 
 
 def _title(known: Any, indicator_id: str, lang: str) -> str:
