@@ -109,7 +109,10 @@ def _citation(publisher: str, table: str, licence: str, lang: str) -> str:
 def source(indicator: IndicatorMeta, lang: str) -> SourceOut:
     """All sources of an indicator as one citation: ``Bron: CBS (83648NED, 85984NED), CC BY 4.0``."""
     cited = indicator.sources or (Citation("", "", "CBS", ""),)
-    publishers = list(dict.fromkeys(c.publisher or "CBS" for c in cited))
+    # A source published by "CBS / Kadaster (PDOK)" beside one by "CBS" reads "CBS /
+    # Kadaster (PDOK)", not "CBS / CBS / Kadaster (PDOK)".
+    parts = (part.strip() for c in cited for part in (c.publisher or "CBS").split(" / "))
+    publishers = list(dict.fromkeys(parts))
     tables = list(dict.fromkeys(c.table for c in cited if c.table))
     licences = list(dict.fromkeys(c.licence for c in cited if c.licence))
     citation = _citation(" / ".join(publishers), ", ".join(tables), ", ".join(licences), lang)
