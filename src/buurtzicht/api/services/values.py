@@ -12,11 +12,14 @@ from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableErr
 from buurtzicht.api.queries import classify as classes
 from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.queries import regions as region_queries
+from buurtzicht.api.queries import suppressions as suppression_queries
 from buurtzicht.api.queries import values as value_queries
-from buurtzicht.api.schemas import BoundaryCount, RegionRef, ValueRow, ValuesOut
+from buurtzicht.api.schemas import BoundaryCount, Figure, RegionRef, ValueRow, ValuesOut
 from buurtzicht.api.services.catalog import catalog, reading
 from buurtzicht.api.services.periods import choose_period
+from buurtzicht.api.services.suppressions import formula_measures, reason_of
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.regions.codes import NEDERLAND
 
 LEVELS = ("gemeente", "wijk", "buurt")
 
@@ -91,11 +94,21 @@ def _level_values(
     centre = None if indicator.kind == "count" else national_value
     classification = classes.classify(values, scheme=scheme, k=k, national=centre)
     decimals = indicator.decimals
+    measures = formula_measures(indicator.id) or [indicator.measure]
+    reasons = suppression_queries.level_reasons(cursor, measures, period, basis.indeling)
+
+    def shown(code: str, value: float | None, status: str | None) -> Figure:
+        """The figure; a suppressed one says the release's own reason (as on the cards)."""
+        why = reason_of(measures, lambda m: reasons.get((code, m))) if value is None else None
+        if why:
+            return present.figure(None, "suppressed", decimals, lang, why)
+        return present.figure(value, status, decimals, lang)
+
     out_rows = [
         ValueRow(
             code=row["code"],
             name=row["name"],
-            figure=present.figure(row["value"], row["status"], decimals, lang),
+            figure=shown(row["code"], row["value"], row["status"]),
             class_index=index,
             colour=classification.colour_of(index),
             **_boundary_fields(covered, row["code"]),
@@ -110,7 +123,7 @@ def _level_values(
         indeling=basis.indeling,
         geometry_year=basis.geometry_year,
         parent=parent,
-        national=present.figure(national_value, national_status, decimals, lang),
+        national=shown(NEDERLAND, national_value, national_status),
         scheme=scheme,
         legend=[present.legend_class(c, decimals, lang) for c in classification.classes],
         no_data_colour=classes.NO_DATA,
