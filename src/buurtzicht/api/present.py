@@ -174,6 +174,14 @@ def weights_out(indicator: IndicatorMeta, lang: str) -> list[WeightOut]:
 
 
 def legend_class(item: LegendClass, decimals: int, lang: str) -> LegendClassOut:
+    """A map class; one that holds a single figure (28 gemeenten with 0 hennep sites) is
+    labelled with that figure, not as the range "0,0 – 0,0".
+
+    >>> legend_class(LegendClass(0.0, 0.0, "#fff", 28, "below"), 1, "nl").label
+    '0,0'
+    >>> legend_class(LegendClass(0.0, 3.0, "#fff", 4, "below"), 1, "nl").label
+    '0,0 – 3,0'
+    """
     lower = format_number(item.lower, decimals, lang)
     upper = format_number(item.upper, decimals, lang)
     return LegendClassOut(
@@ -182,5 +190,5 @@ def legend_class(item: LegendClass, decimals: int, lang: str) -> LegendClassOut:
         colour=item.colour,
         count=item.count,
         relation=item.relation,
-        label=f"{lower} – {upper}",
+        label=lower if item.lower == item.upper else f"{lower} – {upper}",
     )
