@@ -209,3 +209,24 @@ def test_group_values_say_how_many_members_have_a_figure(base_url: str) -> None:
         assert (card["peers_n"] is None) == (card["peers"] is None), card["indicator"]["id"]
         if card["similar"]:
             assert 1 <= card["similar_n"] <= similar, card["indicator"]["id"]
+
+
+def test_compare_on_a_phone_shows_every_region_and_the_index_note(
+    browser: Browser, base_url: str
+) -> None:
+    """At 390 px the chart's legend held one row: after the third region the names fell
+    off the screen; the index note, the table's caption, was cut off with the table."""
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto("/vergelijk?regio=GM0518,GM0363,GM0392,GM0546,GM0772,GM0202")
+    page.locator("#compare-chart svg").wait_for()
+    labels = page.locator("#compare-chart svg .role-legend-label text").evaluate_all(
+        "ts => ts.map(t => [t.textContent, t.getBoundingClientRect().right])"
+    )
+    note = page.locator(".index-note").evaluate("e => e.getBoundingClientRect().right")
+    context.close()
+    assert len(labels) == 7  # six gemeenten and Nederland
+    assert all(right <= 390 for _, right in labels), labels
+    assert note <= 390

@@ -8,7 +8,7 @@
 // there (mark.invalid) instead of running straight across years without figures, and
 // `missing` (years no region has a figure for) is drawn as a labelled grey band.
 // Counts and rates are drawn from 0 so that a line's height reads as its size.
-export function lineSpec(chart, { height = 260, title = "", gapLabel = "", legend = "right" } = {}) {
+export function lineSpec(chart, { height = 260, title = "", gapLabel = "", legend = { orient: "right" } } = {}) {
   const x = {
     field: "year", type: "quantitative", title: "", scale: { zero: false, nice: false, padding: 10 },
     axis: { labelAngle: 0, format: "d", tickMinStep: 1 },
@@ -19,7 +19,7 @@ export function lineSpec(chart, { height = 260, title = "", gapLabel = "", legen
     encoding: {
       x,
       y: { field: "value", type: "quantitative", title, scale: { zero: true } },
-      color: { field: "region", type: "nominal", title: null, scale: { scheme: "dark2" }, legend: { orient: legend } },
+      color: { field: "region", type: "nominal", title: null, scale: { scheme: "dark2" }, legend },
       tooltip: [{ field: "region", type: "nominal" }, { field: "year", type: "quantitative", format: "d" }, { field: "display", type: "nominal" }],
     },
   };
