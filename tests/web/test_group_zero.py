@@ -12,16 +12,19 @@ from buurtzicht.web.templating import TEMPLATES
 def _note(value: float, n: int | None, lang: str = "nl") -> str:
     macro = TEMPLATES.env.get_template("_figure.html").module.group_zero  # type: ignore[attr-defined]
     figure = Figure(value=value, status="ok", display=str(value))
-    html = str(macro(figure, n, translator(lang), lang)).strip()
-    return html.removeprefix('<span class="group-zero">').removesuffix("</span>")
+    t = translator(lang)
+    html = str(macro(figure, n, t["similar"], t, lang)).strip()
+    return html.removeprefix('<p class="group-zero">').removesuffix("</p>")
 
 
 def test_a_pooled_zero_says_how_many_areas_have_none() -> None:
-    assert _note(0.0, 5) == (
-        "(in geen van de 5 gebieden met een cijfer komt het voor: een dunne vergelijking)"
+    assert _note(0.0, 4) == (
+        "Vergelijkbare gebieden: 0, want in geen van de 4 gebieden met een cijfer komt het "
+        "voor. Een dunne vergelijking."
     )
     assert _note(0.0, 1234, "en") == (
-        "(none of the 1,234 areas with a figure has a case: a thin comparison)"
+        "Similar areas: 0, as none of the 1,234 areas with a figure has a case. "
+        "A thin comparison."
     )
 
 
