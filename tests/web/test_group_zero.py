@@ -23,8 +23,7 @@ def test_a_pooled_zero_says_how_many_areas_have_none() -> None:
         "voor. Een dunne vergelijking."
     )
     assert _note(0.0, 1234, "en") == (
-        "Similar areas: 0, as none of the 1,234 areas with a figure has a case. "
-        "A thin comparison."
+        "Similar areas: 0, as none of the 1,234 areas with a figure has a case. A thin comparison."
     )
 
 

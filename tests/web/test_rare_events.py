@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from buurtzicht.api.queries.values import suppressed_shares
+from buurtzicht.api.schemas import Figure, ValueRow, ValuesOut
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.web import map_notes
 from tests.api.smallbuild import SECURE
@@ -48,3 +49,28 @@ def test_the_map_says_why_most_regions_have_no_figure(
     pct = round(100 * suppressed / len(rows))
     assert f"Dit cijfer is voor {pct}% van de wijken onderdrukt" in page["notices"][-1]
     assert "kleine aantallen (weinig voorkomende gebeurtenissen" in page["notices"][-1]
+
+
+def _values(figures: list[tuple[float | None, str]]) -> ValuesOut:
+    rows = [
+        ValueRow.model_construct(
+            code=f"BU{n:08d}", figure=Figure(value=value, status=status, display="")
+        )
+        for n, (value, status) in enumerate(figures)
+    ]
+    return ValuesOut.model_construct(level="buurt", rows=rows)
+
+
+def test_a_map_of_only_zeros_says_the_cases_are_among_the_suppressed() -> None:
+    # As the scale-1.0 hennep map of Rotterdam's buurten: 29 published, all 0, 67% '.'.
+    figures = [(0.0, "ok")] * 29 + [(None, "suppressed")] * 59 + [(None, "missing")] * 3
+    notes = map_notes.suppression_note(_values(figures), "nl")
+    assert notes[0].startswith("Dit cijfer is voor 67% van de buurten onderdrukt")
+    assert notes[1].startswith("Alle 29 buurten met een cijfer hebben 0. Waar het wel voorkomt")
+    english = map_notes.suppression_note(_values(figures), "en")
+    assert english[1].startswith("All 29 neighbourhoods with a figure have 0.")
+
+
+def test_no_such_note_when_a_published_figure_is_above_zero() -> None:
+    figures = [(0.0, "ok")] * 28 + [(2.5, "ok")] + [(None, "suppressed")] * 59
+    assert len(map_notes.suppression_note(_values(figures), "nl")) == 1

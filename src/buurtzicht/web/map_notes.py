@@ -102,4 +102,13 @@ def suppression_note(values: ValuesOut | None, lang: str) -> list[str]:
         return []
     t = translator(lang)
     pct = format_number(100 * suppressed / len(published), 0, lang)
-    return [t["rare_note"].format(pct=pct, level_plural=t[f"level_plural_{values.level}"])]
+    plural = t[f"level_plural_{values.level}"]
+    notes = [t["rare_note"].format(pct=pct, level_plural=plural)]
+    shown = [r.figure.value for r in published if r.figure.value is not None]
+    if shown and not any(shown):
+        # Exact zeros are published and small counts are not: a map of only zeros shows
+        # where nothing happened, and the areas where it does are all among the ".".
+        notes.append(
+            t["rare_note_zeros"].format(n=format_number(len(shown), 0, lang), level_plural=plural)
+        )
+    return notes
