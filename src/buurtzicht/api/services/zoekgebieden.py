@@ -71,6 +71,26 @@ RULES = {
 }
 
 
+#: The units the model cards count in (their Dutch plural), per language: singular, plural.
+UNITS: dict[str, dict[str, tuple[str, str]]] = {
+    "kwekerijen": {"nl": ("kwekerij", "kwekerijen"), "en": ("plantation", "plantations")},
+    "woningen": {"nl": ("woning", "woningen"), "en": ("dwelling", "dwellings")},
+    "vestigingen": {"nl": ("vestiging", "vestigingen"), "en": ("establishment", "establishments")},
+}
+
+
+def unit_word(unit: str, lang: str, count: float | None = None) -> str:
+    """The card's unit in ``lang``, singular for a count that shows as 1.
+
+    >>> unit_word("woningen", "nl", 1), unit_word("woningen", "en"), unit_word("x", "en")
+    ('woning', 'dwellings', 'x')
+    """
+    words = UNITS.get(unit, {}).get(lang)
+    if words is None:
+        return unit
+    return words[0] if count is not None and round(count) == 1 else words[1]
+
+
 def _fmt(value: float, lang: str, digits: int = 1) -> str:
     text = f"{value:,.{digits}f}"
     return text if lang == "en" else text.replace(",", "_").replace(".", ",").replace("_", ".")
@@ -192,7 +212,7 @@ def zoekgebieden(
     return ZoekgebiedenOut(
         theme=theme,
         title=str(card[lang]),
-        unit=str(card["unit"]),
+        unit=unit_word(str(card["unit"]), lang),
         level=level,
         period=chosen,
         periods=available,
@@ -263,11 +283,12 @@ def explanation(figures: Figures, factors: list[FactorOut], card: dict[str, Any]
     'Verwacht 12 kwekerijen, geregistreerd 5. Verwacht gemist: 14 (de gemeente registreert
      0,8 × verwacht; aangenomen landelijke registratiegraad 50%). Verwacht hoger door: veel x.'
     >>> explanation(Figures(3, 5, 2.5, 0), [], card, "en")  # doctest: +NORMALIZE_WHITESPACE
-    'Expected 3 kwekerijen, registered 5. Expected missed: 0 (the gemeente registers 2.5 ×
+    'Expected 3 plantations, registered 5. Expected missed: 0 (the gemeente registers 2.5 ×
      expected; assumed national registration share 50%). No factor raises the expected
      number clearly.'
     """
-    unit, share = card["unit"], f"{100 * float(card['registration_share']):.0f}%"
+    unit = unit_word(str(card["unit"]), lang, figures.expected)
+    share = f"{100 * float(card['registration_share']):.0f}%"
     if lang == "en":
         head = (
             f"Expected {figures.expected:,.0f} {unit}, registered {figures.observed:,.0f}. "

@@ -110,7 +110,7 @@ THEMES: tuple[Theme, ...] = (
     Theme("witwas", "micro.witwas_fiu_verdacht", f"{P}bedrijven.witwasgevoelig",
           ("uitkering", "schulden", "antecedenten", "eigenaar_antecedenten", "witwasgevoelig",
            "kortlevend", "lage_inkomens", "stedelijkheid"),
-          "Witwasgevoelige vestigingen", "Laundering-sensitive vestigingen", "vestigingen",
+          "Witwasgevoelige vestigingen", "Laundering-sensitive establishments", "vestigingen",
           "secure.zoekgebieden.witwas_verwacht", "secure.zoekgebieden.witwas_waargenomen"),
 )  # fmt: skip
 THEME_BY_NAME = {t.name: t for t in THEMES}
