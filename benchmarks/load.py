@@ -24,7 +24,11 @@ port) on the current build of ``BUURTZICHT_HOME`` (or ``--home``), and stops it 
   ``bust`` (pages and API with a new ``?cb=N`` on every request, on the same server:
   its memory must stay within the cache budget).
 - Reports throughput, errors by status, p50/p95/p99, the server's RSS (all worker
-  processes) at start and at most, and the machine load (``os.getloadavg``).
+  processes) at start and at most, and the machine load (``os.getloadavg``); and for
+  each server started, its time to ready and the build's pre-rendered answer stores
+  before and after (``serve`` renders a missing one before it takes requests: that
+  time is the price of a cold start on a build that ``buurtzicht build`` did not
+  pre-render, and is printed, not hidden).
 
 The load generator is a minimal HTTP/1.1 client on asyncio streams in this process, on
 the same cores as the server: its CPU is taken from the server, so latencies are upper
@@ -55,17 +59,44 @@ from tests.serve import serve_process  # noqa: E402
 
 HOST = "127.0.0.1"
 TIMEOUT = 10.0
+#: Seconds a server may take to be ready (pre-rendering a build without a store included).
+READY_TIMEOUT = 900.0
 
 
 @contextmanager
 def server(home: Path, workers: int, cache_mb: float | None) -> Iterator[tuple[str, int]]:
     """``buurtzicht serve`` on a free loopback port: (base URL, pid). It counts as up when
     ``/api/openapi.json`` answers: the framework's own answer, which touches no build data
-    (the cold phase must find every cache empty)."""
+    (the cold phase must find every memory cache empty). Prints how long that took: the
+    time to ready includes any pre-rendering ``serve`` does because the build's answer
+    store is missing (``buurtzicht build`` fills it; see ``answer_stores``)."""
     env = {} if cache_mb is None else {"BUURTZICHT_CACHE_MB": str(cache_mb)}
     options = ["--workers", str(workers)] if workers else []
-    with serve_process(home, *options, env=env, ready_path="/api/openapi.json") as running:
+    before = answer_stores(home)
+    started = time.perf_counter()
+    with serve_process(
+        home,
+        *options,
+        env=env,
+        ready_path="/api/openapi.json",
+        timeout=READY_TIMEOUT,
+        prerender=True,
+    ) as running:
+        print(
+            f"serve --workers {workers or 'default'}: ready after "
+            f"{time.perf_counter() - started:.1f} s; answer stores before: "
+            f"{before or 'none'}, after: {answer_stores(home) or 'none'}",
+            flush=True,
+        )
         yield running
+
+
+def answer_stores(home: Path) -> list[str]:
+    """The pre-rendered answer stores beside the builds (name and MB)."""
+    return [
+        f"{path.name} ({path.stat().st_size / 2**20:.0f} MB)"
+        for path in sorted((home / "warehouse" / "builds").glob("*.answers-*.sqlite"))
+    ]
 
 
 def _children(pid: int) -> list[int]:

@@ -39,12 +39,14 @@ def serve_process(
     env: Mapping[str, str] | None = None,
     timeout: float = 120,
     ready_path: str = "/api/build",
+    prerender: bool = False,
 ) -> Iterator[tuple[str, int]]:
     """``buurtzicht serve`` on the build in ``home`` with extra ``env``: (base URL, pid).
 
     It counts as up once ``ready_path`` answers 200 (benchmarks of a cold start wait on
     ``/api/openapi.json``, which touches no build data). Its output goes to
-    ``server-<port>.log`` beside ``home``."""
+    ``server-<port>.log`` beside ``home``. Without ``prerender`` it starts with
+    ``--no-prerender`` (tests start many servers; tests/api/test_prerender.py covers it)."""
     port = free_port()
     log_path = home.parent / f"server-{port}.log"
     with log_path.open("w") as log:
@@ -57,6 +59,7 @@ def serve_process(
                 str(port),
                 "--log-level",
                 "warning",
+                *([] if prerender else ["--no-prerender"]),
                 *options,
             ],
             env={**os.environ, **(env or {}), "BUURTZICHT_HOME": str(home)},

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from fastapi.routing import APIRoute
@@ -32,6 +31,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from buurtzicht.api.answer_store import AnswerStores, Stored
 from buurtzicht.api.params import accepted_query_params
 from buurtzicht.api.warehouse import Snapshot, Warehouse
 from buurtzicht.errors import BuurtzichtError
@@ -48,16 +48,6 @@ PRIVATE_PREFIXES = (
 )
 #: Headers of the original answer that are not replayed (recomputed per answer).
 _DROPPED = {b"content-length", b"content-encoding", b"date", b"server", b"transfer-encoding"}
-
-
-@dataclass(frozen=True)
-class Stored:
-    """One cached answer: status 200, its headers, the body plain and gzipped."""
-
-    headers: tuple[tuple[bytes, bytes], ...]
-    raw: bytes
-    gzipped: bytes
-    etag: bytes
 
 
 def _header(scope: Scope, name: bytes) -> bytes:
@@ -158,7 +148,29 @@ class ResponseCache:
             if isinstance(stored, Stored):
                 await _replay(scope, send, stored)
                 return
+        stored = self._prerendered(scope, snapshot)
+        if stored is not None:
+            await _replay(scope, send, stored)
+            return
         await self._fill(scope, receive, send, snapshot)
+
+    def _prerendered(self, scope: Scope, snapshot: Snapshot) -> Stored | None:
+        """The answer from the build's store of pre-rendered answers (kept in memory
+        from then on), or None."""
+        stores: AnswerStores | None = self.warehouse.answers
+        store = stores.store(snapshot.build_id) if stores is not None else None
+        if store is None:
+            return None
+        path = scope["path"]
+        accepted = store.accepts(path)
+        if accepted is None:
+            return None
+        key = cache_key(scope, accepted, strict=path.startswith("/api/"))
+        stored = store.answer(key) if key is not None else None
+        if stored is not None:
+            snapshot.cache.put(("accepts", path), accepted)
+            snapshot.cache.put(key, stored)
+        return stored
 
     def _snapshot(self) -> Snapshot | None:
         try:
@@ -216,6 +228,8 @@ class ResponseCache:
             if key is not None:
                 snapshot.cache.put(("accepts", scope["path"]), accepted)
                 snapshot.cache.put(key, stored)
+                if self.warehouse.recorder is not None:
+                    self.warehouse.recorder(scope["path"], accepted, key, stored)
         await _replay(scope, send, stored)
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import duckdb
 from starlette.concurrency import run_in_threadpool
 
+from buurtzicht.api.answer_store import AnswerStores, Recorder
 from buurtzicht.api.cache import MISSING, ByteCache
 from buurtzicht.config import Settings
 from buurtzicht.warehouse.layout import BuildLayout
@@ -83,6 +84,10 @@ class Warehouse:
         self.layout = BuildLayout(settings.warehouse_dir)
         self.cache_bytes = int(settings.cache_mb * 2**20)
         self._snapshot: Snapshot | None = None
+        #: Pre-rendered answers on disk (set by the served app, :mod:`buurtzicht.server`).
+        self.answers: AnswerStores | None = None
+        #: Told of every answer the response cache keeps (the pre-rendering sets it).
+        self.recorder: Recorder | None = None
         self._pointer_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
 

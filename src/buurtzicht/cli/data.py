@@ -39,6 +39,11 @@ def build_shown(settings: Settings, collect: Callable[[Step], BuildInputs]) -> B
     console.print(
         f"[green]Build {result.build_id} is current[/] ({result.seconds:.1f} s): {result.path}"
     )
+    from buurtzicht.server.prerender import prerender
+
+    with console.status("pre-rendering the answers every visitor gets the same"):
+        done = prerender(settings)
+    console.print(f"  {done.answers} answers pre-rendered for the server ({done.seconds:.1f} s)")
     return result
 
 

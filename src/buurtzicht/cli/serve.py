@@ -9,6 +9,7 @@ import typer
 
 from buurtzicht.cli.app import app
 from buurtzicht.cli.options import one_of
+from buurtzicht.config import Settings
 
 
 @app.command()
@@ -33,6 +34,15 @@ def serve(
             "takes requests (a few seconds at start; BUURTZICHT_WARM_UP).",
         ),
     ] = True,
+    prerender: Annotated[
+        bool,
+        typer.Option(
+            "--prerender/--no-prerender",
+            help="Before taking requests, render the answers every visitor gets the same "
+            "(gemeente profiles and pages, map values) into the build's answer store, "
+            "shared by the workers, unless `buurtzicht build` did already.",
+        ),
+    ] = True,
     log_level: Annotated[
         str,
         typer.Option(
@@ -55,6 +65,8 @@ def serve(
     BuildLayout(get_settings().warehouse_dir).current_database()  # NoBuildError early
     assets()  # a missing 'make node' is reported before the server starts
     workers = workers or default_workers()
+    if prerender:
+        prerender_shown(get_settings(), workers)
     if warm:
         os.environ["BUURTZICHT_WARM_UP"] = "true"  # read by every worker's settings
     typer.echo(
@@ -78,6 +90,18 @@ def serve(
         # uvicorn's 5 s every worker was killed and restarted without end.
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
+
+
+def prerender_shown(settings: Settings, processes: int) -> None:
+    """Fill the current build's answer store if it is missing, saying how long it took."""
+    from buurtzicht.server.prerender import ensure_prerendered
+
+    done = ensure_prerendered(settings, processes)
+    if done is not None:
+        typer.echo(
+            f"buurtzicht: pre-rendered {done.answers} answers of build {done.build_id} "
+            f"in {done.seconds:.1f} s ({done.skipped} without an answer to keep)"
+        )
 
 
 #: How long a worker may take to answer uvicorn's health check (start-up included).

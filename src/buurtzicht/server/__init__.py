@@ -4,8 +4,9 @@
 the benchmarks run. It sits above both halves of the dashboard, so that neither imports
 the other upwards: :mod:`buurtzicht.api` builds the API (routes, middleware, error
 handlers, the warehouse connection); this module adds the pages of :mod:`buurtzicht.web`
-and its ``/static`` files after the API's routes, and hands the API the pages' HTML
-error page for requests from a person (the API alone answers every error in JSON).
+and its ``/static`` files after the API's routes, hands the API the pages' HTML
+error page for requests from a person (the API alone answers every error in JSON), and
+the build's store of pre-rendered answers (:mod:`buurtzicht.server.prerender`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from buurtzicht.api.answer_store import AnswerStores
 from buurtzicht.api.app import create_api
 from buurtzicht.api.handlers import render_html_errors_with
-from buurtzicht.config import Settings
+from buurtzicht.config import Settings, get_settings
+from buurtzicht.server.answers import answers_tag
 from buurtzicht.web import STATIC_DIR
 from buurtzicht.web.errors import error_page
 from buurtzicht.web.pages import router as pages
@@ -23,10 +26,15 @@ from buurtzicht.web.pages import router as pages
 __all__ = ["create_app"]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, answers: bool = True) -> FastAPI:
     """The API with ``/static`` and the pages after its routes, errors as pages for a
-    browser."""
+    browser; with ``answers``, cache misses first look in the build's pre-rendered
+    answers (:mod:`buurtzicht.server.prerender`)."""
+    settings = settings or get_settings()
     app = create_api(settings)
+    if answers:
+        warehouse = app.state.warehouse
+        warehouse.answers = AnswerStores(warehouse.layout, answers_tag(settings))
     render_html_errors_with(app, error_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages)

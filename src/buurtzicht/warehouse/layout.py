@@ -109,6 +109,8 @@ class BuildLayout:
         for build_id in doomed:
             for path in (self.database(build_id), self.manifest_file(build_id)):
                 path.unlink(missing_ok=True)
+            for path in self.builds.glob(f"{build_id}.answers-*"):  # the server's renders
+                path.unlink(missing_ok=True)
         return doomed
 
     def clean_partials(self) -> None:

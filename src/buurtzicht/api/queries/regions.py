@@ -113,6 +113,16 @@ def children(
     return _records(cursor)
 
 
+def gemeenten(conn: duckdb.DuckDBPyConnection, *, indeling: int = CURRENT_INDELING) -> list[str]:
+    """Codes of the gemeenten of ``indeling`` (placeholders and other specials left out)."""
+    rows = conn.execute(
+        "SELECT code FROM regions WHERE indeling = ? AND level = 'gemeente' "
+        "AND special IS NULL ORDER BY code",
+        [indeling],
+    ).fetchall()
+    return [str(code) for (code,) in rows]
+
+
 def names(conn: duckdb.DuckDBPyConnection, codes: list[str], indeling: int) -> dict[str, str]:
     """Names of many regions at once (latest indeling up to ``indeling`` first)."""
     rows = conn.execute(
