@@ -214,13 +214,20 @@ def _catalog_profile(
     """The analysis engine's profile (index, rank, peers, similar regions, trend,
     reliability) in public form; None when the region has no catalog figures."""
     known = catalog(snapshot, cursor)
-    result = snapshot.analysis(lambda conn: analysis_profile(conn, region.code))
+    # The same for both languages: computed once per build and region, not per language.
+    result = snapshot.cached(
+        ("analysis-profile", region.code),
+        lambda: snapshot.analysis(lambda conn: analysis_profile(conn, region.code)),
+    )
     shown = [p for p in result.indicators if p.period is not None]
     if not shown:
         return None
     ids = [p.id for p in shown]
-    series = snapshot.analysis(
-        lambda conn: value_queries.series_of_indicators(conn, ids, region.code)
+    series = snapshot.cached(
+        ("indicator-series", region.code),
+        lambda: snapshot.analysis(
+            lambda conn: value_queries.series_of_indicators(conn, ids, region.code)
+        ),
     )
     shares = suppression_shares(snapshot)
     ties = tied_ranks(snapshot)
