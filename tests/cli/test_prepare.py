@@ -63,3 +63,20 @@ def test_prepare_redoes_the_release_for_other_levels(
     said = " ".join(result.output.split())
     assert said.count("nothing to do") == 4, said  # build, synth, link, models
     assert "cells published" in said and "is current" in said
+
+
+def test_prepare_renders_only_the_build_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The open build is followed at once by the build holding the release: pre-rendering
+    the open one (about a minute at scale 1.0) would be thrown away."""
+    from buurtzicht.cli import prepare as prepare_module
+
+    calls: list[tuple[str, dict[str, object]]] = []
+    for name in ("build", "synth", "link_world", "models", "publish_release", "load"):
+        monkeypatch.setattr(prepare_module, name, lambda _n=name, **kw: calls.append((_n, kw)))
+    result = CliRunner().invoke(app, ["prepare", "--scale", "0.01", "--levels", "gemeente"])
+    assert result.exit_code == 0, result.output
+    assert [name for name, _ in calls] == [
+        "build", "synth", "link_world", "models", "publish_release", "load"
+    ]  # fmt: skip
+    assert calls[0][1] == {"mirror": None, "if_missing": True, "prerender": False}
+    assert calls[-1][1] == {"if_stale": True}  # load renders its build (build_shown)

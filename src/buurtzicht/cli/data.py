@@ -30,8 +30,12 @@ MirrorOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
-def build_shown(settings: Settings, collect: Callable[[Step], BuildInputs]) -> BuildResult:
-    """Run a build with a live status line and say which build is now current."""
+def build_shown(
+    settings: Settings, collect: Callable[[Step], BuildInputs], *, prerender: bool = True
+) -> BuildResult:
+    """Run a build with a live status line and say which build is now current; then
+    pre-render the answers every visitor gets the same (unless ``prerender`` is False:
+    when another build follows at once, as in ``prepare``, rendering this one is waste)."""
     from buurtzicht.warehouse.build import run_build
 
     with console.status("building") as status:
@@ -39,10 +43,12 @@ def build_shown(settings: Settings, collect: Callable[[Step], BuildInputs]) -> B
     console.print(
         f"[green]Build {result.build_id} is current[/] ({result.seconds:.1f} s): {result.path}"
     )
-    from buurtzicht.server.prerender import prerender
+    if not prerender:
+        return result
+    from buurtzicht.server.prerender import prerender as render_answers
 
     with console.status("pre-rendering the answers every visitor gets the same"):
-        done = prerender(settings)
+        done = render_answers(settings)
     console.print(f"  {done.answers} answers pre-rendered for the server ({done.seconds:.1f} s)")
     return result
 
@@ -58,6 +64,14 @@ def build(
     if_missing: Annotated[
         bool, typer.Option("--if-missing", help="Do nothing when a current build exists.")
     ] = False,
+    prerender: Annotated[
+        bool,
+        typer.Option(
+            "--prerender/--no-prerender",
+            help="Pre-render the answers every visitor gets the same for the new build "
+            "(default; `serve` renders them when they are missing).",
+        ),
+    ] = True,
 ) -> None:
     """Build a new warehouse version from the offline mirror and make it current.
 
@@ -71,7 +85,9 @@ def build(
     if if_missing and layout.current_id() and layout.database(layout.current_id() or "").is_file():
         console.print(f"Warehouse build {layout.current_id()} is present; nothing to do.")
         return
-    result = build_shown(settings, lambda say: collect_from_mirror(settings, say))
+    result = build_shown(
+        settings, lambda say: collect_from_mirror(settings, say), prerender=prerender
+    )
     for name, count in result.counts.items():
         console.print(f"  {name:<14} {count:>10,}")
     for warning in result.warnings:

@@ -48,7 +48,9 @@ def prepare(
     there before. Working folder: BUURTZICHT_HOME (default var/).
     """
     parse_levels(levels)  # a bad value stops here, before anything runs
-    build(mirror=None, if_missing=True)
+    # The open build is not what is served: the build holding the release follows
+    # (secure load), and its answers are the ones to pre-render.
+    build(mirror=None, if_missing=True, prerender=False)
     synth(scale=scale, seed=seed, if_missing=True)
     link_world(if_stale=True)
     models(if_stale=True)
