@@ -6,6 +6,7 @@ map shows the closest that can (:mod:`buurtzicht.api.services.map_choice`) and s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
@@ -33,14 +34,28 @@ router = APIRouter()
 
 #: Shown when the URL names no indicator: registered crime per 1,000 inhabitants.
 DEFAULT_INDICATORS = ("misdrijven_per_1000", "misdrijven.GeregistreerdeMisdrijvenPer1000Inw")
+#: Below the gemeente the police publish no crime figures (47018NED has gemeenten only),
+#: so a wijk or buurt map opened without an indicator fell back to whatever had figures
+#: (bevolkingsdichtheid): there it shows an ondermijning figure published for most wijken
+#: and buurten, the share of establishments in money-laundering-sensitive branches.
+BELOW_GEMEENTE = ("bedrijven_witwasgevoelig_pct",)
 
 
-def _default_indicator(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> str:
-    ids = [i.id for i in catalog(snapshot, cursor).indicators]
-    for candidate in DEFAULT_INDICATORS:
-        if candidate in ids:
-            return candidate
-    return ids[0] if ids else ""
+def default_indicator(ids: Sequence[str], level: str) -> str:
+    """The indicator a map, ranking or summary map of ``level`` shows when none is asked.
+
+    >>> ids = ["bevolkingsdichtheid", "misdrijven_per_1000", "bedrijven_witwasgevoelig_pct"]
+    >>> default_indicator(ids, "gemeente"), default_indicator(ids, "buurt")
+    ('misdrijven_per_1000', 'bedrijven_witwasgevoelig_pct')
+    >>> default_indicator(["bevolkingsdichtheid", "misdrijven_per_1000"], "wijk")
+    'misdrijven_per_1000'
+    """
+    preferred = (BELOW_GEMEENTE if level in ("wijk", "buurt") else ()) + DEFAULT_INDICATORS
+    return next((c for c in preferred if c in ids), ids[0] if ids else "")
+
+
+def _default_indicator(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, level: str) -> str:
+    return default_indicator([i.id for i in catalog(snapshot, cursor).indicators], level)
 
 
 @dataclass(frozen=True)
@@ -74,7 +89,7 @@ def _map(request: Request, snapshot: Snapshot, lang: str, as_json: bool, q: MapQ
         raise InvalidParameterError(f"level must be one of {', '.join(LEVELS)}", parameter="niveau")
 
     def build(cursor: duckdb.DuckDBPyConnection) -> MapPage:
-        asked = q.indicator or _default_indicator(snapshot, cursor)
+        asked = q.indicator or _default_indicator(snapshot, cursor, q.niveau)
         choice = map_choice.choose(
             snapshot, cursor, indicator_id=asked, level=q.niveau, period=q.jaar, parent=q.binnen
         )

@@ -24,7 +24,7 @@ from buurtzicht.web.i18n import translator
 from buurtzicht.web.map_notes import map_notices
 from buurtzicht.web.own_figures import Shown, personal_page
 from buurtzicht.web.pages.home import themes
-from buurtzicht.web.pages.map import DEFAULT_INDICATORS
+from buurtzicht.web.pages.map import default_indicator
 from buurtzicht.web.render import page_meta
 
 router = APIRouter()
@@ -50,9 +50,9 @@ def ranking_query(
 RankingQueryDep = Annotated[RankingQuery, Depends(ranking_query)]
 
 
-def _default(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> str:
+def _default(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, level: str) -> str:
     ids = [i.id for i in catalog(snapshot, cursor).indicators if i.is_catalog]
-    return next((c for c in DEFAULT_INDICATORS if c in ids), ids[0] if ids else "")
+    return default_indicator(ids, level)
 
 
 def _page(
@@ -63,7 +63,7 @@ def _page(
         raise InvalidParameterError(f"level must be one of {', '.join(LEVELS)}", parameter="niveau")
 
     def build(cursor: duckdb.DuckDBPyConnection) -> RankingsPage:
-        asked = q.indicator or _default(snapshot, cursor)
+        asked = q.indicator or _default(snapshot, cursor, level)
         choice = map_choice.choose(
             snapshot, cursor, indicator_id=asked, level=level, period=q.jaar, parent=q.binnen
         )

@@ -18,6 +18,7 @@ from buurtzicht.api.queries.regions import CHILD_LEVEL
 from buurtzicht.api.schemas import ValuesOut
 from buurtzicht.api.services import map_choice
 from buurtzicht.api.services import profile as profile_service
+from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.values import level_values
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.errors import BuurtzichtError
@@ -25,7 +26,7 @@ from buurtzicht.regions.codes import level_of, normalise_code
 from buurtzicht.web.contexts import SummaryPage
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.minimap import minimap
-from buurtzicht.web.pages.map import DEFAULT_INDICATORS
+from buurtzicht.web.pages.map import default_indicator
 from buurtzicht.web.render import cached_page, page_meta, split_json
 
 router = APIRouter()
@@ -34,8 +35,9 @@ router = APIRouter()
 def _child_map(
     snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, code: str, level: str, lang: str
 ) -> tuple[str | None, ValuesOut | None]:
-    """The children of ``code`` on a small map of registered crime (or the closest
-    indicator with figures), with the map's legend."""
+    """The children of ``code`` on a small map of the level's default indicator
+    (:func:`~buurtzicht.web.pages.map.default_indicator`; or the closest with figures),
+    with the map's legend."""
     child = CHILD_LEVEL.get(level)
     if child is None:
         return None, None
@@ -43,7 +45,9 @@ def _child_map(
         choice = map_choice.choose(
             snapshot,
             cursor,
-            indicator_id=DEFAULT_INDICATORS[0],
+            indicator_id=default_indicator(
+                [i.id for i in catalog(snapshot, cursor).indicators], child
+            ),
             level=child,
             period=None,
             parent=code,
