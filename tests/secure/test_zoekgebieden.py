@@ -226,3 +226,24 @@ def test_the_page_writes_numbers_as_its_language_does(api: TestClient) -> None:
     # Short decimals only: '1.234' could be a Dutch thousand.
     assert nl and all("," in c for c in nl if len(c.lstrip("-")) <= 5), nl
     assert en and all("." in c for c in en if len(c.lstrip("-")) <= 5), en
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("nl", ["kwekerijen", "woningen", "woningen"]),
+     ("en", ["plantations", "dwellings", "dwellings"])],
+)  # fmt: skip
+def test_the_unit_is_the_model_cards_word_in_the_readers_language(
+    api: TestClient, lang: str, words: list[str]
+) -> None:
+    """The model card carries each theme's unit per language (the API had a table keyed by
+    the Dutch word); every explanation counts in the reader's words, singular for one.
+    (The small world publishes no witwas figures per gemeente.)"""
+    themes = ["hennep", "doorsluiswoningen", "onverklaarbaar_bezit"]
+    answers = [api.get(f"/api/zoekgebieden/{t}/gemeente?lang={lang}").json() for t in themes]
+    assert [a["unit"] for a in answers] == words
+    body = api.get(f"/api/zoekgebieden/hennep/gemeente?lang={lang}").json()
+    singular = "kwekerij," if lang == "nl" else "plantation,"
+    for row in body["rows"]:
+        one = round(row["expected"]) == 1
+        assert (singular in row["explanation"]) == one, row["explanation"]

@@ -71,24 +71,18 @@ RULES = {
 }
 
 
-#: The units the model cards count in (their Dutch plural), per language: singular, plural.
-UNITS: dict[str, dict[str, tuple[str, str]]] = {
-    "kwekerijen": {"nl": ("kwekerij", "kwekerijen"), "en": ("plantation", "plantations")},
-    "woningen": {"nl": ("woning", "woningen"), "en": ("dwelling", "dwellings")},
-    "vestigingen": {"nl": ("vestiging", "vestigingen"), "en": ("establishment", "establishments")},
-}
+def unit_word(card: dict[str, Any], lang: str, count: float | None = None) -> str:
+    """The unit a model card's theme counts in, in ``lang``; singular for a count shown as 1.
 
-
-def unit_word(unit: str, lang: str, count: float | None = None) -> str:
-    """The card's unit in ``lang``, singular for a count that shows as 1.
-
-    >>> unit_word("woningen", "nl", 1), unit_word("woningen", "en"), unit_word("x", "en")
+    >>> card = {"unit": "woningen", "units": {"nl": ["woning", "woningen"],
+    ...                                      "en": ["dwelling", "dwellings"]}}
+    >>> unit_word(card, "nl", 1), unit_word(card, "en"), unit_word({"unit": "x"}, "en")
     ('woning', 'dwellings', 'x')
     """
-    words = UNITS.get(unit, {}).get(lang)
-    if words is None:
-        return unit
-    return words[0] if count is not None and round(count) == 1 else words[1]
+    words = card.get("units", {}).get(lang)
+    if not words:  # a card written before the words per language: its Dutch plural
+        return str(card["unit"])
+    return str(words[0] if count is not None and round(count) == 1 else words[1])
 
 
 def _fmt(value: float, lang: str, digits: int = 1) -> str:
@@ -212,7 +206,7 @@ def zoekgebieden(
     return ZoekgebiedenOut(
         theme=theme,
         title=str(card[lang]),
-        unit=unit_word(str(card["unit"]), lang),
+        unit=unit_word(card, lang),
         level=level,
         period=chosen,
         periods=available,
@@ -277,7 +271,8 @@ class Figures:
 def explanation(figures: Figures, factors: list[FactorOut], card: dict[str, Any], lang: str) -> str:
     """The area's figures, its search score and its factors in a few sentences.
 
-    >>> card = {"unit": "kwekerijen", "registration_share": 0.5}
+    >>> card = {"unit": "kwekerijen", "registration_share": 0.5,
+    ...         "units": {"nl": ["kwekerij", "kwekerijen"], "en": ["plantation", "plantations"]}}
     >>> explanation(Figures(12, 5, 0.8, 14.4), [FactorOut(feature="x", label="veel x")],
     ...             card, "nl")  # doctest: +NORMALIZE_WHITESPACE
     'Verwacht 12 kwekerijen, geregistreerd 5. Verwacht gemist: 14 (de gemeente registreert
@@ -287,7 +282,7 @@ def explanation(figures: Figures, factors: list[FactorOut], card: dict[str, Any]
      expected; assumed national registration share 50%). No factor raises the expected
      number clearly.'
     """
-    unit = unit_word(str(card["unit"]), lang, figures.expected)
+    unit = unit_word(card, lang, figures.expected)
     share = f"{100 * float(card['registration_share']):.0f}%"
     if lang == "en":
         head = (

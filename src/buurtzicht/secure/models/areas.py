@@ -72,6 +72,11 @@ FEATURES: tuple[Feature, ...] = (
 FEATURE_BY_NAME = {f.name: f for f in FEATURES}
 
 
+PLANTATIONS = {"nl": ("kwekerij", "kwekerijen"), "en": ("plantation", "plantations")}
+DWELLINGS = {"nl": ("woning", "woningen"), "en": ("dwelling", "dwellings")}
+ESTABLISHMENTS = {"nl": ("vestiging", "vestigingen"), "en": ("establishment", "establishments")}
+
+
 @dataclass(frozen=True)
 class Theme:
     """A zoekgebieden theme: what is observed, per which units, from which features."""
@@ -82,7 +87,7 @@ class Theme:
     features: tuple[str, ...]
     nl: str
     en: str
-    unit_nl: str
+    units: dict[str, tuple[str, str]]  # per language: the unit counted, singular and plural
     expected_measure: str  # published: the model's expected count
     observed_measure: str  # published: the registered count (released by the catalog)
 
@@ -91,26 +96,26 @@ THEMES: tuple[Theme, ...] = (
     Theme("hennep", f"{P}drugs.hennep_ontmanteld", f"{P}basis.woningen",
           ("uitkering", "schulden", "antecedenten", "eigenaar_persoon", "eigenaar_corporatie",
            "eigenaar_antecedenten", "hoog_stroomverbruik", "lage_inkomens", "stedelijkheid"),
-          "Hennepkwekerijen", "Cannabis plantations", "kwekerijen",
+          "Hennepkwekerijen", "Cannabis plantations", PLANTATIONS,
           "secure.zoekgebieden.hennep_verwacht", "secure.drugs.hennep_ontmanteld"),
     Theme("doorsluiswoningen", f"{P}vastgoed.doorsluiswoningen", f"{P}basis.woningen",
           ("uitkering", "schulden", "antecedenten", "eigenaar_persoon", "eigenaar_corporatie",
            "eigenaar_bedrijf", "eigenaar_buitenland", "eigenaar_antecedenten", "lage_inkomens",
            "stedelijkheid"),
-          "Doorsluiswoningen", "Flipped dwellings", "woningen",
+          "Doorsluiswoningen", "Flipped dwellings", DWELLINGS,
           "secure.zoekgebieden.doorsluiswoningen_verwacht", "secure.vastgoed.doorsluiswoningen"),
     Theme("onverklaarbaar_bezit", f"{P}vastgoed.onverklaarbaar_bezit_woningen",
           f"{P}basis.woningen",
           ("uitkering", "schulden", "antecedenten", "eigenaar_persoon", "eigenaar_corporatie",
            "eigenaar_bedrijf", "eigenaar_buitenland", "eigenaar_antecedenten", "lage_inkomens",
            "stedelijkheid"),
-          "Onverklaarbaar vastgoedbezit", "Unexplained property", "woningen",
+          "Onverklaarbaar vastgoedbezit", "Unexplained property", DWELLINGS,
           "secure.zoekgebieden.onverklaarbaar_bezit_verwacht",
           "secure.vastgoed.onverklaarbaar_bezit_woningen"),
     Theme("witwas", "micro.witwas_fiu_verdacht", f"{P}bedrijven.witwasgevoelig",
           ("uitkering", "schulden", "antecedenten", "eigenaar_antecedenten", "witwasgevoelig",
            "kortlevend", "lage_inkomens", "stedelijkheid"),
-          "Witwasgevoelige vestigingen", "Laundering-sensitive establishments", "vestigingen",
+          "Witwasgevoelige vestigingen", "Laundering-sensitive establishments", ESTABLISHMENTS,
           "secure.zoekgebieden.witwas_verwacht", "secure.zoekgebieden.witwas_waargenomen"),
 )  # fmt: skip
 THEME_BY_NAME = {t.name: t for t in THEMES}
