@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -179,3 +180,44 @@ def test_every_indicator_has_a_methods_section_in_the_docs() -> None:
     text = "".join(p.read_text(encoding="utf-8") for p in DOCS_DIR.glob("*.md"))
     for ind in default_catalog():
         assert f"(`{ind.id}`)" in text, ind.id
+
+
+def _bilingual_texts(node: object, where: str) -> list[tuple[str, str, str]]:
+    """Every ``{nl: ..., en: ...}`` pair of a parsed catalog file, with where it sits."""
+    found: list[tuple[str, str, str]] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("nl"), str) and isinstance(node.get("en"), str):
+            found.append((where, node["nl"], node["en"]))
+        for key, value in node.items():
+            found += _bilingual_texts(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            label = value.get("id", n) if isinstance(value, dict) else n
+            found += _bilingual_texts(value, f"{where}[{label}]")
+    return found
+
+
+def _numbers(text: str, thousands: str) -> list[str]:
+    """The numbers a text states, thousands separators taken out (codes like 1.4.4 kept).
+
+    >>> _numbers("per 1.000 (politiecode 1.4.4), CBS: 'per 1 000'", ". ")
+    ['1000', '1.4.4', '1000']
+    """
+    plain = re.sub(rf"(?<=\d)[{re.escape(thousands)}](?=\d{{3}}\b)", "", text)
+    return re.findall(r"\d+(?:[.,]\d+)*", plain)
+
+
+def test_dutch_and_english_texts_state_the_same_numbers() -> None:
+    """Four English descriptions were cut off at the thousands comma ('Dismantled cannabis
+    plantations per 10', 'FIU reports per 1'): every text pair of the catalog states the
+    same numbers in both languages."""
+    pairs = [
+        pair
+        for path in sorted(CATALOG_DIR.glob("*.yaml"))
+        for pair in _bilingual_texts(yaml.safe_load(path.read_text("utf-8")), path.stem)
+    ]
+    assert len(pairs) > 500
+    differ = [
+        (where, nl, en) for where, nl, en in pairs if _numbers(nl, ". ") != _numbers(en, ", ")
+    ]
+    assert not differ, differ
