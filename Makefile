@@ -12,7 +12,8 @@ NODE_STAMP := node_modules/.installed-stamp
 VENDOR_MANIFEST := src/buurtzicht/web/static/vendor/manifest.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# The 25 slowest tests end every run's log (make test is kept under ~15 min on 2 cores).
+PYTEST_ARGS ?= --durations=25
 # Secure side: size of the synthetic world (1.0 = the whole country, 17.9 M persons), its
 # seed, and the region levels published. The default is what Zicht op Ondermijning is
 # about: the whole country released down to buurt (a fresh clone's first make run takes
