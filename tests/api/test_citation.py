@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from buurtzicht.api.present import source
-from buurtzicht.api.queries.catalog import Citation, IndicatorMeta
+from buurtzicht.api.queries.catalog import IndicatorMeta
+from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.indicators.model import SourceCitation
 
 
-def _indicator(*cited: Citation) -> IndicatorMeta:
-    text = "Inwoners 0 tot 15 jaar"
-    return IndicatorMeta(
-        *("jongeren_0_15_pct", "indicator_values", "bevolking", text, text, "%", "%", 1),
-        *(text, text, text, text),
-        sources=cited,
-        synthetic=False,
-    )
+def _cited(table: str, title: str, publisher: str, licence: str) -> SourceCitation:
+    return SourceCitation(table=table, title=title, publisher=publisher, licence=licence)
+
+
+def _indicator(*cited: SourceCitation) -> IndicatorMeta:
+    indicator = default_catalog().get("jongeren_0_15_pct")
+    return IndicatorMeta(indicator.model_copy(update={"sources": list(cited)}), "bevolking")
 
 
 def test_a_publisher_named_inside_another_is_named_once() -> None:
     # As the buurt profiles of the scale-1.0 build: 85984NED by CBS, the buurt map by
     # CBS / Kadaster (PDOK); the card read "Bron: CBS / CBS / Kadaster (PDOK) (...)".
-    kwb = Citation("85984NED", "Kerncijfers wijken en buurten", "CBS", "CC BY 4.0")
-    kaart = Citation(
+    kwb = _cited("85984NED", "Kerncijfers wijken en buurten", "CBS", "CC BY 4.0")
+    kaart = _cited(
         "CBS wijk- en buurtkaart (PDOK)",
         "Wijk- en buurtkaart",
         "CBS / Kadaster (PDOK)",

@@ -31,6 +31,8 @@ from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Indicator, Uncertainty
 
 TABLE = "indicator_values"
+#: The catalog the figures of a build were computed with (read by the server).
+CATALOG_TABLE = "indicator_catalog"
 COLUMNS = [
     *VALUE_COLUMNS,
     "ci_low",
@@ -117,11 +119,23 @@ def indicator_values_frame(
 
 
 def materialise(conn: duckdb.DuckDBPyConnection, catalog: Catalog | None = None) -> int:
-    """(Re)create the ``indicator_values`` table on a writable connection; returns rows.
+    """(Re)create the ``indicator_values`` table on a writable connection, and beside it
+    ``indicator_catalog``, the catalog the figures were computed with (one JSON document
+    per theme, :meth:`~buurtzicht.indicators.model.Catalog.documents`), which the server
+    reads instead of the YAML files; returns the rows of figures.
 
     Call this from the warehouse build after observations and regions are loaded.
     """
+    catalog = catalog or default_catalog()
     frame = indicator_values_frame(conn, catalog)
+    conn.execute(
+        f"CREATE OR REPLACE TABLE {CATALOG_TABLE} "
+        "(position INTEGER PRIMARY KEY, theme VARCHAR NOT NULL, document VARCHAR NOT NULL)"
+    )
+    conn.executemany(
+        f"INSERT INTO {CATALOG_TABLE} VALUES (?, ?, ?)",
+        [(n, theme, doc) for n, (theme, doc) in enumerate(catalog.documents())],
+    )
     conn.register("_indicator_values", frame)
     try:
         # Sorted by region so that a profile's lookups touch few row groups.

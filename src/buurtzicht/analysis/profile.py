@@ -37,8 +37,8 @@ from buurtzicht.analysis.store import (
     region_names,
     region_records,
 )
-from buurtzicht.indicators.loader import Catalog, default_catalog
-from buurtzicht.indicators.model import Indicator, Localised, SourceCitation
+from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.indicators.model import Catalog, Indicator, Localised, SourceCitation
 from buurtzicht.regions.codes import NEDERLAND
 
 __all__ = [
@@ -201,11 +201,17 @@ def _indicator_profile(
     )
 
 
+def _built_with(catalog: Catalog) -> bool:
+    """True when the tables precomputed at build time hold this catalog's figures: the
+    catalog the build stored, or the packaged one that a build without it was made with."""
+    return catalog.from_build or catalog is default_catalog()
+
+
 def _deviating(
     conn: duckdb.DuckDBPyConnection, code: str, catalog: Catalog
 ) -> list[ThemeDeviations]:
-    """Stored at build time for the packaged catalog (a few rows); computed otherwise."""
-    if catalog is default_catalog():
+    """Stored at build time (a few rows) for the build's catalog; computed otherwise."""
+    if _built_with(catalog):
         stored = precomputed(conn, code)
         if stored is not None:
             return stored
@@ -231,7 +237,7 @@ def _comparisons(
     catalog: Catalog,
 ) -> Comparisons:
     """Stored at build time for the default period, k and catalog; computed otherwise."""
-    if k == K and catalog is default_catalog():
+    if k == K and _built_with(catalog):
         found = stored_comparisons(conn, info.code)
         if found is not None and found.period == period:
             return found
@@ -249,7 +255,8 @@ def profile(
     """All indicators of a region with NL, areas, peers, similar regions, trend, reliability.
 
     ``period`` is a CBS period code or a year (``2024``); per indicator the newest figure
-    up to that period is shown (default: the newest the region has).
+    up to that period is shown (default: the newest the region has). ``catalog``: the
+    one the build stored (the server passes it); default the packaged one.
     """
     catalog = catalog or default_catalog()
     info = region_info(conn, code)

@@ -128,7 +128,6 @@ def source(indicator: IndicatorMeta, lang: str) -> SourceOut:
 
 
 def indicator_out(indicator: IndicatorMeta, lang: str) -> IndicatorOut:
-    en = lang == "en"
     return IndicatorOut(
         id=indicator.id,
         theme=indicator.theme,
@@ -138,8 +137,8 @@ def indicator_out(indicator: IndicatorMeta, lang: str) -> IndicatorOut:
         decimals=indicator.decimals,
         direction=indicator.direction,
         kind=indicator.kind,
-        description=indicator.description_en if en else indicator.description_nl,
-        methodology=indicator.methodology_en if en else indicator.methodology_nl,
+        description=indicator.description(lang),
+        methodology=indicator.methodology(lang),
         synthetic=indicator.synthetic,
         label=SYNTHETIC_LABEL if indicator.synthetic else None,
         source=source(indicator, lang),

@@ -10,8 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from buurtzicht.config import PROJECT_ROOT
-from buurtzicht.indicators.loader import Catalog
-from buurtzicht.indicators.model import Composite, Indicator, MeasureDefinition, PublishedAs
+from buurtzicht.indicators.model import (
+    Catalog,
+    Composite,
+    Indicator,
+    MeasureDefinition,
+    PublishedAs,
+)
 from buurtzicht.indicators.trace import render_trace
 
 DOCS_DIR = PROJECT_ROOT / "docs" / "indicators"

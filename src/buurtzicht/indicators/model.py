@@ -11,8 +11,12 @@ field. The JSON Schema of a theme file is generated from :class:`ThemeFile`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Literal
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
 
 from pydantic import (
     BaseModel,
@@ -23,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from buurtzicht.errors import UnknownMeasureError
 from buurtzicht.regions.codes import Level
 
 #: ``<family>.<Stem>`` as in docs/data-model.md, e.g. ``kwb.AantalInwoners``,
@@ -296,8 +301,85 @@ class ThemeFile(_Strict):
         return data
 
 
-SCHEMA_ID = "https://buurtzicht.nl/schema/indicator-catalog.json"
-Severity = Literal["error", "warning"]
+@dataclass(frozen=True)
+class LoadedTheme:
+    """A validated theme, with the file and line of every key when read from YAML."""
+
+    path: Path | None
+    theme: ThemeFile
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All validated themes, with lookups by indicator id."""
+
+    themes: tuple[LoadedTheme, ...]
+    warnings: tuple[object, ...] = ()
+    #: Read back from a build: the catalog its figures and precomputed tables were made with.
+    from_build: bool = False
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        return [ind for t in self.themes for ind in t.theme.indicators]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Indicator]:
+        return {ind.id: ind for ind in self.indicators}
+
+    @property
+    def composites(self) -> list[Composite]:
+        return [c for t in self.themes for c in t.theme.composites]
+
+    @cached_property
+    def measures(self) -> dict[str, MeasureDefinition]:
+        """The measures the catalog defines itself (secure side), by id."""
+        return {m.id: m for t in self.themes for m in t.theme.measures}
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self.indicators)
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def get(self, indicator_id: str) -> Indicator:
+        """The indicator with this id, or :class:`UnknownMeasureError` listing close ids."""
+        if found := self._by_id.get(indicator_id):
+            return found
+        close = [i.id for i in self.indicators if indicator_id.split("_")[0] in i.id][:8]
+        hint = f"; similar: {', '.join(close)}" if close else ""
+        raise UnknownMeasureError(
+            f"indicator {indicator_id!r} is not in the catalog "
+            f"(run `buurtzicht indicators list`){hint}"
+        )
+
+    def composite(self, composite_id: str) -> Composite:
+        for comp in self.composites:
+            if comp.id == composite_id:
+                return comp
+        known = ", ".join(c.id for c in self.composites)
+        raise UnknownMeasureError(
+            f"composite index {composite_id!r} is not in the catalog; known: {known}"
+        )
+
+    def theme_of(self, indicator_id: str) -> ThemeFile:
+        for t in self.themes:
+            if any(i.id == indicator_id for i in t.theme.indicators):
+                return t.theme
+        raise UnknownMeasureError(f"indicator {indicator_id!r} is not in the catalog")
+
+    def context_indicators(self) -> list[Indicator]:
+        return [i for i in self.indicators if i.context]
+
+    def documents(self) -> list[tuple[str, str]]:
+        """(theme id, JSON) per theme in order: how a build stores its catalog."""
+        return [(t.theme.theme, t.theme.model_dump_json()) for t in self.themes]
+
+    @classmethod
+    def from_documents(cls, documents: Iterable[tuple[str, str]]) -> Catalog:
+        """The catalog a build stored (:meth:`documents`), validated as from YAML."""
+        themes = tuple(LoadedTheme(None, ThemeFile.model_validate_json(d)) for _, d in documents)
+        return cls(themes, from_build=True)
 
 
 def family_of(measure: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from buurtzicht.disclosure.rules import packaged_rule_sets
 from buurtzicht.indicators.model import Direction, Uncertainty, family_of
-from buurtzicht.indicators.theme_file import Issue, LoadedTheme
+from buurtzicht.indicators.theme_file import Issue, LoadedTheme, line_of
 
 #: Measure families of docs/data-model.md.
 KNOWN_FAMILIES = frozenset(
@@ -24,7 +24,7 @@ Rule = Callable[[Sequence[LoadedTheme]], list[Issue]]
 
 
 def _issue(t: LoadedTheme, message: str, *loc: str | int, indicator: str = "") -> Issue:
-    return Issue("error", message, str(t.path), t.line_of(*loc), indicator)
+    return Issue("error", message, str(t.path), line_of(t, *loc), indicator)
 
 
 def unique_ids(themes: Sequence[LoadedTheme]) -> list[Issue]:
@@ -48,7 +48,7 @@ def one_theme_per_file(themes: Sequence[LoadedTheme]) -> list[Issue]:
     """The file is named after its theme and its indicators belong to it."""
     out = []
     for t in themes:
-        if t.path.stem != t.theme.theme:
+        if t.path is not None and t.path.stem != t.theme.theme:
             out.append(_issue(t, f"file should be named {t.theme.theme}.yaml", "theme"))
         for n, ind in enumerate(t.theme.indicators):
             if ind.theme != t.theme.theme:

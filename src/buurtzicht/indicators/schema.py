@@ -12,7 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from buurtzicht.indicators.model import SCHEMA_ID, ThemeFile
+from buurtzicht.indicators.model import ThemeFile
+
+SCHEMA_ID = "https://buurtzicht.nl/schema/indicator-catalog.json"
 
 SCHEMA_PATH = Path(__file__).with_name("catalog.schema.json")
 

@@ -8,14 +8,16 @@ lines kept here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from buurtzicht.errors import SourceFormatError
-from buurtzicht.indicators.model import ThemeFile
+from buurtzicht.indicators.model import LoadedTheme, ThemeFile
+
+__all__ = ["CatalogError", "Issue", "LoadedTheme", "line_of", "load_theme_file"]
 
 Loc = tuple[str | int, ...]
 #: libyaml's parser when available (5x faster); both keep line marks.
@@ -42,21 +44,13 @@ class Issue:
         return f"{where}{who}: {self.severity}: {self.message}"
 
 
-@dataclass(frozen=True)
-class LoadedTheme:
-    """A validated theme file with the line of every key (for later rule messages)."""
-
-    path: Path
-    theme: ThemeFile
-    lines: dict[Loc, int] = field(repr=False)
-
-    def line_of(self, *loc: str | int) -> int | None:
-        """The line of the deepest known key on ``loc``."""
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return self.lines.get((), None)
+def line_of(loaded: LoadedTheme, *loc: str | int) -> int | None:
+    """The line of the deepest known key on ``loc`` in the file ``loaded`` was read from."""
+    while loc:
+        if loc in loaded.lines:
+            return loaded.lines[loc]
+        loc = loc[:-1]
+    return loaded.lines.get((), None)
 
 
 def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> object:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from buurtzicht.config import PROJECT_ROOT
-from buurtzicht.indicators.loader import Catalog
-from buurtzicht.indicators.model import family_of
+from buurtzicht.indicators.model import Catalog, family_of
+from buurtzicht.indicators.theme_file import line_of
 
 #: The mirror reader that makes the measures of each open family.
 FAMILY_READERS = {
@@ -82,9 +82,11 @@ def render_trace(catalog: Catalog, root: Path = PROJECT_ROOT) -> str:
     ]
     for loaded in catalog.themes:
         theme = loaded.theme.theme
+        if loaded.path is None:
+            raise ValueError(f"theme {theme!r} was not read from a file: trace the YAML catalog")
         yaml_file = _relative(loaded.path, root)
         for n, ind in enumerate(loaded.theme.indicators):
-            entry = f"{yaml_file}:{loaded.line_of('indicators', n, 'id')}"
+            entry = f"{yaml_file}:{line_of(loaded, 'indicators', n, 'id')}"
             case = f"{CASES}:{case_lines[ind.id]}" if ind.id in case_lines else "-"
             measures = "<br>".join(
                 f"`{m}`: {_link(producer(m, root, secure))}" for m in ind.measures

@@ -11,12 +11,15 @@ label them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 
+from buurtzicht.analysis.materialise import CATALOG_TABLE
 from buurtzicht.errors import UnknownMeasureError
 from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.indicators.model import Catalog as ModelCatalog
+from buurtzicht.indicators.model import Composite, Indicator, Localised
 
 #: Family -> (Dutch, English) title of the source-variable groups.
 FAMILY_TITLES: dict[str, tuple[str, str]] = {
@@ -64,57 +67,130 @@ class Citation:
 class CompositePart:
     """One component of a composite index with its catalog weight."""
 
-    indicator: str
-    title_nl: str
-    title_en: str
+    model: Indicator
     weight: float
 
+    @property
+    def indicator(self) -> str:
+        return self.model.id
+
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_nl
+        return self.model.title.en if lang == "en" else self.model.title.nl
+
+
+@dataclass(frozen=True)
+class SourceVariable:
+    """A measure of the build offered as it is (no catalog entry): the ``measures`` row."""
+
+    id: str
+    title: str
+    unit: str
+    decimals: int
+    description: str
+    citation: Citation
+    flags: tuple[str, ...]
+
+
+#: Unit of every composite index.
+INDEX_UNIT = Localised(nl="index (Nederland = 100)", en="index (Netherlands = 100)")
 
 
 @dataclass(frozen=True)
 class IndicatorMeta:
-    id: str
-    table: str  # "indicator_values" (catalog) or "observations" (raw measure)
+    """What a view shows: a catalog indicator or composite index (the build's own
+    :mod:`buurtzicht.indicators.model` object, read, not copied) or a source variable."""
+
+    item: Indicator | Composite | SourceVariable
     theme: str
-    title_nl: str
-    title_en: str
-    unit_nl: str
-    unit_en: str
-    decimals: int
-    description_nl: str
-    description_en: str
-    methodology_nl: str
-    methodology_en: str
-    sources: tuple[Citation, ...]
-    synthetic: bool
-    direction: str = "neutral"
-    flags: tuple[str, ...] = field(default_factory=tuple)
-    #: "count" (an absolute number), "rate" (a rate, share, mean or score), "index" (a
-    #: composite index, NL = 100) or "" (a raw source variable: not known)
-    kind: str = ""
     #: Composite indexes: the components with their weights, in catalog order.
     components: tuple[CompositePart, ...] = ()
 
     @property
-    def measure(self) -> str:
+    def id(self) -> str:
         """The id under which the figures are stored (indicator or measure id)."""
-        return self.id
+        return self.item.id
+
+    measure = id
+
+    @property
+    def table(self) -> str:
+        if isinstance(self.item, Indicator):
+            return INDICATOR_TABLE
+        return COMPOSITE_TABLE if isinstance(self.item, Composite) else MEASURE_TABLE
 
     @property
     def is_catalog(self) -> bool:
-        return self.table == INDICATOR_TABLE
+        return isinstance(self.item, Indicator)
 
     @property
     def is_composite(self) -> bool:
-        return self.table == COMPOSITE_TABLE
+        return isinstance(self.item, Composite)
+
+    def _text(self, field: str, lang: str) -> str:
+        value = getattr(self.item, field, None)
+        if isinstance(value, Localised):
+            return value.en if lang == "en" else value.nl
+        return "" if value is None else str(value)
 
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_nl
+        return self._text("title", lang)
 
     def unit(self, lang: str) -> str:
-        return self.unit_en if lang == "en" else self.unit_nl
+        if isinstance(self.item, Composite):
+            return INDEX_UNIT.en if lang == "en" else INDEX_UNIT.nl
+        return self._text("unit", lang)
+
+    def description(self, lang: str) -> str:
+        return self._text("description", lang)
+
+    def methodology(self, lang: str) -> str:
+        return self._text("methodology", lang)
+
+    @property
+    def decimals(self) -> int:
+        return 0 if isinstance(self.item, Composite) else self.item.decimals
+
+    @property
+    def direction(self) -> str:
+        if isinstance(self.item, Indicator):
+            return self.item.direction.value
+        return "higher_is_worse" if isinstance(self.item, Composite) else "neutral"
+
+    @property
+    def kind(self) -> str:
+        """ "count" (an absolute number), "rate" (a rate, share, mean or score), "index" (a
+        composite index, NL = 100) or "" (a raw source variable: not known)."""
+        if isinstance(self.item, Indicator):
+            return "count" if self.item.is_count else "rate"
+        return "index" if isinstance(self.item, Composite) else ""
+
+    @property
+    def sources(self) -> tuple[Citation, ...]:
+        """A composite's are those of its components."""
+        if isinstance(self.item, SourceVariable):
+            return (self.item.citation,)
+        cited = (
+            [self.item] if isinstance(self.item, Indicator) else [p.model for p in self.components]
+        )
+        return tuple(
+            dict.fromkeys(
+                Citation(s.table, s.title, s.publisher, s.licence, url=s.url)
+                for ind in cited
+                for s in ind.sources
+            )
+        )
+
+    @property
+    def synthetic(self) -> bool:
+        if isinstance(self.item, Indicator):
+            return self.item.synthetic
+        if isinstance(self.item, Composite):
+            return any(p.model.synthetic for p in self.components)
+        return "synthetic" in self.item.flags or self.item.id.startswith("secure.")
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self.item.flags if isinstance(self.item, SourceVariable) else ()
 
 
 @dataclass(frozen=True)
@@ -130,7 +206,10 @@ class Theme:
 
 @dataclass(frozen=True)
 class Catalog:
+    """What the build can show, grouped; ``model``: the build's own indicator catalog."""
+
     themes: tuple[Theme, ...]
+    model: ModelCatalog
 
     @property
     def indicators(self) -> list[IndicatorMeta]:
@@ -149,79 +228,37 @@ class Catalog:
         )
 
 
-def _catalog_themes(with_figures: set[str]) -> list[Theme]:
+def _catalog_themes(catalog: ModelCatalog, with_figures: set[str]) -> list[Theme]:
     themes = []
-    for loaded in default_catalog().themes:
+    for loaded in catalog.themes:
         theme = loaded.theme
         items = tuple(
-            IndicatorMeta(
-                id=ind.id,
-                table=INDICATOR_TABLE,
-                theme=theme.theme,
-                title_nl=ind.title.nl,
-                title_en=ind.title.en,
-                unit_nl=ind.unit.nl,
-                unit_en=ind.unit.en,
-                decimals=ind.decimals,
-                description_nl=ind.description.nl,
-                description_en=ind.description.en,
-                methodology_nl=ind.methodology.nl,
-                methodology_en=ind.methodology.en,
-                sources=tuple(
-                    Citation(s.table, s.title, s.publisher, s.licence, url=s.url)
-                    for s in ind.sources
-                ),
-                synthetic=ind.synthetic,
-                direction=ind.direction.value,
-                kind="count" if ind.is_count else "rate",
-            )
-            for ind in theme.indicators
-            if ind.id in with_figures
+            IndicatorMeta(ind, theme.theme) for ind in theme.indicators if ind.id in with_figures
         )
         if items:
             themes.append(Theme(theme.theme, theme.title.nl, theme.title.en, items))
     return themes
 
 
-def _composite_theme(themes: list[Theme]) -> list[Theme]:
+def _composite_theme(catalog: ModelCatalog, themes: list[Theme]) -> list[Theme]:
     """The catalog's composite indexes whose components all have figures, as one group.
 
     A composite belongs to the theme of its components (its methodology lives there);
     its sources and synthetic flag are those of its components.
     """
-    shown = {i.id: i for t in themes for i in t.indicators}
+    shown = {i.id: i.item for t in themes for i in t.indicators}
     items = []
-    for loaded in default_catalog().themes:
+    for loaded in catalog.themes:
         for comp in loaded.theme.composites:
             parts = [shown.get(c.indicator) for c in comp.components]
-            if not all(parts):
+            if not all(isinstance(p, Indicator) for p in parts):
                 continue
-            known = [p for p in parts if p is not None]
-            sources = tuple(dict.fromkeys(s for p in known for s in p.sources))
-            items.append(
-                IndicatorMeta(
-                    id=comp.id,
-                    table=COMPOSITE_TABLE,
-                    theme=loaded.theme.theme,
-                    title_nl=comp.title.nl,
-                    title_en=comp.title.en,
-                    unit_nl="index (Nederland = 100)",
-                    unit_en="index (Netherlands = 100)",
-                    decimals=0,
-                    description_nl=comp.description.nl,
-                    description_en=comp.description.en,
-                    methodology_nl=comp.methodology.nl,
-                    methodology_en=comp.methodology.en,
-                    sources=sources,
-                    synthetic=any(p.synthetic for p in known),
-                    direction="higher_is_worse",
-                    kind="index",
-                    components=tuple(
-                        CompositePart(p.id, p.title_nl, p.title_en, c.weight)
-                        for p, c in zip(known, comp.components, strict=True)
-                    ),
-                )
+            components = tuple(
+                CompositePart(p, c.weight)
+                for p, c in zip(parts, comp.components, strict=True)
+                if isinstance(p, Indicator)
             )
+            items.append(IndicatorMeta(comp, loaded.theme.theme, components))
     if not items:
         return []
     theme_id, title_nl, title_en = COMPOSITE_THEME
@@ -247,21 +284,16 @@ def _measure_themes(conn: duckdb.DuckDBPyConnection) -> list[Theme]:
         family = measure.split(".", 1)[0]
         grouped.setdefault(family, []).append(
             IndicatorMeta(
-                id=measure,
-                table=MEASURE_TABLE,
-                theme=f"bron_{family}",
-                title_nl=title,
-                title_en=title,
-                unit_nl=unit,
-                unit_en=unit,
-                decimals=int(decimals),
-                description_nl=description,
-                description_en=description,
-                methodology_nl="",
-                methodology_en="",
-                sources=(Citation(table, title, pub or "CBS", lic, version),),
-                synthetic="synthetic" in flags or family == "secure",
-                flags=flags,
+                SourceVariable(
+                    measure,
+                    title,
+                    unit,
+                    int(decimals),
+                    description,
+                    Citation(table, title, pub or "CBS", lic, version),
+                    flags,
+                ),
+                f"bron_{family}",
             )
         )
     order = list(FAMILY_TITLES)
@@ -271,6 +303,20 @@ def _measure_themes(conn: duckdb.DuckDBPyConnection) -> list[Theme]:
             grouped.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
         )
     ]
+
+
+def build_catalog(conn: duckdb.DuckDBPyConnection) -> ModelCatalog:
+    """The catalog the build stored with its figures (``indicator_catalog``, written by
+    :func:`buurtzicht.analysis.materialise.materialise`); for a build without it (made
+    before the catalog was stored, or a test warehouse whose figures are computed when
+    opened) the packaged one, which its figures are then computed with too."""
+    try:
+        rows = conn.execute(
+            f"SELECT theme, document FROM {CATALOG_TABLE} ORDER BY position"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return default_catalog()
+    return ModelCatalog.from_documents(rows)
 
 
 def load(conn: duckdb.DuckDBPyConnection, analysis: duckdb.DuckDBPyConnection) -> Catalog:
@@ -284,5 +330,6 @@ def load(conn: duckdb.DuckDBPyConnection, analysis: duckdb.DuckDBPyConnection) -
         "WHERE value IS NOT NULL OR status = 'suppressed'"
     ).fetchall()
     with_figures = {indicator for (indicator,) in rows}
-    themes = _catalog_themes(with_figures)
-    return Catalog(tuple(themes + _composite_theme(themes) + _measure_themes(conn)))
+    model = build_catalog(conn)
+    themes = _catalog_themes(model, with_figures)
+    return Catalog(tuple(themes + _composite_theme(model, themes) + _measure_themes(conn)), model)

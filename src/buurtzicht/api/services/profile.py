@@ -217,7 +217,9 @@ def _catalog_profile(
     # The same for both languages: computed once per build and region, not per language.
     result = snapshot.cached(
         ("analysis-profile", region.code),
-        lambda: snapshot.analysis(lambda conn: analysis_profile(conn, region.code)),
+        lambda: snapshot.analysis(
+            lambda conn: analysis_profile(conn, region.code, catalog=known.model)
+        ),
     )
     shown = [p for p in result.indicators if p.period is not None]
     if not shown:
