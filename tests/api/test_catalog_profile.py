@@ -66,11 +66,17 @@ def test_profile_of_amsterdam_from_the_analysis_engine(client: TestClient) -> No
     assert body["synthetic"] is False
 
 
-def test_profile_without_catalog_figures_falls_back_to_measures(client: TestClient) -> None:
+def test_profile_without_catalog_figures_has_no_cards(client: TestClient) -> None:
+    # One profile path: the cards are the catalog's indicators. A wijk with only a
+    # source variable (no catalog figure) shows its region, no themes; the variable is
+    # on the map and in /api/values.
     wijk = client.get("/api/profile/WK0363AA").json()
-    ids = [c["indicator"]["id"] for t in wijk["themes"] for c in t["cards"]]
-    assert ids == [SECURE]
-    assert wijk["synthetic"] is True
+    assert wijk["region"]["code"] == "WK0363AA"
+    assert wijk["themes"] == [] and wijk["synthetic"] is False and wijk["period"] is None
+    rows = client.get(
+        "/api/values", params={"indicator": SECURE, "level": "wijk", "parent": "GM0363"}
+    ).json()["rows"]
+    assert "WK0363AA" in [r["code"] for r in rows if r["figure"]["value"] is not None]
 
 
 def test_compare_side_by_side(client: TestClient) -> None:

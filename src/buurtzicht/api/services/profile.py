@@ -67,60 +67,10 @@ def profile(
     read only on a miss: a page that shows a cached profile does not look them up)."""
 
     def compute() -> ProfileOut:
-        region = region_service.detail(cursor, code)
-        return _catalog_profile(snapshot, cursor, region, lang) or _profile(
-            snapshot, cursor, region, lang
-        )
+        return _profile(snapshot, cursor, region_service.detail(cursor, code), lang)
 
     result: ProfileOut = snapshot.cached(("profile", normalise_code(code), lang), compute)
     return result
-
-
-def _profile(
-    snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, region: Any, lang: str
-) -> ProfileOut:
-    rows = _observations(cursor, [region.code, NEDERLAND])
-    series: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in rows:
-        series[(row["region"], row["measure"])][row["period"]] = row
-    themes = []
-    synthetic = False
-    for theme in catalog(snapshot, cursor).themes:
-        cards = []
-        for indicator in theme.indicators:
-            own = series.get((region.code, indicator.measure))
-            if not own:
-                continue
-            period = max(own)
-            national = series.get((NEDERLAND, indicator.measure), {}).get(period)
-            decimals = indicator.decimals
-            cards.append(
-                ProfileCard(
-                    indicator=present.indicator_out(indicator, lang),
-                    period=period,
-                    figure=present.figure(
-                        own[period]["value"], own[period]["status"], decimals, lang
-                    ),
-                    national=present.figure(
-                        national["value"] if national else None,
-                        national["status"] if national else None,
-                        decimals,
-                        lang,
-                    ),
-                    trend=[
-                        TrendPoint(
-                            period=p,
-                            year=int(p[:4]),
-                            figure=present.figure(o["value"], o["status"], decimals, lang),
-                        )
-                        for p, o in sorted(own.items())
-                    ],
-                )
-            )
-            synthetic = synthetic or indicator.synthetic
-        if cards:
-            themes.append(ProfileTheme(id=theme.id, title=theme.title(lang), cards=cards))
-    return ProfileOut(region=region, themes=themes, synthetic=synthetic)
 
 
 def compare(
@@ -208,11 +158,11 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _catalog_profile(
+def _profile(
     snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, region: RegionDetail, lang: str
-) -> ProfileOut | None:
+) -> ProfileOut:
     """The analysis engine's profile (index, rank, peers, similar regions, trend,
-    reliability) in public form; None when the region has no catalog figures."""
+    reliability) of the build's catalog indicators, in public form."""
     known = catalog(snapshot, cursor)
     # The same for both languages: computed once per build and region, not per language.
     result = snapshot.cached(
@@ -222,8 +172,8 @@ def _catalog_profile(
         ),
     )
     shown = [p for p in result.indicators if p.period is not None]
-    if not shown:
-        return None
+    if not shown:  # no figures: no period, peer group or similar regions to speak of
+        return ProfileOut(region=region, themes=[], synthetic=False)
     ids = [p.id for p in shown]
     series = snapshot.cached(
         ("indicator-series", region.code),
