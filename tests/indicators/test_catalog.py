@@ -98,6 +98,22 @@ def test_duplicate_id_is_an_error(tmp_path: Path) -> None:
         load_catalog(folder.glob("*.yaml"))
 
 
+def test_one_default_below_the_gemeente(tmp_path: Path) -> None:
+    defaults = [i.id for i in default_catalog() if i.default_below_gemeente]
+    assert defaults == ["bedrijven_witwasgevoelig_pct"]
+    folder = _copy_catalog(tmp_path)
+    path = folder / "bedrijven.yaml"
+    text = path.read_text()
+    second = "  decimals: 1\n- id: bedrijven_adressen_verloop"
+    assert second in text
+    path.write_text(
+        text.replace(second, "  decimals: 1\n  default_below_gemeente: true\n" + second[14:])
+    )
+    line = _line_of(path, "- id: bedrijven_adressen_verloop") - 1
+    with pytest.raises(CatalogError, match=rf"bedrijven\.yaml, line {line}: .*already said by"):
+        load_catalog(folder.glob("*.yaml"))
+
+
 def test_short_methodology_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "wonen.yaml"
     data = yaml.safe_load((CATALOG_DIR / "wonen.yaml").read_text())

@@ -208,6 +208,9 @@ class Indicator(_Strict):
         default=False, description="Figures come from the synthetic population (secure side)"
     )
     decimals: int = Field(default=1, ge=0, le=4)
+    default_below_gemeente: bool = Field(
+        default=False, description="Shown on wijk and buurt maps when none is asked (one only)"
+    )
 
     @model_validator(mode="after")
     def _poisson_needs_counts(self) -> Indicator:
@@ -332,8 +335,7 @@ class Catalog:
         return [c for t in self.themes for c in t.theme.composites]
 
     @cached_property
-    def measures(self) -> dict[str, MeasureDefinition]:
-        """The measures the catalog defines itself (secure side), by id."""
+    def measures(self) -> dict[str, MeasureDefinition]:  # secure-side measures, by id
         return {m.id: m for t in self.themes for m in t.theme.measures}
 
     def __iter__(self) -> Iterator[Indicator]:
@@ -354,19 +356,16 @@ class Catalog:
         )
 
     def composite(self, composite_id: str) -> Composite:
-        for comp in self.composites:
-            if comp.id == composite_id:
-                return comp
+        if found := next((c for c in self.composites if c.id == composite_id), None):
+            return found
         known = ", ".join(c.id for c in self.composites)
         raise UnknownMeasureError(
             f"composite index {composite_id!r} is not in the catalog; known: {known}"
         )
 
     def theme_of(self, indicator_id: str) -> ThemeFile:
-        for t in self.themes:
-            if any(i.id == indicator_id for i in t.theme.indicators):
-                return t.theme
-        raise UnknownMeasureError(f"indicator {indicator_id!r} is not in the catalog")
+        theme = self.get(indicator_id).theme  # UnknownMeasureError for an unknown id
+        return next(t.theme for t in self.themes if t.theme.theme == theme)
 
     def context_indicators(self) -> list[Indicator]:
         return [i for i in self.indicators if i.context]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from buurtzicht.disclosure.rules import packaged_rule_sets
 from buurtzicht.indicators.model import Direction, Uncertainty, family_of
 from buurtzicht.indicators.theme_file import Issue, LoadedTheme, line_of
+from buurtzicht.regions.codes import Level
 
 #: Measure families of docs/data-model.md.
 KNOWN_FAMILIES = frozenset(
@@ -198,6 +199,25 @@ def composites_well_formed(themes: Sequence[LoadedTheme]) -> list[Issue]:
     return out
 
 
+def one_default_below_gemeente(themes: Sequence[LoadedTheme]) -> list[Issue]:
+    """At most one indicator is the default of wijk and buurt maps, and it has both levels."""
+    flagged = [
+        (t, n, ind)
+        for t in themes
+        for n, ind in enumerate(t.theme.indicators)
+        if ind.default_below_gemeente
+    ]
+    out = []
+    for t, n, ind in flagged[1:]:
+        msg = f"default_below_gemeente is already said by {flagged[0][2].id!r}"
+        out.append(_issue(t, msg, "indicators", n, "default_below_gemeente", indicator=ind.id))
+    for t, n, ind in flagged:
+        if not {Level.WIJK, Level.BUURT} <= set(ind.levels):
+            msg = "default_below_gemeente needs the levels wijk and buurt"
+            out.append(_issue(t, msg, "indicators", n, "levels", indicator=ind.id))
+    return out
+
+
 RULES: tuple[Rule, ...] = (
     unique_ids,
     one_theme_per_file,
@@ -210,6 +230,7 @@ RULES: tuple[Rule, ...] = (
     disclosure_rule_of_numerator,
     margins_from_survey,
     composites_well_formed,
+    one_default_below_gemeente,
 )
 
 

@@ -189,6 +189,11 @@ class IndicatorMeta:
         return "synthetic" in self.item.flags or self.item.id.startswith("secure.")
 
     @property
+    def default_below_gemeente(self) -> bool:
+        """The catalog's default of wijk and buurt maps, rankings and summary maps."""
+        return isinstance(self.item, Indicator) and self.item.default_below_gemeente
+
+    @property
     def flags(self) -> tuple[str, ...]:
         return self.item.flags if isinstance(self.item, SourceVariable) else ()
 

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.queries import geometry as geometry_queries
+from buurtzicht.api.queries.catalog import IndicatorMeta
 from buurtzicht.api.schemas import ValuesOut
 from buurtzicht.api.services import map_choice
 from buurtzicht.api.services.catalog import catalog
@@ -34,28 +35,23 @@ router = APIRouter()
 
 #: Shown when the URL names no indicator: registered crime per 1,000 inhabitants.
 DEFAULT_INDICATORS = ("misdrijven_per_1000", "misdrijven.GeregistreerdeMisdrijvenPer1000Inw")
-#: Below the gemeente the police publish no crime figures (47018NED has gemeenten only),
-#: so a wijk or buurt map opened without an indicator fell back to whatever had figures
-#: (bevolkingsdichtheid): there it shows an ondermijning figure published for most wijken
-#: and buurten, the share of establishments in money-laundering-sensitive branches.
-BELOW_GEMEENTE = ("bedrijven_witwasgevoelig_pct",)
 
 
-def default_indicator(ids: Sequence[str], level: str) -> str:
+def default_indicator(indicators: Sequence[IndicatorMeta], level: str) -> str:
     """The indicator a map, ranking or summary map of ``level`` shows when none is asked.
 
-    >>> ids = ["bevolkingsdichtheid", "misdrijven_per_1000", "bedrijven_witwasgevoelig_pct"]
-    >>> default_indicator(ids, "gemeente"), default_indicator(ids, "buurt")
-    ('misdrijven_per_1000', 'bedrijven_witwasgevoelig_pct')
-    >>> default_indicator(["bevolkingsdichtheid", "misdrijven_per_1000"], "wijk")
-    'misdrijven_per_1000'
+    Below the gemeente the police publish no crime figures (47018NED has gemeenten
+    only): a wijk or buurt map shows the indicator the catalog names for it
+    (``default_below_gemeente``, an ondermijning figure published for most wijken and
+    buurten), else registered crime, else the first with figures.
     """
-    preferred = (BELOW_GEMEENTE if level in ("wijk", "buurt") else ()) + DEFAULT_INDICATORS
-    return next((c for c in preferred if c in ids), ids[0] if ids else "")
+    ids = [i.id for i in indicators]
+    below = [i.id for i in indicators if i.default_below_gemeente and level in ("wijk", "buurt")]
+    return next((c for c in (*below, *DEFAULT_INDICATORS) if c in ids), ids[0] if ids else "")
 
 
 def _default_indicator(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, level: str) -> str:
-    return default_indicator([i.id for i in catalog(snapshot, cursor).indicators], level)
+    return default_indicator(catalog(snapshot, cursor).indicators, level)
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,9 @@ RankingQueryDep = Annotated[RankingQuery, Depends(ranking_query)]
 
 
 def _default(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, level: str) -> str:
-    ids = [i.id for i in catalog(snapshot, cursor).indicators if i.is_catalog]
-    return default_indicator(ids, level)
+    return default_indicator(
+        [i for i in catalog(snapshot, cursor).indicators if i.is_catalog], level
+    )
 
 
 def _page(

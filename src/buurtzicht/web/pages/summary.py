@@ -45,9 +45,7 @@ def _child_map(
         choice = map_choice.choose(
             snapshot,
             cursor,
-            indicator_id=default_indicator(
-                [i.id for i in catalog(snapshot, cursor).indicators], child
-            ),
+            indicator_id=default_indicator(catalog(snapshot, cursor).indicators, child),
             level=child,
             period=None,
             parent=code,
