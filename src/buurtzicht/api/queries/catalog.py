@@ -324,10 +324,13 @@ def build_catalog(conn: duckdb.DuckDBPyConnection) -> ModelCatalog:
     return ModelCatalog.from_documents(rows)
 
 
-def load(conn: duckdb.DuckDBPyConnection, analysis: duckdb.DuckDBPyConnection) -> Catalog:
+def load(
+    conn: duckdb.DuckDBPyConnection, analysis: duckdb.DuckDBPyConnection, model: ModelCatalog
+) -> Catalog:
     """The catalog of the build: catalog indicators with figures, then raw measures.
 
-    ``analysis`` is the cursor on which ``indicator_values`` is queryable.
+    ``analysis`` is the cursor on which ``indicator_values`` is queryable, ``model`` the
+    build's own catalog (:func:`build_catalog`).
     """
     # A suppressed figure is a figure too: it is shown as "." with its reason.
     rows = analysis.execute(
@@ -335,6 +338,5 @@ def load(conn: duckdb.DuckDBPyConnection, analysis: duckdb.DuckDBPyConnection) -
         "WHERE value IS NOT NULL OR status = 'suppressed'"
     ).fetchall()
     with_figures = {indicator for (indicator,) in rows}
-    model = build_catalog(conn)
     themes = _catalog_themes(model, with_figures)
     return Catalog(tuple(themes + _composite_theme(model, themes) + _measure_themes(conn)), model)

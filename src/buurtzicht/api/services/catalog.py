@@ -1,4 +1,4 @@
-"""The indicator catalog of the current build, cached per build."""
+"""The indicator catalog of the current build (stored in it), cached per build."""
 
 from __future__ import annotations
 
@@ -11,13 +11,23 @@ from buurtzicht.analysis.composite import ensure_composite_values
 from buurtzicht.api.queries import catalog as catalog_queries
 from buurtzicht.api.queries.catalog import Catalog, IndicatorMeta
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.indicators.model import Catalog as ModelCatalog
 
 T = TypeVar("T")
 
 
+def model_catalog(snapshot: Snapshot) -> ModelCatalog:
+    """The indicator catalog the build stored with its figures, read once per build."""
+    found: ModelCatalog = snapshot.cached(
+        ("build-catalog",), lambda: snapshot.read(catalog_queries.build_catalog)
+    )
+    return found
+
+
 def catalog(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> Catalog:
+    model = model_catalog(snapshot)
     result: Catalog = snapshot.cached(
-        ("catalog",), lambda: snapshot.analysis(lambda a: catalog_queries.load(cursor, a))
+        ("catalog",), lambda: snapshot.analysis(lambda a: catalog_queries.load(cursor, a, model))
     )
     return result
 

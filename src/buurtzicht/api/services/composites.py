@@ -33,7 +33,7 @@ from buurtzicht.api.schemas import (
     RegionDetail,
     RegionRef,
 )
-from buurtzicht.api.services.catalog import catalog
+from buurtzicht.api.services.catalog import catalog, model_catalog
 from buurtzicht.api.services.periods import parse_period
 from buurtzicht.api.services.values import LEVELS
 from buurtzicht.api.warehouse import Snapshot
@@ -62,7 +62,10 @@ def level_composite(
     """The composite of ``level`` (newest common period by default), cached per build."""
 
     def compute() -> LevelComposite:
-        result = snapshot.analysis(lambda conn: composite_index(conn, meta.id, level, period))
+        model = model_catalog(snapshot)
+        result = snapshot.analysis(
+            lambda conn: composite_index(conn, meta.id, level, period, catalog=model)
+        )
         weights = pd.Series({c.indicator: c.weight for c in meta.components})
         complete = result.scores.dropna()
         report = sensitivity(result.indices, weights) if len(complete) else None

@@ -18,6 +18,7 @@ from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries import suppressions as suppression_queries
 from buurtzicht.api.queries import values as value_queries
+from buurtzicht.api.queries.catalog import IndicatorMeta
 from buurtzicht.api.schemas import (
     CompareOut,
     CompareRow,
@@ -126,7 +127,7 @@ def _catalog_compare(
     """Catalog indicators side by side (``buurtzicht.analysis.compare``), with the index
     of every region against NL; only indicators with a figure for one of the regions."""
     known = catalog(snapshot, cursor)
-    frame = snapshot.analysis(lambda conn: analysis_compare(conn, wanted))
+    frame = snapshot.analysis(lambda conn: analysis_compare(conn, wanted, catalog=known.model))
     out = []
     for row in frame.to_dict("records"):
         values = [_number(row.get(code)) for code in wanted]
@@ -198,10 +199,10 @@ def _profile(
                 indicator=present.indicator_out(indicator, lang),
                 period=period,
                 figure=_reasoned(
-                    reasons, region.code, item.id, period, item.value, item.status, decimals, lang
+                    reasons, region.code, indicator, period, item.value, item.status, lang
                 ),
                 national=_reasoned(
-                    reasons, NEDERLAND, item.id, period, item.nl_value, None, decimals, lang
+                    reasons, NEDERLAND, indicator, period, item.nl_value, None, lang
                 ),
                 index=item.index,
                 rank=item.rank,
@@ -274,15 +275,15 @@ def suppression_shares(snapshot: Snapshot) -> dict[tuple[str, str, str], float]:
 def _reasoned(
     reasons: dict[tuple[str, str, str], str],
     code: str,
-    indicator_id: str,
+    indicator: IndicatorMeta,
     period: str,
     value: float | None,
     status: str | None,
-    decimals: int,
     lang: str,
 ) -> Figure:
     """A figure with the release's reason when disclosure control suppressed the cell."""
-    reason = region_reason(reasons, code, indicator_id, period) if value is None else None
+    decimals = indicator.decimals
+    reason = region_reason(reasons, code, indicator, period) if value is None else None
     if reason:
         return present.figure(None, "suppressed", decimals, lang, reason)
     return present.figure(value, status or ("missing" if value is None else "ok"), decimals, lang)

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from buurtzicht.errors import UnknownMeasureError
-from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.api.queries.catalog import IndicatorMeta
+from buurtzicht.indicators.model import Indicator
 
 
-def formula_measures(indicator_id: str) -> list[str]:
-    """The measures of a catalog indicator, numerators first ([] for a raw measure)."""
-    try:
-        formulas = default_catalog().get(indicator_id).formulas
-    except UnknownMeasureError:
+def formula_measures(indicator: IndicatorMeta) -> list[str]:
+    """The measures of a catalog indicator (the build's own), numerators first ([] for a
+    composite index or a raw measure)."""
+    if not isinstance(indicator.item, Indicator):
         return []
+    formulas = indicator.item.formulas
     numerators = [m for f in formulas for m in f.numerator]
     denominators = [m for f in formulas for m in (f.denominator or [])]
     return list(dict.fromkeys([*numerators, *denominators]))
@@ -42,8 +42,11 @@ def reason_of(measures: list[str], lookup: Callable[[str], str | None]) -> str |
 
 
 def region_reason(
-    reasons: Mapping[tuple[str, str, str], str], region: str, indicator_id: str, period: str
+    reasons: Mapping[tuple[str, str, str], str],
+    region: str,
+    indicator: IndicatorMeta,
+    period: str,
 ) -> str | None:
-    """The reason of ``indicator_id`` for ``region`` in ``period`` from
+    """The reason of ``indicator`` for ``region`` in ``period`` from
     :func:`buurtzicht.api.queries.suppressions.region_reasons`."""
-    return reason_of(formula_measures(indicator_id), lambda m: reasons.get((region, m, period)))
+    return reason_of(formula_measures(indicator), lambda m: reasons.get((region, m, period)))

@@ -94,7 +94,7 @@ def _level_values(
     centre = None if indicator.kind == "count" else national_value
     classification = classes.classify(values, scheme=scheme, k=k, national=centre)
     decimals = indicator.decimals
-    measures = formula_measures(indicator.id) or [indicator.measure]
+    measures = formula_measures(indicator) or [indicator.measure]
     reasons = suppression_queries.level_reasons(cursor, measures, period, basis.indeling)
 
     def shown(code: str, value: float | None, status: str | None) -> Figure:
