@@ -133,3 +133,23 @@ def test_a_figure_most_regions_share_gets_no_rank() -> None:
     # Below half the ranked regions, a shared figure keeps its (shared) rank.
     fewer = frame.assign(value=[0.0] * 4 + [1.0, 2.0, 5.0, 7.0, 7.0, np.nan])
     assert add_ranks(fewer).set_index("region").loc[codes[0], "rank"] == 6.0
+
+
+def test_summation_noise_does_not_swap_ranks() -> None:
+    """DuckDB sums in parallel: two builds of the same sources gave one COROP 15.0 % and
+    another 14.999999999999996 %, and their ranks and percentiles swapped from build to
+    build. Figures equal to 12 significant digits tie."""
+    frame = pd.DataFrame(
+        {
+            "indicator": "i",
+            "level": "corop",
+            "period": "2023JJ00",
+            "indeling": 2023,
+            "region": ["CR05", "CR11", "CR12", "CR13", "CR14"],
+            "value": [15.0, 14.999999999999996, 20.0, 10.0, 5.0],
+            "eb_value": np.nan,
+        }
+    )
+    ranked = add_ranks(frame).set_index("region")
+    assert ranked["rank"].tolist() == [2.0, 2.0, 1.0, 4.0, 5.0]
+    assert ranked.loc["CR05", "percentile"] == ranked.loc["CR11", "percentile"] == 50.0

@@ -120,3 +120,22 @@ def test_doubles_are_compared_to_twelve_digits_unless_exact(
     with duckdb.connect(str(BuildLayout(noisy / "warehouse").current_database())) as conn:
         conn.execute("UPDATE observations SET value = value * (1 + 1e-6) WHERE value > 1000")
     assert _script().main([str(a), str(noisy), "--tables-only"]) == 1
+
+
+def test_doubles_inside_json_text_are_compared_like_columns(
+    two_builds: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stored JSON documents (profile_comparisons) hold doubles too: 207 of 345 documents
+    differed between two builds of the same sources in their last bits."""
+    a, b = two_builds
+    docs = {}
+    for side, scale in (("a", 1.0), ("b", 1 + 4e-16), ("c", 1 + 1e-6)):
+        home = tmp_path / side
+        shutil.copytree(b if side != "a" else a, home)
+        docs[side] = home
+        with duckdb.connect(str(BuildLayout(home / "warehouse").current_database())) as conn:
+            document = json.dumps({"peers": [{"value": 1234.5678 * scale, "code": "GM0363"}]})
+            conn.execute("CREATE TABLE stored_docs AS SELECT ? AS doc", [document])
+    assert _script().main([str(docs["a"]), str(docs["b"]), "--tables-only"]) == 0
+    assert _script().main([str(docs["a"]), str(docs["c"]), "--tables-only"]) == 1
+    assert "stored_docs: 1 rows only in build a" in capsys.readouterr().out

@@ -16,6 +16,24 @@ GROUP = ["indicator", "level", "period", "indeling"]
 #: ranked: "rank 1 of 12,570" for a 0 that every published buurt has (the buurten with
 #: cases being suppressed) says nothing about the region and reads as "the highest".
 TIED_SHARE = 0.5
+#: Figures are ranked to this many significant digits: DuckDB sums in parallel, so two
+#: builds of the same sources can differ in the last bits (1e-15) and equal figures would
+#: otherwise swap ranks from one build to the next.
+RANK_DIGITS = 12
+
+
+def settled(values: pd.Series, digits: int = RANK_DIGITS) -> pd.Series:
+    """``values`` to ``digits`` significant digits, so that summation noise ties.
+
+    >>> settled(pd.Series([0.1 + 0.2, 0.3, 1234.5678901234567, 0.0, None])).tolist()
+    [0.3, 0.3, 1234.56789012, 0.0, nan]
+    """
+    x = values.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = np.floor(np.log10(np.abs(x)))
+    exponent = np.where(np.isfinite(exponent), exponent, 0.0)
+    scale = 10.0 ** (digits - 1 - exponent)
+    return pd.Series(np.round(x * scale) / scale, index=values.index)
 
 
 def rank_within(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -28,6 +46,7 @@ def rank_within(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     ([3.0, 1.0, 2.0], 3, [0.0, 100.0, 50.0])
     """
     n = int(values.notna().sum())
+    values = settled(values)
     rank = values.rank(ascending=False, method="min")
     below = values.rank(ascending=True, method="min") - 1
     percentile = 100.0 * below / (n - 1) if n > 1 else pd.Series(np.nan, index=values.index)
@@ -42,7 +61,7 @@ def add_ranks(frame: pd.DataFrame, *, exclude: pd.Series | None = None) -> pd.Da
     :data:`TIED_SHARE` of the ranked regions share. Returns a new frame.
     """
     out = frame.copy()
-    key = out["eb_value"].where(out["eb_value"].notna(), out["value"])
+    key = settled(out["eb_value"].where(out["eb_value"].notna(), out["value"]))
     if exclude is not None:
         key = key.mask(exclude.to_numpy())
     groups = [out[c] for c in GROUP]

@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from buurtzicht.analysis.deviations import comparable
+from buurtzicht.analysis.ranking import settled
 from buurtzicht.analysis.store import ensure_indicator_values
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.regions.codes import NEDERLAND
@@ -158,7 +159,7 @@ def _number(value: object) -> float | None:
 
 
 def _rows(frame: pd.DataFrame, nl: float | None) -> list[RankingRow]:
-    ranks = frame["value"].rank(ascending=False, method="min")
+    ranks = settled(frame["value"]).rank(ascending=False, method="min")
     frame = frame.assign(rank=ranks).reset_index()
     frame = frame.sort_values(["rank", "code"], na_position="last", kind="stable")
     rows = []
