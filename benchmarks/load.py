@@ -180,8 +180,16 @@ async def _send(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw:
 
 
 async def run(
-    url: str, pid: int, paths: list[str], rate: float, duration: float, connections: int
+    url: str,
+    pid: int,
+    paths: list[str],
+    rate: float,
+    duration: float,
+    connections: int,
+    headers: str = "",
 ) -> Outcome:
+    """Open-loop: request *n* (of ``paths``, round robin) is due at ``n / rate`` seconds.
+    ``headers`` are extra header lines, each ending in CRLF (a member's ``Cookie``)."""
     port = int(url.rsplit(":", 1)[1])
     outcome = Outcome(rss_start=rss_mb(pid))
     outcome.rss_max = outcome.rss_start
@@ -190,7 +198,8 @@ async def run(
         idle.put_nowait(None)  # a slot; the connection opens on first use
 
     async def one(path: str, due: float) -> None:
-        raw = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAccept-Encoding: gzip\r\n\r\n".encode()
+        head = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAccept-Encoding: gzip\r\n{headers}\r\n"
+        raw = head.encode()
         connection = await idle.get()
         try:
             if connection is None:
