@@ -3,12 +3,16 @@ exposes every change, removal or insertion made behind its back."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from buurtzicht.workspace import audit
-from buurtzicht.workspace.errors import AuditChainError
+from buurtzicht.workspace.errors import AuditChainError, WorkspaceError
 
 WHO = audit.Actor("ana", "GM0363", "10.0.0.1")
 
@@ -82,3 +86,97 @@ def test_filters_and_csv_export_neutralise_formulas(database) -> None:
     assert audit.entries(database, audit.AuditFilter(until="2000-01-01")) == []
     csv_text = audit.to_csv(audit.entries(database, audit.AuditFilter(), limit=0))
     assert "'=HYPERLINK" in csv_text and ",=HYPERLINK" not in csv_text
+
+
+def _written(database) -> list[tuple[int, str]]:
+    """(seq, target) of the entries in the table, read around this process's queue."""
+    with database.engine.connect() as conn:
+        rows = conn.execute(text("SELECT seq, target FROM audit_log ORDER BY seq"))
+        return [(int(seq), str(target)) for seq, target in rows]
+
+
+def test_queued_views_are_written_soon_in_order(database) -> None:
+    """Views are queued and written together within the window, chained in order,
+    without anyone reading the log or closing the database."""
+    for n in range(5):
+        audit.record_soon(database, WHO, "dataset.bekeken", f"view {n}")
+    deadline = time.monotonic() + 50 * audit.FLUSH_SECONDS
+    while len(_written(database)) < 5 and time.monotonic() < deadline:
+        time.sleep(audit.FLUSH_SECONDS / 4)
+    assert _written(database) == [(n + 1, f"view {n}") for n in range(5)]
+    assert audit.verify(database).entries == 5
+
+
+def test_an_entry_written_at_once_follows_the_views_queued_before_it(database) -> None:
+    audit.record_soon(database, WHO, "dataset.bekeken", "view 1")
+    audit.record_soon(database, WHO, "dataset.bekeken", "view 2")
+    audit.record(database, WHO, "login.uitgelogd", "ana")
+    # Written before record returned, in one transaction, in the order they were made.
+    assert _written(database) == [(1, "view 1"), (2, "view 2"), (3, "ana")]
+    audit.verify(database)
+
+
+def test_reading_the_log_includes_this_process_queue(database) -> None:
+    audit.record(database, WHO, "login.geslaagd", "ana")
+    audit.record_soon(database, WHO, "dataset.bekeken", "/gemeente/GM0363")
+    newest = audit.entries(database, audit.AuditFilter(), limit=1)
+    assert [(e.seq, e.target) for e in newest] == [(2, "/gemeente/GM0363")]
+
+
+def test_a_backlog_refuses_views_rather_than_lose_them(database, monkeypatch) -> None:
+    """While the database takes no entries, they stay queued (in order, none lost); past
+    MAX_PENDING a further view is refused."""
+    monkeypatch.setattr(audit, "MAX_PENDING", 3)
+    monkeypatch.setattr(audit, "FLUSH_SECONDS", 3600)  # the writer thread waits: flush here
+    queue = audit.queue_of(database)
+
+    def refuse(_database, _batch) -> None:
+        raise OSError("database away")
+
+    with monkeypatch.context() as away:
+        away.setattr(audit, "_append_all", refuse)
+        for n in range(3):
+            audit.record_soon(database, WHO, "dataset.bekeken", f"view {n}")
+        with pytest.raises(OSError):
+            queue.flush()
+        with pytest.raises(WorkspaceError, match="3 entries wait"):
+            audit.record_soon(database, WHO, "dataset.bekeken", "view 3")
+    assert queue.flush() == 3
+    assert _written(database) == [(1, "view 0"), (2, "view 1"), (3, "view 2")]
+
+
+WRITER = """
+import sys
+from buurtzicht.workspace import audit
+from buurtzicht.workspace.db import open_database
+from buurtzicht.config import Settings
+
+database = open_database(Settings(workspace_db=sys.argv[1]))
+name = sys.argv[2]
+for n in range(300):
+    audit.record_soon(database, audit.Actor(name), "dataset.bekeken", str(n))
+    if n % 50 == 0:
+        audit.record(database, audit.Actor(name), "login.geslaagd", str(n))
+if name == "closes":
+    database.close()  # as the server's shutdown does; the other one just exits
+"""
+
+
+def test_two_processes_writing_at_once_lose_nothing_and_chain(database) -> None:
+    """Two processes queue views and write entries at once on the same database; one
+    closes it, the other simply exits: every entry is in the log, each process's in the
+    order it made them, and the chain verifies."""
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, database.url, name])
+        for name in ("closes", "exits")
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    result = audit.verify(database)
+    assert result.entries == 2 * (300 + 6)
+    rows = audit.entries(database, audit.AuditFilter(), limit=0)
+    for name in ("closes", "exits"):
+        mine = [e for e in reversed(rows) if e.actor == name]
+        views = [int(e.target) for e in mine if e.action == "dataset.bekeken"]
+        assert views == list(range(300))
+        order = [(e.action, int(e.target)) for e in mine]
+        assert order.index(("login.geslaagd", 50)) == order.index(("dataset.bekeken", 50)) + 1

@@ -6,10 +6,16 @@ the other upwards: :mod:`buurtzicht.api` builds the API (routes, middleware, err
 handlers, the warehouse connection); this module adds the pages of :mod:`buurtzicht.web`
 and its ``/static`` files after the API's routes, hands the API the pages' HTML
 error page for requests from a person (the API alone answers every error in JSON), and
-the build's store of pre-rendered answers (:mod:`buurtzicht.server.prerender`).
+the build's store of pre-rendered answers (:mod:`buurtzicht.server.prerender`). On
+shutdown each worker closes its workspace database, which writes the audit entries it
+still has queued (:func:`buurtzicht.workspace.audit.record_soon`).
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -38,4 +44,21 @@ def create_app(settings: Settings | None = None, *, answers: bool = True) -> Fas
     render_html_errors_with(app, error_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages)
+    _close_workspace_on_shutdown(app)
     return app
+
+
+def _close_workspace_on_shutdown(app: FastAPI) -> None:
+    """After the API's own shutdown, close the workspace database (its queued audit
+    entries are written then)."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[Any]:
+        try:
+            async with inner(app) as state:
+                yield state
+        finally:
+            app.state.workspace.close()
+
+    app.router.lifespan_context = lifespan

@@ -10,7 +10,8 @@ request; the answer that holds it is never read from or written to any cache (ne
 the page cache nor the API's URL cache) and goes out ``Cache-Control: no-store,
 private``. Anonymous visitors and accounts without an organisation get the public page,
 which never contains own data. Every view that shows own figures is written to the
-audit log.
+audit log (queued, and written with the process's other views within
+:data:`buurtzicht.workspace.audit.FLUSH_SECONDS`).
 """
 
 from __future__ import annotations
@@ -142,8 +143,8 @@ def personal_page(
         remember_language(request, response)
         return response
     block = own_block(request, principal, regions)
-    if block.datasets:
-        audit.record(
+    if block.datasets:  # written with this process's other views within FLUSH_SECONDS
+        audit.record_soon(
             workspace_of(request),
             actor(request, principal),
             "dataset.bekeken",

@@ -5,20 +5,29 @@ changed, removed or inserted line breaks the chain from there on; :func:`verify`
 recomputes it. The database refuses UPDATE and DELETE on the table (triggers from the
 first migration) and a unique ``prev_hash`` keeps the chain a line: two writers that
 raced for the same predecessor cannot both land, the loser retries on the new head.
+
+Logins, uploads, changes and beheer actions are written before the request answers
+(:func:`record`). Views of own figures, one per member page, are queued in the process
+and written together, chained in order, every :data:`FLUSH_SECONDS` and when the
+database is closed or the process exits (:func:`record_soon`): one transaction for many
+views instead of one each. Reading the log in a process (:func:`entries`,
+:func:`verify`) writes that process's queue first.
 """
 
 from __future__ import annotations
 
+import atexit
 import csv
 import hashlib
 import io
 import json
+import logging
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from buurtzicht.workspace.db import WorkspaceDB
 from buurtzicht.workspace.errors import AuditChainError, WorkspaceError
@@ -45,45 +54,186 @@ def entry_hash(prev_hash: str, fields: dict[str, object]) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
+#: The durability window of views: an entry queued with :func:`record_soon` is written
+#: within about this many seconds (a crash of the process, not a shutdown, loses them).
+FLUSH_SECONDS = 0.1
+#: Queued entries past which a view is refused (the database is not taking the log).
+MAX_PENDING = 5_000
+#: Tries to append on the newest head when other processes keep taking it.
+TRIES = 20
+
+log = logging.getLogger(__name__)
+
+
 def record(
     database: WorkspaceDB,
     actor: Actor,
     action: str,
     target: str = "",
     detail: dict[str, object] | None = None,
-) -> AuditEntry:
-    """Append one entry in its own transaction (so a failed request is still logged)."""
-    detail_text = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)
-    for _attempt in range(20):
-        try:
-            with database.session() as session:
-                return _append(session, actor, action, target, detail_text)
-        except IntegrityError:
-            continue  # another writer took the same predecessor: retry on the new head
-    raise WorkspaceError("audit log busy: could not append an entry after 20 tries")
+) -> None:
+    """Append one entry before returning (logins, uploads, changes, beheer actions), in
+    its own transaction, so that a request that fails afterwards is still logged. Views
+    this process queued before are written in the same transaction, before it."""
+    queue_of(database).write_now(_fields(actor, action, target, detail))
 
 
-def _append(
-    session: Session, actor: Actor, action: str, target: str, detail_text: str
-) -> AuditEntry:
-    head = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (1, GENESIS) if head is None else (int(head[0]) + 1, str(head[1]))
-    fields: dict[str, object] = {
-        "seq": seq,
+def record_soon(
+    database: WorkspaceDB,
+    actor: Actor,
+    action: str,
+    target: str = "",
+    detail: dict[str, object] | None = None,
+) -> None:
+    """Queue one entry for a view of restricted data: it is chained and written with the
+    other entries of this process in one transaction every :data:`FLUSH_SECONDS`, and
+    at the latest when the database is closed (the server's shutdown) or the process
+    exits. Its time (``at``) is the time of the view. Refused with
+    :class:`WorkspaceError` while :data:`MAX_PENDING` entries wait (the database is not
+    taking them), so a view is never shown with its entry lost in a backlog."""
+    queue_of(database).put(_fields(actor, action, target, detail))
+
+
+def _fields(
+    actor: Actor, action: str, target: str, detail: dict[str, object] | None
+) -> dict[str, object]:
+    """An entry's fields but its place in the chain (``seq``)."""
+    return {
         "at": now_text(),
         "actor": actor.name,
         "organisation": actor.organisation,
         "action": action,
         "target": target[:300],
-        "detail": detail_text,
+        "detail": json.dumps(detail or {}, sort_keys=True, ensure_ascii=False),
         "address": actor.address[:64],
     }
-    entry = AuditEntry(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
-    session.add(entry)
-    session.flush()
-    return entry
+
+
+def _append_all(database: WorkspaceDB, batch: list[dict[str, object]]) -> None:
+    """Chain ``batch`` onto the newest entry and insert it, in one transaction. A unique
+    ``prev_hash`` refuses the whole batch when another process took the same head
+    meanwhile; it is then chained again on the new head."""
+    for _attempt in range(TRIES):
+        try:
+            with database.session() as session:
+                head = session.execute(
+                    select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+                ).first()
+                seq, prev = (0, GENESIS) if head is None else (int(head[0]), str(head[1]))
+                rows = []
+                for fields in batch:
+                    seq += 1
+                    chained = {**fields, "seq": seq}
+                    digest = entry_hash(prev, chained)
+                    rows.append({**chained, "prev_hash": prev, "hash": digest})
+                    prev = digest
+                session.execute(insert(AuditEntry), rows)
+            return
+        except IntegrityError:
+            continue  # another writer took the same predecessor: chain on the new head
+    raise WorkspaceError(f"audit log busy: could not append after {TRIES} tries")
+
+
+class AuditQueue:
+    """The entries of this process waiting to be written to one database, in order.
+
+    One writer at a time (``_writing``) keeps the process's entries in the order they
+    were made; a daemon thread, started with the first queued entry, writes what is
+    queued every :data:`FLUSH_SECONDS`. A batch that cannot be written stays queued, in
+    front, for the next try.
+    """
+
+    def __init__(self, database: WorkspaceDB) -> None:
+        self.database = database
+        self._pending: list[dict[str, object]] = []
+        self._lock = threading.Lock()  # guards _pending
+        self._writing = threading.Lock()  # one batch at a time, in order
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def put(self, fields: dict[str, object]) -> None:
+        with self._lock:
+            if len(self._pending) >= MAX_PENDING:
+                raise WorkspaceError(
+                    f"audit log not writable: {len(self._pending)} entries wait to be written"
+                )
+            self._pending.append(fields)
+            if self._thread is None and not self._stop.is_set():
+                self._thread = threading.Thread(
+                    target=self._run, name="audit-log writer", daemon=True
+                )
+                self._thread.start()
+        if self._stop.is_set():  # closed: nobody will write it later
+            self.flush()
+
+    def write_now(self, fields: dict[str, object]) -> None:
+        """Write what is queued and then ``fields``, in one transaction."""
+        with self._writing:
+            with self._lock:
+                batch, self._pending = [*self._pending, fields], []
+            self._write(batch[:-1], batch)
+
+    def flush(self) -> int:
+        """Write what is queued; the number of entries written."""
+        with self._writing:
+            with self._lock:
+                batch, self._pending = self._pending, []
+            if batch:
+                self._write(batch, batch)
+            return len(batch)
+
+    def _write(self, keep: list[dict[str, object]], batch: list[dict[str, object]]) -> None:
+        try:
+            _append_all(self.database, batch)
+        except Exception:
+            with self._lock:  # the queued ones wait for the next try, in front
+                self._pending[:0] = keep
+            raise
+
+    def _run(self) -> None:
+        while not self._stop.wait(FLUSH_SECONDS):
+            try:
+                self.flush()
+            except Exception:  # the database is away: keep the entries, try again
+                log.exception("audit log: %d entries not written yet", len(self._pending))
+
+    def close(self) -> None:
+        """Stop the writer thread and write what is queued (the server's shutdown)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.flush()
+
+
+_queues: dict[str, AuditQueue] = {}
+_queues_lock = threading.Lock()
+
+
+def queue_of(database: WorkspaceDB) -> AuditQueue:
+    """This process's queue for the database at ``database.url`` (one per URL, so that
+    every handle on the same database reads the entries this process queued)."""
+    with _queues_lock:
+        queue = _queues.get(database.url)
+        if queue is None:
+            queue = _queues[database.url] = AuditQueue(database)
+            database.before_close(lambda: _close_queue(database.url))
+        return queue
+
+
+def _close_queue(url: str) -> None:
+    with _queues_lock:
+        queue = _queues.pop(url, None)
+    if queue is not None:
+        queue.close()
+
+
+def flush_all() -> None:
+    """Write every queue of this process (at exit, also without a shutdown)."""
+    for url in list(_queues):
+        _close_queue(url)
+
+
+atexit.register(flush_all)
 
 
 @dataclass(frozen=True)
@@ -94,6 +244,7 @@ class Verification:
 
 def verify(database: WorkspaceDB) -> Verification:
     """Recompute the chain; raise :class:`AuditChainError` at the first broken entry."""
+    queue_of(database).flush()  # this process's own entries first
     prev, expected_seq, count = GENESIS, 1, 0
     with database.session() as session:
         rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars()
@@ -142,6 +293,7 @@ def entries(database: WorkspaceDB, where: AuditFilter, limit: int = 500) -> list
         query = query.where(AuditEntry.at < until)
     if limit:
         query = query.limit(limit)
+    queue_of(database).flush()  # this process's own entries first
     with database.session() as session:
         return list(session.execute(query).scalars())
 

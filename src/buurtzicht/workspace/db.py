@@ -4,7 +4,7 @@ to the newest Alembic revision when it is opened."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -65,13 +65,17 @@ class WorkspaceDB:
 
     def __init__(self, url: str) -> None:
         parsed = make_url(url)
+        self.url = url
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url, pool_pre_ping=True)
+        # A server's connection can drop (restart, idle timeout): test it before use.
+        # A file opened in-process cannot, so SQLite saves that round trip per request.
+        self.engine = create_engine(url, pool_pre_ping=self.dialect != "sqlite")
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._before_close: list[Callable[[], None]] = []
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -79,8 +83,17 @@ class WorkspaceDB:
         with self._sessions.begin() as session:
             yield session
 
+    def before_close(self, action: Callable[[], None]) -> None:
+        """Run ``action`` when the database is closed (the audit log's queue is written)."""
+        self._before_close.append(action)
+
     def close(self) -> None:
-        self.engine.dispose()
+        actions, self._before_close = self._before_close, []
+        try:
+            for action in actions:
+                action()
+        finally:
+            self.engine.dispose()
 
 
 def open_database(settings: Settings) -> WorkspaceDB:
