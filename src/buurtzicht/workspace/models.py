@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("beheerder", "analist")
@@ -71,6 +80,17 @@ class UserSession(Base):
     created_at: Mapped[str] = mapped_column(String(32))
     expires_at: Mapped[str] = mapped_column(String(32))
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ChangeEpochs(Base):
+    """One row of counters raised by triggers (migration 0003): ``sessions`` on every
+    change to sessions, accounts and organisations, ``datasets`` on every change to data
+    sets; what a process keeps in memory is read again when they move (``epochs.py``)."""
+
+    __tablename__ = "change_epochs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sessions: Mapped[int] = mapped_column(BigInteger)
+    datasets: Mapped[int] = mapped_column(BigInteger)
 
 
 class LoginAttempt(Base):

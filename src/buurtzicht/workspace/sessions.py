@@ -3,7 +3,9 @@
 The cookie holds a random 256-bit token; the database keeps only its SHA-256, so a copy
 of the database does not hand out live sessions. Each session has its own CSRF token
 (synchroniser pattern) that every form sends back. Failed logins are counted per account
-and per address over a window; past the limit no password is even checked.
+and per address over a window; past the limit no password is even checked. A process
+keeps the users of live sessions in memory for as long as the database's sessions epoch
+says nothing changed (:func:`principal_of`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,15 @@ from buurtzicht.workspace.accounts import (
     password_matches,
 )
 from buurtzicht.workspace.db import WorkspaceDB
+from buurtzicht.workspace.epochs import EpochCache, cache_of, sessions_epoch
 from buurtzicht.workspace.errors import AuthenticationError, RateLimitedError
-from buurtzicht.workspace.models import LoginAttempt, Organisation, User, UserSession, now_text
+from buurtzicht.workspace.models import (
+    LoginAttempt,
+    Organisation,
+    User,
+    UserSession,
+    now_text,
+)
 
 WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
@@ -133,15 +142,37 @@ def open_session(
     return token, principal
 
 
+#: Signed-in users a process keeps at most (all are dropped when it is full).
+CACHE_MAX = 10_000
+
+
+def _principals(database: WorkspaceDB) -> EpochCache[tuple[Principal, str]]:
+    """Signed-in users kept in this process: session id -> (principal, expires_at)."""
+    return cache_of(database, "principals", lambda: EpochCache(CACHE_MAX))
+
+
 def principal_of(database: WorkspaceDB, token: str | None) -> Principal | None:
-    """The user of a live session token, or None (unknown, expired, disabled)."""
+    """The user of a live session token, or None (unknown, expired, disabled).
+
+    Looked up per request, so kept in the process: a request reads only the database's
+    sessions epoch (one row), which triggers raise on every change to sessions, accounts
+    and organisations, by any process (:mod:`buurtzicht.workspace.epochs`). A logout
+    (also everywhere), a disabled account or a new password therefore reaches every
+    worker's next request.
+    """
     if not token or len(token) > 100:
         return None
+    key, now = token_id(token), now_text()
+    cache = _principals(database)
     with database.session() as session:
+        epoch = sessions_epoch(session)
+        hit = cache.get(epoch, key)
+        if hit is not None and hit[1] > now:
+            return hit[0]
         row = session.execute(
             select(UserSession, User)
             .join(User, User.id == UserSession.user_id)
-            .where(UserSession.id == token_id(token), UserSession.expires_at > now_text())
+            .where(UserSession.id == key, UserSession.expires_at > now)
         ).first()
         if row is None or row[1].disabled:
             return None
@@ -149,7 +180,7 @@ def principal_of(database: WorkspaceDB, token: str | None) -> Principal | None:
         organisation = (
             session.get(Organisation, user.organisation_id) if user.organisation_id else None
         )
-        return Principal(
+        principal = Principal(
             user_id=user.id,
             username=user.username,
             display_name=user.display_name,
@@ -158,6 +189,8 @@ def principal_of(database: WorkspaceDB, token: str | None) -> Principal | None:
             session_id=user_session.id,
             csrf_token=user_session.csrf_token,
         )
+    cache.put(epoch, key, (principal, user_session.expires_at))
+    return principal
 
 
 def logout(database: WorkspaceDB, principal: Principal, *, everywhere: bool = False) -> int:
