@@ -48,10 +48,15 @@ class Compressed:
             after=after,
         )
 
-    def with_part(self, part: bytes) -> bytes:
-        """The gzip of ``before + part + after``."""
+    def with_part(self, part: bytes, deflated: bytes | None = None) -> bytes:
+        """The gzip of ``before + part + after`` (``deflated``: :func:`deflate_part` of
+        ``part``, when it was kept)."""
         crc = zlib.crc32(self.after, zlib.crc32(part, self.head_crc))
         size = (self.head_size + len(part) + len(self.after)) & 0xFFFFFFFF
-        return b"".join(
-            (self.head, _deflate(part, final=False), self.tail, struct.pack("<II", crc, size))
-        )
+        middle = deflate_part(part) if deflated is None else deflated
+        return b"".join((self.head, middle, self.tail, struct.pack("<II", crc, size)))
+
+
+def deflate_part(part: bytes) -> bytes:
+    """The blocks of a part that goes into the hole of a :class:`Compressed`."""
+    return _deflate(part, final=False)

@@ -17,6 +17,7 @@ audit log (queued, and written with the process's other views within
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import duckdb
 from fastapi import Request
@@ -26,11 +27,12 @@ from pydantic import BaseModel
 from buurtzicht.api.auth import SESSION_COOKIE, actor, get_principal, private, workspace_of
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import Context
-from buurtzicht.web.gzip_parts import Compressed
+from buurtzicht.web.gzip_parts import Compressed, deflate_part
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.render import page_key, public_page, remember_language
 from buurtzicht.web.templating import OWN_FIGURES_SLOT, TEMPLATES
 from buurtzicht.workspace import audit, datasets
+from buurtzicht.workspace.epochs import EpochCache, cache_of, datasets_epoch
 from buurtzicht.workspace.sessions import Principal
 
 #: The key of the block in a page's JSON twin.
@@ -142,33 +144,86 @@ def personal_page(
         response = Response(body, media_type=media_type)
         remember_language(request, response)
         return response
-    block = own_block(request, principal, regions)
-    if block.datasets:  # written with this process's other views within FLUSH_SECONDS
+    own = own_part(request, snapshot, principal, regions, lang, as_json=as_json)
+    if own.datasets:  # written with this process's other views within FLUSH_SECONDS
         audit.record_soon(
             workspace_of(request),
             actor(request, principal),
             "dataset.bekeken",
             request.url.path,
-            {
-                "datasets": [d.id for d in block.datasets],
-                "via": via,
-                "regions": sorted({r.code for d in block.datasets for r in d.rows})[:50],
-            },
+            {"datasets": own.datasets, "via": via, "regions": own.regions},
         )
     before, after = split_at_block(body, as_json=as_json)
-    part = json_member(block) if as_json else html_block(block, lang)
     if "gzip" in request.headers.get("accept-encoding", ""):
-        # The public parts were compressed once; only the block is compressed here.
+        # The public parts were compressed once, the block when it was made.
         key = ("gzip-around-own-figures", *page_key(request, lang, as_json=as_json))
         around = snapshot.cached(key, lambda: Compressed.around(before, after))
         response = Response(
-            around.with_part(part), media_type=media_type, headers={"content-encoding": "gzip"}
+            around.with_part(own.part, own.deflated),
+            media_type=media_type,
+            headers={"content-encoding": "gzip"},
         )
     else:
-        response = Response(b"".join((before, part, after)), media_type=media_type)
+        response = Response(b"".join((before, own.part, after)), media_type=media_type)
     remember_language(request, response)
     private(response).headers["vary"] = "Accept-Encoding, Cookie"
     return response
+
+
+@dataclass(frozen=True)
+class OwnPart:
+    """The block of one page for one organisation, as put in the page."""
+
+    part: bytes  # HTML at the slot, or the JSON member
+    deflated: bytes  # ``part`` as raw deflate blocks (gzip_parts)
+    datasets: list[int]  # what the audit entry names
+    regions: list[str]
+
+
+#: Blocks a process keeps at most per workspace database (all dropped when full).
+PARTS_MAX = 2_000
+
+
+def own_part(
+    request: Request,
+    snapshot: Snapshot,
+    principal: Principal,
+    shown: Shown,
+    lang: str,
+    *,
+    as_json: bool,
+) -> OwnPart:
+    """The *eigen gegevens* block of this page for the principal's organisation.
+
+    Kept in this process (never in the build's caches) under the build, the
+    organisation and the page, for as long as the database's datasets epoch is the same:
+    triggers raise it on every upload, replacement and deletion of a data set by any
+    process (:mod:`buurtzicht.workspace.epochs`), so a request reads that one row and
+    makes the block only when the data changed. Another organisation's block has
+    another key.
+    """
+    assert principal.organisation is not None
+    database = workspace_of(request)
+    cache: EpochCache[OwnPart] = cache_of(database, "own-parts", lambda: EpochCache(PARTS_MAX))
+    epoch = datasets_epoch(database)
+    key = (
+        snapshot.build_id,
+        principal.organisation.code,
+        principal.organisation.name,
+        *page_key(request, lang, as_json=as_json),
+    )
+    found = cache.get(epoch, key)
+    if found is None:
+        block = own_block(request, principal, shown)
+        part = json_member(block) if as_json else html_block(block, lang)
+        found = OwnPart(
+            part=part,
+            deflated=deflate_part(part),
+            datasets=[d.id for d in block.datasets],
+            regions=sorted({r.code for d in block.datasets for r in d.rows})[:50],
+        )
+        cache.put(epoch, key, found)
+    return found
 
 
 def split_at_block(page: bytes, *, as_json: bool) -> tuple[bytes, bytes]:
