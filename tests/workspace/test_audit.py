@@ -99,7 +99,7 @@ def test_queued_views_are_written_soon_in_order(database) -> None:
     """Views are queued and written together within the window, chained in order,
     without anyone reading the log or closing the database."""
     for n in range(5):
-        audit.record_soon(database, WHO, "dataset.bekeken", f"view {n}")
+        audit.record(database, WHO, "dataset.bekeken", f"view {n}", soon=True)
     deadline = time.monotonic() + 50 * audit.FLUSH_SECONDS
     while len(_written(database)) < 5 and time.monotonic() < deadline:
         time.sleep(audit.FLUSH_SECONDS / 4)
@@ -108,8 +108,8 @@ def test_queued_views_are_written_soon_in_order(database) -> None:
 
 
 def test_an_entry_written_at_once_follows_the_views_queued_before_it(database) -> None:
-    audit.record_soon(database, WHO, "dataset.bekeken", "view 1")
-    audit.record_soon(database, WHO, "dataset.bekeken", "view 2")
+    audit.record(database, WHO, "dataset.bekeken", "view 1", soon=True)
+    audit.record(database, WHO, "dataset.bekeken", "view 2", soon=True)
     audit.record(database, WHO, "login.uitgelogd", "ana")
     # Written before record returned, in one transaction, in the order they were made.
     assert _written(database) == [(1, "view 1"), (2, "view 2"), (3, "ana")]
@@ -118,7 +118,7 @@ def test_an_entry_written_at_once_follows_the_views_queued_before_it(database) -
 
 def test_reading_the_log_includes_this_process_queue(database) -> None:
     audit.record(database, WHO, "login.geslaagd", "ana")
-    audit.record_soon(database, WHO, "dataset.bekeken", "/gemeente/GM0363")
+    audit.record(database, WHO, "dataset.bekeken", "/gemeente/GM0363", soon=True)
     newest = audit.entries(database, audit.AuditFilter(), limit=1)
     assert [(e.seq, e.target) for e in newest] == [(2, "/gemeente/GM0363")]
 
@@ -136,11 +136,11 @@ def test_a_backlog_refuses_views_rather_than_lose_them(database, monkeypatch) ->
     with monkeypatch.context() as away:
         away.setattr(audit, "_append_all", refuse)
         for n in range(3):
-            audit.record_soon(database, WHO, "dataset.bekeken", f"view {n}")
+            audit.record(database, WHO, "dataset.bekeken", f"view {n}", soon=True)
         with pytest.raises(OSError):
             queue.flush()
         with pytest.raises(WorkspaceError, match="3 entries wait"):
-            audit.record_soon(database, WHO, "dataset.bekeken", "view 3")
+            audit.record(database, WHO, "dataset.bekeken", "view 3", soon=True)
     assert queue.flush() == 3
     assert _written(database) == [(1, "view 0"), (2, "view 1"), (3, "view 2")]
 
@@ -154,7 +154,7 @@ from buurtzicht.config import Settings
 database = open_database(Settings(workspace_db=sys.argv[1]))
 name = sys.argv[2]
 for n in range(300):
-    audit.record_soon(database, audit.Actor(name), "dataset.bekeken", str(n))
+    audit.record(database, audit.Actor(name), "dataset.bekeken", str(n), soon=True)
     if n % 50 == 0:
         audit.record(database, audit.Actor(name), "login.geslaagd", str(n))
 if name == "closes":

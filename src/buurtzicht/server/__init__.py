@@ -8,7 +8,7 @@ and its ``/static`` files after the API's routes, hands the API the pages' HTML
 error page for requests from a person (the API alone answers every error in JSON), and
 the build's store of pre-rendered answers (:mod:`buurtzicht.server.prerender`). On
 shutdown each worker closes its workspace database, which writes the audit entries it
-still has queued (:func:`buurtzicht.workspace.audit.record_soon`).
+still has queued (:func:`buurtzicht.workspace.audit.record` with ``soon``).
 """
 
 from __future__ import annotations

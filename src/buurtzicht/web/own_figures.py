@@ -146,12 +146,13 @@ def personal_page(
         return response
     own = own_part(request, snapshot, principal, regions, lang, as_json=as_json)
     if own.datasets:  # written with this process's other views within FLUSH_SECONDS
-        audit.record_soon(
+        audit.record(
             workspace_of(request),
             actor(request, principal),
             "dataset.bekeken",
             request.url.path,
             {"datasets": own.datasets, "via": via, "regions": own.regions},
+            soon=True,
         )
     before, after = split_at_block(body, as_json=as_json)
     if "gzip" in request.headers.get("accept-encoding", ""):

@@ -9,7 +9,7 @@ raced for the same predecessor cannot both land, the loser retries on the new he
 Logins, uploads, changes and beheer actions are written before the request answers
 (:func:`record`). Views of own figures, one per member page, are queued in the process
 and written together, chained in order, every :data:`FLUSH_SECONDS` and when the
-database is closed or the process exits (:func:`record_soon`): one transaction for many
+database is closed or the process exits (:func:`record` with ``soon``): one transaction for many
 views instead of one each. Reading the log in a process (:func:`entries`,
 :func:`verify`) writes that process's queue first.
 """
@@ -54,7 +54,7 @@ def entry_hash(prev_hash: str, fields: dict[str, object]) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
-#: The durability window of views: an entry queued with :func:`record_soon` is written
+#: The durability window of views: an entry queued by :func:`record` with ``soon`` is written
 #: within about this many seconds (a crash of the process, not a shutdown, loses them).
 FLUSH_SECONDS = 0.1
 #: Queued entries past which a view is refused (the database is not taking the log).
@@ -71,27 +71,27 @@ def record(
     action: str,
     target: str = "",
     detail: dict[str, object] | None = None,
+    *,
+    soon: bool = False,
 ) -> None:
-    """Append one entry before returning (logins, uploads, changes, beheer actions), in
-    its own transaction, so that a request that fails afterwards is still logged. Views
-    this process queued before are written in the same transaction, before it."""
-    queue_of(database).write_now(_fields(actor, action, target, detail))
+    """Append one entry.
 
+    By default before returning (logins, uploads, changes, beheer actions), in its own
+    transaction, so that a request that fails afterwards is still logged; views this
+    process queued before are written in the same transaction, before it.
 
-def record_soon(
-    database: WorkspaceDB,
-    actor: Actor,
-    action: str,
-    target: str = "",
-    detail: dict[str, object] | None = None,
-) -> None:
-    """Queue one entry for a view of restricted data: it is chained and written with the
-    other entries of this process in one transaction every :data:`FLUSH_SECONDS`, and
-    at the latest when the database is closed (the server's shutdown) or the process
-    exits. Its time (``at``) is the time of the view. Refused with
-    :class:`WorkspaceError` while :data:`MAX_PENDING` entries wait (the database is not
-    taking them), so a view is never shown with its entry lost in a backlog."""
-    queue_of(database).put(_fields(actor, action, target, detail))
+    With ``soon`` (a view of restricted data) the entry is queued: it is chained and
+    written with the other entries of this process in one transaction every
+    :data:`FLUSH_SECONDS`, and at the latest when the database is closed (the server's
+    shutdown) or the process exits. Its time (``at``) is the time of the view. Refused
+    with :class:`WorkspaceError` while :data:`MAX_PENDING` entries wait (the database is
+    not taking them), so a view is never shown with its entry lost in a backlog.
+    """
+    fields = _fields(actor, action, target, detail)
+    if soon:
+        queue_of(database).put(fields)
+    else:
+        queue_of(database).write_now(fields)
 
 
 def _fields(
