@@ -63,7 +63,7 @@ def test_whole_tables_catch_what_small_neighbourhoods_miss(
     import importlib
 
     tiny = ((1, 3),)
-    for name in ("secondary", "audit"):
+    for name in ("search_state", "audit"):
         module = importlib.import_module(f"buurtzicht.disclosure.{name}")
         monkeypatch.setattr(module, "DEPTHS", tiny * 2)
     views = importlib.import_module("buurtzicht.disclosure.audit_views")

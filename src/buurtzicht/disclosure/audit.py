@@ -60,7 +60,7 @@ from buurtzicht.disclosure.primary import SECONDARY, apply_primary
 from buurtzicht.disclosure.protect import Rules, prepare
 from buurtzicht.disclosure.report import table_summary
 from buurtzicht.disclosure.rules import RuleSet
-from buurtzicht.disclosure.secondary import DEPTHS
+from buurtzicht.disclosure.search_state import DEPTHS
 from buurtzicht.disclosure.spec import DisclosureSpec, RegionHierarchy
 from buurtzicht.disclosure.structure import Structure
 from buurtzicht.disclosure.tree import Forest, find_forest, tree_intervals

@@ -16,7 +16,7 @@ import pandas as pd
 
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
 from buurtzicht.disclosure.reach import reach_intervals
-from buurtzicht.disclosure.secondary import DEPTHS
+from buurtzicht.disclosure.search_state import DEPTHS
 from buurtzicht.disclosure.structure import Structure
 
 #: Neighbourhood (depth, budget) for cells outside gemeente blocks.

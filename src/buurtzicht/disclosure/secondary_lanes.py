@@ -6,16 +6,12 @@ Module-level, so that a process started with ``spawn`` can find it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from buurtzicht.disclosure.lanes import deal, run_lanes
-
-if TYPE_CHECKING:
-    from buurtzicht.disclosure.secondary import SecondaryResult
-    from buurtzicht.disclosure.secondary import _Search as Search
-
+from buurtzicht.disclosure.search import Search
+from buurtzicht.disclosure.search_state import SecondaryResult
 
 #: A gemeente-level cell costs about as much as this many cells in a block (wide
 #: neighbourhoods instead of one warm model): decides when lanes get processes.

@@ -1,7 +1,7 @@
 """The top table: gemeente-level cells protected HiTaS-style, top down.
 
 A gemeente-level cell is tied to its wijken and they to their buurten, so a
-certificate for it (:mod:`buurtzicht.disclosure.secondary`) runs through three levels
+certificate for it (:mod:`buurtzicht.disclosure.search_state`) runs through three levels
 of two gemeenten. Found on neighbourhoods, one cell at a time, that was most of the
 time of a national release. HiTaS (de Wolf 2002) splits the table instead: the top
 table (the Netherlands and the gemeenten, with the category totals between their
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,12 +34,9 @@ from scipy import sparse
 
 from buurtzicht.disclosure.lp import DeviationModel
 from buurtzicht.disclosure.neighbourhood import submatrix
+from buurtzicht.disclosure.search import Search
+from buurtzicht.disclosure.search_state import EPSILON_COST
 from buurtzicht.disclosure.tree_protect import tolerance
-
-if TYPE_CHECKING:
-    from buurtzicht.disclosure.secondary import _Search as Search
-
-_EPSILON_COST = 1e-4
 
 BlockKey = tuple[str, int, str]
 
@@ -179,7 +175,7 @@ class TopTable:
                 variables[np.minimum(local, len(variables) - 1)] == newly
             )
             if inside.any():
-                model.set_cost(local[inside], np.full(int(inside.sum()), _EPSILON_COST))
+                model.set_cost(local[inside], np.full(int(inside.sum()), EPSILON_COST))
 
 
 def _rows_within(search: Search, variables: np.ndarray, allowed: np.ndarray) -> sparse.csc_matrix:
@@ -197,7 +193,7 @@ def _rows_within(search: Search, variables: np.ndarray, allowed: np.ndarray) -> 
 
 
 def _cost(search: Search, variables: np.ndarray) -> np.ndarray:
-    return np.where(search.suppressed[variables], _EPSILON_COST, search.weight[variables])
+    return np.where(search.suppressed[variables], EPSILON_COST, search.weight[variables])
 
 
 def protect_gemeente_cells(
