@@ -34,3 +34,34 @@ def test_gemeente_cells_go_through_the_top_table_and_stay_protected(
     assert protected.limited == ()
     report = audit(protected.published, table, SPEC, rules, hierarchy=hierarchy, workers=1)
     assert report.ok, report.unprotected.to_string()
+
+
+def test_absorbable_ranges_add_up_from_the_buurten() -> None:
+    # A gemeente of 4 in two wijken of 1 and 3; the 3 is two buurten of 1 and 2. Once
+    # suppressed each count of 1-9 is known to lie in [1, 9] (not 0: that is published):
+    # the gemeente can move down to 3 (three non-empty buurten) and up to 18 (two wijken
+    # of at most 9), whatever its own bounds say.
+    import numpy as np
+    import pandas as pd
+
+    from buurtzicht.disclosure.protect import prepare
+    from buurtzicht.disclosure.top_table import absorbable
+    from tests.disclosure.tables import cell
+
+    values = {
+        "GM0001": 4,
+        "WK000100": 1,
+        "WK000101": 3,
+        "BU00010000": 1,
+        "BU00010100": 1,
+        "BU00010101": 2,
+    }
+    table = pd.DataFrame([cell("a", region, value) for region, value in values.items()])
+    cells, structure, _ = prepare(table, SPEC, None, None)
+    bounds = np.tile([1.0, 9.0], (len(cells), 1))
+    bounds[cells["region"].eq("GM0001").to_numpy()] = [0.0, np.inf]
+    low, high = absorbable(structure, bounds)
+    at = dict(zip(cells["region"], zip(low, high, strict=True), strict=True))
+    assert at["GM0001"] == (3.0, 18.0)
+    assert at["WK000101"] == (2.0, 9.0)  # its own bound is tighter than 18
+    assert at["WK000100"] == (1.0, 9.0)
