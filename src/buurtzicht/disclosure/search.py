@@ -52,6 +52,11 @@ class Search(SearchState):
         national = cells["region"].str.startswith("NL").to_numpy()
         fixed = cells["reason"].isin(["zero", "structural_zero"]).to_numpy()
         movable = ~fixed & ~(public & (bounds[:, 1] <= bounds[:, 0]))
+        # The national figure is the one users look for first: a national cell that
+        # passes the rules is held at its value (published) by every search but the
+        # last resort (:meth:`retry_on_tables`), which takes it only where nothing else
+        # will do, and then at a thousand times its information loss.
+        reserved = national & movable & ~cells["primary"].to_numpy(bool)
         return cls(
             structure=structure,
             x=x,
@@ -59,12 +64,11 @@ class Search(SearchState):
             bounds=bounds,
             room_up=np.maximum(bounds[:, 1] - x, 0.0),
             room_down=np.maximum(x - bounds[:, 0], 0.0),
-            # The national figure is the one users look for first: a complement only
-            # where nothing else will do.
             weight=(1.0 + np.log1p(x)) * np.where(national, _NATIONAL_COST, 1.0),
             up=up,
             down=down,
-            finder=BallFinder(structure, movable),
+            finder=BallFinder(structure, movable & ~reserved),
+            reserved=reserved,
             everything=BallFinder(structure, np.ones(len(x), dtype=bool)),
             result=SecondaryResult(cells["reason"].to_numpy(object).copy()),
         )
@@ -102,7 +106,8 @@ class Search(SearchState):
         if not forest.member.any():
             return
         # Cells that can never move (zeros, exact public margins) stay at their value.
-        bounds = np.where(self.finder.movable[:, None], self.bounds, self.x[:, None])
+        movable = self.finder.movable | self.reserved
+        bounds = np.where(movable[:, None], self.bounds, self.x[:, None])
         problem = TreeProblem(
             forest, self.x, bounds, self.suppressed.copy(), self.up, self.down, self.weight
         )
@@ -130,8 +135,9 @@ class Search(SearchState):
             self.down[targets] = np.maximum(
                 np.minimum(self.down[targets], self.x[targets] - low), 0
             )
-            # The cap is exact here: no per-cell cap can cut further.
-            failed = self.protect_block(table, self.jobs(targets), cap=False)
+            # The cap is exact here: no per-cell cap can cut further. The national cells
+            # may move here, and only here, at their national cost.
+            failed = self.protect_block(table, self.jobs(targets), cap=False, national=True)
             still += [s for s, _ in failed]
         self.result.limited = sorted(set(still))
 
@@ -160,15 +166,18 @@ class Search(SearchState):
         jobs: list[tuple[int, float]],
         *,
         cap: bool = True,
+        national: bool = False,
     ) -> list[tuple[int, float]]:
         """Protect ``jobs`` on one warm-started model of ``block``; return the failures.
 
         ``cap=False`` leaves out the a-priori cap on failure (a wijk family is capped
         beforehand; what fails there needs a wider view far more often than a cap).
+        ``national=True`` lets the national cells that pass the rules move too.
         """
         if not jobs:
             return []
-        variables = block[self.finder.movable[block]]
+        movable = self.finder.movable | self.reserved if national else self.finder.movable
+        variables = block[movable[block]]
         matrix, _ = submatrix(self.structure, variables)
         cost = np.where(self.suppressed[variables], EPSILON_COST, self.weight[variables])
         model = DeviationModel(matrix, self.room_up[variables], self.room_down[variables], cost)

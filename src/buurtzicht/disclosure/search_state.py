@@ -80,6 +80,8 @@ class SearchState:
     finder: BallFinder
     everything: BallFinder
     result: SecondaryResult
+    #: National cells that pass the rules: not movable but as the last resort.
+    reserved: np.ndarray
     # A-priori intervals depend only on the statuses, which never change: keep them.
     apriori: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
 
