@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from buurtzicht.disclosure import RegionHierarchy, audit, protect
 from buurtzicht.disclosure import secondary as secondary_module
 from buurtzicht.disclosure.rules import get_rule_set
+from buurtzicht.disclosure.search_state import SearchState
+from buurtzicht.disclosure.synthetic import aggregate_units
+from buurtzicht.disclosure.top_table import TopTable
 from tests.disclosure.test_lanes import SPEC, _national
 
 
@@ -65,3 +70,71 @@ def test_absorbable_ranges_add_up_from_the_buurten() -> None:
     assert at["GM0001"] == (3.0, 18.0)
     assert at["WK000101"] == (2.0, 9.0)  # its own bound is tighter than 18
     assert at["WK000100"] == (1.0, 9.0)
+
+
+def _one_wijk_gemeente(seed: int) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Three gemeenten; the first has a single wijk, so its gemeente cells are its
+    wijk's: a small wijk cell there can only move if its gemeente moves too."""
+    rng = np.random.default_rng(seed)
+    parents: dict[str, str] = {}
+    for g, wijken in {1: 1, 2: 3, 3: 3}.items():
+        gemeente = f"GM{g:04d}"
+        parents[gemeente] = "NL01"
+        for w in range(wijken):
+            wijk = f"WK{g:04d}{w:02d}"
+            parents[wijk] = gemeente
+            for b in range(3):
+                parents[f"BU{g:04d}{w:02d}{b:02d}"] = wijk
+    buurten = [code for code in parents if code.startswith("BU")]
+    region = np.repeat(buurten, rng.poisson(12.0, len(buurten)))
+    # 'b' is rare in the single-wijk gemeente: its wijk and gemeente cell are small.
+    rare = np.char.startswith(region.astype(str), "BU0001")
+    measure = np.where(rng.random(len(region)) < np.where(rare, 0.85, 0.6), "a", "b")
+    units = pd.DataFrame({"measure": measure, "region": region, "period": "2024JJ00"})
+    return aggregate_units(units.assign(amount=1.0), parents, ["a", "b", "t"], SPEC.tables), parents
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_block_that_cannot_move_alone_goes_through_the_top_table(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    beyond: list[int] = []
+    original = SearchState.protect
+
+    def spy(self, s, amount, *, beyond_block=False):  # type: ignore[no-untyped-def]
+        if beyond_block:
+            beyond.append(s)
+        return original(self, s, amount, beyond_block=beyond_block)
+
+    monkeypatch.setattr(SearchState, "protect", spy)
+    through = TopTable.through
+    carried: list[int] = []
+
+    def counting(self, key, jobs):  # type: ignore[no-untyped-def]
+        left = through(self, key, jobs)
+        carried.append(len(jobs) - len(left))
+        return left
+
+    monkeypatch.setattr(TopTable, "through", counting)
+    table, parents = _one_wijk_gemeente(seed)
+    hierarchy = RegionHierarchy.from_parents(parents)
+    protected = protect(table, SPEC, hierarchy=hierarchy, workers=1)
+    cells = protected.cells
+    assert (cells["primary"] & cells["region"].str.startswith("WK0001")).any()
+    assert sum(carried) >= 1 and beyond == []  # carried by the top table, no neighbourhoods
+    national = protected.published[protected.published["region"] == "NL01"]
+    assert national["status"].ne("suppressed").all()  # the Netherlands stays published
+    assert protected.limited == ()
+    assert len(protected.certificates)  # the top route's certificates go to the audit
+    report = audit(protected.published, table, SPEC, hierarchy=hierarchy, workers=1)
+    assert report.ok, report.unprotected.to_string()
+    checked = audit(
+        protected.published,
+        table,
+        SPEC,
+        hierarchy=hierarchy,
+        workers=1,
+        certificates=protected.certificates,
+    )
+    assert checked.ok and checked.certificates is not None
+    assert checked.certificates.rejected == 0 and checked.proven_by_certificates > 0

@@ -241,6 +241,11 @@ class DeviationModel:
             self._cost,
         )
 
+    @property
+    def cost(self) -> np.ndarray:
+        """The cost per unit of movement of every column (``p`` columns, then ``q``)."""
+        return self._cost
+
     def set_cost(self, cells: np.ndarray, cost: np.ndarray) -> None:
         """Change the cost per unit of movement of some cells (both directions)."""
         if not len(cells):

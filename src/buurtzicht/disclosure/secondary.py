@@ -46,7 +46,7 @@ from buurtzicht.disclosure.secondary_lanes import (
 )
 from buurtzicht.disclosure.spec import DisclosureSpec
 from buurtzicht.disclosure.structure import Structure
-from buurtzicht.disclosure.top_table import protect_gemeente_cells
+from buurtzicht.disclosure.top_table import protect_gemeente_cells, top_parts
 from buurtzicht.disclosure.tree import find_forest
 
 _LEVEL_ORDER = {"NL": 0, "LD": 1, "PV": 2, "RE": 2, "VR": 2, "CR": 2, "GM": 3, "WK": 4, "BU": 5}
@@ -66,7 +66,9 @@ def secondary_suppression(
     Top down: cells above the wijk level one by one on neighbourhoods; then per
     gemeente its wijken on one warm-started model of the gemeente block, its buurten
     on one model per wijk family (a-priori caps computed per family), what a family
-    cannot protect on a fresh gemeente model, and what remains on neighbourhoods.
+    cannot protect on a fresh gemeente model, what the gemeente block cannot protect
+    through the top table (:meth:`TopTable.through`), and what remains on
+    neighbourhoods.
     The gemeente-level cells, and then the gemeente blocks, are dealt into lanes by
     gemeente (:mod:`buurtzicht.disclosure.lanes`), worked on side by side on up to
     ``workers`` processes; the result does not depend on ``workers``.
@@ -94,13 +96,13 @@ def secondary_suppression(
         search.protect_both(int(s))
     groups = np.zeros(len(cells), dtype=np.int64)
     groups[general] = measure_groups(subset["measure"], spec).to_numpy()
-    top = np.sort(general[~in_block[general]])
-    failed = protect_gemeente_cells(search, cells, groups, top, above[on_gemeente], gemeenten)
+    parts = top_parts(cells, groups, np.sort(general[~in_block[general]]), gemeenten)
+    failed = protect_gemeente_cells(search, parts, above[on_gemeente])
     failed = above[on_gemeente][np.isin(above[on_gemeente], failed)]  # keep the order
     gemeente_cells_in_lanes(search, failed, cells["region"].to_numpy(str), workers)
-    work = [Gemeente(block, families.get(key, [])) for key, block in gemeenten.items()]
+    work = [Gemeente(block, families.get(key, []), key) for key, block in gemeenten.items()]
     primary = cells["primary"].to_numpy(bool)
-    plan = Plan(search, rank, level, primary)
+    plan = Plan(search, rank, level, primary, parts)
     sizes = [int(search.suppressed[g.block].sum()) for g in work]
     lanes = [[work[k] for k in lane] for lane in deal(sizes)]
     for lane in run_lanes(protect_lane, plan, lanes, workers, int(in_block.sum())):

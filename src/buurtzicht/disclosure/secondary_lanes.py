@@ -12,6 +12,7 @@ import numpy as np
 from buurtzicht.disclosure.lanes import deal, run_lanes
 from buurtzicht.disclosure.search import Search
 from buurtzicht.disclosure.search_state import SecondaryResult
+from buurtzicht.disclosure.top_table import BlockKey, TopParts, TopTable
 
 #: A gemeente-level cell costs about as much as this many cells in a block (wide
 #: neighbourhoods instead of one warm model): decides when lanes get processes.
@@ -24,6 +25,7 @@ class Gemeente:
 
     block: np.ndarray
     families: list[np.ndarray]
+    key: BlockKey = ("", 0, "")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Plan:
     rank: np.ndarray
     level: np.ndarray
     primary: np.ndarray
+    top: TopParts | None = None
 
     def jobs(self, search: Search, block: np.ndarray, wanted: str) -> list[tuple[int, float]]:
         targets = block[self.primary[block] & (self.level[block] == wanted)]
@@ -41,19 +44,32 @@ class Plan:
 
 
 def protect_lane(plan: Plan, lane: list[Gemeente]) -> SecondaryResult:
-    """Protect the gemeenten of one lane on a copy of the search; its result."""
+    """Protect the gemeenten of one lane on a copy of the search; its result.
+
+    What a gemeente block cannot protect goes through the top table first (the
+    gemeente's own cells move, other gemeenten carry it; the lane builds its own top
+    table on its own copy of the search, when first needed), then to neighbourhoods.
+    """
     search = plan.search.copy()
-    for gemeente in lane:
-        block = gemeente.block
-        failed = search.protect_block(block, plan.jobs(search, block, "WK"))
+    table: list[TopTable] = []
+
+    def beyond(key: BlockKey, failed: list[tuple[int, float]]) -> None:
+        if failed and plan.top is not None:
+            if not table:
+                table.append(TopTable.build(search, plan.top))
+            failed = table[0].through(key, failed)
         for s, amount in failed:
             search.protect(s, amount, beyond_block=True)
+
+    for gemeente in lane:
+        block = gemeente.block
+        beyond(gemeente.key, search.protect_block(block, plan.jobs(search, block, "WK")))
         failed = []
         for family in gemeente.families:
             search.cap_family(family)
             failed += search.protect_block(family, plan.jobs(search, family, "BU"), cap=False)
-        for s, amount in search.protect_block(block, failed) if failed else []:
-            search.protect(s, amount, beyond_block=True)
+        if failed:
+            beyond(gemeente.key, search.protect_block(block, failed))
     return search.result
 
 

@@ -45,6 +45,27 @@ _LEVELS = 3
 BlockKey = tuple[str, int, str]
 
 
+@dataclass(frozen=True)
+class TopParts:
+    """What a top table is built from: its cells, the gemeente blocks and their keys."""
+
+    top: np.ndarray
+    blocks: Mapping[BlockKey, np.ndarray]
+    key_of: Mapping[int, BlockKey]
+
+
+def top_parts(
+    cells: pd.DataFrame, groups: np.ndarray, top: np.ndarray, blocks: Mapping[BlockKey, np.ndarray]
+) -> TopParts:
+    """``top``: every general cell above the wijk level (sorted); ``groups``: the measure
+    group of every cell (as the block keys number them)."""
+    region = cells["region"].to_numpy(str)
+    period = cells["period"].to_numpy(str)
+    level = np.array([r[:2] for r in region[top]])
+    key_of = {int(c): (str(period[c]), int(groups[c]), region[c][2:6]) for c in top[level == "GM"]}
+    return TopParts(top, blocks, key_of)
+
+
 @dataclass
 class TopTable:
     """The top table's model and the absorbing models of the gemeente blocks."""
@@ -66,14 +87,9 @@ class TopTable:
         self.best_up, self.best_down = np.zeros(len(self.top)), np.zeros(len(self.top))
 
     @classmethod
-    def build(
-        cls,
-        search: Search,
-        top: np.ndarray,
-        blocks: Mapping[BlockKey, np.ndarray],
-        key_of: Mapping[int, BlockKey],
-    ) -> TopTable:
-        """``top``: the cells above the wijk level; ``key_of``: gemeente cell -> its block."""
+    def build(cls, search: Search, parts: TopParts) -> TopTable:
+        """The top table of ``parts`` on ``search`` (its own copy in a lane)."""
+        top, blocks, key_of = parts.top, parts.blocks, parts.key_of
         variables = top[search.finder.movable[top]]
         matrix = _rows_within(search, variables, top)
         cost = _cost(search, variables)
@@ -135,14 +151,77 @@ class TopTable:
         search.certify(every[first], np.concatenate([y] + [b for _, b in parts])[first])
         return True
 
+    def through(self, key: BlockKey, jobs: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Protect jobs of gemeente block ``key`` that the block alone cannot; the rest.
+
+        A block holds its gemeente's own cells fixed, so a wijk or buurt cell whose
+        every certificate moves them (a gemeente of one wijk, wijken that cannot trade
+        with each other) fails there. Its certificate is then found HiTaS-style in three
+        warm-started parts: the block with its gemeente's cells free (the block's
+        absorbing model), the top table moving exactly those gemeente cells by that much
+        (other gemeenten carry it), and their blocks absorbing it. Together they keep
+        every relation, so they are one certificate; everything they move is suppressed.
+        """
+        if key not in self.blocks or not jobs:
+            return jobs
+        search = self.search
+        variables, model, fixed = self._absorber(key)
+        own = variables[fixed]
+        in_top = np.searchsorted(self.top, own)
+        known = (in_top < len(self.top)) & (self.top[np.minimum(in_top, len(self.top) - 1)] == own)
+        failed = []
+        for s, amount in jobs:
+            local = int(np.searchsorted(variables, s))
+            inside = local < len(variables) and variables[local] == s
+            y = model.solve(local, amount) if inside else None
+            search.result.programs += 1
+            scale = tolerance(amount) * 0.1
+            if y is None or np.any((np.abs(y[fixed]) > scale) & ~known):
+                failed.append((s, amount))  # or a gemeente cell the top table cannot move
+                continue
+            shift = np.where(np.abs(y[fixed]) > scale, y[fixed], 0.0)
+            found, parts = [variables[np.abs(y) > scale]], [(variables, y)]
+            if shift.any():
+                self._refresh(self.top, self.model)
+                y_top = self.model.solve_fixed(in_top[known], shift[known])
+                search.result.programs += 1
+                moved = np.abs(y_top) > scale if y_top is not None else None
+                absorbed = None
+                if y_top is not None and moved is not None:
+                    movement = dict(
+                        zip(self.top[moved].tolist(), y_top[moved].tolist(), strict=True)
+                    )
+                    absorbed = self._absorb(movement, skip=key)
+                if y_top is None or moved is None or absorbed is None:
+                    failed.append((s, amount))
+                    continue
+                found += [self.top[moved], absorbed[0]]
+                parts += [(self.top, np.where(moved, y_top, 0.0)), *absorbed[1]]
+            newly = np.concatenate(found)
+            newly = newly[~search.suppressed[newly]]
+            search._suppress(newly)
+            self._cheaper(newly)
+            every = np.concatenate([v for v, _ in parts])
+            first = np.unique(every, return_index=True)[1]
+            search.certify(every[first], np.concatenate([y for _, y in parts])[first])
+        return failed
+
+    def _refresh(self, variables: np.ndarray, model: DeviationModel) -> None:
+        """Cells suppressed since the model was built (in blocks, elsewhere) cost ~0."""
+        stale = self.search.suppressed[variables] & (model.cost[: len(variables)] > EPSILON_COST)
+        if stale.any():
+            local = np.flatnonzero(stale)
+            model.set_cost(local, np.full(len(local), EPSILON_COST))
+
     def _absorb(
-        self, movement: dict[int, float]
+        self, movement: dict[int, float], skip: BlockKey | None = None
     ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]] | None:
         """Cells of the gemeente blocks that absorb the moved gemeente cells (or None).
 
-        Also each block's absorption: its variables and their movement.
+        Also each block's absorption: its variables and their movement. ``skip``: a
+        block whose absorption is already part of the certificate.
         """
-        moved_keys = {self.key_of[c] for c in movement if c in self.key_of}
+        moved_keys = {self.key_of[c] for c in movement if c in self.key_of} - {skip}
         found = [np.array([], dtype=np.int64)]
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         for key in sorted(moved_keys):
@@ -172,7 +251,9 @@ class TopTable:
             )
             fixed = np.searchsorted(variables, own)
             self.absorbers[key] = (variables, model, fixed)
-        return self.absorbers[key]
+        variables, model, fixed = self.absorbers[key]
+        self._refresh(variables, model)
+        return variables, model, fixed
 
     def _cheaper(self, newly: np.ndarray) -> None:
         """Newly suppressed cells cost (almost) nothing in every model that holds them."""
@@ -229,24 +310,9 @@ def _cost(search: Search, variables: np.ndarray) -> np.ndarray:
     return np.where(search.suppressed[variables], EPSILON_COST, search.weight[variables])
 
 
-def protect_gemeente_cells(
-    search: Search,
-    cells: pd.DataFrame,
-    groups: np.ndarray,
-    top: np.ndarray,
-    targets: np.ndarray,
-    blocks: Mapping[BlockKey, np.ndarray],
-) -> np.ndarray:
-    """Protect the gemeente-level ``targets`` through the top table; the cells it could not.
-
-    ``top`` holds every general cell above the wijk level (sorted), ``groups`` the
-    measure group of every cell (as the block keys number them).
-    """
-    region = cells["region"].to_numpy(str)
-    period = cells["period"].to_numpy(str)
-    level = np.array([r[:2] for r in region[top]])
-    key_of = {int(c): (str(period[c]), int(groups[c]), region[c][2:6]) for c in top[level == "GM"]}
-    table = TopTable.build(search, top, blocks, key_of)
+def protect_gemeente_cells(search: Search, parts: TopParts, targets: np.ndarray) -> np.ndarray:
+    """Protect the gemeente-level ``targets`` through the top table; the cells it could not."""
+    table = TopTable.build(search, parts)
     failed = []
     for s in targets:
         for amount in (search.up[s], -search.down[s]):
