@@ -246,6 +246,14 @@ class DeviationModel:
         """The cost per unit of movement of every column (``p`` columns, then ``q``)."""
         return self._cost
 
+    def hold(self, cells: np.ndarray, *, held: bool = True) -> None:
+        """Keep ``cells`` at 0 movement in later solves (``held=False``: free them again)."""
+        if not len(cells):
+            return
+        columns = np.concatenate([cells, cells + self.n]).astype(np.int32)
+        upper = np.zeros(len(columns)) if held else self._upper[columns]
+        self._highs.changeColsBounds(len(columns), columns, np.zeros(len(columns)), upper)
+
     def set_cost(self, cells: np.ndarray, cost: np.ndarray) -> None:
         """Change the cost per unit of movement of some cells (both directions)."""
         if not len(cells):

@@ -160,6 +160,41 @@ class Search(SearchState):
         self.up[targets] = np.maximum(np.minimum(self.up[targets], high - self.x[targets]), 0)
         self.down[targets] = np.maximum(np.minimum(self.down[targets], self.x[targets] - low), 0)
 
+    def cap_jobs(self, block: np.ndarray, jobs: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """``jobs`` cut to the a-priori interval of their cells on ``block`` (one batch).
+
+        A wijk family's cap leaves out the gemeente, a neighbourhood of two steps the
+        gemeente's own bounds: a buurt with one registration cannot move up by 3 when
+        its gemeente holds 9 (a count of 1-9, known to be at most 9) and its other
+        wijken and buurten are suppressed counts known to be at least 1. The gemeente
+        block (every relation touching it whole, the gemeente cells free within their
+        statuses) sees that; like every cap it is a relaxation of the exact a-priori
+        interval, so it errs on the strict side. Jobs left with nothing to move are done.
+        """
+        if not jobs:
+            return jobs
+        targets = np.unique(np.array([t for t, _ in jobs], dtype=np.int64))
+        x = self.x[targets]
+        wanted = np.column_stack(
+            [
+                np.where(self.down[targets] > 0, x - self.down[targets], np.inf),
+                np.where(self.up[targets] > 0, x + self.up[targets], -np.inf),
+            ]
+        )
+        low, high = block_apriori(
+            self.structure, self.bounds, block, targets, start=x, wanted=wanted
+        )
+        self.result.programs += 1
+        self.up[targets] = np.maximum(np.minimum(self.up[targets], high - x), 0)
+        self.down[targets] = np.maximum(np.minimum(self.down[targets], x - low), 0)
+        capped = []
+        for t, amount in jobs:
+            room = self.up[t] if amount > 0 else self.down[t]
+            cut = float(np.sign(amount) * min(abs(amount), room))
+            if abs(cut) > tolerance(self.x[t]):
+                capped.append((t, cut))
+        return capped
+
     def protect_block(
         self,
         block: np.ndarray,

@@ -53,23 +53,28 @@ def protect_lane(plan: Plan, lane: list[Gemeente]) -> SecondaryResult:
     search = plan.search.copy()
     table: list[TopTable] = []
 
-    def beyond(key: BlockKey, failed: list[tuple[int, float]]) -> None:
+    def beyond(gemeente: Gemeente, failed: list[tuple[int, float]]) -> None:
+        if not failed:
+            return
+        # Capped on the whole gemeente block, most of what failed is done or fits.
+        failed = search.cap_jobs(gemeente.block, failed)
+        failed = search.protect_block(gemeente.block, failed, cap=False)
         if failed and plan.top is not None:
             if not table:
                 table.append(TopTable.build(search, plan.top))
-            failed = table[0].through(key, failed)
+            failed = table[0].through(gemeente.key, failed)
         for s, amount in failed:
             search.protect(s, amount, beyond_block=True)
 
     for gemeente in lane:
         block = gemeente.block
-        beyond(gemeente.key, search.protect_block(block, plan.jobs(search, block, "WK")))
+        beyond(gemeente, search.protect_block(block, plan.jobs(search, block, "WK")))
         failed = []
         for family in gemeente.families:
             search.cap_family(family)
             failed += search.protect_block(family, plan.jobs(search, family, "BU"), cap=False)
         if failed:
-            beyond(gemeente.key, search.protect_block(block, failed))
+            beyond(gemeente, search.protect_block(block, failed))
     return search.result
 
 

@@ -41,6 +41,9 @@ from buurtzicht.disclosure.tree_protect import tolerance
 
 #: Region levels below a total at most (buurt -> wijk -> gemeente -> NL).
 _LEVELS = 3
+#: Top movements tried for one job of :meth:`TopTable.through` (a refusing block's
+#: gemeente held after each).
+_TRIES = 4
 
 BlockKey = tuple[str, int, str]
 
@@ -79,6 +82,8 @@ class TopTable:
     absorbers: dict[BlockKey, tuple[np.ndarray, DeviationModel, np.ndarray]] = field(
         default_factory=dict
     )
+    #: The block that refused the last absorption, if any.
+    refused: BlockKey | None = None
     best_up: np.ndarray = field(default_factory=lambda: np.zeros(0))
     best_down: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -182,21 +187,12 @@ class TopTable:
             shift = np.where(np.abs(y[fixed]) > scale, y[fixed], 0.0)
             found, parts = [variables[np.abs(y) > scale]], [(variables, y)]
             if shift.any():
-                self._refresh(self.top, self.model)
-                y_top = self.model.solve_fixed(in_top[known], shift[known])
-                search.result.programs += 1
-                moved = np.abs(y_top) > scale if y_top is not None else None
-                absorbed = None
-                if y_top is not None and moved is not None:
-                    movement = dict(
-                        zip(self.top[moved].tolist(), y_top[moved].tolist(), strict=True)
-                    )
-                    absorbed = self._absorb(movement, skip=key)
-                if y_top is None or moved is None or absorbed is None:
+                carried = self._carry(key, in_top[known], shift[known], float(scale))
+                if carried is None:
                     failed.append((s, amount))
                     continue
-                found += [self.top[moved], absorbed[0]]
-                parts += [(self.top, np.where(moved, y_top, 0.0)), *absorbed[1]]
+                found += carried[0]
+                parts += carried[1]
             newly = np.concatenate(found)
             newly = newly[~search.suppressed[newly]]
             search._suppress(newly)
@@ -205,6 +201,42 @@ class TopTable:
             first = np.unique(every, return_index=True)[1]
             search.certify(every[first], np.concatenate([y for _, y in parts])[first])
         return failed
+
+    def _carry(
+        self, key: BlockKey, columns: np.ndarray, shift: np.ndarray, scale: float
+    ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]] | None:
+        """The top table moving ``columns`` by ``shift`` and the other blocks absorbing it.
+
+        A block may refuse a movement its own bounds allow cell by cell but not
+        together (owner classes and their total at once); its gemeente is then held
+        in the top table and the movement tried again, a few times (cells moved, parts).
+        """
+        self._refresh(self.top, self.model)
+        held: list[np.ndarray] = []
+        try:
+            for _ in range(_TRIES):
+                y_top = self.model.solve_fixed(columns, shift)
+                self.search.result.programs += 1
+                if y_top is None:
+                    return None
+                moved = np.abs(y_top) > scale
+                movement = dict(zip(self.top[moved].tolist(), y_top[moved].tolist(), strict=True))
+                absorbed = self._absorb(movement, skip=key)
+                if absorbed is not None:
+                    top_part = (self.top, np.where(moved, y_top, 0.0))
+                    return [self.top[moved], absorbed[0]], [top_part, *absorbed[1]]
+                if self.refused is None:
+                    return None
+                cells = self.gemeente_cells[self.refused]
+                local = np.searchsorted(self.top, cells)
+                inside = local < len(self.top)
+                local = local[inside][self.top[local[inside]] == cells[inside]]
+                self.model.hold(local)
+                held.append(local)
+            return None
+        finally:
+            for local in held:
+                self.model.hold(local, held=False)
 
     def _refresh(self, variables: np.ndarray, model: DeviationModel) -> None:
         """Cells suppressed since the model was built (in blocks, elsewhere) cost ~0."""
@@ -222,6 +254,7 @@ class TopTable:
         block whose absorption is already part of the certificate.
         """
         moved_keys = {self.key_of[c] for c in movement if c in self.key_of} - {skip}
+        self.refused = None
         found = [np.array([], dtype=np.int64)]
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         for key in sorted(moved_keys):
@@ -232,6 +265,7 @@ class TopTable:
             y = model.solve_fixed(fixed, amounts)
             self.search.result.programs += 1
             if y is None:
+                self.refused = key
                 return None
             scale = max(float(np.abs(amounts).max()), 1.0)
             found.append(variables[np.abs(y) > tolerance(scale) * 0.1])
