@@ -91,6 +91,10 @@ def base_url(e2e_home: Path) -> Iterator[str]:
             str(port),
             "--log-level",
             "warning",
+            # The browser asks for pages itself; rendering every stored answer first took
+            # over the 120 s below on a loaded machine (tests/api/test_prerender.py checks
+            # that stored answers are the computed ones).
+            "--no-prerender",
         ],
         env=env,
         stdout=log,
