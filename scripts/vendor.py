@@ -16,8 +16,8 @@ the copy reads them from the ``vega`` global that ``vega.min.js`` defines instea
 from __future__ import annotations
 
 import json
-import shutil
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path

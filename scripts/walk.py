@@ -37,7 +37,10 @@ ANALYST_PAGES = [
     ("7-buurt", f"/buurt/{BUURT}"),
     ("8-hennep", "/kaart?indicator=drugs_hennep_per_10000_woningen"),
     ("9-vastgoed", "/kaart?indicator=vastgoed_onverklaarbaar_woningbezit"),
-    ("10-hennep-buurten", f"/kaart?indicator=drugs_hennep_per_10000_woningen&niveau=buurt&binnen={ROTTERDAM}"),
+    (
+        "10-hennep-buurten",
+        f"/kaart?indicator=drugs_hennep_per_10000_woningen&niveau=buurt&binnen={ROTTERDAM}",
+    ),
     ("11-zoekgebieden", "/zoekgebieden"),
     ("12-samengesteld-wijken", f"/kaart?indicator=veiligheidsindex&niveau=wijk&binnen={ROTTERDAM}"),
 ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from buurtzicht.api.present import source
 from buurtzicht.api.queries.catalog import IndicatorMeta
+from buurtzicht.api.schemas.card import source
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.indicators.model import SourceCitation
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from buurtzicht.analysis.composite import composite_index
-from buurtzicht.api.present import format_number
+from buurtzicht.api.schemas.card import format_number
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.warehouse.store import open_current

@@ -71,7 +71,7 @@ def test_profile_cards_say_why_their_figure_is_suppressed(built: Settings) -> No
 
 
 def test_a_complementary_suppression_is_not_called_small() -> None:
-    from buurtzicht.api.present import figure
+    from buurtzicht.api.schemas.card import figure
 
     secondary = figure(None, "suppressed", 1, "nl", "secondary")
     small = figure(None, "suppressed", 1, "en", "min_units")

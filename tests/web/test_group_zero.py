@@ -4,7 +4,7 @@ had a published 0 ontmantelde hennepkwekerijen, and '0,0' alone read as a firm f
 
 from __future__ import annotations
 
-from buurtzicht.api.schemas import Figure
+from buurtzicht.api.schemas.card import Figure
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.templating import TEMPLATES
 

@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from buurtzicht.api.queries.values import suppressed_shares
-from buurtzicht.api.schemas import Figure, ValueRow, ValuesOut
+from buurtzicht.api.schemas.card import Figure
+from buurtzicht.api.schemas.figures import ValueRow, ValuesOut
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.web import map_notes
 from tests.api.smallbuild import SECURE

@@ -8,7 +8,9 @@ import re
 
 from fastapi.testclient import TestClient
 
-from buurtzicht.api.schemas import Figure, RegionRef, TrendPoint, TrendSeries, TrendsOut
+from buurtzicht.api.schemas.card import Figure, TrendPoint
+from buurtzicht.api.schemas.common import RegionRef
+from buurtzicht.api.schemas.figures import TrendSeries, TrendsOut
 from buurtzicht.web.sparkline import sparkline
 from buurtzicht.web.yearly import trend_chart
 

@@ -36,7 +36,7 @@ from buurtzicht.api.routes import (
     workspace,
     zoekgebieden,
 )
-from buurtzicht.api.schemas import ErrorOut
+from buurtzicht.api.schemas.common import ErrorOut
 from buurtzicht.api.security import HeadAsGet, SecurityHeaders
 from buurtzicht.api.warehouse import Warehouse
 from buurtzicht.config import Settings, get_settings

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from buurtzicht.api.schemas import SYNTHETIC_LABEL, IndicatorOut, RankingOut, ValuesOut
+from buurtzicht.api.schemas.card import IndicatorOut
+from buurtzicht.api.schemas.common import SYNTHETIC_LABEL
+from buurtzicht.api.schemas.figures import RankingOut, ValuesOut
 
 HEADERS = {
     "nl": [

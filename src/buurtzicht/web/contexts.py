@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from buurtzicht.api.schemas import (
-    BuildOut,
-    CompareOut,
-    ProfileOut,
-    RankingOut,
-    RegionRiskOut,
-    ThemeOut,
-    TrendsOut,
-    ValuesOut,
-)
-from buurtzicht.api.schemas import (
-    IndicatorOut as ThemeIndicator,
-)
+from buurtzicht.api.schemas.card import IndicatorOut as ThemeIndicator
+from buurtzicht.api.schemas.figures import BuildOut, RankingOut, ThemeOut, TrendsOut, ValuesOut
+from buurtzicht.api.schemas.region_page import CompareOut, ProfileOut
+from buurtzicht.api.schemas.risk import RegionRiskOut
 from buurtzicht.warehouse.audit_note import AuditFigures
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from buurtzicht.api.schemas import ZoekgebiedenOut
+from buurtzicht.api.schemas.risk import ZoekgebiedenOut
 from buurtzicht.web.contexts import Context, PageMeta, TilesRef
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from buurtzicht.api.schemas import TrendPoint
+from buurtzicht.api.schemas.card import TrendPoint
 from buurtzicht.web.yearly import runs
 
 WIDTH, HEIGHT, PAD = 120.0, 32.0, 3.0

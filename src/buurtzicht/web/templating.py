@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from pydantic_core import to_jsonable_python
 
-from buurtzicht.api.present import format_number
+from buurtzicht.api.schemas.card import format_number
 from buurtzicht.web import vendor
 from buurtzicht.web.source_names import source_name
 from buurtzicht.web.sparkline import sparkline

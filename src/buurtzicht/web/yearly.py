@@ -12,7 +12,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 
-from buurtzicht.api.schemas import TrendPoint, TrendsOut
+from buurtzicht.api.schemas.card import TrendPoint
+from buurtzicht.api.schemas.figures import TrendsOut
 from buurtzicht.web.contexts import ChartRow, TrendChart, YearSpan
 
 
@@ -31,7 +32,7 @@ def runs(points: Sequence[TrendPoint], step: int | None = None) -> list[list[tup
 
     A stretch ends at a missing year and at a point without a figure (suppressed).
 
-    >>> from buurtzicht.api.schemas import Figure
+    >>> from buurtzicht.api.schemas.card import Figure
     >>> def p(year, value):
     ...     return TrendPoint(period=str(year), year=year, figure=Figure(value=value,
     ...                       display="", status="ok" if value is not None else "suppressed"))

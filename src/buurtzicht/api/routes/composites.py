@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Request, Response
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.params import INDICATOR_PATTERN, LevelParam, PeriodParam
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.schemas import CompositeReportOut
+from buurtzicht.api.schemas.region_page import CompositeReportOut
 from buurtzicht.api.services.composites import composite_report
 
 router = APIRouter(tags=["composites"])

@@ -13,7 +13,7 @@ from buurtzicht.api.params import (
     PeriodParam,
 )
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.schemas import HotspotsOut
+from buurtzicht.api.schemas.figures import HotspotsOut
 from buurtzicht.api.services.hotspots import hotspots as hotspot_service
 
 router = APIRouter(tags=["hotspots"])

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
-from buurtzicht.api import present
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.params import INDICATOR_PATTERN
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.schemas import CatalogOut, IndicatorOut, ThemeOut
+from buurtzicht.api.schemas import card as present
+from buurtzicht.api.schemas.card import IndicatorOut
+from buurtzicht.api.schemas.figures import CatalogOut, ThemeOut
 from buurtzicht.api.services.catalog import catalog
 
 router = APIRouter(tags=["indicators"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
-from buurtzicht.api.schemas import BuildOut
+from buurtzicht.api.schemas.figures import BuildOut
 from buurtzicht.api.services.build import build_summary
 
 router = APIRouter(tags=["build"])

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.params import CompareRegionsParam, RegionCodePath, region_codes
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.schemas import CompareOut, ProfileOut
+from buurtzicht.api.schemas.region_page import CompareOut, ProfileOut
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.regions.codes import normalise_code
 

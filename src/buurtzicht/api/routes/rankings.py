@@ -11,7 +11,7 @@ from buurtzicht.api import exports
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.params import IndicatorParam, LevelParam, ParentParam, PeriodParam
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.schemas import RankingOut
+from buurtzicht.api.schemas.figures import RankingOut
 from buurtzicht.api.services.rankings import rankings as ranking_service
 
 router = APIRouter(tags=["rankings"])

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.params import Level, RegionCodePath
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.schemas import RegionDetail, RegionHit
+from buurtzicht.api.schemas.common import RegionDetail, RegionHit
 from buurtzicht.api.services import regions as region_service
 from buurtzicht.api.services import search as search_service
 from buurtzicht.regions.codes import normalise_code

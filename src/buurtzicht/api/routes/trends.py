@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.params import IndicatorParam, RegionsParam, region_codes
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.schemas import TrendsOut
+from buurtzicht.api.schemas.figures import TrendsOut
 from buurtzicht.api.services.trends import trends as trend_service
 
 router = APIRouter(tags=["trends"])

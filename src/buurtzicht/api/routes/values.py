@@ -14,7 +14,7 @@ from buurtzicht.api.params import (
     SchemeParam,
 )
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.schemas import ValuesOut
+from buurtzicht.api.schemas.figures import ValuesOut
 from buurtzicht.api.services.values import level_values
 
 router = APIRouter(tags=["values"])

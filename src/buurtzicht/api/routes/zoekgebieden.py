@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request, Response
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.params import ParentParam, PeriodParam
 from buurtzicht.api.responses import cached_json
-from buurtzicht.api.schemas import ModelsOut, ZoekgebiedenOut
+from buurtzicht.api.schemas.risk import ModelsOut, ZoekgebiedenOut
 from buurtzicht.api.services import zoekgebieden as service
 
 router = APIRouter(tags=["zoekgebieden"])

@@ -6,7 +6,9 @@ import duckdb
 
 from buurtzicht.api.problems import without_server_paths
 from buurtzicht.api.queries import geometry as geometry_queries
-from buurtzicht.api.schemas import BuildOut, GeometryInfo, SourceOut
+from buurtzicht.api.schemas.card import SourceOut
+from buurtzicht.api.schemas.common import GeometryInfo
+from buurtzicht.api.schemas.figures import BuildOut
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.warehouse import info
 

@@ -22,16 +22,15 @@ from buurtzicht.analysis.composite import (
     sensitivity,
 )
 from buurtzicht.analysis.store import region_names
-from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
 from buurtzicht.api.queries.catalog import COMPOSITE_THEME, Catalog, IndicatorMeta
-from buurtzicht.api.schemas import (
+from buurtzicht.api.schemas import card as present
+from buurtzicht.api.schemas.common import RegionDetail, RegionRef
+from buurtzicht.api.schemas.region_page import (
     CompositeCardOut,
     CompositeComponentOut,
     CompositeRegionOut,
     CompositeReportOut,
-    RegionDetail,
-    RegionRef,
 )
 from buurtzicht.api.services.catalog import catalog, model_catalog
 from buurtzicht.api.services.periods import parse_period

@@ -7,9 +7,9 @@ import math
 import duckdb
 
 from buurtzicht.analysis.hotspot_map import HotspotInputError, hotspot_map
-from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError, NotFoundError
-from buurtzicht.api.schemas import HotspotRow, HotspotsOut
+from buurtzicht.api.schemas import card as present
+from buurtzicht.api.schemas.figures import HotspotRow, HotspotsOut
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.periods import parse_period
 from buurtzicht.api.warehouse import Snapshot

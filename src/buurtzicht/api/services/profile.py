@@ -13,25 +13,22 @@ from buurtzicht.analysis.compare import compare as analysis_compare
 from buurtzicht.analysis.deviations import DeviatingChild
 from buurtzicht.analysis.highlights import Highlight, highlights
 from buurtzicht.analysis.profile import profile as analysis_profile
-from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries import suppressions as suppression_queries
 from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.queries.catalog import IndicatorMeta
-from buurtzicht.api.schemas import (
+from buurtzicht.api.schemas import card as present
+from buurtzicht.api.schemas.card import Figure, ProfileCard, TrendPoint
+from buurtzicht.api.schemas.common import RegionDetail, RegionRef
+from buurtzicht.api.schemas.region_page import (
     CompareOut,
     CompareRow,
     DeviatingChildOut,
-    Figure,
     HighlightOut,
-    ProfileCard,
     ProfileOut,
     ProfileTheme,
-    RegionDetail,
-    RegionRef,
     SimilarRegionOut,
-    TrendPoint,
 )
 from buurtzicht.api.services import regions as region_service
 from buurtzicht.api.services.catalog import catalog

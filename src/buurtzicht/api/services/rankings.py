@@ -5,9 +5,11 @@ from __future__ import annotations
 import duckdb
 
 from buurtzicht.analysis.rankings import ranking as analysis_ranking
-from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
-from buurtzicht.api.schemas import Figure, RankingOut, RankingRowOut, RegionRef
+from buurtzicht.api.schemas import card as present
+from buurtzicht.api.schemas.card import Figure
+from buurtzicht.api.schemas.common import RegionRef
+from buurtzicht.api.schemas.figures import RankingOut, RankingRowOut
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.periods import parse_period
 from buurtzicht.api.services.values import LEVELS, parent_ref

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.schemas import RegionDetail, RegionRef
+from buurtzicht.api.schemas.common import RegionDetail, RegionRef
 
 
 def region_url(code: str, level: str) -> str:

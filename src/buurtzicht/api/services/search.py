@@ -21,7 +21,7 @@ import duckdb
 from rapidfuzz import fuzz, process
 
 from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.schemas import RegionHit
+from buurtzicht.api.schemas.common import RegionHit
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.regions.codes import is_region_code, normalise_code
 

@@ -7,14 +7,16 @@ from typing import Any
 
 import duckdb
 
-from buurtzicht.api import present
 from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
 from buurtzicht.api.queries import classify as classes
 from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries import suppressions as suppression_queries
 from buurtzicht.api.queries import values as value_queries
-from buurtzicht.api.schemas import BoundaryCount, Figure, RegionRef, ValueRow, ValuesOut
+from buurtzicht.api.schemas import card as present
+from buurtzicht.api.schemas.card import Figure
+from buurtzicht.api.schemas.common import RegionRef
+from buurtzicht.api.schemas.figures import BoundaryCount, ValueRow, ValuesOut
 from buurtzicht.api.services.catalog import catalog, reading
 from buurtzicht.api.services.periods import choose_period
 from buurtzicht.api.services.suppressions import formula_measures, reason_of

@@ -18,10 +18,10 @@ import duckdb
 
 from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.queries.regions import region as region_record
-from buurtzicht.api.schemas import (
+from buurtzicht.api.schemas.common import RegionRef
+from buurtzicht.api.schemas.risk import (
     FactorOut,
     ModelsOut,
-    RegionRef,
     RegionRiskOut,
     ZoekgebiedenOut,
     ZoekgebiedRow,

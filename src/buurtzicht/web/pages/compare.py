@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.routes.profile import parse_codes
-from buurtzicht.api.schemas import CompareOut
+from buurtzicht.api.schemas.region_page import CompareOut
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.api.services.trends import trends
 from buurtzicht.api.warehouse import Snapshot

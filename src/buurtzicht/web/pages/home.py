@@ -6,9 +6,9 @@ import duckdb
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from buurtzicht.api import present
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
-from buurtzicht.api.schemas import ThemeOut
+from buurtzicht.api.schemas import card as present
+from buurtzicht.api.schemas.figures import ThemeOut
 from buurtzicht.api.services.build import build_summary
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.search import search as search_regions

@@ -19,7 +19,7 @@ from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.queries.catalog import IndicatorMeta
-from buurtzicht.api.schemas import ValuesOut
+from buurtzicht.api.schemas.figures import ValuesOut
 from buurtzicht.api.services import map_choice
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.values import LEVELS, level_values

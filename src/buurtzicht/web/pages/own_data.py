@@ -12,11 +12,11 @@ from fastapi.responses import Response
 
 from buurtzicht.api.auth import MemberDep, WorkspaceDep, actor, private
 from buurtzicht.api.deps import SnapshotDep
-from buurtzicht.api.present import format_number
 from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.queries.classify import NO_DATA, classify
+from buurtzicht.api.schemas.card import format_number
 from buurtzicht.web.contexts_workspace import DatasetPage, LegendOut, OwnRow
 from buurtzicht.web.pages.workspace import dataset_out, organisation_code
 from buurtzicht.web.render import page_meta

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.schemas import RegionRef
+from buurtzicht.api.schemas.common import RegionRef
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.api.services import zoekgebieden as zoekgebieden_service
 from buurtzicht.api.warehouse import Snapshot

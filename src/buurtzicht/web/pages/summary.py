@@ -15,7 +15,7 @@ from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.queries.regions import CHILD_LEVEL
-from buurtzicht.api.schemas import ValuesOut
+from buurtzicht.api.schemas.figures import ValuesOut
 from buurtzicht.api.services import map_choice
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.api.services.catalog import catalog

@@ -1,23 +1,134 @@
-"""Turn warehouse records into public schemas: formatted figures, citations, labels.
+"""An indicator as a card shows it, and how its figures are formatted.
 
-A missing or suppressed figure is shown as "." with the reason, never as 0; a rounded
-one is marked; secure-side figures carry the synthetic label.
+The catalog's indicator (``IndicatorMeta``) becomes ``IndicatorOut``; a figure of the
+warehouse becomes a ``Figure`` formatted for the language. A missing or suppressed figure is
+shown as "." with the reason, never as 0; a rounded one is marked; secure-side figures carry
+the synthetic label. ``ProfileCard`` is one indicator on a region's profile.
 """
 
 from __future__ import annotations
 
 import math
 
+from pydantic import Field
+
 from buurtzicht.api.queries.catalog import Citation, IndicatorMeta
 from buurtzicht.api.queries.classify import LegendClass
-from buurtzicht.api.schemas import (
-    SYNTHETIC_LABEL,
-    Figure,
-    IndicatorOut,
-    LegendClassOut,
-    SourceOut,
-    WeightOut,
-)
+from buurtzicht.api.schemas.common import SYNTHETIC_LABEL, Public
+
+
+class SourceOut(Public):
+    table: str
+    version: str = ""
+    publisher: str
+    licence: str
+    citation: str = Field(
+        description="How to cite the figures, e.g. 'Bron: CBS (83648NED), CC BY 4.0'"
+    )
+
+
+class WeightOut(Public):
+    """A component of a composite index and its weight."""
+
+    indicator: str
+    title: str
+    weight: float = Field(description="Catalog weight")
+    share: float = Field(description="Weight as a share of all weights (0-1)")
+
+
+class IndicatorOut(Public):
+    id: str
+    theme: str
+    catalog: bool = Field(description="A catalog indicator (False: a raw source variable)")
+    title: str
+    unit: str
+    decimals: int
+    direction: str = Field(description="higher_is_worse, higher_is_better or neutral")
+    kind: str = Field(
+        default="",
+        description="count (an absolute number: no index against NL), rate (a rate, share, "
+        "mean or score), index (a composite index, NL = 100) or empty for a raw source "
+        "variable",
+    )
+    description: str
+    methodology: str
+    synthetic: bool
+    label: str | None = Field(
+        default=None, description=f"'{SYNTHETIC_LABEL}' for secure-side figures"
+    )
+    source: SourceOut = Field(description="All sources as one citation")
+    sources: list[SourceOut]
+    methodology_url: str
+    weights: list[WeightOut] = Field(
+        default_factory=list,
+        description="Composite indexes: the components and their weights (empty otherwise)",
+    )
+
+
+class Figure(Public):
+    value: float | None
+    status: str
+    display: str = Field(description="Formatted for the requested language; '.' when suppressed")
+    note: str | None = Field(
+        default=None, description="Why a figure is missing, suppressed or rounded"
+    )
+    reason: str | None = Field(
+        default=None,
+        description="Why disclosure control suppressed it, as the release says: min_units, "
+        "population, dominance, p_percent or secondary (complementary suppression)",
+    )
+
+
+class TrendPoint(Public):
+    period: str
+    year: int
+    figure: Figure
+
+
+class LegendClassOut(Public):
+    lower: float
+    upper: float
+    colour: str
+    count: int
+    relation: str = Field(description="below or above the national figure (empty without one)")
+    label: str
+
+
+class ProfileCard(Public):
+    indicator: IndicatorOut
+    period: str
+    figure: Figure
+    national: Figure
+    index: float | None = Field(default=None, description="Value relative to NL (NL = 100)")
+    rank: int | None = Field(
+        default=None, description="Rank among regions of the same level (1 = highest)"
+    )
+    rank_of: int | None = None
+    rank_ties: int | None = Field(
+        default=None,
+        description="How many regions of the level share this rank (same figure); absent "
+        "when the region has it alone",
+    )
+    reliability: str | None = Field(
+        default=None, description="Reliability flag of the analysis engine (e.g. betrouwbaar)"
+    )
+    peers: Figure | None = Field(default=None, description="Pooled figure of the peer group")
+    peers_n: int | None = Field(
+        default=None, description="Members of the peer group with a published figure"
+    )
+    similar: Figure | None = Field(default=None, description="Pooled figure of similar regions")
+    similar_n: int | None = Field(
+        default=None, description="Similar regions with a published figure"
+    )
+    trend_change_pct: float | None = None
+    trend_significant: bool | None = None
+    trend: list[TrendPoint]
+    suppressed_share: float | None = Field(
+        default=None,
+        description="Set when disclosure control suppressed most cells of this indicator "
+        "at the region's level (rare events): the share of the level's cells suppressed",
+    )
+
 
 #: Status -> (Dutch, English) note shown beside the figure.
 STATUS_NOTES: dict[str, tuple[str, str]] = {
