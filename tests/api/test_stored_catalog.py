@@ -48,6 +48,7 @@ def test_the_server_reads_the_catalog_of_the_build_not_the_yaml(
         theme = json.loads(document)
         (entry,) = [i for i in theme["indicators"] if i["id"] == "opgehelderd_pct"]
         entry["title"]["nl"] = "Opgehelderd volgens de build"
+        theme["description"]["nl"] = "Veiligheid zoals de build haar beschrijft."
         conn.execute(
             f"UPDATE {CATALOG_TABLE} SET document = ? WHERE theme = 'veiligheid'",
             [json.dumps(theme)],
@@ -65,3 +66,9 @@ def test_the_server_reads_the_catalog_of_the_build_not_the_yaml(
         ]
         titles = {c["indicator"]["id"]: c["indicator"]["title"] for c in cards}
         assert titles["opgehelderd_pct"] == "Opgehelderd volgens de build"
+        # The methodology pages describe the themes as the build's catalog does.
+        index = client.get("/methodologie.json").json()
+        (described,) = [t for t in index["themes"] if t["id"] == "veiligheid"]
+        assert described["description"] == "Veiligheid zoals de build haar beschrijft."
+        page = client.get("/methodologie/veiligheid.json").json()
+        assert page["theme"]["description"] == "Veiligheid zoals de build haar beschrijft."

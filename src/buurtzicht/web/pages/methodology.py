@@ -15,8 +15,9 @@ from buurtzicht.api.queries.catalog import COMPOSITE_THEME
 from buurtzicht.api.schemas.card import format_number
 from buurtzicht.api.schemas.figures import ThemeOut
 from buurtzicht.api.services.build import build_summary
+from buurtzicht.api.services.catalog import model_catalog
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.indicators.model import Catalog as ModelCatalog
 from buurtzicht.warehouse.audit_note import AuditFigures, secure_audit
 from buurtzicht.web.contexts import (
     DisclosureAudit,
@@ -36,8 +37,9 @@ from buurtzicht.web.source_names import source_name
 router = APIRouter()
 
 
-def _method_theme(theme: ThemeOut, lang: str) -> MethodTheme:
-    loaded = next((t.theme for t in default_catalog().themes if t.theme.theme == theme.id), None)
+def _method_theme(theme: ThemeOut, model: ModelCatalog, lang: str) -> MethodTheme:
+    """A theme with its description from the build's catalog."""
+    loaded = next((t.theme for t in model.themes if t.theme.theme == theme.id), None)
     description = (
         "" if loaded is None else (loaded.description.en if lang == "en" else loaded.description.nl)
     )
@@ -50,12 +52,9 @@ def _method_theme(theme: ThemeOut, lang: str) -> MethodTheme:
     )
 
 
-def _measure_names(all_themes: list[ThemeOut], lang: str) -> dict[str, str]:
-    """Measure id -> title: the catalog's secure measures, then the build's raw ones."""
-    names = {
-        m: (d.title.en if lang == "en" else d.title.nl)
-        for m, d in default_catalog().measures.items()
-    }
+def _measure_names(all_themes: list[ThemeOut], model: ModelCatalog, lang: str) -> dict[str, str]:
+    """Measure id -> title: the build catalog's secure measures, then its raw ones."""
+    names = {m: (d.title.en if lang == "en" else d.title.nl) for m, d in model.measures.items()}
     for theme in all_themes:
         if theme.indicators and not theme.indicators[0].catalog:
             names.update({i.id: i.title for i in theme.indicators if i.id not in names})
@@ -85,7 +84,11 @@ def _index(request: Request, snapshot: Snapshot, lang: str, as_json: bool) -> Re
             page=page_meta(
                 request, translator(lang)["method_title"], lang, build_id=snapshot.build_id
             ),
-            themes=[_method_theme(t, lang) for t in all_themes if t.indicators[0].catalog],
+            themes=[
+                _method_theme(t, model_catalog(snapshot), lang)
+                for t in all_themes
+                if t.indicators[0].catalog
+            ],
             source_themes=[
                 t for t in all_themes if not t.indicators[0].catalog and t.id != COMPOSITE_THEME[0]
             ],
@@ -117,7 +120,8 @@ def _theme(request: Request, snapshot: Snapshot, lang: str, name: str) -> Respon
         if theme is None:
             known = ", ".join(t.id for t in all_themes if t.indicators[0].catalog)
             raise NotFoundError(f"no theme {theme_id!r}; themes: {known}")
-        names = _measure_names(all_themes, lang)
+        model = model_catalog(snapshot)
+        names = _measure_names(all_themes, model, lang)
         texts = [i.methodology for i in theme.indicators]
         shared = shared_sentences(texts)
         return MethodologyThemePage(
@@ -127,7 +131,7 @@ def _theme(request: Request, snapshot: Snapshot, lang: str, name: str) -> Respon
                 lang,
                 build_id=snapshot.build_id,
             ),
-            theme=_method_theme(theme, lang),
+            theme=_method_theme(theme, model, lang),
             shared=[humanise(s, names) for s in shared],
             indicators=[
                 MethodIndicator(
