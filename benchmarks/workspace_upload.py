@@ -26,7 +26,8 @@ import numpy as np
 import shapely
 
 from buurtzicht.config import Settings, get_settings
-from buurtzicht.warehouse.store import buurt_geometries, open_current
+from buurtzicht.queries.boundaries import buurt_geometries
+from buurtzicht.warehouse.current import open_current
 from buurtzicht.workspace import accounts, datasets
 from buurtzicht.workspace.db import open_database
 from buurtzicht.workspace.uploads.places import Gazetteer

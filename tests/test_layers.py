@@ -29,15 +29,27 @@ ALLOWED: dict[str, set[str]] = {
     "disclosure": BASE | {"regions", "sources"},
     "microdata": BASE | {"regions", "sources", "indicators"},
     "warehouse": BASE | {"regions", "sources"},
+    "queries": BASE | {"regions", "sources", "warehouse"},
     "indicators": BASE | {"regions", "sources", "disclosure", "warehouse"},
-    "secure": BASE | {"regions", "sources", "microdata", "disclosure", "indicators", "warehouse"},
-    "analysis": BASE | {"regions", "sources", "warehouse", "indicators"},
-    "workspace": BASE | {"regions", "sources", "warehouse"},
+    "secure": BASE
+    | {"regions", "sources", "microdata", "disclosure", "indicators", "warehouse", "queries"},
+    "analysis": BASE | {"regions", "sources", "warehouse", "queries", "indicators"},
+    "workspace": BASE | {"regions", "sources", "warehouse", "queries"},
     "assembly": BASE | {"regions", "sources", "warehouse", "indicators", "analysis", "secure"},
     "api": BASE
-    | {"regions", "sources", "warehouse", "indicators", "analysis", "disclosure", "workspace"},
-    "web": BASE | {"regions", "sources", "warehouse", "indicators", "analysis", "api", "workspace"},
-    "server": BASE | {"api", "web"},
+    | {
+        "regions",
+        "sources",
+        "warehouse",
+        "queries",
+        "indicators",
+        "analysis",
+        "disclosure",
+        "workspace",
+    },
+    "web": BASE
+    | {"regions", "sources", "warehouse", "queries", "indicators", "analysis", "api", "workspace"},
+    "server": BASE | {"queries", "api", "web"},
     "cli": None,  # the command line may use everything
 }
 

@@ -11,8 +11,8 @@ import pytest
 from buurtzicht.analysis.deviations import deviating_children
 from buurtzicht.analysis.deviations_table import TABLE, deviations_frame, precomputed
 from buurtzicht.config import Settings
+from buurtzicht.queries.tables import has_table
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.store import has_table
 
 
 @pytest.fixture(scope="module")

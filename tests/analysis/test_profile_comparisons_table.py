@@ -23,8 +23,8 @@ from buurtzicht.analysis.profile_comparisons_table import (
 from buurtzicht.analysis.store import region_info, region_records
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.queries.tables import has_table
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.store import has_table
 
 
 @pytest.fixture(scope="module")

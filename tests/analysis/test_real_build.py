@@ -19,7 +19,7 @@ from buurtzicht.analysis.profile import RegionProfile, profile
 from buurtzicht.cli.app import app
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.warehouse.store import current_path
+from buurtzicht.warehouse.current import current_path
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from buurtzicht.api.queries.catalog import IndicatorMeta
+from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.api.schemas.card import source
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.indicators.model import SourceCitation

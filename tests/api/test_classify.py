@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from buurtzicht.api.queries.classify import COOL, NO_DATA, SCHEMES, WARM, classify
+from buurtzicht.analysis.stats.legend_classes import COOL, NO_DATA, SCHEMES, WARM, classify
 
 VALUES = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]
 

@@ -9,8 +9,8 @@ import json
 
 import duckdb
 
-from buurtzicht.api.queries.geometry import payload
 from buurtzicht.config import Settings
+from buurtzicht.queries.boundaries import payload
 from buurtzicht.warehouse.layout import BuildLayout
 
 

@@ -9,10 +9,10 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from buurtzicht.api.queries.regions import search_names
 from buurtzicht.api.services.search import Entry, build_index, find
 from buurtzicht.config import Settings
-from buurtzicht.warehouse.store import current_path
+from buurtzicht.queries.regions import search_names
+from buurtzicht.warehouse.current import current_path
 
 LEVELS = ("gemeente", "wijk", "buurt")
 

@@ -10,7 +10,7 @@ import duckdb
 from fastapi.testclient import TestClient
 
 from buurtzicht.analysis.materialise import CATALOG_TABLE
-from buurtzicht.api.queries.catalog import build_catalog
+from buurtzicht.api.catalog_view import build_catalog
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.server import create_app

@@ -13,7 +13,7 @@ from buurtzicht.analysis.composite import composite_index
 from buurtzicht.api.schemas.card import format_number
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.warehouse.store import open_current
+from buurtzicht.warehouse.current import open_current
 from tests.e2e.conftest import screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser

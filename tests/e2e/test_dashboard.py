@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from buurtzicht.config import Settings
-from buurtzicht.warehouse.store import open_current
+from buurtzicht.warehouse.current import open_current
 from tests.e2e.conftest import CSP_LISTENER, screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ from buurtzicht.indicators.model import Uncertainty
 from buurtzicht.indicators.rules import MIN_METHODOLOGY_CHARS
 from buurtzicht.indicators.schema import SCHEMA_PATH, schema_text, write_schema
 from buurtzicht.indicators.theme_file import CatalogError
-from buurtzicht.warehouse.store import current_path
+from buurtzicht.warehouse.current import current_path
 
 
 def test_catalog_size_and_themes() -> None:

@@ -20,7 +20,7 @@ import pytest
 from buurtzicht.config import Settings
 from buurtzicht.indicators.compute import compute_indicator_values
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.warehouse.store import current_path
+from buurtzicht.warehouse.current import current_path
 
 WB = {
     "wb_vermogen_vernieling_geweld_per_1000": "TotaalVermogenVernielingEnGeweld",

@@ -7,9 +7,10 @@ import pytest
 
 from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError, NoBuildError
+from buurtzicht.queries.regions import first_region_of_level, region_record
 from buurtzicht.warehouse.build import BuildInputs, run_build
+from buurtzicht.warehouse.current import open_current
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.store import first_region_of_level, open_current, region_record
 from buurtzicht.warehouse.validate import Expectations, SumCheck
 from tests.tiny import tiny_batch
 

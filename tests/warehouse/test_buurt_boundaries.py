@@ -18,7 +18,7 @@ from shapely.geometry import shape
 
 from buurtzicht.config import Settings
 from buurtzicht.regions.boundary_match import MIN_WIJK_SHARE
-from buurtzicht.warehouse.store import current_path
+from buurtzicht.warehouse.current import current_path
 
 TOPOJSON = "geo_buurten_2019_cbs_emielsanders/buurten_2019_gegeneraliseerd.topojson"
 AMSTERDAM = "geo_buurten_amsterdam_mindtheheat/amsterdam_buurten.geojson.gz"

@@ -18,8 +18,8 @@ from buurtzicht.config import Settings
 from buurtzicht.errors import BuildError, SourceFormatError
 from buurtzicht.sources.mirror import DATASETS
 from buurtzicht.warehouse.build import run_build
+from buurtzicht.warehouse.current import current_path
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.store import current_path
 
 SLICE = "raw/cbs_statline_dumps_dertje/83648NED_misdrijven_totaal_per_regio_2010_2024_COMPLETE_SLICE.csv"
 TOTAL = "misdrijven.TotaalGeregistreerdeMisdrijven"

@@ -17,7 +17,7 @@ from buurtzicht.cli.app import app as cli
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.server import create_app
-from buurtzicht.warehouse.store import current_path, open_current
+from buurtzicht.warehouse.current import current_path, open_current
 
 WEIGHTS = {
     c.indicator: c.weight for c in default_catalog().composite("veiligheidsindex").components

@@ -3,7 +3,7 @@ gemeente the one the catalog names (``default_below_gemeente``), else registered
 
 from __future__ import annotations
 
-from buurtzicht.api.queries.catalog import IndicatorMeta
+from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.web.pages.map import default_indicator
 

@@ -34,7 +34,7 @@ def test_no_web_framework_outside_api_web_and_server() -> None:
 
 
 def test_queries_and_services_do_not_import_the_framework() -> None:
-    for folder in ("api/queries", "api/services"):
+    for folder in ("queries", "api/services"):
         for path in (PACKAGE / folder).rglob("*.py"):
             assert not _imports(path) & set(WEB_ONLY), path
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import duckdb
 
-from buurtzicht.api.queries.values import tied_ranks
+from buurtzicht.queries.figures import tied_ranks
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.templating import TEMPLATES
 

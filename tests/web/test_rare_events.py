@@ -7,10 +7,10 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from buurtzicht.api.queries.values import suppressed_shares
 from buurtzicht.api.schemas.card import Figure
 from buurtzicht.api.schemas.figures import ValueRow, ValuesOut
 from buurtzicht.api.services import profile as profile_service
+from buurtzicht.queries.figures import suppressed_shares
 from buurtzicht.web import map_notes
 from tests.api.smallbuild import SECURE
 

@@ -12,7 +12,7 @@ import shapely
 from pyproj import Transformer
 
 from buurtzicht.config import Settings
-from buurtzicht.warehouse.store import open_current
+from buurtzicht.warehouse.current import open_current
 from buurtzicht.workspace.uploads.places import Gazetteer
 from buurtzicht.workspace.uploads.read import UploadFileError, read_upload
 from buurtzicht.workspace.uploads.validate import Preview, validate

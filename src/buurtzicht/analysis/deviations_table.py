@@ -24,8 +24,8 @@ from buurtzicht.analysis.deviations import (
 )
 from buurtzicht.analysis.store import cached, ensure_indicator_values
 from buurtzicht.indicators.loader import Catalog, default_catalog
+from buurtzicht.queries.tables import has_table
 from buurtzicht.regions.codes import NEDERLAND
-from buurtzicht.warehouse.store import has_table
 
 TABLE = "deviating_children"
 #: Children listed per theme (``deviating_children(limit=...)``'s default).

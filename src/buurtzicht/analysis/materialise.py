@@ -29,10 +29,9 @@ from buurtzicht.indicators.compute import (
 )
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Indicator, Uncertainty
+from buurtzicht.queries.catalog import CATALOG_TABLE
 
 TABLE = "indicator_values"
-#: The catalog the figures of a build were computed with (read by the server).
-CATALOG_TABLE = "indicator_catalog"
 COLUMNS = [
     *VALUE_COLUMNS,
     "ci_low",

@@ -26,7 +26,7 @@ import pandas as pd
 from buurtzicht.analysis.profile_comparisons import Comparisons, comparisons, default_period
 from buurtzicht.analysis.store import cached, ensure_indicator_values, region_info, region_records
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.warehouse.store import has_table
+from buurtzicht.queries.tables import has_table
 
 TABLE = "profile_comparisons"
 LEVELS = ("gemeente",)

@@ -41,7 +41,7 @@ from buurtzicht.api.security import HeadAsGet, SecurityHeaders
 from buurtzicht.api.warehouse import Warehouse
 from buurtzicht.config import Settings, get_settings
 from buurtzicht.errors import BuurtzichtError, NoBuildError
-from buurtzicht.warehouse.store import first_region_of_level
+from buurtzicht.queries.regions import first_region_of_level
 
 log = logging.getLogger("buurtzicht.api")
 

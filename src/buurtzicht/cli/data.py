@@ -14,10 +14,12 @@ from rich.table import Table
 from buurtzicht.cli.app import app
 from buurtzicht.cli.options import CodeArgument, PeriodOption
 from buurtzicht.config import Settings, get_settings
-from buurtzicht.warehouse import info as warehouse_info
+from buurtzicht.queries import build_summary as warehouse_info
+from buurtzicht.queries.figures import region_observations
+from buurtzicht.queries.regions import region_record
 from buurtzicht.warehouse.build import BuildInputs, BuildResult, Step
+from buurtzicht.warehouse.current import open_current
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.store import open_current, region_observations, region_record
 
 console = Console()
 

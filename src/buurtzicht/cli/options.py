@@ -146,7 +146,7 @@ def open_warehouse(path: Path | None) -> duckdb.DuckDBPyConnection:
         except duckdb.Error as exc:
             raise NoBuildError(f"cannot open warehouse {path}: {exc}") from exc
     from buurtzicht.config import get_settings
-    from buurtzicht.warehouse.store import open_current
+    from buurtzicht.warehouse.current import open_current
 
     conn: duckdb.DuckDBPyConnection = open_current(get_settings())
     return conn

@@ -54,7 +54,8 @@ def _cli_actor() -> audit.Actor:
 
 def _gemeente_name(code: str) -> str:
     """The gemeente's name from the current build, or the code without one."""
-    from buurtzicht.warehouse.store import open_current, region_record
+    from buurtzicht.queries.regions import region_record
+    from buurtzicht.warehouse.current import open_current
 
     try:
         conn = open_current(get_settings())

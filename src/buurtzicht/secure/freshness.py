@@ -16,12 +16,12 @@ import pandas as pd
 
 from buurtzicht.config import Settings
 from buurtzicht.microdata.store import aggregates_path, microdata_dir
+from buurtzicht.queries.tables import has_table
 from buurtzicht.secure.context import PopulationChoice
 from buurtzicht.secure.published import TABLE_ID, published_path, report_path
 from buurtzicht.secure.published_models import models_release_path, published_models_path
 from buurtzicht.sources.base import sha256_of
 from buurtzicht.warehouse.layout import BuildLayout
-from buurtzicht.warehouse.store import has_table
 
 
 def _json(path: Path) -> dict[str, Any]:

@@ -33,10 +33,10 @@ from fastapi import FastAPI
 from starlette.types import Message
 
 from buurtzicht.api.answer_store import AnswerWriter, answers_path
-from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.warehouse import Warehouse
 from buurtzicht.config import Settings
+from buurtzicht.queries import regions as region_queries
 from buurtzicht.server import create_app
 from buurtzicht.server.answers import answers_tag
 

@@ -13,9 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from buurtzicht.api.deps import SnapshotDep
 from buurtzicht.api.params import Level, ParentParam, YearPath
 from buurtzicht.api.problems import NotFoundError
-from buurtzicht.api.queries import geometry as geometry_queries
-from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.queries.geometry import GeometryPayload
+from buurtzicht.queries import boundaries as geometry_queries
+from buurtzicht.queries import regions as region_queries
+from buurtzicht.queries.boundaries import GeometryPayload
 from buurtzicht.regions.codes import normalise_code
 
 router = APIRouter(tags=["geometry"])

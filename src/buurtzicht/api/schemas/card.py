@@ -12,8 +12,8 @@ import math
 
 from pydantic import Field
 
-from buurtzicht.api.queries.catalog import Citation, IndicatorMeta
-from buurtzicht.api.queries.classify import LegendClass
+from buurtzicht.analysis.stats.legend_classes import LegendClass
+from buurtzicht.api.catalog_view import Citation, IndicatorMeta
 from buurtzicht.api.schemas.common import SYNTHETIC_LABEL, Public
 
 

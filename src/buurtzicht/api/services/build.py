@@ -5,12 +5,12 @@ from __future__ import annotations
 import duckdb
 
 from buurtzicht.api.problems import without_server_paths
-from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.schemas.card import SourceOut
 from buurtzicht.api.schemas.common import GeometryInfo
 from buurtzicht.api.schemas.figures import BuildOut
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.warehouse import info
+from buurtzicht.queries import boundaries as geometry_queries
+from buurtzicht.queries import build_summary as info
 
 
 def build_summary(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection, lang: str) -> BuildOut:

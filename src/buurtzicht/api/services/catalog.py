@@ -8,8 +8,8 @@ from typing import TypeVar
 import duckdb
 
 from buurtzicht.analysis.composite import ensure_composite_values
-from buurtzicht.api.queries import catalog as catalog_queries
-from buurtzicht.api.queries.catalog import Catalog, IndicatorMeta
+from buurtzicht.api import catalog_view as catalog_queries
+from buurtzicht.api.catalog_view import Catalog, IndicatorMeta
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.indicators.model import Catalog as ModelCatalog
 

@@ -22,8 +22,8 @@ from buurtzicht.analysis.composite import (
     sensitivity,
 )
 from buurtzicht.analysis.store import region_names
+from buurtzicht.api.catalog_view import COMPOSITE_THEME, Catalog, IndicatorMeta
 from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
-from buurtzicht.api.queries.catalog import COMPOSITE_THEME, Catalog, IndicatorMeta
 from buurtzicht.api.schemas import card as present
 from buurtzicht.api.schemas.common import RegionDetail, RegionRef
 from buurtzicht.api.schemas.region_page import (

@@ -23,11 +23,11 @@ from dataclasses import dataclass, replace
 import duckdb
 
 from buurtzicht.api.problems import InvalidParameterError
-from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.services.catalog import catalog, reading
 from buurtzicht.api.services.periods import parse_period
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.queries import figures as value_queries
+from buurtzicht.queries import regions as region_queries
 from buurtzicht.regions.codes import normalise_code
 
 #: The theme tried after the asked indicator's own (the default map's theme).

@@ -13,11 +13,8 @@ from buurtzicht.analysis.compare import compare as analysis_compare
 from buurtzicht.analysis.deviations import DeviatingChild
 from buurtzicht.analysis.highlights import Highlight, highlights
 from buurtzicht.analysis.profile import profile as analysis_profile
+from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.api.problems import InvalidParameterError
-from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.queries import suppressions as suppression_queries
-from buurtzicht.api.queries import values as value_queries
-from buurtzicht.api.queries.catalog import IndicatorMeta
 from buurtzicht.api.schemas import card as present
 from buurtzicht.api.schemas.card import Figure, ProfileCard, TrendPoint
 from buurtzicht.api.schemas.common import RegionDetail, RegionRef
@@ -36,26 +33,12 @@ from buurtzicht.api.services.composites import composite_cards, gemeente_of_comp
 from buurtzicht.api.services.profile_text import highlight_sentence, peer_text, similar_text
 from buurtzicht.api.services.suppressions import region_reason
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.queries import figures as value_queries
+from buurtzicht.queries import regions as region_queries
+from buurtzicht.queries import suppressions as suppression_queries
 from buurtzicht.regions.codes import NEDERLAND, normalise_code
 
 MAX_COMPARE = 8
-
-
-def _observations(cursor: duckdb.DuckDBPyConnection, codes: list[str]) -> list[dict[str, Any]]:
-    """Yearly observations of ``codes``, one per (region, measure, period), preferring
-    the latest indeling (harmonised series where they exist)."""
-    cur = cursor.execute(
-        """
-        SELECT region, measure, period, value, status FROM observations
-        WHERE list_contains($codes, region) AND period LIKE '____JJ00'
-        QUALIFY row_number() OVER (PARTITION BY region, measure, period
-                                   ORDER BY indeling DESC) = 1
-        ORDER BY measure, period
-        """,
-        {"codes": codes},
-    )
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def profile(
@@ -82,7 +65,7 @@ def compare(
     catalog_rows = _catalog_compare(snapshot, cursor, wanted, lang)
     if catalog_rows:
         return CompareOut(regions=refs, rows=catalog_rows)
-    rows = _observations(cursor, [*wanted, NEDERLAND])
+    rows = value_queries.yearly_observations(cursor, [*wanted, NEDERLAND])
     values: dict[tuple[str, str, str], dict[str, Any]] = {
         (row["region"], row["measure"], row["period"]): row for row in rows
     }
@@ -262,7 +245,7 @@ MOSTLY_SUPPRESSED = 0.5
 
 
 def suppression_shares(snapshot: Snapshot) -> dict[tuple[str, str, str], float]:
-    """:func:`~buurtzicht.api.queries.values.suppressed_shares`, once per build."""
+    """:func:`~buurtzicht.queries.figures.suppressed_shares`, once per build."""
     found: dict[tuple[str, str, str], float] = snapshot.cached(
         ("suppressed-shares",), lambda: snapshot.analysis(value_queries.suppressed_shares)
     )
@@ -287,7 +270,7 @@ def _reasoned(
 
 
 def tied_ranks(snapshot: Snapshot) -> dict[tuple[str, str, str, int, int], int]:
-    """:func:`~buurtzicht.api.queries.values.tied_ranks`, once per build."""
+    """:func:`~buurtzicht.queries.figures.tied_ranks`, once per build."""
     found: dict[tuple[str, str, str, int, int], int] = snapshot.cached(
         ("tied-ranks",), lambda: snapshot.analysis(value_queries.tied_ranks)
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.schemas.common import RegionDetail, RegionRef
+from buurtzicht.queries import regions as region_queries
 
 
 def region_url(code: str, level: str) -> str:

@@ -20,9 +20,9 @@ from typing import Any
 import duckdb
 from rapidfuzz import fuzz, process
 
-from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.schemas.common import RegionHit
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.queries import regions as region_queries
 from buurtzicht.regions.codes import is_region_code, normalise_code
 
 #: Names people use for gemeenten whose official (CBS) name they rarely type.

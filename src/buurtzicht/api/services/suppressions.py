@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from buurtzicht.api.queries.catalog import IndicatorMeta
+from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.indicators.model import Indicator
 
 
@@ -48,5 +48,5 @@ def region_reason(
     period: str,
 ) -> str | None:
     """The reason of ``indicator`` for ``region`` in ``period`` from
-    :func:`buurtzicht.api.queries.suppressions.region_reasons`."""
+    :func:`buurtzicht.queries.suppressions.region_reasons`."""
     return reason_of(formula_measures(indicator), lambda m: reasons.get((region, m, period)))

@@ -5,16 +5,16 @@ from __future__ import annotations
 import duckdb
 
 from buurtzicht.api.problems import InvalidParameterError
-from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.schemas import card as present
 from buurtzicht.api.schemas.card import TrendPoint
 from buurtzicht.api.schemas.common import RegionRef
 from buurtzicht.api.schemas.figures import TrendSeries, TrendsOut
 from buurtzicht.api.services.catalog import catalog, reading
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.queries import figures as value_queries
+from buurtzicht.queries import regions as region_queries
 from buurtzicht.regions.codes import NEDERLAND
-from buurtzicht.warehouse.store import CURRENT_INDELING
+from buurtzicht.warehouse.current import CURRENT_INDELING
 
 MAX_REGIONS = 12  # as buurtzicht.api.params.MAX_REGIONS
 

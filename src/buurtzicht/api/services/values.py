@@ -7,12 +7,8 @@ from typing import Any
 
 import duckdb
 
+from buurtzicht.analysis.stats import legend_classes as classes
 from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
-from buurtzicht.api.queries import classify as classes
-from buurtzicht.api.queries import geometry as geometry_queries
-from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.queries import suppressions as suppression_queries
-from buurtzicht.api.queries import values as value_queries
 from buurtzicht.api.schemas import card as present
 from buurtzicht.api.schemas.card import Figure
 from buurtzicht.api.schemas.common import RegionRef
@@ -21,6 +17,10 @@ from buurtzicht.api.services.catalog import catalog, reading
 from buurtzicht.api.services.periods import choose_period
 from buurtzicht.api.services.suppressions import formula_measures, reason_of
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.queries import boundaries as geometry_queries
+from buurtzicht.queries import figures as value_queries
+from buurtzicht.queries import regions as region_queries
+from buurtzicht.queries import suppressions as suppression_queries
 from buurtzicht.regions.codes import NEDERLAND
 
 LEVELS = ("gemeente", "wijk", "buurt")

@@ -17,7 +17,6 @@ from typing import Any
 import duckdb
 
 from buurtzicht.api.problems import NotFoundError
-from buurtzicht.api.queries.regions import region as region_record
 from buurtzicht.api.schemas.common import RegionRef
 from buurtzicht.api.schemas.risk import (
     FactorOut,
@@ -29,8 +28,9 @@ from buurtzicht.api.schemas.risk import (
 )
 from buurtzicht.api.services.periods import choose_period, parse_period
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.queries import zoekgebieden as zoek_queries
+from buurtzicht.queries.regions import region as region_record
 from buurtzicht.regions.codes import normalise_code
-from buurtzicht.warehouse.store import CURRENT_INDELING, has_table
 
 THEMES = ("hennep", "doorsluiswoningen", "onverklaarbaar_bezit", "witwas")
 CLASSES = ("hoog", "gemiddeld", "laag")
@@ -102,18 +102,14 @@ def class_descriptions(lang: str, low: float | None, high: float | None) -> dict
     return {k: text.format(**bounds) for k, text in DESCRIPTIONS[lang].items()}
 
 
-def has_models(cursor: duckdb.DuckDBPyConnection) -> bool:
-    return has_table(cursor, "secure_models", "secure_zoekgebieden")
-
-
 def document(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The published models document; :class:`NotFoundError` when the build has none."""
 
     def load() -> dict[str, Any]:
-        if not has_models(cursor):
+        if not zoek_queries.has_models(cursor):
             return {}
-        row = cursor.execute("SELECT document FROM secure_models LIMIT 1").fetchone()
-        return dict(json.loads(row[0])) if row else {}
+        text = zoek_queries.models_document(cursor)
+        return dict(json.loads(text)) if text is not None else {}
 
     found: dict[str, Any] = snapshot.cached(("models-document",), load)
     if not found:
@@ -144,16 +140,6 @@ def theme_card(doc: dict[str, Any], theme: str) -> dict[str, Any]:
     raise NotFoundError(f"no zoekgebieden model for theme {theme!r}", parameter="theme")
 
 
-def periods(cursor: duckdb.DuckDBPyConnection, theme: str, level: str) -> list[str]:
-    rows = cursor.execute(
-        "SELECT DISTINCT z.period FROM secure_zoekgebieden z "
-        "JOIN regions r ON r.code = z.region AND r.indeling = $indeling "
-        "WHERE z.theme = $theme AND r.level = $level ORDER BY 1",
-        {"theme": theme, "level": level, "indeling": CURRENT_INDELING},
-    ).fetchall()
-    return [str(p) for (p,) in rows]
-
-
 def _parent(cursor: duckdb.DuckDBPyConnection, parent: str | None) -> RegionRef | None:
     if not parent:
         return None
@@ -174,28 +160,18 @@ def zoekgebieden(
     """Risk class, counts and explanation of every area of ``level`` with a published class."""
     doc = document(snapshot, cursor)
     card = theme_card(doc, theme)
-    available = periods(cursor, theme, level)
+    available = zoek_queries.periods(cursor, theme, level)
     chosen = choose_period(
         parse_period(period) if period else None, available, what=f"zoekgebieden {theme} {level}"
     )
     ref = _parent(cursor, parent)
     names = {c["feature"]: c[lang] for c in card["coefficients"]}
-    records = cursor.execute(
-        f"""
-        SELECT z.region, r.name, {ROW_COLUMNS}
-        FROM secure_zoekgebieden z
-        JOIN regions r ON r.code = z.region AND r.indeling = $indeling
-        WHERE z.theme = $theme AND z.period = $period AND r.level = $level
-          AND r.special IS NULL
-          AND ($parent IS NULL OR r.gemeente = $parent OR r.wijk = $parent)
-        ORDER BY z.region
-        """,
-        {"theme": theme, "period": chosen, "level": level, "indeling": CURRENT_INDELING,
-         "parent": ref.code if ref else None},
-    ).fetchall()  # fmt: skip
+    records = zoek_queries.area_risks(
+        cursor, theme=theme, period=chosen, level=level, parent=ref.code if ref else None
+    )
     rows = [_row(record, names, card, lang) for record in records]
     counts = {k: sum(r.klasse == k for r in rows) for k in CLASSES}
-    low, high = _bounds(cursor, theme, chosen, level)
+    low, high = zoek_queries.level_bounds(cursor, theme, chosen, level)
     texts = class_descriptions(lang, low, high)
     lower = {"hoog": high, "gemiddeld": low, "laag": None}
     classes = [
@@ -217,27 +193,8 @@ def zoekgebieden(
     )
 
 
-def _bounds(
-    cursor: duckdb.DuckDBPyConnection, theme: str, period: str, level: str
-) -> tuple[float | None, float | None]:
-    """The level's class bounds (every area of the level, not only those of a parent)."""
-    row = cursor.execute(
-        "SELECT min(z.ondergrens_gemiddeld), min(z.ondergrens_hoog) FROM secure_zoekgebieden z "
-        "JOIN regions r ON r.code = z.region AND r.indeling = $indeling "
-        "WHERE z.theme = $theme AND z.period = $period AND r.level = $level",
-        {"theme": theme, "period": period, "level": level, "indeling": CURRENT_INDELING},
-    ).fetchone()
-    if row is None or row[0] is None:
-        return None, None
-    return float(row[0]), float(row[1])
-
-
-#: The columns of a row after the region's code and name (see :func:`_row`).
-ROW_COLUMNS = "z.expected, z.observed, z.niveau, z.gemist, z.klasse, z.factoren"
-
-
 def _row(
-    record: tuple[Any, ...], names: dict[str, str], card: dict[str, Any], lang: str
+    record: zoek_queries.AreaRisk, names: dict[str, str], card: dict[str, Any], lang: str
 ) -> ZoekgebiedRow:
     code, name, expected, observed, niveau, gemist, klasse, factoren = record
     features = json.loads(factoren) if factoren else []
@@ -315,31 +272,21 @@ def region_risks(
 ) -> list[RegionRiskOut]:
     """Per theme the latest published risk class of ``code`` with its explanation; empty
     for a build without models or a region without a published class."""
-    if not has_models(cursor):
+    if not zoek_queries.has_models(cursor):
         return []
     doc = document(snapshot, cursor)
-    records = cursor.execute(
-        f"""
-        SELECT z.theme, z.period, z.region, r.name, {ROW_COLUMNS}
-        FROM secure_zoekgebieden z
-        JOIN regions r ON r.code = z.region AND r.indeling = $indeling
-        WHERE z.region = $code
-        QUALIFY row_number() OVER (PARTITION BY z.theme ORDER BY z.period DESC) = 1
-        """,
-        {"code": code, "indeling": CURRENT_INDELING},
-    ).fetchall()
-    by_theme = {str(r[0]): r for r in records}
+    by_theme = zoek_queries.latest_region_risks(cursor, code)
     out = []
     for theme in THEMES:
         if theme not in by_theme:
             continue
-        record = by_theme[theme]
+        period, record = by_theme[theme]
         card = theme_card(doc, theme)
         names = {c["feature"]: c[lang] for c in card["coefficients"]}
         out.append(
             RegionRiskOut(
-                theme=theme, title=str(card[lang]), period=str(record[1]),
-                row=_row(record[2:], names, card, lang),
+                theme=theme, title=str(card[lang]), period=period,
+                row=_row(record, names, card, lang),
             )
         )  # fmt: skip
     return out

@@ -15,15 +15,15 @@ import duckdb
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import InvalidParameterError
-from buurtzicht.api.queries import geometry as geometry_queries
-from buurtzicht.api.queries.catalog import IndicatorMeta
 from buurtzicht.api.schemas.figures import ValuesOut
 from buurtzicht.api.services import map_choice
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.values import LEVELS, level_values
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.queries import boundaries as geometry_queries
 from buurtzicht.web.contexts import Context, MapPage, TilesRef
 from buurtzicht.web.i18n import translator
 from buurtzicht.web.map_notes import boundary_notes, map_notices, suppression_note

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from buurtzicht.analysis.composite import DRAWS, SEED, SPREAD
+from buurtzicht.api.catalog_view import COMPOSITE_THEME
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import NotFoundError
-from buurtzicht.api.queries.catalog import COMPOSITE_THEME
 from buurtzicht.api.schemas.card import format_number
 from buurtzicht.api.schemas.figures import ThemeOut
 from buurtzicht.api.services.build import build_summary

@@ -10,13 +10,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from buurtzicht.analysis.stats.legend_classes import NO_DATA, classify
 from buurtzicht.api.auth import MemberDep, WorkspaceDep, actor, private
 from buurtzicht.api.deps import SnapshotDep
 from buurtzicht.api.problems import NotFoundError
-from buurtzicht.api.queries import geometry as geometry_queries
-from buurtzicht.api.queries import regions as region_queries
-from buurtzicht.api.queries.classify import NO_DATA, classify
 from buurtzicht.api.schemas.card import format_number
+from buurtzicht.queries import boundaries as geometry_queries
+from buurtzicht.queries import regions as region_queries
 from buurtzicht.web.contexts_workspace import DatasetPage, LegendOut, OwnRow
 from buurtzicht.web.pages.workspace import dataset_out, organisation_code
 from buurtzicht.web.render import page_meta

@@ -8,11 +8,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.problems import NotFoundError
-from buurtzicht.api.queries import regions as region_queries
 from buurtzicht.api.schemas.common import RegionRef
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.api.services import zoekgebieden as zoekgebieden_service
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.queries import regions as region_queries
 from buurtzicht.regions.codes import level_of, normalise_code
 from buurtzicht.web.contexts import Context, MapLink, RegionPage
 from buurtzicht.web.i18n import translator

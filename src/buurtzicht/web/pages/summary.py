@@ -13,8 +13,6 @@ from fastapi.responses import Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import NotFoundError
-from buurtzicht.api.queries import geometry as geometry_queries
-from buurtzicht.api.queries.regions import CHILD_LEVEL
 from buurtzicht.api.schemas.figures import ValuesOut
 from buurtzicht.api.services import map_choice
 from buurtzicht.api.services import profile as profile_service
@@ -22,6 +20,8 @@ from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.values import level_values
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.errors import BuurtzichtError
+from buurtzicht.queries import boundaries as geometry_queries
+from buurtzicht.queries.regions import CHILD_LEVEL
 from buurtzicht.regions.codes import level_of, normalise_code
 from buurtzicht.web.contexts import SummaryPage
 from buurtzicht.web.i18n import translator

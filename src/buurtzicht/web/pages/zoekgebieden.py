@@ -18,11 +18,12 @@ from fastapi.responses import Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import InvalidParameterError
-from buurtzicht.api.queries import geometry as geometry_queries
 from buurtzicht.api.services import zoekgebieden as service
 from buurtzicht.api.services.values import LEVELS
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.warehouse.store import CURRENT_INDELING
+from buurtzicht.queries import boundaries as geometry_queries
+from buurtzicht.queries import zoekgebieden as zoek_queries
+from buurtzicht.warehouse.current import CURRENT_INDELING
 from buurtzicht.web.contexts import TilesRef
 from buurtzicht.web.contexts_models import (
     ClassValidationRow,
@@ -63,7 +64,7 @@ def _level(cursor: duckdb.DuckDBPyConnection, theme: str, asked: str | None) -> 
     if asked:
         return asked
     for level in ("wijk", "gemeente", "buurt"):
-        if service.periods(cursor, theme, level):
+        if zoek_queries.periods(cursor, theme, level):
             return level
     return "gemeente"
 
@@ -79,7 +80,7 @@ def _page(request: Request, snapshot: Snapshot, lang: str, as_json: bool, q: Zoe
     def build(cursor: duckdb.DuckDBPyConnection) -> ZoekgebiedenPage:
         t = translator(lang)
         page = page_meta(request, t["nav_zoekgebieden"], lang, build_id=snapshot.build_id)
-        if not service.has_models(cursor):
+        if not zoek_queries.has_models(cursor):
             return ZoekgebiedenPage(
                 page=page, available=False, themes=[], theme=q.thema,
                 level=q.niveau or "gemeente", levels=list(LEVELS),
@@ -89,7 +90,7 @@ def _page(request: Request, snapshot: Snapshot, lang: str, as_json: bool, q: Zoe
         level = _level(cursor, q.thema, q.niveau)
         notices: list[str] = []
         result = None
-        if service.periods(cursor, q.thema, level):
+        if zoek_queries.periods(cursor, q.thema, level):
             result = service.zoekgebieden(
                 snapshot, cursor, theme=q.thema, level=level, period=q.jaar, lang=lang,
                 parent=q.binnen,

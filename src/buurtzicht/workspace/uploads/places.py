@@ -18,8 +18,9 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
+from buurtzicht.queries.boundaries import buurt_geometries
+from buurtzicht.queries.regions import area_regions
 from buurtzicht.regions.codes import is_region_code, normalise_code
-from buurtzicht.warehouse.store import area_regions, buurt_geometries
 
 LEVELS = ("gemeente", "wijk", "buurt")
 

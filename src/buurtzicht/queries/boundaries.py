@@ -156,3 +156,20 @@ def tile(
         [level, year, z, x, y],
     ).fetchone()
     return None if row is None else bytes(row[0])
+
+
+def buurt_geometries(
+    conn: duckdb.DuckDBPyConnection, gemeenten: list[str]
+) -> tuple[int | None, list[tuple[str, bytes]]]:
+    """(year, [(buurt code, WKB in WGS84)]) of the newest buurt boundaries of the build
+    within ``gemeenten``; (None, []) for a build without buurt boundaries."""
+    year = conn.execute("SELECT max(year) FROM boundaries WHERE level = 'buurt'").fetchone()
+    if year is None or year[0] is None:
+        return None, []
+    prefixes = [g[2:] for g in gemeenten]
+    rows = conn.execute(
+        "SELECT code, geometry FROM boundaries WHERE level = 'buurt' AND year = ? "
+        "AND list_contains(?, substr(code, 3, 4)) ORDER BY code",
+        [year[0], prefixes],
+    ).fetchall()
+    return int(year[0]), [(str(code), bytes(geometry)) for code, geometry in rows]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
-from buurtzicht.warehouse.store import has_table
+from buurtzicht.queries.tables import has_table
 
 TABLE = "secure_suppressions"
 

@@ -1,4 +1,5 @@
-"""Published figures of one measure: per level and period, per region over time."""
+"""Published figures: of one measure or indicator per level and period, per region over
+time; every observation of a region."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import duckdb
 
 from buurtzicht.regions.codes import NEDERLAND
-from buurtzicht.warehouse.store import CURRENT_INDELING
+from buurtzicht.warehouse.current import CURRENT_INDELING
 
 #: Where figures live: raw measures in ``observations``, catalog indicators in
 #: ``indicator_values`` (same long shape, keyed by ``indicator``), composite indexes in
@@ -246,3 +247,38 @@ def tied_ranks(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str, int
         """
     ).fetchall()
     return {(str(i), str(lv), str(p), int(n), int(r)): int(c) for i, lv, p, n, r, c in rows}
+
+
+def region_observations(
+    conn: duckdb.DuckDBPyConnection, code: str, *, period: str | None = None
+) -> list[dict[str, Any]]:
+    """Every observation of a region (all indelingen), with measure titles and units."""
+    cursor = conn.execute(
+        """
+        SELECT o.measure, m.title, m.unit, m.decimals, o.period, o.indeling, o.value,
+               o.status, o.source
+        FROM observations o LEFT JOIN measures m USING (measure)
+        WHERE o.region = $code AND ($period IS NULL OR o.period = $period)
+        ORDER BY o.measure, o.period, o.indeling
+        """,
+        {"code": code, "period": period},
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def yearly_observations(conn: duckdb.DuckDBPyConnection, codes: list[str]) -> list[dict[str, Any]]:
+    """Yearly observations of ``codes``, one per (region, measure, period), preferring
+    the latest indeling (harmonised series where they exist)."""
+    cur = conn.execute(
+        """
+        SELECT region, measure, period, value, status FROM observations
+        WHERE list_contains($codes, region) AND period LIKE '____JJ00'
+        QUALIFY row_number() OVER (PARTITION BY region, measure, period
+                                   ORDER BY indeling DESC) = 1
+        ORDER BY measure, period
+        """,
+        {"codes": codes},
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

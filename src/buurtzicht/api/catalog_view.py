@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import duckdb
 
-from buurtzicht.analysis.materialise import CATALOG_TABLE
 from buurtzicht.errors import UnknownMeasureError
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.indicators.model import Catalog as ModelCatalog
 from buurtzicht.indicators.model import Composite, Indicator, Localised
+from buurtzicht.queries import catalog as catalog_queries
 
 #: Family -> (Dutch, English) title of the source-variable groups.
 FAMILY_TITLES: dict[str, tuple[str, str]] = {
@@ -271,32 +271,25 @@ def _composite_theme(catalog: ModelCatalog, themes: list[Theme]) -> list[Theme]:
 
 
 def _measure_themes(conn: duckdb.DuckDBPyConnection) -> list[Theme]:
-    cursor = conn.execute(
-        """
-        SELECT measure, title, coalesce(unit, ''), coalesce(decimals, 0),
-               coalesce(description, ''), coalesce(source_table, ''),
-               coalesce(source_version, ''), coalesce(publisher, ''), coalesce(licence, ''),
-               coalesce(flags, '')
-        FROM measures
-        WHERE measure IN (SELECT DISTINCT measure FROM observations)
-        ORDER BY measure
-        """
-    )
     grouped: dict[str, list[IndicatorMeta]] = {}
-    for row in cursor.fetchall():
-        measure, title, unit, decimals, description, table, version, pub, lic, raw = row
-        flags = tuple(f for f in str(raw).split(",") if f)
-        family = measure.split(".", 1)[0]
+    for row in catalog_queries.observed_measures(conn):
+        family = row.measure.split(".", 1)[0]
         grouped.setdefault(family, []).append(
             IndicatorMeta(
                 SourceVariable(
-                    measure,
-                    title,
-                    unit,
-                    int(decimals),
-                    description,
-                    Citation(table, title, pub or "CBS", lic, version),
-                    flags,
+                    row.measure,
+                    row.title,
+                    row.unit,
+                    row.decimals,
+                    row.description,
+                    Citation(
+                        row.source_table,
+                        row.title,
+                        row.publisher or "CBS",
+                        row.licence,
+                        row.source_version,
+                    ),
+                    row.flags,
                 ),
                 f"bron_{family}",
             )
@@ -311,17 +304,13 @@ def _measure_themes(conn: duckdb.DuckDBPyConnection) -> list[Theme]:
 
 
 def build_catalog(conn: duckdb.DuckDBPyConnection) -> ModelCatalog:
-    """The catalog the build stored with its figures (``indicator_catalog``, written by
-    :func:`buurtzicht.analysis.materialise.materialise`); for a build without it (made
-    before the catalog was stored, or a test warehouse whose figures are computed when
-    opened) the packaged one, which its figures are then computed with too."""
-    try:
-        rows = conn.execute(
-            f"SELECT theme, document FROM {CATALOG_TABLE} ORDER BY position"
-        ).fetchall()
-    except duckdb.CatalogException:
+    """The catalog the build stored with its figures
+    (:func:`buurtzicht.queries.catalog.stored_catalog`); for a build without it the
+    packaged one, which its figures are then computed with too."""
+    documents = catalog_queries.stored_catalog(conn)
+    if documents is None:
         return default_catalog()
-    return ModelCatalog.from_documents(rows)
+    return ModelCatalog.from_documents(documents)
 
 
 def load(
@@ -332,11 +321,6 @@ def load(
     ``analysis`` is the cursor on which ``indicator_values`` is queryable, ``model`` the
     build's own catalog (:func:`build_catalog`).
     """
-    # A suppressed figure is a figure too: it is shown as "." with its reason.
-    rows = analysis.execute(
-        "SELECT DISTINCT indicator FROM indicator_values "
-        "WHERE value IS NOT NULL OR status = 'suppressed'"
-    ).fetchall()
-    with_figures = {indicator for (indicator,) in rows}
+    with_figures = catalog_queries.indicators_with_figures(analysis)
     themes = _catalog_themes(model, with_figures)
     return Catalog(tuple(themes + _composite_theme(model, themes) + _measure_themes(conn)), model)

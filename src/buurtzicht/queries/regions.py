@@ -1,4 +1,5 @@
-"""Regions: search by name or code, a region with its parents and children."""
+"""Regions of a build: search by name or code, a region with its parents and children,
+the areas of a level."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 import duckdb
 
 from buurtzicht.errors import UnknownRegionError
-from buurtzicht.warehouse.store import CURRENT_INDELING, region_record
+from buurtzicht.regions.codes import normalise_code
+from buurtzicht.warehouse.current import CURRENT_INDELING
 
 #: Levels a user navigates, from large to small.
 AREA_LEVELS = ("gemeente", "wijk", "buurt")
@@ -134,3 +136,75 @@ def names(conn: duckdb.DuckDBPyConnection, codes: list[str], indeling: int) -> d
         {"codes": codes, "indeling": indeling},
     ).fetchall()
     return {code: name for code, name in rows}
+
+
+def region_record(
+    conn: duckdb.DuckDBPyConnection, code: str, *, indeling: int = CURRENT_INDELING
+) -> dict[str, Any]:
+    """A region with the names of its parents; ``UnknownRegionError`` if absent."""
+    code = normalise_code(code)
+    cursor = conn.execute(
+        "SELECT * FROM regions WHERE code = ? ORDER BY indeling = ? DESC, indeling DESC LIMIT 1",
+        [code, indeling],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise UnknownRegionError(
+            f"region {code} is not in the warehouse; search by name with "
+            "'buurtzicht region --search NAME' or check the code (e.g. GM0363)"
+        )
+    record = dict(zip([d[0] for d in cursor.description], row, strict=True))
+    record["parents"] = _parents(conn, record)
+    return record
+
+
+_PARENT_FIELDS = (
+    "wijk",
+    "gemeente",
+    "corop",
+    "veiligheidsregio",
+    "politie_eenheid",
+    "provincie",
+    "landsdeel",
+)
+
+
+def _parents(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> list[dict[str, Any]]:
+    codes = [record[f] for f in _PARENT_FIELDS if record.get(f) and record[f] != record["code"]]
+    if not codes:
+        return []
+    rows = conn.execute(
+        """
+        SELECT code, level, name FROM regions
+        WHERE code IN (SELECT unnest($codes))
+        QUALIFY row_number() OVER (PARTITION BY code
+                                   ORDER BY indeling = $indeling DESC, indeling DESC) = 1
+        """,
+        {"codes": codes, "indeling": record["indeling"]},
+    ).fetchall()
+    by_code = {code: {"code": code, "level": level, "name": name} for code, level, name in rows}
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def first_region_of_level(conn: duckdb.DuckDBPyConnection, level: str) -> str | None:
+    """The code of one ordinary region of ``level`` (the lowest code of the newest
+    indeling), or None when the build has none: a sample, e.g. to warm caches with."""
+    row = conn.execute(
+        "SELECT code FROM regions WHERE level = ? AND special IS NULL "
+        "ORDER BY indeling DESC, code LIMIT 1",
+        [level],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def area_regions(
+    conn: duckdb.DuckDBPyConnection, *, indeling: int = CURRENT_INDELING
+) -> list[tuple[str, str, str, str | None, str | None]]:
+    """(code, level, name, wijk, gemeente) of every ordinary gemeente, wijk and buurt."""
+    rows = conn.execute(
+        "SELECT code, level, coalesce(name, code), wijk, gemeente FROM regions "
+        "WHERE indeling = ? AND special IS NULL AND level IN ('gemeente', 'wijk', 'buurt') "
+        "ORDER BY code",
+        [indeling],
+    ).fetchall()
+    return [(str(c), str(lv), str(n), w, g) for c, lv, n, w, g in rows]
