@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from buurtzicht.disclosure.spec import RegionHierarchy, TableSpec
+from buurtzicht.disclosure.spec import TableSpec
 
 
 def aggregate_units(
@@ -78,8 +78,3 @@ def _cells(records: pd.DataFrame) -> pd.DataFrame:
     cells["top1"] = largest.reindex(cells.index).fillna(0.0).to_numpy()
     cells["top2"] = second.reindex(cells.index).fillna(0.0).to_numpy()
     return cells
-
-
-def hierarchy_of(parents: Mapping[str, str]) -> RegionHierarchy:
-    """The :class:`RegionHierarchy` of a child -> parent mapping."""
-    return RegionHierarchy.from_parents(parents)
