@@ -7,7 +7,6 @@ restricted data go out with :func:`private` (never cached, varying on the cookie
 
 from __future__ import annotations
 
-import secrets
 import threading
 from typing import Annotated
 from urllib.parse import quote, urlsplit
@@ -16,7 +15,6 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 
 from buurtzicht.api.problems import ProblemError
-from buurtzicht.api.security import set_cookie
 from buurtzicht.config import Settings
 from buurtzicht.workspace.audit import Actor
 from buurtzicht.workspace.db import WorkspaceDB, open_database
@@ -120,13 +118,6 @@ def require_csrf(request: Request, principal: Principal | None, token: str | Non
         raise ForbiddenError(
             "the form's security token (CSRF) is missing or wrong: reload the page and try again"
         )
-
-
-def login_csrf(request: Request, response: Response) -> str:
-    """The token of the login form (reusing the visitor's cookie when present)."""
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    set_cookie(response, request, LOGIN_CSRF_COOKIE, token, samesite="strict")
-    return token
 
 
 def private(response: Response) -> Response:

@@ -93,12 +93,3 @@ MONEY_LAUNDERING_SENSITIVE: frozenset[str] = frozenset(
     }
 )
 CARE_PREFIXES: tuple[str, ...] = ("86", "87", "88")
-
-
-def is_care(sbi: str) -> bool:
-    """True for SBI codes of health and welfare care.
-
-    >>> is_care("88101"), is_care("68202")
-    (True, False)
-    """
-    return sbi.startswith(CARE_PREFIXES)

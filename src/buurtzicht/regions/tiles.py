@@ -8,11 +8,6 @@ few tiles it shows (MapLibre overzooms beyond the last level). Tiles carry one l
 their code (feature state), so one tile set serves every indicator.
 
 Encoding uses ``mapbox-vector-tile`` (tilezen); clipping and simplification shapely.
-
-Examples
---------
->>> tile_range(52.37, 4.90, 10)  # Amsterdam at zoom 10
-(525, 336)
 """
 
 from __future__ import annotations
@@ -46,14 +41,6 @@ class TileSet:
     maxzoom: int
     bounds: tuple[float, float, float, float]  # lon/lat west, south, east, north
     tiles: pd.DataFrame
-
-
-def tile_range(lat: float, lon: float, zoom: int) -> tuple[int, int]:
-    """The (x, y) of the tile at ``zoom`` that holds a lon/lat point."""
-    n = 2**zoom
-    x = int((lon + 180.0) / 360.0 * n)
-    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
-    return x, y
 
 
 def _mercator(coords: np.ndarray) -> np.ndarray:

@@ -60,16 +60,6 @@ def _codes(codes: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{c}'" for c in codes) + ")"
 
 
-def cohort(folder: Path, year: int) -> pd.DataFrame:
-    """Persons aged 8-23 on 31-12-``year`` without a drug registration up to then.
-
-    Columns: ``person_id``, ``buurt``, every feature of :data:`FEATURES`,
-    ``buurt_drugs_jong`` (share of the buurt's 8-23 year olds with a drug registration
-    in the look-back: the registered-rate baseline, not a feature) and ``outcome``.
-    """
-    return cohorts(folder, (year,))[year]
-
-
 #: The microdata a cohort reads, loaded once for all reference years (columns used only).
 _TABLES = {
     "regs": "SELECT s.person_id, i.offence_code, i.date FROM {suspects} s "
