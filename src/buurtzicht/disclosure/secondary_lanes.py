@@ -15,8 +15,10 @@ from buurtzicht.disclosure.search_state import SecondaryResult
 from buurtzicht.disclosure.top_table import BlockKey, TopParts, TopTable
 
 #: A gemeente-level cell costs about as much as this many cells in a block (wide
-#: neighbourhoods instead of one warm model): decides when lanes get processes.
-_WORK_PER_GEMEENTE_CELL = 25
+#: neighbourhoods instead of one warm model): decides when lanes get processes. On the
+#: scale-1.0 release the 61 cells the top table leaves took 43 s in one process (py-spy,
+#: 7 Dec 2026): 0.7 s each, some 20 of them repay starting two processes.
+_WORK_PER_GEMEENTE_CELL = 250
 
 
 @dataclass(frozen=True)
