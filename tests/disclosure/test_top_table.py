@@ -138,3 +138,30 @@ def test_a_block_that_cannot_move_alone_goes_through_the_top_table(
     )
     assert checked.ok and checked.certificates is not None
     assert checked.certificates.rejected == 0 and checked.proven_by_certificates > 0
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_summed_a_priori_intervals_hold_the_exact_ones(seed: int) -> None:
+    # The audit caps requirements by the sums of the parts below each cell (no
+    # programs): only safe if that interval always holds the exact a-priori interval
+    # of the whole table (every relation, every cell within its status bounds).
+    from buurtzicht.disclosure.audit_apriori import summed_apriori
+    from buurtzicht.disclosure.lp import feasible_intervals
+    from buurtzicht.disclosure.protect import prepare
+
+    table, parents = _national(seed)
+    cells, structure, _ = prepare(table, SPEC, RegionHierarchy.from_parents(parents), None)
+    rng = np.random.default_rng(seed)
+    x = cells["value"].to_numpy(float)
+    status = np.column_stack(
+        [np.maximum(x - rng.integers(0, 4, len(x)), 0.0), x + rng.integers(0, 4, len(x))]
+    )
+    status[rng.random(len(x)) < 0.1, 1] = np.inf  # some cells unbounded above
+    every = np.arange(len(x))
+    exact_low, exact_high = feasible_intervals(
+        structure.matrix, np.zeros(structure.matrix.shape[0]), status[:, 0], status[:, 1], every
+    )
+    low, high = summed_apriori(structure, status)(every, None)
+    assert (low <= exact_low + 1e-6).all() and (high >= exact_high - 1e-6).all()
+    # and it binds somewhere: tighter than the cells' own status bounds
+    assert ((low > status[:, 0] + 1e-6) | (high < status[:, 1] - 1e-6)).any()

@@ -71,7 +71,9 @@ def test_the_audit_of_the_build_finds_no_unprotected_cell(built: Settings) -> No
         r"([\d,]+) secure observations .*?([\d,]+) linear programs, ([\d.]+) s", output
     )
     assert stated, output
-    assert int(stated[1].replace(",", "")) > 0 and int(stated[2].replace(",", "")) > 0
+    # (With certificates the a-priori caps settle what they leave short: on this small
+    # world no program may be needed at all; the independent check below needs some.)
+    assert int(stated[1].replace(",", "")) > 0 and int(stated[2].replace(",", "")) >= 0
     proofs = re.search(r"([\d,]+) certificates checked \(0 rejected", " ".join(output.split()))
     assert proofs and int(proofs[1].replace(",", "")) > 0, output
     # The fully independent check comes to the same verdict with more programs.

@@ -49,7 +49,12 @@ from buurtzicht.disclosure.apriori import (
     APRIORI_DEEPER,
     APRIORI_DEPTH,
 )
-from buurtzicht.disclosure.audit_apriori import ball_apriori, cap_a_priori, family_apriori
+from buurtzicht.disclosure.audit_apriori import (
+    ball_apriori,
+    cap_a_priori,
+    family_apriori,
+    summed_apriori,
+)
 from buurtzicht.disclosure.audit_views import in_blocks, in_neighbourhoods, relook
 from buurtzicht.disclosure.audit_views import intervals as view_intervals
 from buurtzicht.disclosure.blocks import gemeente_blocks, region_blocks, table_blocks
@@ -180,6 +185,7 @@ def audit(
         families=list(region_blocks(cells, spec, "wijk").values()),
         blocks=gemeente_blocks(cells, spec),
         tables=table_blocks(cells, spec),
+        certified=check is not None and check.valid > 0,
     )
     groups = _gemeente_groups(cells)
     lanes = [[groups[k] for k in lane] for lane in deal([len(g) for g in groups])]
@@ -233,12 +239,14 @@ class _Attack:
     families: list[np.ndarray]
     blocks: list[np.ndarray]
     tables: list[np.ndarray]
+    certified: bool = False  # valid certificates were given: caps before the views
 
 
 def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFrame, int]:
     """Judged intervals of the cells of one lane (whole gemeenten), and programs solved.
 
-    Every cell is looked at in narrow views first; each later step (an a-priori cap
+    Every cell is looked at in narrow views and capped a priori on narrow relaxations
+    first (with certificates the caps come first); each later step (an a-priori cap
     or a wider view) only looks at the cells still failing.
     """
     cells, structure, bounds, hidden = attack.cells, attack.structure, attack.bounds, attack.hidden
@@ -248,19 +256,31 @@ def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFra
     general = ~forest.member & mine
     blocks = [b for b in attack.blocks if mine[b[0]]]
     views = [f for f in attack.families if mine[f[0]]] + blocks
-    low, high, programs = view_intervals(structure, x, bounds, hidden & general, views, wanted)
     exact_low, exact_high = tree_intervals(forest, bounds)
-    low, high = np.where(forest.member, exact_low, low), np.where(forest.member, exact_high, high)
+    low, high = np.where(forest.member, exact_low, x), np.where(forest.member, exact_high, x)
     # Points of the attacker's polytope, like the views' own: the interval holds them all.
     low, high = np.minimum(low, attack.shown[:, 0]), np.maximum(high, attack.shown[:, 1])
     intervals = _judge(cells, bounds, *_integers(cells, low, high))
+    programs = 0
+    if not attack.certified:  # the views prove most cells; caps only for the rest
+        intervals, programs = _in_views(intervals, attack, views, general)
     apriori_low, apriori_high = tree_intervals(forest, attack.status)
     intervals = cap_a_priori(
         intervals, cells, lambda t, _: (apriori_low[t], apriori_high[t]), forest.member & mine
     )
+    intervals = cap_a_priori(intervals, cells, summed_apriori(structure, attack.status), general)
     intervals = cap_a_priori(
         intervals, cells, family_apriori(attack.families, structure, attack.status, x), general
     )
+    # The cap protection applies before a gemeente block's failures go further: the
+    # whole block with its gemeente's bounds (neither a family nor two steps see them).
+    intervals = cap_a_priori(
+        intervals, cells, family_apriori(blocks, structure, attack.status, x), general
+    )
+    if attack.certified:
+        # Most cells certificates leave short stop at a cap protection applied, which
+        # no view can move them past: the caps first, the views for what they leave.
+        intervals, programs = _in_views(intervals, attack, views, general)
     intervals, more = relook(
         intervals, cells, in_blocks(structure, x, bounds, hidden, blocks, wanted), general
     )
@@ -285,6 +305,37 @@ def _lane_intervals(attack: _Attack, lane: list[np.ndarray]) -> tuple[pd.DataFra
         intervals, cells, family_apriori(attack.tables, structure, attack.status, x), general
     )
     return intervals[mine[intervals["cell"].to_numpy(np.int64)]], programs
+
+
+def _in_views(
+    judged: pd.DataFrame, attack: _Attack, views: list[np.ndarray], among: np.ndarray
+) -> tuple[pd.DataFrame, int]:
+    """Failing cells (``among`` them) in their narrow views, to the ends still missing.
+
+    ``judged`` holds the requirements so far (capped a priori) and what is reached so
+    far (certificates): a view only needs to reach what is still missing.
+    """
+    x = attack.cells["value"].to_numpy(float)
+    row = np.full(len(x), -1, dtype=np.int64)
+    row[judged["cell"].to_numpy(np.int64)] = np.arange(len(judged))
+
+    def narrow(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        rows = row[targets]
+        slack = 1e-5 * np.maximum(1.0, np.abs(x[targets]))
+        need_low = judged["required_low"].to_numpy(float)[rows]
+        need_high = judged["required_high"].to_numpy(float)[rows]
+        wanted = np.column_stack([np.full(len(x), np.inf), np.full(len(x), -np.inf)])
+        short_low = judged["low"].to_numpy(float)[rows] > need_low + slack
+        short_high = judged["high"].to_numpy(float)[rows] < need_high - slack
+        wanted[targets, 0] = np.where(short_low, need_low, np.inf)
+        wanted[targets, 1] = np.where(short_high, need_high, -np.inf)
+        hidden = attack.hidden & among
+        low, high, programs = view_intervals(
+            attack.structure, x, attack.bounds, hidden, views, wanted
+        )
+        return low[targets], high[targets], programs
+
+    return relook(judged, attack.cells, narrow, among)
 
 
 def _gemeente_groups(cells: pd.DataFrame) -> list[np.ndarray]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from buurtzicht.disclosure.apriori import apriori_interval, block_apriori
+from buurtzicht.disclosure.apriori import absorbable, apriori_interval, block_apriori
 from buurtzicht.disclosure.neighbourhood import BallFinder
 from buurtzicht.disclosure.structure import Structure
 
@@ -116,3 +116,17 @@ def ball_apriori(
         return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 
     return compute
+
+
+def summed_apriori(
+    structure: Structure, status: np.ndarray
+) -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A-priori intervals from the sums of the parts below each total (no programs).
+
+    A total lies between the sums of its parts' status bounds, level after level
+    (:func:`~buurtzicht.disclosure.apriori.absorbable`): a relaxation that keeps only
+    the region relations below the cell, so again wider than the exact interval. It is
+    the bound the top table limits a gemeente cell's movement by.
+    """
+    low, high = absorbable(structure, status)
+    return lambda targets, _: (low[targets], high[targets])

@@ -32,15 +32,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from buurtzicht.disclosure.apriori import absorbable
 from buurtzicht.disclosure.lp import DeviationModel
 from buurtzicht.disclosure.neighbourhood import submatrix
 from buurtzicht.disclosure.search import Search
 from buurtzicht.disclosure.search_state import EPSILON_COST
-from buurtzicht.disclosure.structure import Structure
 from buurtzicht.disclosure.tree_protect import tolerance
 
-#: Region levels below a total at most (buurt -> wijk -> gemeente -> NL).
-_LEVELS = 3
 #: Top movements tried for one job of :meth:`TopTable.through` (a refusing block's
 #: gemeente held after each).
 _TRIES = 4
@@ -299,31 +297,6 @@ class TopTable:
             )
             if inside.any():
                 model.set_cost(local[inside], np.full(int(inside.sum()), EPSILON_COST))
-
-
-def absorbable(structure: Structure, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per cell the range its parts below can add up to, within every cell's bounds.
-
-    Bottom-up over the region relations: a total lies between the sums of its parts'
-    lower and upper ends (and within its own bounds), level after level. A gemeente
-    cell whose wijken are each suppressed at 1 (known not to be 0) cannot move down,
-    however far its own bounds reach: a top certificate that moves it so no block can
-    absorb. Limiting the top table's rooms to this range is a necessary condition of
-    absorption, so the top table no longer proposes movements its blocks must refuse
-    (on the scale-1.0 release 725 of 897 gemeente cells failed that way before).
-    """
-    low, high = bounds[:, 0].copy(), bounds[:, 1].copy()
-    rows = structure.matrix[np.flatnonzero(structure.kind == "region")]
-    if not rows.shape[0]:
-        return low, high
-    parts = (rows < 0).astype(float).tocsr()
-    parent = np.asarray((rows > 0).astype(float).argmax(axis=1)).ravel()
-    for _ in range(_LEVELS):
-        finite = np.where(np.isfinite(high), high, 0.0)
-        unbounded = (parts @ (~np.isfinite(high)).astype(float)) > 0
-        np.maximum.at(low, parent, parts @ low)
-        np.minimum.at(high, parent, np.where(unbounded, np.inf, parts @ finite))
-    return low, high
 
 
 def _rows_within(search: Search, variables: np.ndarray, allowed: np.ndarray) -> sparse.csc_matrix:
