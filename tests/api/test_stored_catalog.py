@@ -31,7 +31,9 @@ def test_the_build_stores_the_catalog_it_was_computed_with(small_settings: Setti
     assert stored.from_build and not packaged.from_build
     assert stored.indicators == packaged.indicators
     assert stored.composites == packaged.composites
-    assert stored.get("drugs_hennep_per_10000_woningen").formula.scale == 10000
+    # a two-year total per 10,000 dwellings a year: scale 10,000 / 2, over two years
+    hennep = stored.get("drugs_hennep_per_10000_woningen")
+    assert hennep.formula.scale == 5000 and hennep.period_years == 2
 
 
 def test_the_server_reads_the_catalog_of_the_build_not_the_yaml(

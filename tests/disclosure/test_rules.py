@@ -50,6 +50,6 @@ def test_rules_can_be_switched_off(tmp_path: Path) -> None:
 
 def test_unknown_rule_set_lists_the_known_ones() -> None:
     with pytest.raises(
-        ConfigurationError, match="known: amounts, default, public, public_rounded, strict"
+        ConfigurationError, match="known: amounts, default, exact, public, public_rounded, strict"
     ):
         get_rule_set("nope")

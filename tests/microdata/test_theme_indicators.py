@@ -12,7 +12,8 @@ def test_every_secure_indicator_is_labelled_synthetic_and_explains_the_linkage()
     models = [i for i in secure_indicators() if i.theme == "zoekgebieden"]
     assert len(models) == 5 and all(i.synthetic and "SYNTHETIC" in i.methodology.en for i in models)
     indicators = [i for i in secure_indicators() if i.theme != "zoekgebieden"]
-    assert len(indicators) == 31
+    # 31, and the yearly national figure beside each two-year total (hennep, purchases)
+    assert len(indicators) == 33
     for ind in indicators:
         assert ind.synthetic, ind.id
         assert "SYNTHETIC" in ind.methodology.en and "SYNTHETISCH" in ind.methodology.nl
@@ -33,13 +34,20 @@ def test_every_measure_the_catalog_publishes_is_produced(linked) -> None:  # typ
 
 
 def test_hennep_rate_per_10000_dwellings(linked) -> None:  # type: ignore[no-untyped-def]
-    ind = default_catalog().get("drugs_hennep_per_10000_woningen")
-    values = compute_indicator(ind, linked.aggregates).set_index(["region", "period"])["value"]
+    """The map's figure: plantations of 2023-2024 per 10,000 dwellings a year (the
+    two-year total / 2); beside it the yearly national figure."""
+    catalog = default_catalog()
     a = linked.aggregates.set_index(["measure", "region", "period"])["value"]
-    expected = (
-        10_000
-        * a[("secure.drugs.hennep_ontmanteld", "NL01", "2024JJ00")]
-        / a[("secure.basis.woningen", "NL01", "2024JJ00")]
-    )
-    assert np.isclose(values[("NL01", "2024JJ00")], expected)
+    dwellings = a[("secure.basis.woningen", "NL01", "2024JJ00")]
+    yearly = [a[("secure.drugs.hennep_ontmanteld", "NL01", f"{y}JJ00")] for y in (2023, 2024)]
+    assert a[("secure.drugs.hennep_ontmanteld_2jaar", "NL01", "2024JJ00")] == sum(yearly)
+    two_years = compute_indicator(catalog.get("drugs_hennep_per_10000_woningen"), linked.aggregates)
+    values = two_years.set_index(["region", "period"])["value"]
+    assert set(two_years["period"]) == {"2024JJ00"}
+    assert np.isclose(values[("NL01", "2024JJ00")], 10_000 * sum(yearly) / 2 / dwellings)
+    per_year = compute_indicator(
+        catalog.get("drugs_hennep_per_10000_woningen_jaar"), linked.aggregates
+    ).set_index(["region", "period"])["value"]
+    expected = 10_000 * yearly[1] / dwellings
+    assert np.isclose(per_year[("NL01", "2024JJ00")], expected)
     assert 0 < expected < 20  # a few per 10,000 dwellings, as in the real figures

@@ -48,9 +48,22 @@ def _cell(published: pd.DataFrame, measure: str) -> pd.DataFrame:
     return part.set_index(["region", "period"])[["value", "status"]]
 
 
+def _expected(published: pd.DataFrame, theme: Theme, period: str) -> pd.DataFrame:
+    """The expected count of the years the observed count covers (hennep: two years, the
+    published two-year total against the sum of the two published yearly expectations)."""
+    last = int(period[:4])
+    years = [f"{y}JJ00" for y in range(last - theme.observed_years + 1, last + 1)]
+    parts = [_cell(published, theme.expected_measure).xs(y, level="period") for y in years]
+    value = pd.concat([p["value"] for p in parts], axis=1, join="inner").sum(axis=1)
+    hidden = pd.concat([p["status"] == "suppressed" for p in parts], axis=1, join="inner")
+    return pd.DataFrame(
+        {"value": value, "status": hidden.any(axis=1).map({True: "suppressed", False: "ok"})}
+    )
+
+
 def _shown(published: pd.DataFrame, theme: Theme, period: str) -> pd.DataFrame:
     """Expected and observed of every area whose two cells, and its gemeente's, passed."""
-    expected = _cell(published, theme.expected_measure).xs(period, level="period")
+    expected = _expected(published, theme, period)
     observed = _cell(published, theme.observed_measure).xs(period, level="period")
     both = expected.merge(observed, left_index=True, right_index=True, suffixes=("_e", "_o"))
     both = both[(both["status_e"] != "suppressed") & (both["status_o"] != "suppressed")]

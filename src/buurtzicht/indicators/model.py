@@ -211,6 +211,13 @@ class Indicator(_Strict):
     default_below_gemeente: bool = Field(
         default=False, description="Shown on wijk and buurt maps when none is asked (one only)"
     )
+    period_years: int = Field(
+        default=1,
+        ge=1,
+        le=10,
+        description="Years each figure covers, up to and including its period: 2 for a "
+        "two-year total of a rare event (period 2024 shown as '2023-2024, twee jaar samen')",
+    )
 
     @model_validator(mode="after")
     def _poisson_needs_counts(self) -> Indicator:
@@ -275,6 +282,21 @@ class MeasureDefinition(_Strict):
         description="Rule set of the disclosure engine: `default` for counts, `amounts` "
         "for sums of money, `public` / `public_rounded` for non-confidential margins "
         "(inhabitants, dwellings, establishments: never suppressed, known to the attacker)",
+    )
+    period_years: int = Field(
+        default=1,
+        ge=1,
+        le=10,
+        description="Years each cell covers, up to and including its period (2: a "
+        "two-year total); such a measure has cells only in periods whose earlier years "
+        "are in the world too, and no empty cell is made up for the others",
+    )
+    released_levels: list[Level] | None = Field(
+        default=None,
+        description="Region levels whose cells leave the secure side (default: every "
+        "released level). `[land]` for the yearly count of a rare event whose two-year "
+        "total is released below it: no yearly cell below the Netherlands, so no yearly "
+        "figure can be recomputed as the two-year total minus the other year",
     )
 
 

@@ -63,7 +63,23 @@ def baseline_measures(
         out += _vastgoed(world, people, hh, antecedent, year, ref)
         out += _drugs(world, regs, antecedent, people, year)
         out += other_measures(world, people, regs, antecedent, year, ref)
-    return pd.concat(out, ignore_index=True)[["measure", "year", "buurt", "value"]]
+    yearly = pd.concat(out, ignore_index=True)[["measure", "year", "buurt", "value"]]
+    return pd.concat([yearly, two_year_totals(yearly, years)], ignore_index=True)
+
+
+#: Counts of rare events that are also released as two-year totals (``<measure>_2jaar``).
+POOLED = (P + "drugs.hennep_ontmanteld", P + "vastgoed.aankopen_boven_financieringscapaciteit")
+
+
+def two_year_totals(yearly: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """``<measure>_2jaar`` of every :data:`POOLED` measure: the year and the year before,
+    for each year whose year before is computed too (each event falls in one year)."""
+    parts = []
+    for year in (y for y in years if y - 1 in years):
+        rows = yearly[yearly["measure"].isin(POOLED) & yearly["year"].isin([year - 1, year])]
+        pooled = rows.groupby(["measure", "buurt"], as_index=False)["value"].sum()
+        parts.append(pooled.assign(measure=pooled["measure"] + "_2jaar", year=year))
+    return pd.concat(parts, ignore_index=True) if parts else yearly.iloc[:0]
 
 
 def _basis(

@@ -29,13 +29,17 @@ def secure_indicators(catalog: Catalog | None = None) -> list[Indicator]:
 def compute_indicator(indicator: Indicator, aggregates: pd.DataFrame) -> pd.DataFrame:
     """``region, period, value`` of one indicator on true aggregates.
 
-    ``scale x sum(numerator) / sum(denominator)`` per region and period; an absent cell
-    is 0 (no contributing unit), a zero or absent denominator gives NaN.
+    ``scale x sum(numerator) / sum(denominator)`` per region and period of the indicator
+    (a two-year total has no figure in its first year); an absent cell is 0 (no
+    contributing unit), a zero or absent denominator gives NaN.
     """
     formula = indicator.formula
+    periods = {f"{year}JJ00" for year in indicator.periods.as_list()}
 
     def summed(measures: list[str]) -> pd.Series:
-        part = aggregates[aggregates["measure"].isin(measures)]
+        part = aggregates[
+            aggregates["measure"].isin(measures) & aggregates["period"].astype(str).isin(periods)
+        ]
         return part.groupby(["region", "period"])["value"].sum()
 
     numerator = summed(formula.numerator)

@@ -50,6 +50,28 @@ def empty_cells(aggregates: pd.DataFrame, measures: tuple[str, ...]) -> pd.DataF
     return absent.sort_values(KEY).reset_index(drop=True)
 
 
+def covered_periods(cells: pd.DataFrame, period_years: Mapping[str, int]) -> pd.DataFrame:
+    """``cells`` without those of a multi-year measure in a period whose earlier years
+    are not all periods of ``cells`` (a two-year total of 2023 needs 2022).
+
+    >>> cells = pd.DataFrame({"measure": ["a", "a", "b"], "region": "GM0001",
+    ...                       "period": ["2023JJ00", "2024JJ00", "2023JJ00"]})
+    >>> covered_periods(cells, {"a": 2}).values.tolist()
+    [['a', 'GM0001', '2024JJ00'], ['b', 'GM0001', '2023JJ00']]
+    """
+    if not period_years or cells.empty:
+        return cells
+    periods = set(cells["period"].astype(str))
+    keep = pd.Series(True, index=cells.index)
+    for measure, years in period_years.items():
+        covered = {
+            p for p in periods
+            if all(f"{int(p[:4]) - k}{p[4:]}" in periods for k in range(1, years))
+        }  # fmt: skip
+        keep &= ~((cells["measure"] == measure) & ~cells["period"].astype(str).isin(covered))
+    return cells[keep.to_numpy()].reset_index(drop=True)
+
+
 def split_empty_cells(
     empty: pd.DataFrame,
     rules: Mapping[str, RuleSet],

@@ -81,6 +81,8 @@ def release_current(
     )
     return (
         release.get("rules") == prepared.rule_names
+        and release.get("released_levels", {}) == prepared.released_levels
+        and release.get("period_years", {}) == prepared.period_years
         and report["context"]["fingerprint"] == context.fingerprint()
     )
 

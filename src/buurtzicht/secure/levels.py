@@ -9,7 +9,7 @@ it; the Netherlands total is always published.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -63,3 +63,26 @@ def restrict(hierarchy: RegionHierarchy, levels: tuple[str, ...]) -> RegionHiera
         if children and children[0][:2] in prefixes
     )
     return RegionHierarchy(relations)
+
+
+#: Region code prefix -> catalog level name (``released_levels:`` of a measure).
+LEVEL_OF_PREFIX = {NATIONAL: "land", **{p: n for n, p in PREFIX.items()}}
+
+
+def keep_released_levels(
+    cells: pd.DataFrame, released: Mapping[str, Sequence[str]]
+) -> pd.DataFrame:
+    """``cells`` without the rows of a restricted measure outside its released levels.
+
+    >>> cells = pd.DataFrame({"measure": ["a", "a", "b"], "region": ["NL01", "GM0001", "GM0001"]})
+    >>> keep_released_levels(cells, {"a": ["land"]}).values.tolist()
+    [['a', 'NL01'], ['b', 'GM0001']]
+    """
+    if not released or cells.empty:
+        return cells
+    level = cells["region"].astype(str).str[:2].map(LEVEL_OF_PREFIX)
+    measure = cells["measure"].astype(str).to_numpy()
+    keep = pd.Series(True, index=cells.index)
+    for name, ok in released.items():
+        keep &= ~((measure == name) & ~level.isin(list(ok)))
+    return cells[keep.to_numpy()].reset_index(drop=True)

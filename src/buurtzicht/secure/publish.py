@@ -32,7 +32,13 @@ from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.microdata.store import aggregates_path, atomic_file
 from buurtzicht.secure import cells as release_cells
 from buurtzicht.secure.context import PopulationChoice, RegionContext, region_context
-from buurtzicht.secure.levels import ORDER, keep_levels, parse_levels, restrict
+from buurtzicht.secure.levels import (
+    ORDER,
+    keep_levels,
+    keep_released_levels,
+    parse_levels,
+    restrict,
+)
 from buurtzicht.secure.published import (
     FORMAT,
     certificates_path,
@@ -104,8 +110,11 @@ def prepare_release(
     release, context = release_context(
         settings, aggregates, metadata, catalog=catalog, population=population, levels=levels
     )
-    aggregates = keep_levels(aggregates, levels)
-    empty = release_cells.empty_cells(aggregates, release.measures)
+    aggregates = keep_released_levels(keep_levels(aggregates, levels), release.released_levels)
+    empty = keep_released_levels(
+        release_cells.empty_cells(aggregates, release.measures), release.released_levels
+    )
+    empty = release_cells.covered_periods(empty, release.period_years)
     present = aggregates[aggregates["measure"].isin(release.measures)]
     hidden, after = release_cells.split_empty_cells(
         empty, release.rules, context.population, (release.spec, context.hierarchy), present
@@ -284,6 +293,8 @@ def _document(
             "levels": list(prepared.levels),
             "population": prepared.population,
             "rules": release.rule_names,
+            "released_levels": release.released_levels,
+            "period_years": release.period_years,
             "tables": [t.model_dump() for t in release.spec.tables],
         },
         "context": {

@@ -87,7 +87,8 @@ def _theme_areas(shown: pd.DataFrame, theme: Theme) -> pd.DataFrame:
         part = shown[shown["measure"] == measure]
         return part.set_index(["region", "period"])["value"].astype(float).rename(measure)
 
-    both = pd.concat([cells(theme.expected_measure), cells(theme.observed_measure)], axis=1)
+    over_years = _over_years(cells(theme.expected_measure), theme.observed_years)
+    both = pd.concat([over_years, cells(theme.observed_measure)], axis=1)
     both = both.dropna().reset_index()
     gemeente = both[both["region"].str.startswith("GM")].set_index(["region", "period"])
     key = pd.MultiIndex.from_arrays([both["region"].map(gemeente_of), both["period"]])
@@ -107,6 +108,33 @@ def _theme_areas(shown: pd.DataFrame, theme: Theme) -> pd.DataFrame:
             "gemist": score.round(6),
         }
     )
+
+
+def _over_years(values: pd.Series, years: int) -> pd.Series:
+    """``values`` per (region, period) added up over ``years`` years up to each period,
+    where every one of them is published (a two-year registered count is set against
+    the expected count of the same two years).
+
+    >>> s = pd.Series([1.0, 2.0, 4.0], index=pd.MultiIndex.from_tuples(
+    ...     [("GM1", "2023JJ00"), ("GM1", "2024JJ00"), ("GM2", "2024JJ00")]), name="e")
+    >>> _over_years(s, 2).to_dict()
+    {('GM1', '2024JJ00'): 3.0}
+    """
+    if years <= 1 or values.empty:
+        return values
+    frame = values.rename("value").reset_index()
+    frame.columns = ["region", "period", "value"]
+    year = frame["period"].str[:4].astype(int)
+    parts = [
+        frame.assign(period=(year + shift).astype(str) + frame["period"].str[4:])
+        for shift in range(years)
+    ]
+    stacked = pd.concat(parts, ignore_index=True)
+    grouped = stacked.groupby(["region", "period"])["value"].agg(["sum", "count"])
+    full = grouped[grouped["count"] == years]
+    out: pd.Series = full["sum"]
+    out.name = values.name
+    return out
 
 
 def _classify(frame: pd.DataFrame) -> pd.DataFrame:

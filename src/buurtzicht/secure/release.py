@@ -13,7 +13,7 @@ protected against a known total.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from buurtzicht.disclosure import DisclosureSpec, RuleSet, TableSpec, get_rule_set
 from buurtzicht.disclosure.rules import packaged_rule_sets
@@ -39,12 +39,21 @@ class Release:
         Measure -> name of its rule set (``default``, ``amounts``).
     empty_measures : tuple of str
         Published measures the aggregates have no cell of (all zero).
+    period_years : dict
+        Measure -> the years each of its cells covers, for multi-year totals (an empty
+        cell of such a measure exists only in a period whose earlier years are known).
+    released_levels : dict
+        Measure -> the region levels its cells are released at, for the measures the
+        catalog restricts (``released_levels:``; the yearly count of a rare event whose
+        two-year total is released below the Netherlands: ``["land"]``).
     """
 
     measures: tuple[str, ...]
     spec: DisclosureSpec
     rule_names: dict[str, str]
     empty_measures: tuple[str, ...] = ()
+    released_levels: dict[str, list[str]] = field(default_factory=dict)
+    period_years: dict[str, int] = field(default_factory=dict)
 
     @property
     def rules(self) -> dict[str, RuleSet]:
@@ -79,7 +88,27 @@ def release_from_catalog(
     rule_names = {m: d.disclosure_rule for m, d in defined.items()}
     empty = tuple(m for m in defined if m not in set(produced))
     spec = DisclosureSpec(tables=tuple(t for t in tables if t))
-    return Release(tuple(defined), spec, rule_names, empty)
+    released = {
+        m: [level.value for level in d.released_levels]
+        for m, d in defined.items()
+        if d.released_levels is not None
+    }
+    _check_restricted(released, spec)
+    years = {m: d.period_years for m, d in defined.items() if d.period_years > 1}
+    return Release(tuple(defined), spec, rule_names, empty, released, years)
+
+
+def _check_restricted(released: Mapping[str, Sequence[str]], spec: DisclosureSpec) -> None:
+    """A measure released at fewer levels may not be part of a table: the table's
+    relations hold in every region, and its other measures would be released there."""
+    for table in spec.tables:
+        members = {m for m in (table.total, *table.components) if m}
+        if restricted := sorted(members & set(released)):
+            raise ConfigurationError(
+                f"table {table.name} holds {', '.join(restricted)}, which the catalog "
+                "releases at fewer levels (released_levels); a table is released at "
+                "every level or not at all"
+            )
 
 
 def _table(

@@ -26,6 +26,12 @@ class Query:
     sql: str
 
 
+#: Join of an event table (alias ``p``, with its ``year``) to the years whose two-year
+#: window (the year before and the year itself) the event falls in; only years whose
+#: year before is in the world too, so a two-year total always covers two years.
+POOLED_YEARS = """JOIN years y ON p.year IN (y.year - 1, y.year)
+        WHERE y.year - 1 IN (SELECT year FROM years)"""
+
 BASIS = [
     Query(
         "units",
@@ -109,6 +115,14 @@ VASTGOED = [
         FROM purchases_above_capacity""",
     ),
     Query(
+        "units",
+        # Rare events pooled over two years (POOLED_YEARS): released below the Netherlands
+        # instead of the yearly count (docs/disclosure.md, "Rare events: two years").
+        f"""SELECT 'secure.vastgoed.aankopen_boven_financieringscapaciteit_2jaar',
+            y.year, p.buurt, p.transaction_id, 1
+        FROM purchases_above_capacity p {POOLED_YEARS}""",
+    ),
+    Query(
         "amount",
         """SELECT 'secure.vastgoed.aankopen_boven_financieringscapaciteit_bedrag',
             year, buurt, buyer_person_id, price
@@ -134,6 +148,12 @@ DRUGS_THEME = [
         "units",
         """SELECT 'secure.drugs.hennep_ontmanteld', YEAR(h.date), a.buurt, h.plantation_id, 1
         FROM hennep h JOIN addresses a ON a.address_id = h.address_id""",
+    ),
+    Query(
+        "units",
+        f"""SELECT 'secure.drugs.hennep_ontmanteld_2jaar', y.year, a.buurt, h.plantation_id, 1
+        FROM (SELECT *, YEAR(date) AS year FROM hennep) h
+        JOIN addresses a ON a.address_id = h.address_id {POOLED_YEARS.replace("p.year", "h.year")}""",
     ),
     Query(
         "units",

@@ -90,6 +90,10 @@ class Theme:
     units: dict[str, tuple[str, str]]  # per language: the unit counted, singular and plural
     expected_measure: str  # published: the model's expected count
     observed_measure: str  # published: the registered count (released by the catalog)
+    #: Years the published registered count covers up to its period: 2 where the catalog
+    #: releases a two-year total below the Netherlands (hennep), which the published
+    #: search score sets against the expected counts of the same two years.
+    observed_years: int = 1
 
 
 THEMES: tuple[Theme, ...] = (
@@ -97,7 +101,7 @@ THEMES: tuple[Theme, ...] = (
           ("uitkering", "schulden", "antecedenten", "eigenaar_persoon", "eigenaar_corporatie",
            "eigenaar_antecedenten", "hoog_stroomverbruik", "lage_inkomens", "stedelijkheid"),
           "Hennepkwekerijen", "Cannabis plantations", PLANTATIONS,
-          "secure.zoekgebieden.hennep_verwacht", "secure.drugs.hennep_ontmanteld"),
+          "secure.zoekgebieden.hennep_verwacht", "secure.drugs.hennep_ontmanteld_2jaar", 2),
     Theme("doorsluiswoningen", f"{P}vastgoed.doorsluiswoningen", f"{P}basis.woningen",
           ("uitkering", "schulden", "antecedenten", "eigenaar_persoon", "eigenaar_corporatie",
            "eigenaar_bedrijf", "eigenaar_buitenland", "eigenaar_antecedenten", "lage_inkomens",

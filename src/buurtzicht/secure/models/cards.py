@@ -161,6 +161,7 @@ def release_document(
                         "units": t.units,
                         "expected_measure": t.expected_measure,
                         "observed_measure": t.observed_measure,
+                        "observed_years": t.observed_years,
                         "coefficients": _coefficients(coefficients[t.name], feature_names),
                     }
                     for t in THEMES
