@@ -189,6 +189,11 @@ class IndicatorMeta:
         return "synthetic" in self.item.flags or self.item.id.startswith("secure.")
 
     @property
+    def period_years(self) -> int:
+        """Years each figure covers up to its period (2: a two-year total, 2023-2024)."""
+        return self.item.period_years if isinstance(self.item, Indicator) else 1
+
+    @property
     def default_below_gemeente(self) -> bool:
         """The catalog's default of wijk and buurt maps, rankings and summary maps."""
         return isinstance(self.item, Indicator) and self.item.default_below_gemeente

@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from pydantic_core import to_jsonable_python
 
-from buurtzicht.api.schemas.card import format_number
+from buurtzicht.api.schemas.card import format_number, period_label
 from buurtzicht.web import vendor
 from buurtzicht.web.source_names import source_name
 from buurtzicht.web.sparkline import sparkline
@@ -19,6 +19,11 @@ TEMPLATES.env.filters["number"] = lambda value, decimals=0, lang="nl": (
     "." if value is None else format_number(float(value), int(decimals), lang)
 )
 TEMPLATES.env.globals["vendor"] = vendor.assets
+#: ``{{ v.period|period_label(v.indicator, lang) }}``: "2024", or "2023-2024, twee jaar
+#: samen" for an indicator whose figures cover two years.
+TEMPLATES.env.filters["period_label"] = lambda period, indicator, lang="nl": period_label(
+    str(period or ""), int(getattr(indicator, "period_years", 1) or 1), lang
+)
 #: Where a member's *eigen gegevens* block goes in a page that is rendered once for every
 #: visitor (:mod:`buurtzicht.web.own_figures` puts the block in per request); in the page
 #: as sent to anyone else it is an empty HTML comment.

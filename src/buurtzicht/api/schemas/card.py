@@ -63,6 +63,11 @@ class IndicatorOut(Public):
         default_factory=list,
         description="Composite indexes: the components and their weights (empty otherwise)",
     )
+    period_years: int = Field(
+        default=1,
+        description="Years each figure covers, up to and including its period: 2 for a "
+        "two-year total of a rare event (period 2024JJ00 is 2023-2024)",
+    )
 
 
 class Figure(Public):
@@ -269,7 +274,30 @@ def indicator_out(indicator: IndicatorMeta, lang: str) -> IndicatorOut:
             else f"/methodologie#{indicator.id}"
         ),
         weights=weights_out(indicator, lang),
+        period_years=indicator.period_years,
     )
+
+
+#: How a figure over several years says so beside its years (Dutch, English).
+SPAN_NOTES: dict[int, tuple[str, str]] = {2: ("twee jaar samen", "two years combined")}
+
+
+def period_label(period: str, years: int, lang: str) -> str:
+    """The period as the dashboard shows it: ``2024``, or for a figure over several
+    years the years it covers and that it adds them up.
+
+    >>> period_label("2024JJ00", 1, "nl"), period_label("2024JJ00", 2, "nl")
+    ('2024', '2023-2024, twee jaar samen')
+    >>> period_label("2024JJ00", 2, "en")
+    '2023-2024, two years combined'
+    """
+    if not period or not period[:4].isdigit():
+        return period or ""
+    last = int(period[:4])
+    if years <= 1:
+        return period[:4] if period.endswith("JJ00") else period
+    nl, en = SPAN_NOTES.get(years, (f"{years} jaar samen", f"{years} years combined"))
+    return f"{last - years + 1}-{last}, {en if lang == 'en' else nl}"
 
 
 def weights_out(indicator: IndicatorMeta, lang: str) -> list[WeightOut]:

@@ -70,6 +70,11 @@ class ZoekgebiedenOut(Public):
         "were published; a suppressed risk class has no row and no explanation"
     )
     synthetic: bool
+    period_years: int = Field(
+        default=1,
+        description="Years the counts cover up to the period (hennep: 2, the published "
+        "two-year total against the expected counts of the same two years)",
+    )
 
 
 class ModelsOut(Public):
@@ -97,3 +102,4 @@ class RegionRiskOut(Public):
     title: str
     period: str
     row: ZoekgebiedRow
+    period_years: int = Field(default=1, description="Years the counts cover up to the period")

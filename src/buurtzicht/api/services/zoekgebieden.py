@@ -190,6 +190,7 @@ def zoekgebieden(
         classes=classes,
         rows=rows,
         synthetic=bool(doc.get("synthetic", True)),
+        period_years=int(card.get("observed_years", 1)),
     )
 
 
@@ -287,6 +288,7 @@ def region_risks(
             RegionRiskOut(
                 theme=theme, title=str(card[lang]), period=period,
                 row=_row(record, names, card, lang),
+                period_years=int(card.get("observed_years", 1)),
             )
         )  # fmt: skip
     return out
