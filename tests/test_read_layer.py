@@ -5,7 +5,8 @@ something, or holds a string (docstrings aside) with SQL in capitals (``SELECT .
 ``INSERT INTO``, ``CREATE TABLE``, ...), which also catches SQL handed to a helper.
 Outside ``queries/`` only the modules of :data:`ELSEWHERE` may: build-time writers,
 databases that are not a build, and the readers still to be moved (issue 16). A listed
-module that no longer runs SQL fails too: take it off the list.
+module that no longer runs SQL fails too: take it off the list. The pure statistics of
+``analysis/stats`` neither run SQL nor import what reads a build.
 """
 
 from __future__ import annotations
@@ -37,17 +38,10 @@ ELSEWHERE: dict[str, str] = {
     "indicators/compute.py": WRITER,
     "analysis/materialise.py": WRITER,
     "assembly/from_current.py": WRITER,
-    # Write a table at build time and read it back when serving: split when moved.
-    "analysis/deviations_table.py": f"{WRITER}; {TO_MOVE}",
-    "analysis/profile_comparisons_table.py": f"{WRITER}; {TO_MOVE}",
+    "analysis/deviations_table.py": WRITER,
+    "analysis/profile_comparisons_table.py": WRITER,
+    # Writes the audit's note line into a build and reads it back: one format, one place.
     "warehouse/audit_note.py": f"{WRITER}; {TO_MOVE}",
-    "analysis/composite.py": TO_MOVE,
-    "analysis/deviations.py": TO_MOVE,
-    "analysis/hotspot_map.py": TO_MOVE,
-    "analysis/peers.py": TO_MOVE,
-    "analysis/rankings.py": TO_MOVE,
-    "analysis/similar.py": TO_MOVE,
-    "analysis/store.py": TO_MOVE,
     "secure/audit.py": TO_MOVE,
     "secure/context.py": TO_MOVE,
     "secure/freshness.py": TO_MOVE,
@@ -115,6 +109,33 @@ def test_every_listed_module_still_runs_sql() -> None:
 
 def test_the_read_layer_runs_sql() -> None:
     assert any(m.startswith(f"{READ_LAYER}/") for m in _modules_running_sql())
+
+
+#: What a module of ``analysis/stats`` may not import: it gets arrays and frames, not a
+#: connection (the warehouse-bound engine in ``analysis/`` reads and hands them over).
+NOT_IN_STATS = ("duckdb", "buurtzicht.queries", "buurtzicht.warehouse", "buurtzicht.analysis.")
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_statistics_are_pure() -> None:
+    stats = SRC / "analysis" / "stats"
+    found = {
+        f"{path.name} imports {name}"
+        for path in stats.glob("*.py")
+        for name in _imports(path)
+        if name.startswith(NOT_IN_STATS) and not name.startswith("buurtzicht.analysis.stats")
+    }
+    assert not found, f"analysis/stats must not read a build: {sorted(found)}"
+    assert not [p.name for p in stats.glob("*.py") if runs_sql(p.read_text(encoding="utf-8"))]
 
 
 def test_the_scan_sees_sql() -> None:

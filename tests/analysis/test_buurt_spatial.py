@@ -13,10 +13,10 @@ from numpy.testing import assert_allclose
 from shapely.geometry import box
 
 from buurtzicht.analysis.hotspot_map import hotspot_map
-from buurtzicht.analysis.hotspots import gi_star_z
 from buurtzicht.analysis.materialise import materialise
 from buurtzicht.analysis.similar import similar_regions
-from buurtzicht.analysis.spatial import contiguity_weights
+from buurtzicht.analysis.stats.hotspots import gi_star_z
+from buurtzicht.analysis.stats.spatial_weights import contiguity_weights
 from tests.memory_warehouse import make_warehouse, region_rows
 
 SIDE = 10
@@ -110,7 +110,7 @@ def test_gi_star_finds_the_planted_buurt_cluster_with_fdr(world) -> None:
     # The z of Gi* is the hand formula (binary weights with the buurt itself).
     order = list(table.index)
     rates = table["value"].to_numpy()
-    from buurtzicht.analysis.spatial import geometries_from_wkb
+    from buurtzicht.analysis.stats.spatial_weights import geometries_from_wkb
 
     shapes = (
         world.execute("SELECT code, geometry FROM boundaries WHERE level = 'buurt'")

@@ -17,8 +17,8 @@ from buurtzicht.analysis.peers import (
     size_class,
 )
 from buurtzicht.analysis.similar import nearest, standardise
-from buurtzicht.analysis.store import region_info
 from buurtzicht.errors import UnknownRegionError
+from buurtzicht.queries.regions import region_info
 
 
 @pytest.fixture(scope="module")

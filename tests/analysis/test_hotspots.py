@@ -12,8 +12,8 @@ from shapely.geometry import box
 from synthetic_warehouse import CLUSTER, gemeente, synthetic_warehouse
 
 from buurtzicht.analysis.hotspot_map import HotspotInputError, hotspot_map
-from buurtzicht.analysis.hotspots import benjamini_hochberg, getis_ord, gi_star_z, local_moran
-from buurtzicht.analysis.spatial import contiguity_weights
+from buurtzicht.analysis.stats.hotspots import benjamini_hochberg, getis_ord, gi_star_z, local_moran
+from buurtzicht.analysis.stats.spatial_weights import contiguity_weights
 from buurtzicht.errors import UnknownMeasureError
 
 SIDE = 20

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from buurtzicht.analysis import profile as profile_module
+from buurtzicht.analysis.connection import with_figures
 from buurtzicht.analysis.peers import peer_group
 from buurtzicht.analysis.profile import profile
 from buurtzicht.analysis.profile_comparisons import comparisons, default_period
@@ -20,9 +21,10 @@ from buurtzicht.analysis.profile_comparisons_table import (
     comparisons_frame,
     stored_comparisons,
 )
-from buurtzicht.analysis.store import region_info, region_records
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.queries.indicator_values import region_records
+from buurtzicht.queries.regions import region_info
 from buurtzicht.queries.tables import has_table
 from buurtzicht.warehouse.layout import BuildLayout
 
@@ -44,7 +46,7 @@ def _codes(conn: duckdb.DuckDBPyConnection, level: str) -> list[str]:
 
 def _computed(conn: duckdb.DuckDBPyConnection, code: str):  # type: ignore[no-untyped-def]
     info = region_info(conn, code)
-    rows = region_records(conn, [info.code])
+    rows = region_records(with_figures(conn), [info.code])
     return comparisons(conn, info, rows, default_period(rows), catalog=default_catalog())
 
 
@@ -107,7 +109,7 @@ def test_other_levels_and_periods_are_computed(conn: duckdb.DuckDBPyConnection) 
     assert older.period == "2022JJ00"
     # Similar regions are chosen on the context of 2022, not read from the table.
     info = region_info(conn, "GM0363")
-    rows = region_records(conn, ["GM0363"])
+    rows = region_records(with_figures(conn), ["GM0363"])
     again = comparisons(conn, info, rows, "2022JJ00", catalog=default_catalog())
     assert [s.code for s in older.similar_regions] == [s.code for s in again.similar_regions]
 

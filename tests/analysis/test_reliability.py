@@ -9,8 +9,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from buurtzicht.analysis.materialise import indicator_values_frame
-from buurtzicht.analysis.ranking import add_ranks
-from buurtzicht.analysis.reliability import (
+from buurtzicht.analysis.stats.ranks import add_ranks
+from buurtzicht.analysis.stats.reliability import (
     empirical_bayes,
     grouped_empirical_bayes,
     poisson_ci,

@@ -5,7 +5,12 @@ from __future__ import annotations
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from buurtzicht.analysis.trends import margins_z_test, poisson_rate_test, slope_per_year, trend
+from buurtzicht.analysis.stats.trends import (
+    margins_z_test,
+    poisson_rate_test,
+    slope_per_year,
+    trend,
+)
 from buurtzicht.indicators.model import Uncertainty
 
 

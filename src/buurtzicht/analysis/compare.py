@@ -5,8 +5,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from buurtzicht.analysis.store import region_info, region_names, region_records
+from buurtzicht.analysis.connection import with_figures
 from buurtzicht.indicators.loader import Catalog, default_catalog
+from buurtzicht.queries.indicator_values import region_records
+from buurtzicht.queries.regions import newest_names, region_info
 from buurtzicht.regions.codes import NEDERLAND
 
 
@@ -34,7 +36,7 @@ def compare(
     if period is not None and len(period) == 4:
         period = f"{period}JJ00"
     series: dict[tuple[str, str], dict[str, float]] = {}
-    for r in region_records(conn, wanted):
+    for r in region_records(with_figures(conn), wanted):
         if r["value"] is None or (period is not None and str(r["period"]) > period):
             continue
         number = float(r["value"])  # type: ignore[arg-type]
@@ -67,7 +69,7 @@ def compare(
                 )
         rows.append(row)
     frame = pd.DataFrame(rows)
-    frame.attrs["names"] = region_names(conn, wanted)
+    frame.attrs["names"] = newest_names(conn, wanted)
     return frame
 
 

@@ -18,9 +18,10 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from buurtzicht.analysis.store import cached, query
+from buurtzicht.analysis.connection import cached, with_figures
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Composite, Direction
+from buurtzicht.queries.indicator_values import level_and_nl
 from buurtzicht.regions.codes import NEDERLAND
 
 
@@ -181,13 +182,7 @@ def _spearman(a: pd.Series, b: pd.Series) -> float:
 def _component_rows(
     conn: duckdb.DuckDBPyConnection, ids: list[str], level: str, period: str | None = None
 ) -> pd.DataFrame:
-    return query(
-        conn,
-        "SELECT indicator, region, level, period, indeling, value FROM indicator_values "
-        "WHERE indicator IN (SELECT unnest(?::VARCHAR[])) AND value IS NOT NULL "
-        "AND (level = ? OR region = ?) AND (? IS NULL OR period = ?)",
-        [ids, level, NEDERLAND, period, period],
-    )
+    return level_and_nl(with_figures(conn), ids, level, period)
 
 
 def _from_rows(

@@ -26,13 +26,11 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from buurtzicht.analysis.store import ensure_indicator_values, region_info
+from buurtzicht.analysis.connection import with_figures
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Indicator, PublishedAs
-from buurtzicht.regions.codes import NEDERLAND
-
-#: Child level of a level.
-CHILD_LEVEL = {"gemeente": "wijk", "wijk": "buurt"}
+from buurtzicht.queries.indicator_values import CHILD_LEVEL, children_figures
+from buurtzicht.queries.regions import region_info
 
 
 class DeviatingChild(BaseModel):
@@ -93,41 +91,7 @@ def _children_values(
     conn: duckdb.DuckDBPyConnection, code: str, level: str, indeling: int, ids: list[str]
 ) -> pd.DataFrame:
     """Newest figure per (child, indicator) with NL of the same period."""
-    parent_column = "gemeente" if level == "gemeente" else "wijk"
-    ensure_indicator_values(conn)
-    return conn.execute(
-        f"""
-        WITH children AS (
-            SELECT code, name FROM regions
-            WHERE {parent_column} = $code AND level = $child AND special IS NULL
-              AND indeling = $indeling
-        ), figures AS (
-            SELECT iv.indicator, iv.region, iv.period, iv.value, iv.status, iv.ci_low,
-                   iv.ci_high, iv.eb_value, iv.reliability, c.name
-            FROM indicator_values iv JOIN children c ON c.code = iv.region
-            WHERE iv.indeling = $indeling AND list_contains($ids, iv.indicator)
-        ), newest AS (
-            SELECT indicator, max(period) AS period FROM figures
-            WHERE value IS NOT NULL GROUP BY indicator
-        ), nl AS (
-            SELECT indicator, period, arg_max(value, indeling) AS nl_value
-            FROM indicator_values WHERE region = $nl AND list_contains($ids, indicator)
-            GROUP BY indicator, period
-        )
-        SELECT f.indicator, f.region AS code, f.name, f.period, f.value, f.status,
-               f.ci_low, f.ci_high, f.eb_value, f.reliability, nl.nl_value
-        FROM figures f JOIN newest USING (indicator, period)
-        LEFT JOIN nl USING (indicator, period)
-        ORDER BY f.indicator, f.region
-        """,
-        {
-            "code": code,
-            "child": CHILD_LEVEL[level],
-            "indeling": indeling,
-            "ids": ids,
-            "nl": NEDERLAND,
-        },
-    ).df()
+    return children_figures(with_figures(conn), code, level, indeling, ids)
 
 
 def deviating_children(

@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from buurtzicht.analysis.connection import cached, ensure_indicator_values
 from buurtzicht.analysis.deviations import (
     CHILD_LEVEL,
     DeviatingChild,
@@ -22,54 +23,15 @@ from buurtzicht.analysis.deviations import (
     comparable,
     scored,
 )
-from buurtzicht.analysis.store import cached, ensure_indicator_values
 from buurtzicht.indicators.loader import Catalog, default_catalog
+from buurtzicht.queries import profile_tables
+from buurtzicht.queries.indicator_values import all_children_figures
 from buurtzicht.queries.tables import has_table
-from buurtzicht.regions.codes import NEDERLAND
 
-TABLE = "deviating_children"
+TABLE = profile_tables.DEVIATIONS_TABLE
 #: Children listed per theme (``deviating_children(limit=...)``'s default).
 LIMIT = 3
 _FIELDS = list(DeviatingChild.model_fields)
-
-
-def _all_children_values(
-    conn: duckdb.DuckDBPyConnection, level: str, ids: list[str]
-) -> pd.DataFrame:
-    """Per parent of ``level`` (newest indeling), the newest figure per (child,
-    indicator) with NL of the same period: ``_children_values`` for all parents."""
-    parent_column = "gemeente" if level == "gemeente" else "wijk"
-    return conn.execute(
-        f"""
-        WITH parents AS (
-            SELECT code AS parent, max(indeling) AS indeling FROM regions
-            WHERE level = $level GROUP BY code
-        ), children AS (
-            SELECT p.parent, r.code, r.name, r.indeling FROM regions r
-            JOIN parents p ON r.{parent_column} = p.parent AND r.indeling = p.indeling
-            WHERE r.level = $child AND r.special IS NULL
-        ), figures AS (
-            SELECT c.parent, iv.indicator, iv.region, iv.period, iv.value, iv.status,
-                   iv.ci_low, iv.ci_high, iv.eb_value, iv.reliability, c.name
-            FROM indicator_values iv
-            JOIN children c ON c.code = iv.region AND iv.indeling = c.indeling
-            WHERE list_contains($ids, iv.indicator)
-        ), newest AS (
-            SELECT parent, indicator, max(period) AS period FROM figures
-            WHERE value IS NOT NULL GROUP BY parent, indicator
-        ), nl AS (
-            SELECT indicator, period, arg_max(value, indeling) AS nl_value
-            FROM indicator_values WHERE region = $nl AND list_contains($ids, indicator)
-            GROUP BY indicator, period
-        )
-        SELECT f.parent, f.indicator, f.region AS code, f.name, f.period, f.value,
-               f.status, f.ci_low, f.ci_high, f.eb_value, f.reliability, nl.nl_value
-        FROM figures f JOIN newest USING (parent, indicator, period)
-        LEFT JOIN nl USING (indicator, period)
-        ORDER BY f.parent, f.indicator, f.region
-        """,
-        {"level": level, "child": CHILD_LEVEL[level], "ids": ids, "nl": NEDERLAND},
-    ).df()
 
 
 def _ranked(rows: pd.DataFrame, level: str, limit: int) -> pd.DataFrame:
@@ -106,7 +68,7 @@ def deviations_frame(
     comparable_ids = {i.id for i in catalog.indicators if comparable(i)}
     frames = []
     for level, child in CHILD_LEVEL.items():
-        rows = _all_children_values(conn, level, sorted(comparable_ids))
+        rows = all_children_figures(conn, level, sorted(comparable_ids))
         if rows.empty:
             continue
         for order, loaded in enumerate(catalog.themes):
@@ -145,15 +107,8 @@ def precomputed(conn: duckdb.DuckDBPyConnection, code: str) -> list[ThemeDeviati
     """The stored deviating children of ``code``; None when the build has no table."""
     if not cached(conn, ("has", TABLE), lambda: has_table(conn, TABLE)):
         return None
-    cursor = conn.execute(
-        f"SELECT theme, {', '.join(_FIELDS)} FROM {TABLE} WHERE parent = ? "
-        "ORDER BY theme_order, position",
-        [code],
-    )
-    names = [d[0] for d in cursor.description]
     themes: dict[str, list[DeviatingChild]] = {}
-    for row in cursor.fetchall():
-        record = dict(zip(names, row, strict=True))
+    for record in profile_tables.deviating_children(conn, code, _FIELDS):
         theme = str(record.pop("theme"))
         themes.setdefault(theme, []).append(DeviatingChild.model_validate(_clean(record)))
     return [ThemeDeviations(theme=theme, children=children) for theme, children in themes.items()]

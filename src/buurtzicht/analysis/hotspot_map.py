@@ -1,8 +1,8 @@
 """Hotspots of an indicator on the map of a level, straight from the warehouse.
 
 Reads the figures (``indicator_values``) and the geometry (``boundaries``) of one level
-and period, builds contiguity weights and runs :func:`~buurtzicht.analysis.hotspots.
-getis_ord` or :func:`~buurtzicht.analysis.hotspots.local_moran`. Small areas use the
+and period, builds contiguity weights and runs :func:`~buurtzicht.analysis.stats.hotspots.
+getis_ord` or :func:`~buurtzicht.analysis.stats.hotspots.local_moran`. Small areas use the
 Empirical Bayes rate by default, so that a hotspot is not one tiny buurt's noise.
 
 The default of 9,999 permutations matters: the smallest pseudo p-value is
@@ -26,11 +26,13 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from buurtzicht.analysis.hotspots import HotspotResult, getis_ord, local_moran
-from buurtzicht.analysis.spatial import contiguity_weights, geometries_from_wkb
-from buurtzicht.analysis.store import query
+from buurtzicht.analysis.connection import with_figures
+from buurtzicht.analysis.stats.hotspots import HotspotResult, getis_ord, local_moran
+from buurtzicht.analysis.stats.spatial_weights import contiguity_weights, geometries_from_wkb
 from buurtzicht.errors import BuurtzichtError
 from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.queries.boundaries import level_shapes
+from buurtzicht.queries.indicator_values import level_figures
 
 METHODS = {"gi_star": getis_ord, "local_moran": local_moran}
 #: Per level: contiguity tolerance (degrees), Gi* inference and permutations.
@@ -81,15 +83,7 @@ def _figures(
     period: str | None,
     parent: str | None = None,
 ) -> tuple[pd.DataFrame, str]:
-    rows = query(
-        conn,
-        "SELECT iv.region, iv.period, iv.indeling, iv.value, iv.eb_value "
-        "FROM indicator_values iv LEFT JOIN regions r "
-        "ON r.code = iv.region AND r.indeling = iv.indeling "
-        "WHERE iv.indicator = ? AND iv.level = ? AND iv.value IS NOT NULL "
-        "AND r.special IS NULL AND (?::VARCHAR IS NULL OR r.gemeente = ? OR r.wijk = ?)",
-        [indicator, level, parent, parent, parent],
-    )
+    rows = level_figures(with_figures(conn), indicator, level, parent)
     if rows.empty:
         raise HotspotInputError(
             f"indicator {indicator} has no figures at level {level}; "
@@ -129,9 +123,7 @@ def hotspot_map(
         permutations = int(settings.get("permutations", 9999))  # type: ignore[call-overload]
     rows, period = _figures(conn, indicator, level, period, parent)
     year = int(rows["indeling"].iloc[0])
-    shapes = conn.execute(
-        "SELECT code, geometry FROM boundaries WHERE level = ? AND year = ?", [level, year]
-    ).df()
+    shapes = level_shapes(conn, level, year)
     if shapes.empty:
         raise HotspotInputError(
             f"no {level} boundaries for {year} in the warehouse; offline, buurt geometry "

@@ -14,8 +14,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from buurtzicht.analysis.ranking import add_ranks
-from buurtzicht.analysis.reliability import (
+from buurtzicht.analysis.stats.ranks import add_ranks
+from buurtzicht.analysis.stats.reliability import (
     grouped_empirical_bayes,
     margin_reliability,
     poisson_ci,

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from buurtzicht.analysis.store import RegionInfo, cached, query, records
+from buurtzicht.analysis.connection import cached, with_figures
+from buurtzicht.queries.indicator_values import pooled_sums, populations
+from buurtzicht.queries.regions import RegionInfo
 
 #: Upper bounds (exclusive) of CBS gemeentegrootteklassen 1..8.
 GEMEENTE_SIZE_BOUNDS = (5_000, 10_000, 20_000, 50_000, 100_000, 150_000, 250_000)
@@ -66,20 +68,7 @@ class PeerGroup:
 
 def region_classes(conn: duckdb.DuckDBPyConnection, level: str, indeling: int) -> pd.DataFrame:
     """Per region of a level: newest population, size class and stedelijkheid."""
-    frame = query(
-        conn,
-        """
-        SELECT r.code, r.stedelijkheid, p.value AS population
-        FROM regions r
-        LEFT JOIN (
-            SELECT region, arg_max(value, period) AS value FROM indicator_values
-            WHERE indicator = 'inwoners' AND indeling = ? AND value IS NOT NULL
-            GROUP BY region
-        ) p ON p.region = r.code
-        WHERE r.level = ? AND r.indeling = ? AND r.special IS NULL
-        """,
-        [indeling, level, indeling],
-    )
+    frame = populations(with_figures(conn), level, indeling)
     frame["size_class"] = [
         size_class(p, level) if pd.notna(p) else None for p in frame["population"]
     ]
@@ -148,24 +137,7 @@ def pooled_values(conn: duckdb.DuckDBPyConnection, members: tuple[str, ...]) -> 
     columns = ["indicator", "period", "value", "n", "pooled"]
     if not members:
         return pd.DataFrame(columns=columns)
-    sums = records(
-        conn,
-        """
-        WITH v AS (
-            SELECT * FROM indicator_values WHERE region IN (SELECT unnest(?::VARCHAR[]))
-            QUALIFY row_number() OVER (
-                PARTITION BY indicator, region, period ORDER BY indeling DESC) = 1
-        )
-        SELECT indicator, period,
-               sum(value * denominator) FILTER (WHERE value IS NOT NULL) AS weighted,
-               sum(denominator) FILTER (WHERE value IS NOT NULL) AS den,
-               avg(value) AS mean, count(value) AS n,
-               count(denominator) FILTER (WHERE value IS NOT NULL) = count(value) AS complete,
-               count(*) FILTER (WHERE value IS NULL AND status = 'suppressed') AS suppressed
-        FROM v GROUP BY indicator, period HAVING count(value) > 0
-        """,
-        [list(members)],
-    )
+    sums = pooled_sums(with_figures(conn), list(members))
     out = []
     for r in sums:
         if int(r["suppressed"]) > MAX_SUPPRESSED_SHARE * (int(r["n"]) + int(r["suppressed"])):  # type: ignore[call-overload]

@@ -12,6 +12,7 @@ import math
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
+from buurtzicht.analysis.connection import cached, with_figures
 from buurtzicht.analysis.deviations import ThemeDeviations, deviating_children
 from buurtzicht.analysis.deviations_table import precomputed
 from buurtzicht.analysis.profile_comparisons import (
@@ -30,15 +31,10 @@ from buurtzicht.analysis.profile_comparisons import (
     number,
 )
 from buurtzicht.analysis.profile_comparisons_table import stored_comparisons
-from buurtzicht.analysis.store import (
-    RegionInfo,
-    cached,
-    region_info,
-    region_names,
-    region_records,
-)
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.indicators.model import Catalog, Indicator, Localised, SourceCitation
+from buurtzicht.queries.indicator_values import region_records
+from buurtzicht.queries.regions import RegionInfo, newest_names, region_info
 from buurtzicht.regions.codes import NEDERLAND
 
 __all__ = [
@@ -221,11 +217,11 @@ def _deviating(
 def _area_records(conn: duckdb.DuckDBPyConnection, code: str) -> list[Record]:
     """The figures of NL, a provincie or a politie-eenheid: the same for every profile
     that shows them, so read once per connection (a few dozen areas at most)."""
-    return cached(conn, ("area-records", code), lambda: region_records(conn, [code]))
+    return cached(conn, ("area-records", code), lambda: region_records(with_figures(conn), [code]))
 
 
 def _area_names(conn: duckdb.DuckDBPyConnection, areas: list[str]) -> dict[str, str]:
-    return cached(conn, ("area-names", *areas), lambda: region_names(conn, areas))
+    return cached(conn, ("area-names", *areas), lambda: newest_names(conn, areas))
 
 
 def _comparisons(
@@ -260,7 +256,7 @@ def profile(
     """
     catalog = catalog or default_catalog()
     info = region_info(conn, code)
-    rows = region_records(conn, [info.code])
+    rows = region_records(with_figures(conn), [info.code])
     if period is None:
         period = default_period(rows)
     elif len(period) == 4:

@@ -21,10 +21,10 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from buurtzicht.analysis.peers import peer_group, pooled_values
 from buurtzicht.analysis.similar import similar_set
-from buurtzicht.analysis.store import RegionInfo, region_names
-from buurtzicht.analysis.trends import TrendResult, trend
+from buurtzicht.analysis.stats.trends import TrendResult, trend
 from buurtzicht.indicators.loader import Catalog
 from buurtzicht.indicators.model import Indicator
+from buurtzicht.queries.regions import RegionInfo, newest_names
 
 #: Similar regions per profile (``profile(k=...)``'s default).
 K = 5
@@ -59,7 +59,7 @@ class SimilarBasis(_Model):
 
 @pydantic_dataclass(frozen=True)
 class TrendOut(TrendResult):
-    """A region's :class:`~buurtzicht.analysis.trends.TrendResult` for one indicator, and
+    """A region's :class:`~buurtzicht.analysis.stats.trends.TrendResult` for one indicator, and
     whether every figure of it is on the region's own indeling (not harmonised onto it)."""
 
     harmonised: bool
@@ -182,10 +182,10 @@ def comparisons(
     k: int = K,
 ) -> Comparisons:
     """Peers, the ``k`` similar regions for ``period`` and the trends of ``info``'s
-    indicators (``rows``: its figures, :func:`~buurtzicht.analysis.store.region_records`)."""
+    indicators (``rows``: its figures, :func:`~buurtzicht.queries.indicator_values.region_records`)."""
     group = peer_group(conn, info)
     chosen = similar_set(conn, info.code, info.level, info.indeling, period, k=k)
-    names = region_names(conn, [s.code for s in chosen.regions])
+    names = newest_names(conn, [s.code for s in chosen.regions])
     own = by_indicator(rows)
     trends = {
         ind.id: found

@@ -23,23 +23,15 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from buurtzicht.analysis.connection import cached, ensure_indicator_values
 from buurtzicht.analysis.profile_comparisons import Comparisons, comparisons, default_period
-from buurtzicht.analysis.store import cached, ensure_indicator_values, region_info, region_records
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.queries.tables import has_table
+from buurtzicht.queries.indicator_values import region_records
+from buurtzicht.queries.profile_tables import COMPARISONS_TABLE, comparison_documents
+from buurtzicht.queries.regions import newest_indeling_codes, region_info
 
-TABLE = "profile_comparisons"
+TABLE = COMPARISONS_TABLE
 LEVELS = ("gemeente",)
-
-
-def _current_codes(conn: duckdb.DuckDBPyConnection, level: str) -> list[str]:
-    """Codes of ``level`` in the level's newest indeling."""
-    rows = conn.execute(
-        "SELECT code FROM regions WHERE level = $level AND indeling = "
-        "(SELECT max(indeling) FROM regions WHERE level = $level) ORDER BY code",
-        {"level": level},
-    ).fetchall()
-    return [str(code) for (code,) in rows]
 
 
 def comparisons_frame(
@@ -50,7 +42,7 @@ def comparisons_frame(
     catalog = default_catalog()
     out = []
     for level in levels:
-        for code in _current_codes(conn, level):
+        for code in newest_indeling_codes(conn, level):
             info = region_info(conn, code)
             rows = region_records(conn, [info.code])
             period = default_period(rows)
@@ -72,17 +64,11 @@ def materialise_comparisons(conn: duckdb.DuckDBPyConnection) -> int:
     return len(frame)
 
 
-def _documents(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every stored document by region ({} without the table). One small table read
-    whole: a point query scans the whole text column of its row group anyway (~20 MB
-    for 345 gemeenten), so it is read once per connection (the server's analysis cursor
-    lives as long as the build; the warm-up reads it before the first visitor)."""
-    if not has_table(conn, TABLE):
-        return {}
-    return {str(r): str(b) for r, b in conn.execute(f"SELECT region, body FROM {TABLE}").fetchall()}
-
-
 def stored_comparisons(conn: duckdb.DuckDBPyConnection, code: str) -> Comparisons | None:
     """The stored comparisons of ``code``; None when the build has none for it."""
-    body = cached(conn, ("documents", TABLE), lambda: _documents(conn)).get(code)
+    # One small table read whole: a point query scans the whole text column of its row
+    # group anyway (~20 MB for 345 gemeenten), so it is read once per connection (the
+    # server's analysis cursor lives as long as the build; the warm-up reads it first).
+    documents = cached(conn, ("documents", TABLE), lambda: comparison_documents(conn))
+    body = documents.get(code)
     return None if body is None else Comparisons.from_json(body)

@@ -16,11 +16,11 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from buurtzicht.analysis.connection import ensure_indicator_values
 from buurtzicht.analysis.deviations import comparable
-from buurtzicht.analysis.ranking import settled
-from buurtzicht.analysis.store import ensure_indicator_values
+from buurtzicht.analysis.stats.ranks import settled
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.regions.codes import NEDERLAND
+from buurtzicht.queries import ranking_figures
 
 LEVELS = ("gemeente", "wijk", "buurt")
 
@@ -57,61 +57,6 @@ class Ranking(BaseModel):
     rows: list[RankingRow]
 
 
-def _periods(
-    conn: duckdb.DuckDBPyConnection, indicator: str, level: str, parent: str | None
-) -> pd.DataFrame:
-    return conn.execute(
-        """
-        SELECT iv.period, iv.indeling, count(*) AS n FROM indicator_values iv
-        JOIN regions r ON r.code = iv.region AND r.indeling = iv.indeling
-        WHERE iv.indicator = $indicator AND r.level = $level AND r.special IS NULL
-          AND iv.value IS NOT NULL
-          AND ($parent IS NULL OR r.gemeente = $parent OR r.wijk = $parent)
-        GROUP BY ALL ORDER BY iv.period, iv.indeling
-        """,
-        {"indicator": indicator, "level": level, "parent": parent},
-    ).df()
-
-
-def _figures(
-    conn: duckdb.DuckDBPyConnection,
-    indicator: str,
-    level: str,
-    parent: str | None,
-    indeling: int,
-    periods: list[str],
-) -> pd.DataFrame:
-    """Every region of the level and indeling (within parent) with its figures in
-    ``periods`` (missing ones included, as the map shows them)."""
-    return conn.execute(
-        """
-        SELECT r.code, r.name, p.period, iv.value,
-               coalesce(iv.status, 'missing') AS status, iv.reliability, iv.ci_low, iv.ci_high
-        FROM regions r CROSS JOIN (SELECT unnest($periods) AS period) p
-        LEFT JOIN indicator_values iv ON iv.region = r.code AND iv.indeling = r.indeling
-             AND iv.indicator = $indicator AND iv.period = p.period
-        WHERE r.level = $level AND r.indeling = $indeling AND r.special IS NULL
-          AND ($parent IS NULL OR r.gemeente = $parent OR r.wijk = $parent)
-        """,
-        {
-            "indicator": indicator,
-            "level": level,
-            "parent": parent,
-            "indeling": indeling,
-            "periods": periods,
-        },
-    ).df()
-
-
-def _nl(conn: duckdb.DuckDBPyConnection, indicator: str, period: str) -> float | None:
-    row = conn.execute(
-        "SELECT value FROM indicator_values WHERE indicator = ? AND region = ? AND period = ? "
-        "AND value IS NOT NULL ORDER BY indeling DESC LIMIT 1",
-        [indicator, NEDERLAND, period],
-    ).fetchone()
-    return None if row is None else float(row[0])
-
-
 def ranking(
     conn: duckdb.DuckDBPyConnection,
     indicator: str,
@@ -125,7 +70,7 @@ def ranking(
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}")
     ensure_indicator_values(conn)
-    available = _periods(conn, indicator, level, parent)
+    available = ranking_figures.periods(conn, indicator, level, parent)
     if period is not None:
         available = available[available["period"] <= period]
     if available.empty:
@@ -134,11 +79,17 @@ def ranking(
     chosen, indeling = str(latest["period"]), int(latest["indeling"])
     earlier = available[(available["indeling"] == indeling) & (available["period"] < chosen)]
     previous = None if earlier.empty else str(earlier.iloc[-1]["period"])
-    frame = _figures(conn, indicator, level, parent, indeling, [p for p in (chosen, previous) if p])
+    frame = ranking_figures.figures(
+        conn, indicator, level, parent, indeling, [p for p in (chosen, previous) if p]
+    )
     now = frame[frame["period"] == chosen].set_index("code")
     before = frame[frame["period"] == previous].set_index("code")["value"]
     now = now.assign(previous=before.reindex(now.index))
-    nl = _nl(conn, indicator, chosen) if comparable(default_catalog().get(indicator)) else None
+    nl = (
+        ranking_figures.national(conn, indicator, chosen)
+        if comparable(default_catalog().get(indicator))
+        else None
+    )
     return Ranking(
         indicator=indicator,
         level=level,

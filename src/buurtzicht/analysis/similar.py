@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from buurtzicht.analysis.connection import cached, with_figures
 from buurtzicht.analysis.peers import region_classes
-from buurtzicht.analysis.store import cached, query
 from buurtzicht.indicators.loader import Catalog, default_catalog
+from buurtzicht.queries.indicator_values import newest_up_to
 
 #: A positive indicator with skewness above this is compared on a log scale.
 LOG_SKEW = 2.0
@@ -116,18 +117,7 @@ def context_matrix(
     """Regions x context indicators: each indicator's newest value up to ``period``."""
     catalog = catalog or default_catalog()
     ids = [i.id for i in catalog.context_indicators()]
-    rows = query(
-        conn,
-        """
-        SELECT iv.indicator, iv.region, arg_max(iv.value, iv.period) AS value
-        FROM indicator_values iv JOIN regions r ON r.code = iv.region AND r.indeling = iv.indeling
-        WHERE iv.indicator IN (SELECT unnest(?::VARCHAR[])) AND iv.level = ?
-          AND iv.indeling = ? AND iv.period <= ? AND iv.value IS NOT NULL
-          AND r.special IS NULL
-        GROUP BY iv.indicator, iv.region
-        """,
-        [ids, level, indeling, period],
-    )
+    rows = newest_up_to(with_figures(conn), ids, level, indeling, period)
     if rows.empty:
         return pd.DataFrame(columns=ids)
     return rows.pivot(index="region", columns="indicator", values="value")

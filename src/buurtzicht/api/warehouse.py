@@ -44,7 +44,7 @@ class Snapshot:
         connection, and computes ``indicator_values`` once per connection when a build
         lacks the materialised table; a fresh cursor per call would redo that work.
         """
-        from buurtzicht.analysis.store import ensure_indicator_values
+        from buurtzicht.analysis.connection import ensure_indicator_values
 
         with self._analysis_lock:
             if self._analysis_cursor is None:

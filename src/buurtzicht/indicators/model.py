@@ -81,7 +81,7 @@ class PublishedAs(StrEnum):
 
 
 class Uncertainty(StrEnum):
-    """How the reliability of a figure is judged (:mod:`buurtzicht.analysis.reliability`).
+    """How the reliability of a figure is judged (:mod:`buurtzicht.analysis.stats.reliability`).
 
     ``poisson``: the numerator is a count of events; exact Poisson intervals and
     Empirical Bayes smoothing apply. ``margins``: the source publishes a confidence

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from buurtzicht.sources.boundaries import gzip_geojson
 
@@ -173,3 +174,10 @@ def buurt_geometries(
         [year[0], prefixes],
     ).fetchall()
     return int(year[0]), [(str(code), bytes(geometry)) for code, geometry in rows]
+
+
+def level_shapes(conn: duckdb.DuckDBPyConnection, level: str, year: int) -> pd.DataFrame:
+    """(code, geometry as WKB) of every boundary of ``level`` drawn for ``year``."""
+    return conn.execute(
+        "SELECT code, geometry FROM boundaries WHERE level = ? AND year = ?", [level, year]
+    ).df()

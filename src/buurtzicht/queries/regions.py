@@ -3,9 +3,11 @@ the areas of a level."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from buurtzicht.errors import UnknownRegionError
 from buurtzicht.regions.codes import normalise_code
@@ -208,3 +210,72 @@ def area_regions(
         [indeling],
     ).fetchall()
     return [(str(c), str(lv), str(n), w, g) for c, lv, n, w, g in rows]
+
+
+def newest_indeling_codes(conn: duckdb.DuckDBPyConnection, level: str) -> list[str]:
+    """Codes of ``level`` in the level's newest indeling."""
+    rows = conn.execute(
+        "SELECT code FROM regions WHERE level = $level AND indeling = "
+        "(SELECT max(indeling) FROM regions WHERE level = $level) ORDER BY code",
+        {"level": level},
+    ).fetchall()
+    return [str(code) for (code,) in rows]
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    """A region as the analyses need it: level, names and parents in its newest indeling."""
+
+    code: str
+    name: str
+    level: str
+    indeling: int
+    gemeente: str | None
+    provincie: str | None
+    politie_eenheid: str | None
+    stedelijkheid: int | None
+    special: str | None
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):  # NULL or NaN
+        return None
+    return str(value)
+
+
+def region_info(conn: duckdb.DuckDBPyConnection, code: str) -> RegionInfo:
+    """The region in its newest indeling, or :class:`UnknownRegionError`."""
+    code = normalise_code(code)
+    rows = conn.execute(
+        "SELECT * FROM regions WHERE code = ? ORDER BY indeling DESC LIMIT 1", [code]
+    ).df()
+    if rows.empty:
+        raise UnknownRegionError(
+            f"region {code} is not in the warehouse (check the code, e.g. GM0363 for "
+            "Amsterdam, or rebuild with `buurtzicht build`)"
+        )
+    row = rows.iloc[0]
+    sted = row.get("stedelijkheid")
+    return RegionInfo(
+        code=code,
+        name=str(row["name"]),
+        level=str(row["level"]),
+        indeling=int(row["indeling"]),
+        gemeente=_text(row.get("gemeente")),
+        provincie=_text(row.get("provincie")),
+        politie_eenheid=_text(row.get("politie_eenheid")),
+        stedelijkheid=None if sted is None or pd.isna(sted) else int(sted),
+        special=_text(row.get("special")),
+    )
+
+
+def newest_names(conn: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, str]:
+    """Newest name per code (any indeling)."""
+    if not codes:
+        return {}
+    rows = conn.execute(
+        "SELECT code, arg_max(name, indeling) AS name FROM regions "
+        "WHERE code IN (SELECT unnest(?::VARCHAR[])) GROUP BY code",
+        [codes],
+    ).fetchall()
+    return {str(c): str(n) for c, n in rows}

@@ -14,3 +14,13 @@ def has_table(conn: duckdb.DuckDBPyConnection, *names: str) -> bool:
         {"names": list(names)},
     ).fetchone()
     return bool(row and row[0] == len(set(names)))
+
+
+def queryable(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether ``name`` can be queried on ``conn``: a table or view of the build, or a
+    frame registered on this connection."""
+    try:
+        conn.execute(f"SELECT 1 FROM {name} LIMIT 0")
+    except duckdb.CatalogException:
+        return False
+    return True

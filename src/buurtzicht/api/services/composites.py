@@ -21,7 +21,6 @@ from buurtzicht.analysis.composite import (
     report_rows,
     sensitivity,
 )
-from buurtzicht.analysis.store import region_names
 from buurtzicht.api.catalog_view import COMPOSITE_THEME, Catalog, IndicatorMeta
 from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
 from buurtzicht.api.schemas import card as present
@@ -36,6 +35,7 @@ from buurtzicht.api.services.catalog import catalog, model_catalog
 from buurtzicht.api.services.periods import parse_period
 from buurtzicht.api.services.values import LEVELS
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.queries.regions import newest_names
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def composite_report(
             + (f" in {period}" if period else "")
         )
     rows: list[RegionReport] = report_rows(found.result, report)
-    names = region_names(cursor, [r.region for r in rows])
+    names = newest_names(cursor, [r.region for r in rows])
     return CompositeReportOut(
         indicator=present.indicator_out(meta, lang),
         level=level,
