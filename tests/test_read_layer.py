@@ -3,10 +3,10 @@
 A module "runs SQL" when it calls ``.execute``, ``.executemany`` or ``.sql`` on
 something, or holds a string (docstrings aside) with SQL in capitals (``SELECT ... FROM``,
 ``INSERT INTO``, ``CREATE TABLE``, ...), which also catches SQL handed to a helper.
-Outside ``queries/`` only the modules of :data:`ELSEWHERE` may: build-time writers,
-databases that are not a build, and the readers still to be moved (issue 16). A listed
-module that no longer runs SQL fails too: take it off the list. The pure statistics of
-``analysis/stats`` neither run SQL nor import what reads a build.
+Outside ``queries/`` only the modules of :data:`ELSEWHERE` may: build-time writers and
+databases that are not a build. A listed module that no longer runs SQL fails too: take
+it off the list. The pure statistics of ``analysis/stats`` neither run SQL nor import
+what reads a build.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ SQL_TEXT = re.compile(
 
 NOT_A_BUILD = "a database that is not a build"
 WRITER = "build-time writer: makes or checks a build before it is current"
-TO_MOVE = "reads a built warehouse: still to move into queries/ (issue 16)"
 
 #: Module path (relative to ``src/buurtzicht``; a folder ends in "/") -> why it may.
 ELSEWHERE: dict[str, str] = {
@@ -40,12 +39,7 @@ ELSEWHERE: dict[str, str] = {
     "assembly/from_current.py": WRITER,
     "analysis/deviations_table.py": WRITER,
     "analysis/profile_comparisons_table.py": WRITER,
-    # Writes the audit's note line into a build and reads it back: one format, one place.
-    "warehouse/audit_note.py": f"{WRITER}; {TO_MOVE}",
-    "secure/audit.py": TO_MOVE,
-    "secure/context.py": TO_MOVE,
-    "secure/freshness.py": TO_MOVE,
-    "secure/models/": TO_MOVE,
+    "secure/models/": f"{NOT_A_BUILD}: the secure side's microdata files (Parquet)",
 }
 
 

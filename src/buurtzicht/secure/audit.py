@@ -22,6 +22,7 @@ from buurtzicht.config import Settings
 from buurtzicht.disclosure.zeros import zeros_given_away
 from buurtzicht.indicators.loader import Catalog
 from buurtzicht.microdata.store import aggregates_path
+from buurtzicht.queries.secure_release import loaded_checksums, secure_observations
 from buurtzicht.secure.levels import ORDER
 from buurtzicht.secure.publish import PreparedRelease, certificate_figures, prepare_release
 from buurtzicht.secure.published import (
@@ -135,12 +136,8 @@ def audit_warehouse(
 def _secure_cells(path: Path) -> tuple[pd.DataFrame, set[str]]:
     """The build's secure observations and the checksums of the releases it loaded."""
     with duckdb.connect(str(path), read_only=True) as conn:
-        shown = conn.execute(
-            "SELECT measure, region, period, value, status FROM observations "
-            "WHERE measure LIKE 'secure.%'"
-        ).df()
-        rows = conn.execute("SELECT sha256 FROM manifest WHERE table_id = ?", [TABLE_ID])
-        loaded = {str(sha) for (sha,) in rows.fetchall()}
+        shown = secure_observations(conn)
+        loaded = loaded_checksums(conn, TABLE_ID)
     return shown, loaded
 
 

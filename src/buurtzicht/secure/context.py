@@ -22,6 +22,7 @@ import pandas as pd
 from buurtzicht.config import Settings
 from buurtzicht.disclosure import RegionHierarchy
 from buurtzicht.errors import ConfigurationError, NoBuildError
+from buurtzicht.queries.secure_release import hierarchy_rows, newest_yearly_values
 from buurtzicht.regions.codes import NEDERLAND
 from buurtzicht.warehouse.layout import BuildLayout
 
@@ -67,11 +68,10 @@ def region_context(
         return RegionContext(hierarchy, own, "region codes", f"{SECURE_INHABITANTS} (no build)")
     path = BuildLayout(settings.warehouse_dir).current_database()
     with duckdb.connect(str(path), read_only=True) as conn:
-        regions = conn.execute(
-            "SELECT code, level, wijk, gemeente, special FROM regions WHERE indeling = ?",
-            [INDELING],
-        ).df()
-        kwb = _kwb_population(conn) if population != "secure" else {}
+        regions = hierarchy_rows(conn, INDELING)
+        kwb = (
+            newest_yearly_values(conn, KWB_INHABITANTS, INDELING) if population != "secure" else {}
+        )
     _check_known(codes, set(regions["code"]), build_id)
     hierarchy = RegionHierarchy.from_regions_table(regions)
     own = _secure_population(aggregates, codes)
@@ -82,18 +82,6 @@ def region_context(
         f"{SECURE_INHABITANTS} for {len(codes) - from_kwb:,}"
     )
     return RegionContext(hierarchy, merged, f"regions of build {build_id}", source)
-
-
-def _kwb_population(conn: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    rows = conn.execute(
-        """
-        SELECT region, value FROM observations
-        WHERE measure = ? AND indeling = ? AND value IS NOT NULL AND period LIKE '%JJ00'
-        QUALIFY row_number() OVER (PARTITION BY region ORDER BY period DESC) = 1
-        """,
-        [KWB_INHABITANTS, INDELING],
-    ).fetchall()
-    return {str(region): float(value) for region, value in rows}
 
 
 def _secure_population(aggregates: pd.DataFrame, codes: set[str]) -> dict[str, float]:

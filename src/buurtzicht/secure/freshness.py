@@ -16,6 +16,7 @@ import pandas as pd
 
 from buurtzicht.config import Settings
 from buurtzicht.microdata.store import aggregates_path, microdata_dir
+from buurtzicht.queries.secure_release import loaded_checksums
 from buurtzicht.queries.tables import has_table
 from buurtzicht.secure.context import PopulationChoice
 from buurtzicht.secure.published import TABLE_ID, published_path, report_path
@@ -94,12 +95,7 @@ def build_holds_release(settings: Settings) -> bool:
     if layout.current_id() is None or not target.is_file():
         return False
     with duckdb.connect(str(layout.current_database()), read_only=True) as conn:
-        loaded = {
-            sha
-            for (sha,) in conn.execute(
-                "SELECT sha256 FROM manifest WHERE table_id = ?", [TABLE_ID]
-            ).fetchall()
-        }
+        loaded = loaded_checksums(conn, TABLE_ID)
         models = has_table(conn, "secure_models")
     # A release with the models' document must come with the models' tables.
     if published_models_path(settings).is_file() and not models:

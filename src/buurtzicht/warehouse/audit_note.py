@@ -3,7 +3,8 @@
 ``secure publish --audit`` audits a release before it is written; the build that loads
 it states the audit's figures in one note line of the ``secure`` dataset
 (:func:`audit_note`). The pages read the figures back from that line
-(:func:`read_audit_note`, :func:`secure_audit`), so writer and reader live here together.
+(:func:`read_audit_note`; :func:`buurtzicht.queries.secure_release.secure_audit`
+reads it from a build), so the format's writer and parser live here together.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-
-import duckdb
 
 
 def audit_note(report: dict[str, Any]) -> str:
@@ -88,14 +87,3 @@ def read_audit_note(notes: str) -> AuditFigures | None:
         seconds=float(found["seconds"]),
         date=found["date"],
     )
-
-
-def secure_audit(
-    conn: duckdb.DuckDBPyConnection, dataset: str = "secure"
-) -> tuple[bool, AuditFigures | None]:
-    """Whether the build holds a secure release, and the audit it passed before loading
-    (None: not audited, or no release)."""
-    row = conn.execute("SELECT notes FROM datasets WHERE name = ?", [dataset]).fetchall()
-    if not row:
-        return False, None
-    return True, read_audit_note(str(row[0][0] or ""))

@@ -18,7 +18,8 @@ from buurtzicht.api.services.build import build_summary
 from buurtzicht.api.services.catalog import model_catalog
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.indicators.model import Catalog as ModelCatalog
-from buurtzicht.warehouse.audit_note import AuditFigures, secure_audit
+from buurtzicht.queries.secure_release import secure_audit
+from buurtzicht.warehouse.audit_note import AuditFigures
 from buurtzicht.web.contexts import (
     DisclosureAudit,
     MethodComposite,
