@@ -9,7 +9,7 @@ import pytest
 
 from buurtzicht.analysis.deviations import deviating_children
 from buurtzicht.analysis.materialise import materialise
-from buurtzicht.analysis.profile import profile
+from buurtzicht.analysis.region_profile import profile
 from tests.memory_warehouse import make_warehouse, region_rows
 
 SUSPECTS = "secure.drugs.verdachten"

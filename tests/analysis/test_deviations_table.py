@@ -11,7 +11,7 @@ import pytest
 from buurtzicht.analysis.deviations import deviating_children
 from buurtzicht.analysis.deviations_table import TABLE, deviations_frame, precomputed
 from buurtzicht.config import Settings
-from buurtzicht.queries.tables import has_table
+from buurtzicht.queries.build_tables import has_table
 from buurtzicht.warehouse.layout import BuildLayout
 
 

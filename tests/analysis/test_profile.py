@@ -9,7 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 from synthetic_warehouse import synthetic_warehouse
 
-from buurtzicht.analysis.profile import RegionProfile, profile
+from buurtzicht.analysis.region_profile import RegionProfile, profile
 from buurtzicht.errors import UnknownRegionError
 from buurtzicht.indicators.loader import default_catalog
 

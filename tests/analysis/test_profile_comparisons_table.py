@@ -10,10 +10,9 @@ import random
 import duckdb
 import pytest
 
-from buurtzicht.analysis import profile as profile_module
+from buurtzicht.analysis import region_profile as profile_module
 from buurtzicht.analysis.connection import with_figures
 from buurtzicht.analysis.peers import peer_group
-from buurtzicht.analysis.profile import profile
 from buurtzicht.analysis.profile_comparisons import comparisons, default_period
 from buurtzicht.analysis.profile_comparisons_table import (
     LEVELS,
@@ -21,11 +20,12 @@ from buurtzicht.analysis.profile_comparisons_table import (
     comparisons_frame,
     stored_comparisons,
 )
+from buurtzicht.analysis.region_profile import profile
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.queries.build_tables import has_table
 from buurtzicht.queries.indicator_values import region_records
 from buurtzicht.queries.regions import region_info
-from buurtzicht.queries.tables import has_table
 from buurtzicht.warehouse.layout import BuildLayout
 
 

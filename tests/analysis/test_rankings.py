@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from buurtzicht.analysis.level_ranking import ranking
 from buurtzicht.analysis.materialise import materialise
-from buurtzicht.analysis.rankings import ranking
 from tests.memory_warehouse import make_warehouse, region_rows
 
 SUSPECTS, PEOPLE = "secure.drugs.verdachten", "secure.basis.inwoners"

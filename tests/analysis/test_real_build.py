@@ -15,7 +15,7 @@ import buurtzicht.cli.analysis  # noqa: F401  (registers the commands)
 from buurtzicht.analysis.composite import composite_index, sensitivity
 from buurtzicht.analysis.hotspot_map import hotspot_map
 from buurtzicht.analysis.materialise import materialise
-from buurtzicht.analysis.profile import RegionProfile, profile
+from buurtzicht.analysis.region_profile import RegionProfile, profile
 from buurtzicht.cli.app import app
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog

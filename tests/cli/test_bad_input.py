@@ -185,7 +185,7 @@ def test_unexpected_error_is_short_with_a_debug_hint(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("buurtzicht.analysis.profile.profile", broken)
+    monkeypatch.setattr("buurtzicht.analysis.region_profile.profile", broken)
     code = run(["profile", "GM0001"])
     err = capsys.readouterr().err
     assert code == 1

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import duckdb
 
-from buurtzicht.queries.tables import queryable
+from buurtzicht.queries.build_tables import queryable
 
 T = TypeVar("T")
 VIEW = "indicator_values"

@@ -25,8 +25,8 @@ from buurtzicht.analysis.deviations import (
 )
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.queries import profile_tables
+from buurtzicht.queries.build_tables import has_table
 from buurtzicht.queries.indicator_values import all_children_figures
-from buurtzicht.queries.tables import has_table
 
 TABLE = profile_tables.DEVIATIONS_TABLE
 #: Children listed per theme (``deviating_children(limit=...)``'s default).

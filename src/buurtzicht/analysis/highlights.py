@@ -27,7 +27,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from buurtzicht.analysis.deviations import conservative
-from buurtzicht.analysis.profile import IndicatorProfile, RegionProfile
+from buurtzicht.analysis.region_profile import IndicatorProfile, RegionProfile
 
 #: A difference must be at least 15% beyond the interval to be worth a sentence.
 MIN_FACTOR = 1.15

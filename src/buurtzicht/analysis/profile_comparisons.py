@@ -4,7 +4,7 @@ trend of every indicator.
 
 None of it depends on the visitor: the build stores it for every current gemeente
 (:mod:`buurtzicht.analysis.profile_comparisons_table`), and
-:func:`~buurtzicht.analysis.profile.profile` reads it there. :func:`comparisons` is
+:func:`~buurtzicht.analysis.region_profile.profile` reads it there. :func:`comparisons` is
 the one computation, used by the build and, for other regions, periods or catalogs, by
 the profile itself, so the stored and the computed answer are the same.
 """

@@ -111,7 +111,7 @@ def warm_up(cursor: duckdb.DuckDBPyConnection) -> None:
     """Compute the level-wide tables every profile reads (peer classes, the context
     matrix of similar regions) once per process, before the first visitor: one profile
     per level. Without it the first profile of each level pays them (seconds)."""
-    from buurtzicht.analysis.profile import profile
+    from buurtzicht.analysis.region_profile import profile
 
     for level in ("gemeente", "wijk", "buurt"):
         code = first_region_of_level(cursor, level)

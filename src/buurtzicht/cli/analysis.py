@@ -153,7 +153,7 @@ def profile_command(
     warehouse: WarehouseOption = None,
 ) -> None:
     """All indicators of a region with NL, peers, similar regions, trend and reliability."""
-    from buurtzicht.analysis.profile import profile
+    from buurtzicht.analysis.region_profile import profile
 
     result = profile(open_warehouse(warehouse), code, period, k=k)
     if as_json:

@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-from buurtzicht.queries.tables import has_table
+from buurtzicht.queries.build_tables import has_table
 
 
 def _records(conn: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:

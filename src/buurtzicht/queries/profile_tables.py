@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
-from buurtzicht.queries.tables import has_table
+from buurtzicht.queries.build_tables import has_table
 
 DEVIATIONS_TABLE = "deviating_children"
 COMPARISONS_TABLE = "profile_comparisons"

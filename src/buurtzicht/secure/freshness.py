@@ -16,8 +16,8 @@ import pandas as pd
 
 from buurtzicht.config import Settings
 from buurtzicht.microdata.store import aggregates_path, microdata_dir
+from buurtzicht.queries.build_tables import has_table
 from buurtzicht.queries.secure_release import loaded_checksums
-from buurtzicht.queries.tables import has_table
 from buurtzicht.secure.context import PopulationChoice
 from buurtzicht.secure.published import TABLE_ID, published_path, report_path
 from buurtzicht.secure.published_models import models_release_path, published_models_path

@@ -12,7 +12,7 @@ import duckdb
 from buurtzicht.analysis.compare import compare as analysis_compare
 from buurtzicht.analysis.deviations import DeviatingChild
 from buurtzicht.analysis.highlights import Highlight, highlights
-from buurtzicht.analysis.profile import profile as analysis_profile
+from buurtzicht.analysis.region_profile import profile as analysis_profile
 from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.schemas import card as present

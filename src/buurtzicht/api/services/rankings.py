@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from buurtzicht.analysis.rankings import ranking as analysis_ranking
+from buurtzicht.analysis.level_ranking import ranking as analysis_ranking
 from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
 from buurtzicht.api.schemas import card as present
 from buurtzicht.api.schemas.card import Figure

@@ -28,7 +28,7 @@ from buurtzicht.api.schemas.risk import (
 )
 from buurtzicht.api.services.periods import choose_period, parse_period
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.queries import zoekgebieden as zoek_queries
+from buurtzicht.queries import secure_zoekgebieden as zoek_queries
 from buurtzicht.queries.regions import region as region_record
 from buurtzicht.regions.codes import normalise_code
 

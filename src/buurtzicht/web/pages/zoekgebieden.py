@@ -22,7 +22,7 @@ from buurtzicht.api.services import zoekgebieden as service
 from buurtzicht.api.services.values import LEVELS
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.queries import boundaries as geometry_queries
-from buurtzicht.queries import zoekgebieden as zoek_queries
+from buurtzicht.queries import secure_zoekgebieden as zoek_queries
 from buurtzicht.warehouse.current import CURRENT_INDELING
 from buurtzicht.web.contexts import TilesRef
 from buurtzicht.web.contexts_models import (

@@ -1,10 +1,10 @@
-"""``queries.tables.has_table``: the one check whether a build holds a table."""
+"""``queries.build_tables.has_table``: the one check whether a build holds a table."""
 
 from __future__ import annotations
 
 import duckdb
 
-from buurtzicht.queries.tables import has_table
+from buurtzicht.queries.build_tables import has_table
 
 
 def test_has_table_needs_every_named_table() -> None:

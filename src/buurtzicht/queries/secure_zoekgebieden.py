@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import duckdb
 
-from buurtzicht.queries.tables import has_table
+from buurtzicht.queries.build_tables import has_table
 from buurtzicht.warehouse.current import CURRENT_INDELING
 
 
