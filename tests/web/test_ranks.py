@@ -1,5 +1,5 @@
 """Ranks that read right: a rank shared by several regions says so (the ranking gives
-none when half or more share it, analysis/ranking.py)."""
+none when half or more share it, analysis/stats/ranks.py)."""
 
 from __future__ import annotations
 
