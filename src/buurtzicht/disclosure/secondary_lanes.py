@@ -68,15 +68,19 @@ def protect_lane(plan: Plan, lane: list[Gemeente]) -> SecondaryResult:
         for s, amount in failed:
             search.protect(s, amount, beyond_block=True)
 
+    # No per-cell cap on a failing block job: a two-step neighbourhood program for each
+    # of them took 30 % of the national protection (py-spy, 7 Dec 2026). What fails is
+    # capped in one batch on the whole gemeente block in `beyond` and tried again;
+    # the neighbourhoods still cap per cell (two and four steps).
     for gemeente in lane:
         block = gemeente.block
-        beyond(gemeente, search.protect_block(block, plan.jobs(search, block, "WK")))
+        beyond(gemeente, search.protect_block(block, plan.jobs(search, block, "WK"), cap=False))
         failed = []
         for family in gemeente.families:
             search.cap_family(family)
             failed += search.protect_block(family, plan.jobs(search, family, "BU"), cap=False)
         if failed:
-            beyond(gemeente, search.protect_block(block, failed))
+            beyond(gemeente, search.protect_block(block, failed, cap=False))
     return search.result
 
 
