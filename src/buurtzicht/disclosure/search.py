@@ -137,7 +137,7 @@ class Search(SearchState):
             )
             # The cap is exact here: no per-cell cap can cut further. The national cells
             # may move here, and only here, at their national cost.
-            failed = self.protect_block(table, self.jobs(targets), cap=False, national=True)
+            failed = self.protect_block(table, self.jobs(targets), national=True)
             still += [s for s, _ in failed]
         self.result.limited = sorted(set(still))
 
@@ -200,14 +200,14 @@ class Search(SearchState):
         block: np.ndarray,
         jobs: list[tuple[int, float]],
         *,
-        cap: bool = True,
         national: bool = False,
     ) -> list[tuple[int, float]]:
         """Protect ``jobs`` on one warm-started model of ``block``; return the failures.
 
-        ``cap=False`` leaves out the a-priori cap on failure (a wijk family is capped
-        beforehand; what fails there needs a wider view far more often than a cap).
-        ``national=True`` lets the national cells that pass the rules move too.
+        No a-priori cap on failure: the callers cap in batches (a wijk family before,
+        the whole gemeente block after a failure, a whole table exactly), which is far
+        cheaper than a program per failing job. ``national=True`` lets the national
+        cells that pass the rules move too.
         """
         if not jobs:
             return []
@@ -232,11 +232,6 @@ class Search(SearchState):
             local = int(np.searchsorted(variables, s))
             y = model.solve(local, amount)
             self.result.programs += 1
-            if y is None and cap:
-                # Often the statuses alone forbid the full level: cap, retry warm.
-                capped = self._capped(s, amount)
-                y = model.solve(local, capped) if abs(capped) < abs(amount) else None
-                amount = capped
             if y is None:
                 if amount:
                     failed.append((s, amount))

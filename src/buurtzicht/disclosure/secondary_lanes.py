@@ -60,7 +60,7 @@ def protect_lane(plan: Plan, lane: list[Gemeente]) -> SecondaryResult:
             return
         # Capped on the whole gemeente block, most of what failed is done or fits.
         failed = search.cap_jobs(gemeente.block, failed)
-        failed = search.protect_block(gemeente.block, failed, cap=False)
+        failed = search.protect_block(gemeente.block, failed)
         if failed and plan.top is not None:
             if not table:
                 table.append(TopTable.build(search, plan.top))
@@ -74,13 +74,13 @@ def protect_lane(plan: Plan, lane: list[Gemeente]) -> SecondaryResult:
     # the neighbourhoods still cap per cell (two and four steps).
     for gemeente in lane:
         block = gemeente.block
-        beyond(gemeente, search.protect_block(block, plan.jobs(search, block, "WK"), cap=False))
+        beyond(gemeente, search.protect_block(block, plan.jobs(search, block, "WK")))
         failed = []
         for family in gemeente.families:
             search.cap_family(family)
-            failed += search.protect_block(family, plan.jobs(search, family, "BU"), cap=False)
+            failed += search.protect_block(family, plan.jobs(search, family, "BU"))
         if failed:
-            beyond(gemeente, search.protect_block(block, failed, cap=False))
+            beyond(gemeente, search.protect_block(block, failed))
     return search.result
 
 
