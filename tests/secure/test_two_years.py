@@ -109,3 +109,5 @@ def test_the_map_labels_the_two_years_honestly(
         assert unit in page.text
         body = client.get(f"/api/indicators/{INDICATOR}?lang={lang}")
         assert body.status_code == 200 and body.json()["period_years"] == 2
+        # The period says "two years" once: the title does not repeat it.
+        assert label.split(", ")[1] not in body.json()["title"]
