@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "disclosure": BASE | {"regions", "sources"},
     "microdata": BASE | {"regions", "sources", "indicators"},
     "warehouse": BASE | {"regions", "sources"},
-    "queries": BASE | {"regions", "sources", "warehouse"},
+    "queries": BASE | {"regions", "sources", "warehouse", "indicators"},
     "indicators": BASE | {"regions", "sources", "disclosure", "warehouse"},
     "secure": BASE
     | {"regions", "sources", "microdata", "disclosure", "indicators", "warehouse", "queries"},

@@ -24,7 +24,7 @@ from buurtzicht.analysis.region_profile import profile
 from buurtzicht.config import Settings
 from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.queries.build_tables import has_table
-from buurtzicht.queries.indicator_values import region_records
+from buurtzicht.queries.indicators import region_figures
 from buurtzicht.queries.regions import region_info
 from buurtzicht.warehouse.layout import BuildLayout
 
@@ -46,7 +46,7 @@ def _codes(conn: duckdb.DuckDBPyConnection, level: str) -> list[str]:
 
 def _computed(conn: duckdb.DuckDBPyConnection, code: str):  # type: ignore[no-untyped-def]
     info = region_info(conn, code)
-    rows = region_records(with_figures(conn), [info.code])
+    rows = region_figures(with_figures(conn), [info.code])
     return comparisons(conn, info, rows, default_period(rows), catalog=default_catalog())
 
 
@@ -109,7 +109,7 @@ def test_other_levels_and_periods_are_computed(conn: duckdb.DuckDBPyConnection) 
     assert older.period == "2022JJ00"
     # Similar regions are chosen on the context of 2022, not read from the table.
     info = region_info(conn, "GM0363")
-    rows = region_records(with_figures(conn), ["GM0363"])
+    rows = region_figures(with_figures(conn), ["GM0363"])
     again = comparisons(conn, info, rows, "2022JJ00", catalog=default_catalog())
     assert [s.code for s in older.similar_regions] == [s.code for s in again.similar_regions]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from buurtzicht.analysis.connection import with_figures
-from buurtzicht.indicators.loader import Catalog, default_catalog
-from buurtzicht.queries.indicator_values import region_records
+from buurtzicht.analysis.connection import figures_catalog, with_figures
+from buurtzicht.indicators.model import Catalog
+from buurtzicht.queries.indicators import region_figures
 from buurtzicht.queries.regions import newest_names, region_info
 from buurtzicht.regions.codes import NEDERLAND
 
@@ -29,20 +29,20 @@ def compare(
     Columns: ``indicator``, ``theme``, ``title``, ``unit``, ``period``, then ``<code>``,
     ``<code> period`` and ``<code> index`` for each region and ``NL01``.
     """
-    catalog = catalog or default_catalog()
+    catalog = catalog or figures_catalog(conn)
     infos = [region_info(conn, c) for c in codes]
     regions = [i.code for i in infos]
     wanted = [*regions, NEDERLAND]
     if period is not None and len(period) == 4:
         period = f"{period}JJ00"
     series: dict[tuple[str, str], dict[str, float]] = {}
-    for r in region_records(with_figures(conn), wanted):
-        if r["value"] is None or (period is not None and str(r["period"]) > period):
+    for r in region_figures(with_figures(conn), wanted):
+        if r.value is None or (period is not None and r.period > period):
             continue
-        number = float(r["value"])  # type: ignore[arg-type]
+        number = float(r.value)
         if number != number:  # NaN
             continue
-        series.setdefault((str(r["indicator"]), str(r["region"])), {})[str(r["period"])] = number
+        series.setdefault((r.indicator, r.region), {})[r.period] = number
     rows = []
     for ind in catalog.indicators:
         row: dict[str, object] = {

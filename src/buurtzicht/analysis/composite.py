@@ -18,10 +18,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from buurtzicht.analysis.connection import cached, with_figures
-from buurtzicht.indicators.loader import Catalog, default_catalog
-from buurtzicht.indicators.model import Composite, Direction
-from buurtzicht.queries.indicator_values import level_and_nl
+from buurtzicht.analysis.connection import cached, figures_catalog, with_figures
+from buurtzicht.indicators.model import Catalog, Composite, Direction
+from buurtzicht.queries.indicators import level_and_nl
 from buurtzicht.regions.codes import NEDERLAND
 
 
@@ -245,7 +244,7 @@ def composite_index(
     catalog: Catalog | None = None,
 ) -> CompositeResult:
     """The composite for every region of ``level`` (newest common period by default)."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or figures_catalog(conn)
     comp: Composite = catalog.composite(composite_id)
     ids = [c.indicator for c in comp.components]
     if period is not None and len(period) == 4:
@@ -273,7 +272,7 @@ def composite_values_frame(
     figure; NL itself is 100. A region with some components but not all has a NULL value
     with status ``incomplete``. What the map and the API read as the composite's figures.
     """
-    catalog = catalog or default_catalog()
+    catalog = catalog or figures_catalog(conn)
     frames = []
     for comp in catalog.composites:
         ids = [c.indicator for c in comp.components]

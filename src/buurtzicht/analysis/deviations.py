@@ -26,10 +26,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from buurtzicht.analysis.connection import with_figures
-from buurtzicht.indicators.loader import Catalog, default_catalog
-from buurtzicht.indicators.model import Indicator, PublishedAs
-from buurtzicht.queries.indicator_values import CHILD_LEVEL, children_figures
+from buurtzicht.analysis.connection import figures_catalog, with_figures
+from buurtzicht.indicators.model import Catalog, Indicator, PublishedAs
+from buurtzicht.queries.indicators import CHILD_LEVEL, children_figures
 from buurtzicht.queries.regions import region_info
 
 
@@ -107,7 +106,7 @@ def deviating_children(
     build stores the answer for every region
     (:mod:`buurtzicht.analysis.deviations_table`); profiles read it from there.
     """
-    catalog = catalog or default_catalog()
+    catalog = catalog or figures_catalog(conn)
     info = region_info(conn, code)
     if info.level not in CHILD_LEVEL:
         return []

@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from buurtzicht.analysis.connection import cached, ensure_indicator_values
+from buurtzicht.analysis.connection import cached, ensure_indicator_values, figures_catalog
 from buurtzicht.analysis.deviations import (
     CHILD_LEVEL,
     DeviatingChild,
@@ -23,10 +23,10 @@ from buurtzicht.analysis.deviations import (
     comparable,
     scored,
 )
-from buurtzicht.indicators.loader import Catalog, default_catalog
+from buurtzicht.indicators.model import Catalog
 from buurtzicht.queries import profile_tables
 from buurtzicht.queries.build_tables import has_table
-from buurtzicht.queries.indicator_values import all_children_figures
+from buurtzicht.queries.indicators import all_children_figures
 
 TABLE = profile_tables.DEVIATIONS_TABLE
 #: Children listed per theme (``deviating_children(limit=...)``'s default).
@@ -63,7 +63,7 @@ def deviations_frame(
 ) -> pd.DataFrame:
     """The rows of :data:`TABLE`: parent, theme (and its catalog position), position,
     and the fields of :class:`DeviatingChild`."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or figures_catalog(conn)
     ensure_indicator_values(conn)
     comparable_ids = {i.id for i in catalog.indicators if comparable(i)}
     frames = []

@@ -26,13 +26,12 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from buurtzicht.analysis.connection import with_figures
+from buurtzicht.analysis.connection import figures_catalog, with_figures
 from buurtzicht.analysis.stats.hotspots import HotspotResult, getis_ord, local_moran
 from buurtzicht.analysis.stats.spatial_weights import contiguity_weights, geometries_from_wkb
 from buurtzicht.errors import BuurtzichtError
-from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.queries.boundaries import level_shapes
-from buurtzicht.queries.indicator_values import level_figures
+from buurtzicht.queries.indicators import level_figures
 
 METHODS = {"gi_star": getis_ord, "local_moran": local_moran}
 #: Per level: contiguity tolerance (degrees), Gi* inference and permutations.
@@ -115,7 +114,7 @@ def hotspot_map(
     """Hotspot classes of ``indicator`` for all regions of ``level`` with geometry
     (within gemeente or wijk ``parent``). ``permutations`` defaults to 9,999 (999 for
     buurten, see :data:`LEVEL_SETTINGS`)."""
-    default_catalog().get(indicator)  # unknown ids fail with the catalog's message
+    figures_catalog(conn).get(indicator)  # unknown ids fail with the catalog's message
     if method not in METHODS:
         raise HotspotInputError(f"method must be one of {sorted(METHODS)}, not {method!r}")
     settings = LEVEL_SETTINGS.get(level, {})

@@ -16,10 +16,9 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from buurtzicht.analysis.connection import ensure_indicator_values
+from buurtzicht.analysis.connection import ensure_indicator_values, figures_catalog
 from buurtzicht.analysis.deviations import comparable
 from buurtzicht.analysis.stats.ranks import settled
-from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.queries import ranking_figures
 
 LEVELS = ("gemeente", "wijk", "buurt")
@@ -87,7 +86,7 @@ def ranking(
     now = now.assign(previous=before.reindex(now.index))
     nl = (
         ranking_figures.national(conn, indicator, chosen)
-        if comparable(default_catalog().get(indicator))
+        if comparable(figures_catalog(conn).get(indicator))
         else None
     )
     return Ranking(

@@ -29,7 +29,7 @@ from buurtzicht.indicators.compute import (
 )
 from buurtzicht.indicators.loader import Catalog, default_catalog
 from buurtzicht.indicators.model import Indicator, Uncertainty
-from buurtzicht.queries.catalog import CATALOG_TABLE
+from buurtzicht.queries.indicators import CATALOG_TABLE
 
 TABLE = "indicator_values"
 COLUMNS = [

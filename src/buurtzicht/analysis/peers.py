@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from buurtzicht.analysis.connection import cached, with_figures
-from buurtzicht.queries.indicator_values import pooled_sums, populations
+from buurtzicht.queries.indicators import pooled_sums, populations
 from buurtzicht.queries.regions import RegionInfo
 
 #: Upper bounds (exclusive) of CBS gemeentegrootteklassen 1..8.

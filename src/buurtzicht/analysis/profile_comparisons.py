@@ -24,12 +24,13 @@ from buurtzicht.analysis.similar import similar_set
 from buurtzicht.analysis.stats.trends import TrendResult, trend
 from buurtzicht.indicators.loader import Catalog
 from buurtzicht.indicators.model import Indicator
+from buurtzicht.queries.indicators import IndicatorFigure
 from buurtzicht.queries.regions import RegionInfo, newest_names
 
 #: Similar regions per profile (``profile(k=...)``'s default).
 K = 5
 
-Record = dict[str, object]
+Record = IndicatorFigure
 
 
 class _Model(BaseModel):
@@ -129,33 +130,31 @@ def by_indicator(rows: list[Record]) -> dict[str, list[Record]]:
     """Rows per indicator (already sorted by period)."""
     out: dict[str, list[Record]] = {}
     for record in rows:
-        out.setdefault(str(record["indicator"]), []).append(record)
+        out.setdefault(record.indicator, []).append(record)
     return out
 
 
 def default_period(rows: list[Record]) -> str:
     """The newest period with a figure among a region's rows (the profile's default)."""
-    periods = [str(r["period"]) for r in rows if number(r["value"]) is not None]
+    periods = [r.period for r in rows if number(r.value) is not None]
     return max(periods) if periods else "9999JJ00"
 
 
 def indicator_trend(rows: list[Record], ind: Indicator, newest: int) -> TrendOut | None:
     """The trend of one indicator's yearly figures of a region (``newest``: its indeling)."""
-    series = [
-        r for r in rows if number(r["value"]) is not None and str(r["period"]).endswith("JJ00")
-    ]
+    series = [r for r in rows if number(r.value) is not None and r.period.endswith("JJ00")]
     result: TrendResult | None = trend(
-        [str(r["period"]) for r in series],
-        [float(r["value"]) for r in series],  # type: ignore[arg-type]
+        [r.period for r in series],
+        [float(r.value) for r in series],  # type: ignore[arg-type]
         uncertainty=ind.uncertainty,
-        numerators=[number(r["numerator"]) for r in series],  # type: ignore[misc]
-        denominators=[number(r["denominator"]) for r in series],  # type: ignore[misc]
-        ci_low=[number(r["ci_low"]) for r in series],  # type: ignore[misc]
-        ci_high=[number(r["ci_high"]) for r in series],  # type: ignore[misc]
+        numerators=[number(r.numerator) for r in series],  # type: ignore[misc]
+        denominators=[number(r.denominator) for r in series],  # type: ignore[misc]
+        ci_low=[number(r.ci_low) for r in series],  # type: ignore[misc]
+        ci_high=[number(r.ci_high) for r in series],  # type: ignore[misc]
     )
     if result is None:
         return None
-    harmonised = all(int(r["indeling"]) == newest for r in series)  # type: ignore[call-overload]
+    harmonised = all(r.indeling == newest for r in series)
     return TrendOut(**result.__dict__, harmonised=harmonised)
 
 
@@ -182,7 +181,7 @@ def comparisons(
     k: int = K,
 ) -> Comparisons:
     """Peers, the ``k`` similar regions for ``period`` and the trends of ``info``'s
-    indicators (``rows``: its figures, :func:`~buurtzicht.queries.indicator_values.region_records`)."""
+    indicators (``rows``: its figures, :func:`~buurtzicht.queries.indicators.region_figures`)."""
     group = peer_group(conn, info)
     chosen = similar_set(conn, info.code, info.level, info.indeling, period, k=k)
     names = newest_names(conn, [s.code for s in chosen.regions])

@@ -23,10 +23,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from buurtzicht.analysis.connection import cached, ensure_indicator_values
+from buurtzicht.analysis.connection import cached, ensure_indicator_values, figures_catalog
 from buurtzicht.analysis.profile_comparisons import Comparisons, comparisons, default_period
-from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.queries.indicator_values import region_records
+from buurtzicht.queries.indicators import region_figures
 from buurtzicht.queries.profile_tables import COMPARISONS_TABLE, comparison_documents
 from buurtzicht.queries.regions import newest_indeling_codes, region_info
 
@@ -39,12 +38,12 @@ def comparisons_frame(
 ) -> pd.DataFrame:
     """The rows of :data:`TABLE`: region, level, period and the JSON document."""
     ensure_indicator_values(conn)
-    catalog = default_catalog()
+    catalog = figures_catalog(conn)
     out = []
     for level in levels:
         for code in newest_indeling_codes(conn, level):
             info = region_info(conn, code)
-            rows = region_records(conn, [info.code])
+            rows = region_figures(conn, [info.code])
             period = default_period(rows)
             found = comparisons(conn, info, rows, period, catalog=catalog)
             out.append((info.code, level, period, found.to_json()))

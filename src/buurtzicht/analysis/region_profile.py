@@ -12,7 +12,7 @@ import math
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
-from buurtzicht.analysis.connection import cached, with_figures
+from buurtzicht.analysis.connection import cached, figures_catalog, with_figures
 from buurtzicht.analysis.deviations import ThemeDeviations, deviating_children
 from buurtzicht.analysis.deviations_table import precomputed
 from buurtzicht.analysis.profile_comparisons import (
@@ -31,9 +31,8 @@ from buurtzicht.analysis.profile_comparisons import (
     number,
 )
 from buurtzicht.analysis.profile_comparisons_table import stored_comparisons
-from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.indicators.model import Catalog, Indicator, Localised, SourceCitation
-from buurtzicht.queries.indicator_values import region_records
+from buurtzicht.queries.indicators import region_figures
 from buurtzicht.queries.regions import RegionInfo, newest_names, region_info
 from buurtzicht.regions.codes import NEDERLAND
 
@@ -122,8 +121,8 @@ def _int(value: object) -> int | None:
 
 def _pick(rows: list[Record], period: str) -> Record | None:
     """The row of the newest period up to ``period`` with a value (else with a status)."""
-    usable = [r for r in rows if str(r["period"]) <= period]
-    with_value = [r for r in usable if _num(r["value"]) is not None]
+    usable = [r for r in rows if r.period <= period]
+    with_value = [r for r in usable if _num(r.value) is not None]
     chosen = with_value or usable
     return chosen[-1] if chosen else None
 
@@ -144,12 +143,12 @@ def _area(
 def _reliability(row: Record | None) -> ReliabilityOut:
     if row is None:
         return ReliabilityOut(flag=None, ci_low=None, ci_high=None, eb_value=None)
-    flag = row["reliability"]
+    flag = row.reliability
     return ReliabilityOut(
         flag=None if flag is None or (isinstance(flag, float) and math.isnan(flag)) else str(flag),
-        ci_low=_num(row["ci_low"]),
-        ci_high=_num(row["ci_high"]),
-        eb_value=_num(row["eb_value"]),
+        ci_low=_num(row.ci_low),
+        ci_high=_num(row.ci_high),
+        eb_value=_num(row.eb_value),
     )
 
 
@@ -165,10 +164,10 @@ def _indicator_profile(
     trend: TrendOut | None,
 ) -> IndicatorProfile:
     row = _pick(own, period)
-    chosen = None if row is None else str(row["period"])
-    value = None if row is None else _num(row["value"])
+    chosen = None if row is None else row.period
+    value = None if row is None else _num(row.value)
     nl = area_values.get((ind.id, NEDERLAND, chosen or ""))
-    status = "missing" if row is None else str(row["status"])
+    status = "missing" if row is None else str(row.status)
     return IndicatorProfile(
         id=ind.id,
         theme=ind.theme,
@@ -186,9 +185,9 @@ def _indicator_profile(
         politie_eenheid=_area(info.politie_eenheid, names, area_values, ind.id, chosen),
         peers=peers.get((ind.id, chosen or "")),
         similar=similar.get((ind.id, chosen or "")),
-        rank=None if row is None else _int(row["rank"]),
-        n_ranked=None if row is None else _int(row["n_ranked"]),
-        percentile=None if row is None else _num(row["percentile"]),
+        rank=None if row is None else _int(row.rank),
+        n_ranked=None if row is None else _int(row.n_ranked),
+        percentile=None if row is None else _num(row.percentile),
         trend=trend,
         reliability=_reliability(row),
         sources=ind.sources,
@@ -197,17 +196,18 @@ def _indicator_profile(
     )
 
 
-def _built_with(catalog: Catalog) -> bool:
+def _built_with(conn: duckdb.DuckDBPyConnection, catalog: Catalog) -> bool:
     """True when the tables precomputed at build time hold this catalog's figures: the
-    catalog the build stored, or the packaged one that a build without it was made with."""
-    return catalog.from_build or catalog is default_catalog()
+    catalog the build stored, or the packaged one that a build without it was made with
+    (:func:`~buurtzicht.analysis.connection.figures_catalog`)."""
+    return catalog.from_build or catalog is figures_catalog(conn)
 
 
 def _deviating(
     conn: duckdb.DuckDBPyConnection, code: str, catalog: Catalog
 ) -> list[ThemeDeviations]:
     """Stored at build time (a few rows) for the build's catalog; computed otherwise."""
-    if _built_with(catalog):
+    if _built_with(conn, catalog):
         stored = precomputed(conn, code)
         if stored is not None:
             return stored
@@ -217,7 +217,7 @@ def _deviating(
 def _area_records(conn: duckdb.DuckDBPyConnection, code: str) -> list[Record]:
     """The figures of NL, a provincie or a politie-eenheid: the same for every profile
     that shows them, so read once per connection (a few dozen areas at most)."""
-    return cached(conn, ("area-records", code), lambda: region_records(with_figures(conn), [code]))
+    return cached(conn, ("area-records", code), lambda: region_figures(with_figures(conn), [code]))
 
 
 def _area_names(conn: duckdb.DuckDBPyConnection, areas: list[str]) -> dict[str, str]:
@@ -233,7 +233,7 @@ def _comparisons(
     catalog: Catalog,
 ) -> Comparisons:
     """Stored at build time for the default period, k and catalog; computed otherwise."""
-    if k == K and _built_with(catalog):
+    if k == K and _built_with(conn, catalog):
         found = stored_comparisons(conn, info.code)
         if found is not None and found.period == period:
             return found
@@ -251,22 +251,23 @@ def profile(
     """All indicators of a region with NL, areas, peers, similar regions, trend, reliability.
 
     ``period`` is a CBS period code or a year (``2024``); per indicator the newest figure
-    up to that period is shown (default: the newest the region has). ``catalog``: the
-    one the build stored (the server passes it); default the packaged one.
+    up to that period is shown (default: the newest the region has). ``catalog``:
+    default the one the build's figures were computed with
+    (:func:`~buurtzicht.analysis.connection.figures_catalog`).
     """
-    catalog = catalog or default_catalog()
+    catalog = catalog or figures_catalog(conn)
     info = region_info(conn, code)
-    rows = region_records(with_figures(conn), [info.code])
+    rows = region_figures(with_figures(conn), [info.code])
     if period is None:
         period = default_period(rows)
     elif len(period) == 4:
         period = f"{period}JJ00"
     areas = [c for c in (NEDERLAND, info.provincie, info.politie_eenheid) if c]
     area_values = {
-        (str(r["indicator"]), str(r["region"]), str(r["period"])): float(r["value"])  # type: ignore[arg-type]
+        (r.indicator, r.region, r.period): float(r.value)
         for area in areas
         for r in _area_records(conn, area)
-        if _num(r["value"]) is not None
+        if r.value is not None and _num(r.value) is not None
     }
     names = _area_names(conn, areas)
     found = _comparisons(conn, info, rows, period, k, catalog)

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from buurtzicht.analysis.connection import cached, with_figures
+from buurtzicht.analysis.connection import cached, figures_catalog, with_figures
 from buurtzicht.analysis.peers import region_classes
-from buurtzicht.indicators.loader import Catalog, default_catalog
-from buurtzicht.queries.indicator_values import newest_up_to
+from buurtzicht.indicators.model import Catalog
+from buurtzicht.queries.indicators import newest_up_to
 
 #: A positive indicator with skewness above this is compared on a log scale.
 LOG_SKEW = 2.0
@@ -115,7 +115,7 @@ def context_matrix(
     catalog: Catalog | None = None,
 ) -> pd.DataFrame:
     """Regions x context indicators: each indicator's newest value up to ``period``."""
-    catalog = catalog or default_catalog()
+    catalog = catalog or figures_catalog(conn)
     ids = [i.id for i in catalog.context_indicators()]
     rows = newest_up_to(with_figures(conn), ids, level, indeling, period)
     if rows.empty:

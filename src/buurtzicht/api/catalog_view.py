@@ -16,10 +16,9 @@ from dataclasses import dataclass
 import duckdb
 
 from buurtzicht.errors import UnknownMeasureError
-from buurtzicht.indicators.loader import default_catalog
 from buurtzicht.indicators.model import Catalog as ModelCatalog
 from buurtzicht.indicators.model import Composite, Indicator, Localised
-from buurtzicht.queries import catalog as catalog_queries
+from buurtzicht.queries import indicators as indicator_queries
 
 #: Family -> (Dutch, English) title of the source-variable groups.
 FAMILY_TITLES: dict[str, tuple[str, str]] = {
@@ -277,7 +276,7 @@ def _composite_theme(catalog: ModelCatalog, themes: list[Theme]) -> list[Theme]:
 
 def _measure_themes(conn: duckdb.DuckDBPyConnection) -> list[Theme]:
     grouped: dict[str, list[IndicatorMeta]] = {}
-    for row in catalog_queries.observed_measures(conn):
+    for row in indicator_queries.observed_measures(conn):
         family = row.measure.split(".", 1)[0]
         grouped.setdefault(family, []).append(
             IndicatorMeta(
@@ -308,24 +307,14 @@ def _measure_themes(conn: duckdb.DuckDBPyConnection) -> list[Theme]:
     ]
 
 
-def build_catalog(conn: duckdb.DuckDBPyConnection) -> ModelCatalog:
-    """The catalog the build stored with its figures
-    (:func:`buurtzicht.queries.catalog.stored_catalog`); for a build without it the
-    packaged one, which its figures are then computed with too."""
-    documents = catalog_queries.stored_catalog(conn)
-    if documents is None:
-        return default_catalog()
-    return ModelCatalog.from_documents(documents)
-
-
 def load(
     conn: duckdb.DuckDBPyConnection, analysis: duckdb.DuckDBPyConnection, model: ModelCatalog
 ) -> Catalog:
     """The catalog of the build: catalog indicators with figures, then raw measures.
 
     ``analysis`` is the cursor on which ``indicator_values`` is queryable, ``model`` the
-    build's own catalog (:func:`build_catalog`).
+    build's own catalog (:func:`buurtzicht.analysis.connection.figures_catalog`).
     """
-    with_figures = catalog_queries.indicators_with_figures(analysis)
+    with_figures = indicator_queries.indicators_with_figures(analysis)
     themes = _catalog_themes(model, with_figures)
     return Catalog(tuple(themes + _composite_theme(model, themes) + _measure_themes(conn)), model)

@@ -8,7 +8,8 @@ from typing import TypeVar
 import duckdb
 
 from buurtzicht.analysis.composite import ensure_composite_values
-from buurtzicht.api import catalog_view as catalog_queries
+from buurtzicht.analysis.connection import figures_catalog
+from buurtzicht.api import catalog_view
 from buurtzicht.api.catalog_view import Catalog, IndicatorMeta
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.indicators.model import Catalog as ModelCatalog
@@ -17,9 +18,10 @@ T = TypeVar("T")
 
 
 def model_catalog(snapshot: Snapshot) -> ModelCatalog:
-    """The indicator catalog the build stored with its figures, read once per build."""
+    """The indicator catalog the build stored with its figures (the one the analysis
+    engine reads them with), read once per build."""
     found: ModelCatalog = snapshot.cached(
-        ("build-catalog",), lambda: snapshot.read(catalog_queries.build_catalog)
+        ("build-catalog",), lambda: snapshot.analysis(figures_catalog)
     )
     return found
 
@@ -27,7 +29,7 @@ def model_catalog(snapshot: Snapshot) -> ModelCatalog:
 def catalog(snapshot: Snapshot, cursor: duckdb.DuckDBPyConnection) -> Catalog:
     model = model_catalog(snapshot)
     result: Catalog = snapshot.cached(
-        ("catalog",), lambda: snapshot.analysis(lambda a: catalog_queries.load(cursor, a, model))
+        ("catalog",), lambda: snapshot.analysis(lambda a: catalog_view.load(cursor, a, model))
     )
     return result
 

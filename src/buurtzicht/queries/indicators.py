@@ -1,20 +1,119 @@
-"""Figures of the catalog's indicators (``indicator_values``) as the analysis engine
-reads them: of some regions, of a level, of the children of a parent.
+"""The read layer of the catalog's indicators: the catalog a build stored, which of its
+indicators have figures, the measures it holds, and the figures (``indicator_values``)
+of some regions, of a level, of the children of a parent.
 
-Every query here expects ``indicator_values`` to be queryable on the connection: the
-engine makes sure of that first (:func:`buurtzicht.analysis.connection.with_figures`
-computes it for a build that did not store it).
+The catalog comes back as the model it was stored from
+(:class:`~buurtzicht.indicators.model.Catalog`), a region's figures as
+:class:`IndicatorFigure` records. Every query of figures expects ``indicator_values`` to
+be queryable on the connection: the engine makes sure of that first
+(:func:`buurtzicht.analysis.connection.with_figures` computes it for a build that did
+not store it).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
 
+from buurtzicht.indicators.model import Catalog
 from buurtzicht.regions.codes import NEDERLAND
 
+#: The catalog the figures of a build were computed with (written by
+#: :func:`buurtzicht.analysis.materialise.materialise`, read by the server).
+CATALOG_TABLE = "indicator_catalog"
 #: The child level of a parent level.
 CHILD_LEVEL = {"gemeente": "wijk", "wijk": "buurt"}
+
+
+def stored_catalog(conn: duckdb.DuckDBPyConnection) -> Catalog | None:
+    """The catalog the build stored with its figures, validated as from YAML; None for a
+    build without it (made before the catalog was stored, or a test warehouse whose
+    figures are computed when opened)."""
+    try:
+        rows = conn.execute(
+            f"SELECT theme, document FROM {CATALOG_TABLE} ORDER BY position"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return None
+    return Catalog.from_documents((str(theme), str(document)) for theme, document in rows)
+
+
+def indicators_with_figures(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    """Catalog indicators with at least one figure in ``indicator_values`` (a suppressed
+    figure is a figure too: it is shown as "." with its reason)."""
+    rows = conn.execute(
+        "SELECT DISTINCT indicator FROM indicator_values "
+        "WHERE value IS NOT NULL OR status = 'suppressed'"
+    ).fetchall()
+    return {indicator for (indicator,) in rows}
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A row of ``measures`` for a measure with observations (blanks as "")."""
+
+    measure: str
+    title: str
+    unit: str
+    decimals: int
+    description: str
+    source_table: str
+    source_version: str
+    publisher: str
+    licence: str
+    flags: tuple[str, ...]
+
+
+def observed_measures(conn: duckdb.DuckDBPyConnection) -> list[MeasureRow]:
+    """Every measure with at least one observation, by id."""
+    rows = conn.execute(
+        """
+        SELECT measure, title, coalesce(unit, ''), coalesce(decimals, 0),
+               coalesce(description, ''), coalesce(source_table, ''),
+               coalesce(source_version, ''), coalesce(publisher, ''), coalesce(licence, ''),
+               coalesce(flags, '')
+        FROM measures
+        WHERE measure IN (SELECT DISTINCT measure FROM observations)
+        ORDER BY measure
+        """
+    ).fetchall()
+    return [
+        MeasureRow(
+            measure, title, unit, int(decimals), description, table, version, pub, lic,
+            tuple(f for f in str(raw).split(",") if f),
+        )
+        for measure, title, unit, decimals, description, table, version, pub, lic, raw in rows
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorFigure:
+    """One row of ``indicator_values``: a figure of an indicator for a region and period
+    (``value`` None when there is none, ``status`` says why), with its reliability and
+    rank among the regions of its level."""
+
+    indicator: str
+    region: str
+    level: str
+    period: str
+    indeling: int
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str
+    method: str | None
+    ci_low: float | None
+    ci_high: float | None
+    eb_value: float | None
+    reliability: str | None
+    rank: float | None
+    n_ranked: float | None
+    percentile: float | None
+
+
+_FIGURE_COLUMNS = ", ".join(IndicatorFigure.__dataclass_fields__)
 
 
 def _records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
@@ -46,19 +145,19 @@ def values_for(
     return rows.reset_index(drop=True)
 
 
-def region_records(conn: duckdb.DuckDBPyConnection, regions: list[str]) -> list[dict[str, object]]:
-    """Like :func:`values_for` but as dicts, newest indeling per (indicator, region, period)
-    (a profile runs many small queries: no DataFrame in between)."""
+def region_figures(conn: duckdb.DuckDBPyConnection, regions: list[str]) -> list[IndicatorFigure]:
+    """The figures of some regions, newest indeling per (indicator, region, period), by
+    period (like :func:`values_for`; a profile runs many small queries: no DataFrame)."""
     if not regions:
         return []
-    return _records(
-        conn.execute(
-            "SELECT * FROM indicator_values WHERE region IN (SELECT unnest(?::VARCHAR[])) "
-            "QUALIFY row_number() OVER (PARTITION BY indicator, region, period "
-            "ORDER BY indeling DESC) = 1 ORDER BY period",
-            [regions],
-        )
-    )
+    rows = conn.execute(
+        f"SELECT {_FIGURE_COLUMNS} FROM indicator_values "
+        "WHERE region IN (SELECT unnest(?::VARCHAR[])) "
+        "QUALIFY row_number() OVER (PARTITION BY indicator, region, period "
+        "ORDER BY indeling DESC) = 1 ORDER BY period",
+        [regions],
+    ).fetchall()
+    return [IndicatorFigure(*row) for row in rows]
 
 
 def pooled_sums(conn: duckdb.DuckDBPyConnection, members: list[str]) -> list[dict[str, object]]:
