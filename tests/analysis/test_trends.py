@@ -11,7 +11,7 @@ from buurtzicht.analysis.stats.trends import (
     slope_per_year,
     trend,
 )
-from buurtzicht.indicators.model import Uncertainty
+from buurtzicht.indicators.formula import Uncertainty
 
 
 def test_poisson_rate_test_is_the_conditional_binomial() -> None:

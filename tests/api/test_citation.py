@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.api.schemas.card import source
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.indicators.model import SourceCitation
+from buurtzicht.indicators.model import IndicatorMeta, SourceCitation
 
 
 def _cited(table: str, title: str, publisher: str, licence: str) -> SourceCitation:

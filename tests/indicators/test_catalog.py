@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from buurtzicht.config import Settings
+from buurtzicht.indicators.formula import Uncertainty
 from buurtzicht.indicators.loader import CATALOG_DIR, default_catalog, load_catalog
-from buurtzicht.indicators.model import Uncertainty
 from buurtzicht.indicators.rules import MIN_METHODOLOGY_CHARS
 from buurtzicht.indicators.schema import SCHEMA_PATH, schema_text, write_schema
 from buurtzicht.indicators.theme_file import CatalogError

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from buurtzicht.config import PROJECT_ROOT
+from buurtzicht.indicators.formula import family_of
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.indicators.model import family_of
 from buurtzicht.indicators.trace import producer, render_trace
 
 

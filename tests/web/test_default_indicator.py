@@ -3,8 +3,8 @@ gemeente the one the catalog names (``default_below_gemeente``), else registered
 
 from __future__ import annotations
 
-from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.indicators.model import IndicatorMeta
 from buurtzicht.web.pages.map import default_indicator
 
 

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from buurtzicht.analysis.connection import figures_catalog, with_figures
-from buurtzicht.indicators.model import Catalog
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.queries.indicators import region_figures
 from buurtzicht.queries.regions import newest_names, region_info
 from buurtzicht.regions.codes import NEDERLAND

@@ -19,7 +19,8 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from buurtzicht.analysis.connection import cached, figures_catalog, with_figures
-from buurtzicht.indicators.model import Catalog, Composite, Direction
+from buurtzicht.indicators.model import Composite, Direction
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.queries.indicators import level_and_nl
 from buurtzicht.regions.codes import NEDERLAND
 

@@ -18,7 +18,7 @@ from typing import TypeVar
 import duckdb
 
 from buurtzicht.indicators.loader import default_catalog
-from buurtzicht.indicators.model import Catalog
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.queries.build_tables import queryable
 from buurtzicht.queries.indicators import stored_catalog
 

@@ -27,7 +27,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from buurtzicht.analysis.connection import figures_catalog, with_figures
-from buurtzicht.indicators.model import Catalog, Indicator, PublishedAs
+from buurtzicht.indicators.formula import PublishedAs
+from buurtzicht.indicators.model import Indicator
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.queries.indicators import CHILD_LEVEL, children_figures
 from buurtzicht.queries.regions import region_info
 

@@ -23,7 +23,7 @@ from buurtzicht.analysis.deviations import (
     comparable,
     scored,
 )
-from buurtzicht.indicators.model import Catalog
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.queries import profile_tables
 from buurtzicht.queries.build_tables import has_table
 from buurtzicht.queries.indicators import all_children_figures

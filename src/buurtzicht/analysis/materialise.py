@@ -27,8 +27,10 @@ from buurtzicht.indicators.compute import (
     compute_indicator_values,
     read_observations,
 )
-from buurtzicht.indicators.loader import Catalog, default_catalog
-from buurtzicht.indicators.model import Indicator, Uncertainty
+from buurtzicht.indicators.formula import Uncertainty
+from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.indicators.model import Indicator
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.queries.indicators import CATALOG_TABLE
 
 TABLE = "indicator_values"
@@ -120,7 +122,7 @@ def indicator_values_frame(
 def materialise(conn: duckdb.DuckDBPyConnection, catalog: Catalog | None = None) -> int:
     """(Re)create the ``indicator_values`` table on a writable connection, and beside it
     ``indicator_catalog``, the catalog the figures were computed with (one JSON document
-    per theme, :meth:`~buurtzicht.indicators.model.Catalog.documents`), which the server
+    per theme, :meth:`~buurtzicht.indicators.themes.Catalog.documents`), which the server
     reads instead of the YAML files; returns the rows of figures.
 
     Call this from the warehouse build after observations and regions are loaded.

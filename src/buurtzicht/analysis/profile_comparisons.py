@@ -22,8 +22,8 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 from buurtzicht.analysis.peers import peer_group, pooled_values
 from buurtzicht.analysis.similar import similar_set
 from buurtzicht.analysis.stats.trends import TrendResult, trend
-from buurtzicht.indicators.loader import Catalog
 from buurtzicht.indicators.model import Indicator
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.queries.indicators import IndicatorFigure
 from buurtzicht.queries.regions import RegionInfo, newest_names
 

@@ -31,7 +31,9 @@ from buurtzicht.analysis.profile_comparisons import (
     number,
 )
 from buurtzicht.analysis.profile_comparisons_table import stored_comparisons
-from buurtzicht.indicators.model import Catalog, Indicator, Localised, SourceCitation
+from buurtzicht.indicators.formula import Localised
+from buurtzicht.indicators.model import Indicator, SourceCitation
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.queries.indicators import region_figures
 from buurtzicht.queries.regions import RegionInfo, newest_names, region_info
 from buurtzicht.regions.codes import NEDERLAND

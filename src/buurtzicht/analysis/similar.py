@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from buurtzicht.analysis.connection import cached, figures_catalog, with_figures
 from buurtzicht.analysis.peers import region_classes
-from buurtzicht.indicators.model import Catalog
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.queries.indicators import newest_up_to
 
 #: A positive indicator with skewness above this is compared on a log scale.

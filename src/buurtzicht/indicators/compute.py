@@ -19,7 +19,8 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from buurtzicht.indicators.model import Formula, Indicator, PublishedAs, is_measure_id
+from buurtzicht.indicators.formula import Formula, PublishedAs, is_measure_id
+from buurtzicht.indicators.model import Indicator
 from buurtzicht.regions.codes import LEVEL_PREFIX, NEDERLAND, Level
 
 VALUE_COLUMNS = [

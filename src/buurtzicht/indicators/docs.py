@@ -10,13 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from buurtzicht.config import PROJECT_ROOT
-from buurtzicht.indicators.model import (
-    Catalog,
-    Composite,
-    Indicator,
-    MeasureDefinition,
-    PublishedAs,
-)
+from buurtzicht.indicators.formula import PublishedAs
+from buurtzicht.indicators.model import Composite, Indicator
+from buurtzicht.indicators.themes import Catalog, MeasureDefinition
 from buurtzicht.indicators.trace import render_trace
 
 DOCS_DIR = PROJECT_ROOT / "docs" / "indicators"

@@ -2,7 +2,7 @@
 
 Validation rules (:mod:`buurtzicht.indicators.rules`) return issues; only errors
 block loading. This is the build's (and the command line's) way in; the server reads
-the catalog a build stored (:meth:`buurtzicht.indicators.model.Catalog.from_documents`).
+the catalog a build stored (:meth:`buurtzicht.indicators.themes.Catalog.from_documents`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from buurtzicht.indicators.model import Catalog
 from buurtzicht.indicators.rules import run_rules
 from buurtzicht.indicators.theme_file import CatalogError, load_theme_file
+from buurtzicht.indicators.themes import Catalog
 
 __all__ = ["CATALOG_DIR", "Catalog", "default_catalog", "load_catalog"]
 

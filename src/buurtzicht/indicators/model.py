@@ -1,57 +1,39 @@
-"""The indicator catalog as typed data: one YAML document per theme.
+"""One indicator of the catalog as typed data, and how the dashboard shows it.
 
 Every indicator says what it measures (Dutch and English), how it is computed from
-measures in the warehouse (:class:`Formula`), which way is worse, where and when it
-exists, where its figures come from and which disclosure rule set guards it. The models
-forbid unknown keys so that a typo in a YAML file is an error, not a silently ignored
-field. The JSON Schema of a theme file is generated from :class:`ThemeFile`
-(:mod:`buurtzicht.indicators.schema`).
+measures in the warehouse (:class:`~buurtzicht.indicators.formula.Formula`), which way
+is worse, where and when it exists, where its figures come from and which disclosure
+rule set guards it. The models forbid unknown keys so that a typo in a YAML file is an
+error, not a silently ignored field. The catalog of all themes is
+:class:`buurtzicht.indicators.themes.Catalog`.
+
+:class:`IndicatorMeta` is the one projection every view (API, pages, exports) reads an
+indicator through: it holds the model object (:class:`Indicator` or
+:class:`Composite`, or a raw measure of the build, :class:`SourceVariable`) and reads
+from it; nothing is copied.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
-from pathlib import Path
 from typing import Annotated
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
+from pydantic import Field, StringConstraints, model_validator
+
+from buurtzicht.indicators.formula import (
+    DEFAULT_DISCLOSURE_RULE,
+    Formula,
+    IndicatorId,
+    Localised,
+    MeasureId,
+    Periods,
+    PublishedAs,
+    Strict,
+    Text,
+    Uncertainty,
 )
-
-from buurtzicht.errors import UnknownMeasureError
 from buurtzicht.regions.codes import Level
-
-#: ``<family>.<Stem>`` as in docs/data-model.md, e.g. ``kwb.AantalInwoners``,
-#: ``politie.misdrijven.1.1.1``, ``secure.vastgoed.doorsluiswoningen``.
-MEASURE_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[A-Za-z0-9_][A-Za-z0-9_.-]*)+$"
-INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-
-MeasureId = Annotated[str, StringConstraints(pattern=MEASURE_ID_PATTERN)]
-IndicatorId = Annotated[str, StringConstraints(pattern=INDICATOR_ID_PATTERN, max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-#: Rule set of the disclosure engine used when an indicator names none.
-DEFAULT_DISCLOSURE_RULE = "default"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Localised(_Strict):
-    """A text in Dutch (the dashboard's first language) and English."""
-
-    nl: Text
-    en: Text
 
 
 class Direction(StrEnum):
@@ -62,96 +44,7 @@ class Direction(StrEnum):
     NEUTRAL = "neutral"
 
 
-class PublishedAs(StrEnum):
-    """What the numerator measure holds, which decides how it aggregates.
-
-    ``count``: a count (crimes, dwellings); summed over regions.
-    ``percentage``: a percentage of the denominator as CBS publishes it (% koopwoningen of
-    the woningvoorraad); the count is rebuilt as value / 100 x denominator before summing.
-    ``mean``: an average per unit of the denominator (mean WOZ per dwelling); the total
-    is rebuilt as value x denominator before summing.
-    ``value``: a figure that cannot be aggregated (survey percentages, report marks); it
-    exists only where the source publishes it.
-    """
-
-    COUNT = "count"
-    PERCENTAGE = "percentage"
-    MEAN = "mean"
-    VALUE = "value"
-
-
-class Uncertainty(StrEnum):
-    """How the reliability of a figure is judged (:mod:`buurtzicht.analysis.stats.reliability`).
-
-    ``poisson``: the numerator is a count of events; exact Poisson intervals and
-    Empirical Bayes smoothing apply. ``margins``: the source publishes a confidence
-    interval (Veiligheidsmonitor ``.ondergrens`` / ``.bovengrens``). ``register``: a full
-    count from a register without sampling error; only a very small base makes it
-    indicative.
-    """
-
-    POISSON = "poisson"
-    MARGINS = "margins"
-    REGISTER = "register"
-
-
-class Formula(_Strict):
-    """value = scale x sum(numerator) / sum(denominator), summed over the regions.
-
-    The numerator (and the denominator) may add several measures (geweld = mishandeling +
-    bedreiging + straatroof).
-    ``denominator_alternatives`` are used, in order, where the denominator has no
-    figure for a region and period (``gebieden.Inwonertal`` where ``kwb.AantalInwoners``
-    is absent); they must measure the same thing.
-    """
-
-    numerator: list[MeasureId] = Field(min_length=1)
-    denominator: list[MeasureId] | None = Field(
-        default=None, description="One measure, or several that are added up"
-    )
-    denominator_alternatives: list[MeasureId] = Field(default_factory=list)
-    published_as: PublishedAs = PublishedAs.COUNT
-    scale: float = Field(default=1.0, gt=0)
-    scale_label: Localised | None = Field(
-        default=None, description='e.g. {nl: "per 1.000 inwoners", en: "per 1,000 inhabitants"}'
-    )
-
-    @field_validator("numerator", "denominator", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Formula:
-        if self.published_as in (PublishedAs.PERCENTAGE, PublishedAs.MEAN):
-            if self.denominator is None:
-                raise ValueError(
-                    f"published_as {self.published_as.value} needs a denominator to weight "
-                    "the published figure when regions are added up"
-                )
-            if len(self.numerator) != 1:
-                raise ValueError(f"published_as {self.published_as.value} takes one numerator")
-        if self.published_as is PublishedAs.VALUE and (
-            self.denominator is not None or len(self.numerator) != 1
-        ):
-            raise ValueError("published_as value takes one numerator and no denominator")
-        if self.denominator_alternatives and self.denominator is None:
-            raise ValueError("denominator_alternatives without a denominator")
-        return self
-
-    @property
-    def measures(self) -> list[str]:
-        """Every measure the formula reads, numerator first, each once."""
-        out = [*self.numerator, *(self.denominator or []), *self.denominator_alternatives]
-        return list(dict.fromkeys(out))
-
-    @property
-    def aggregates(self) -> bool:
-        """True when regions can be added up (not for ``published_as: value``)."""
-        return self.published_as is not PublishedAs.VALUE
-
-
-class SourceCitation(_Strict):
+class SourceCitation(Strict):
     """Where the input figures come from, as the dashboard cites them."""
 
     table: Text = Field(description="Table id, e.g. 83648NED, or a file name")
@@ -161,26 +54,7 @@ class SourceCitation(_Strict):
     url: str | None = None
 
 
-class Periods(_Strict):
-    """Years with figures (inclusive). ``years`` lists them where there are gaps."""
-
-    first: int = Field(ge=1990, le=2100)
-    last: int = Field(ge=1990, le=2100)
-    years: list[int] | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Periods:
-        if self.last < self.first:
-            raise ValueError(f"last ({self.last}) is before first ({self.first})")
-        if self.years is not None and any(not self.first <= y <= self.last for y in self.years):
-            raise ValueError("years must lie between first and last")
-        return self
-
-    def as_list(self) -> list[int]:
-        return list(self.years) if self.years else list(range(self.first, self.last + 1))
-
-
-class Indicator(_Strict):
+class Indicator(Strict):
     """One indicator of the catalog."""
 
     id: IndicatorId
@@ -247,14 +121,14 @@ class Indicator(_Strict):
         return list(seen)
 
 
-class Component(_Strict):
+class Component(Strict):
     """One indicator in a composite index with its weight."""
 
     indicator: IndicatorId
     weight: float = Field(gt=0)
 
 
-class Composite(_Strict):
+class Composite(Strict):
     """A composite index of a theme (e.g. a veiligheidsindex), NL = 100."""
 
     id: IndicatorId
@@ -264,7 +138,7 @@ class Composite(_Strict):
     methodology: Localised
 
 
-class MeasureDefinition(_Strict):
+class MeasureDefinition(Strict):
     """A measure the catalog defines itself: an aggregate of the secure side.
 
     Open measures take title and unit from their source (CBS DataProperties); the
@@ -300,122 +174,159 @@ class MeasureDefinition(_Strict):
     )
 
 
-class ThemeFile(_Strict):
-    """One ``catalog/<theme>.yaml`` document."""
-
-    theme: IndicatorId
-    title: Localised
-    description: Localised
-    indicators: list[Indicator] = Field(min_length=1)
-    composites: list[Composite] = Field(default_factory=list)
-    measures: list[MeasureDefinition] = Field(
-        default_factory=list, description="Secure-side measures the indicators of this theme read"
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _theme_into_indicators(cls, data: object) -> object:
-        # Indicators inherit the theme of their file; saying it twice invites drift.
-        if isinstance(data, dict) and isinstance(data.get("indicators"), list):
-            theme = data.get("theme")
-            data = dict(data)
-            data["indicators"] = [
-                {"theme": theme, **item} if isinstance(item, dict) else item
-                for item in data["indicators"]
-            ]
-        return data
+#: Where the figures of each kind are read: the catalog's indicators, raw measures.
+INDICATOR_TABLE = "indicator_values"
+MEASURE_TABLE = "observations"
+#: Composite indexes of the catalog (:mod:`buurtzicht.analysis.composite`), registered
+#: on the analysis cursor in the long shape of ``indicator_values``.
+COMPOSITE_TABLE = "composite_values"
 
 
 @dataclass(frozen=True)
-class LoadedTheme:
-    """A validated theme, with the file and line of every key when read from YAML."""
-
-    path: Path | None
-    theme: ThemeFile
-    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, repr=False)
+class Citation:
+    table: str
+    title: str
+    publisher: str
+    licence: str
+    version: str = ""
+    url: str | None = None
 
 
 @dataclass(frozen=True)
-class Catalog:
-    """All validated themes, with lookups by indicator id."""
+class CompositePart:
+    """One component of a composite index with its catalog weight."""
 
-    themes: tuple[LoadedTheme, ...]
-    warnings: tuple[object, ...] = ()
-    #: Read back from a build: the catalog its figures and precomputed tables were made with.
-    from_build: bool = False
-
-    @cached_property
-    def indicators(self) -> list[Indicator]:
-        return [ind for t in self.themes for ind in t.theme.indicators]
-
-    @cached_property
-    def _by_id(self) -> dict[str, Indicator]:
-        return {ind.id: ind for ind in self.indicators}
+    model: Indicator
+    weight: float
 
     @property
-    def composites(self) -> list[Composite]:
-        return [c for t in self.themes for c in t.theme.composites]
+    def indicator(self) -> str:
+        return self.model.id
 
-    @cached_property
-    def measures(self) -> dict[str, MeasureDefinition]:  # secure-side measures, by id
-        return {m.id: m for t in self.themes for m in t.theme.measures}
+    def title(self, lang: str) -> str:
+        return self.model.title.en if lang == "en" else self.model.title.nl
 
-    def __iter__(self) -> Iterator[Indicator]:
-        return iter(self.indicators)
 
-    def __len__(self) -> int:
-        return len(self.indicators)
+@dataclass(frozen=True)
+class SourceVariable:
+    """A measure of the build offered as it is (no catalog entry): the ``measures`` row."""
 
-    def get(self, indicator_id: str) -> Indicator:
-        """The indicator with this id, or :class:`UnknownMeasureError` listing close ids."""
-        if found := self._by_id.get(indicator_id):
-            return found
-        close = [i.id for i in self.indicators if indicator_id.split("_")[0] in i.id][:8]
-        hint = f"; similar: {', '.join(close)}" if close else ""
-        raise UnknownMeasureError(
-            f"indicator {indicator_id!r} is not in the catalog "
-            f"(run `buurtzicht indicators list`){hint}"
+    id: str
+    title: str
+    unit: str
+    decimals: int
+    description: str
+    citation: Citation
+    flags: tuple[str, ...]
+
+
+#: Unit of every composite index.
+INDEX_UNIT = Localised(nl="index (Nederland = 100)", en="index (Netherlands = 100)")
+
+
+@dataclass(frozen=True)
+class IndicatorMeta:
+    """What a view shows: a catalog indicator or composite index (the build's own
+    :mod:`buurtzicht.indicators.model` object, read, not copied) or a source variable."""
+
+    item: Indicator | Composite | SourceVariable
+    theme: str
+    #: Composite indexes: the components with their weights, in catalog order.
+    components: tuple[CompositePart, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The id under which the figures are stored (indicator or measure id)."""
+        return self.item.id
+
+    measure = id
+
+    @property
+    def table(self) -> str:
+        if isinstance(self.item, Indicator):
+            return INDICATOR_TABLE
+        return COMPOSITE_TABLE if isinstance(self.item, Composite) else MEASURE_TABLE
+
+    @property
+    def is_catalog(self) -> bool:
+        return isinstance(self.item, Indicator)
+
+    @property
+    def is_composite(self) -> bool:
+        return isinstance(self.item, Composite)
+
+    def _text(self, field: str, lang: str) -> str:
+        value = getattr(self.item, field, None)
+        if isinstance(value, Localised):
+            return value.en if lang == "en" else value.nl
+        return "" if value is None else str(value)
+
+    def title(self, lang: str) -> str:
+        return self._text("title", lang)
+
+    def unit(self, lang: str) -> str:
+        if isinstance(self.item, Composite):
+            return INDEX_UNIT.en if lang == "en" else INDEX_UNIT.nl
+        return self._text("unit", lang)
+
+    def description(self, lang: str) -> str:
+        return self._text("description", lang)
+
+    def methodology(self, lang: str) -> str:
+        return self._text("methodology", lang)
+
+    @property
+    def decimals(self) -> int:
+        return 0 if isinstance(self.item, Composite) else self.item.decimals
+
+    @property
+    def direction(self) -> str:
+        if isinstance(self.item, Indicator):
+            return self.item.direction.value
+        return "higher_is_worse" if isinstance(self.item, Composite) else "neutral"
+
+    @property
+    def kind(self) -> str:
+        """ "count" (an absolute number), "rate" (a rate, share, mean or score), "index" (a
+        composite index, NL = 100) or "" (a raw source variable: not known)."""
+        if isinstance(self.item, Indicator):
+            return "count" if self.item.is_count else "rate"
+        return "index" if isinstance(self.item, Composite) else ""
+
+    @property
+    def sources(self) -> tuple[Citation, ...]:
+        """A composite's are those of its components."""
+        if isinstance(self.item, SourceVariable):
+            return (self.item.citation,)
+        cited = (
+            [self.item] if isinstance(self.item, Indicator) else [p.model for p in self.components]
+        )
+        return tuple(
+            dict.fromkeys(
+                Citation(s.table, s.title, s.publisher, s.licence, url=s.url)
+                for ind in cited
+                for s in ind.sources
+            )
         )
 
-    def composite(self, composite_id: str) -> Composite:
-        if found := next((c for c in self.composites if c.id == composite_id), None):
-            return found
-        known = ", ".join(c.id for c in self.composites)
-        raise UnknownMeasureError(
-            f"composite index {composite_id!r} is not in the catalog; known: {known}"
-        )
+    @property
+    def synthetic(self) -> bool:
+        if isinstance(self.item, Indicator):
+            return self.item.synthetic
+        if isinstance(self.item, Composite):
+            return any(p.model.synthetic for p in self.components)
+        return "synthetic" in self.item.flags or self.item.id.startswith("secure.")
 
-    def theme_of(self, indicator_id: str) -> ThemeFile:
-        theme = self.get(indicator_id).theme  # UnknownMeasureError for an unknown id
-        return next(t.theme for t in self.themes if t.theme.theme == theme)
+    @property
+    def period_years(self) -> int:
+        """Years each figure covers up to its period (2: a two-year total, 2023-2024)."""
+        return self.item.period_years if isinstance(self.item, Indicator) else 1
 
-    def context_indicators(self) -> list[Indicator]:
-        return [i for i in self.indicators if i.context]
+    @property
+    def default_below_gemeente(self) -> bool:
+        """The catalog's default of wijk and buurt maps, rankings and summary maps."""
+        return isinstance(self.item, Indicator) and self.item.default_below_gemeente
 
-    def documents(self) -> list[tuple[str, str]]:
-        """(theme id, JSON) per theme in order: how a build stores its catalog."""
-        return [(t.theme.theme, t.theme.model_dump_json()) for t in self.themes]
-
-    @classmethod
-    def from_documents(cls, documents: Iterable[tuple[str, str]]) -> Catalog:
-        """The catalog a build stored (:meth:`documents`), validated as from YAML."""
-        themes = tuple(LoadedTheme(None, ThemeFile.model_validate_json(d)) for _, d in documents)
-        return cls(themes, from_build=True)
-
-
-def family_of(measure: str) -> str:
-    """The family of a measure id: ``kwb.AantalInwoners`` -> ``kwb``.
-
-    >>> family_of("politie.misdrijven.1.1.1")
-    'politie'
-    """
-    return measure.split(".", 1)[0]
-
-
-def is_measure_id(text: str) -> bool:
-    """True for ``<family>.<Stem>``.
-
-    >>> is_measure_id("kwb.AantalInwoners"), is_measure_id("AantalInwoners_5")
-    (True, False)
-    """
-    return re.fullmatch(MEASURE_ID_PATTERN, text) is not None
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self.item.flags if isinstance(self.item, SourceVariable) else ()

@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from buurtzicht.disclosure.rules import packaged_rule_sets
-from buurtzicht.indicators.model import Direction, Uncertainty, family_of
+from buurtzicht.indicators.formula import Uncertainty, family_of
+from buurtzicht.indicators.model import Direction
 from buurtzicht.indicators.theme_file import Issue, LoadedTheme, line_of
 from buurtzicht.regions.codes import Level
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from buurtzicht.indicators.model import ThemeFile
+from buurtzicht.indicators.themes import ThemeFile
 
 SCHEMA_ID = "https://buurtzicht.nl/schema/indicator-catalog.json"
 

@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from buurtzicht.errors import SourceFormatError
-from buurtzicht.indicators.model import LoadedTheme, ThemeFile
+from buurtzicht.indicators.themes import LoadedTheme, ThemeFile
 
 __all__ = ["CatalogError", "Issue", "LoadedTheme", "line_of", "load_theme_file"]
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from buurtzicht.config import PROJECT_ROOT
-from buurtzicht.indicators.model import Catalog, family_of
+from buurtzicht.indicators.formula import family_of
 from buurtzicht.indicators.theme_file import line_of
+from buurtzicht.indicators.themes import Catalog
 
 #: The mirror reader that makes the measures of each open family.
 FAMILY_READERS = {

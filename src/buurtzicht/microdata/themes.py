@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from buurtzicht.indicators.loader import Catalog, default_catalog
-from buurtzicht.indicators.model import Indicator, family_of
+from buurtzicht.indicators.formula import family_of
+from buurtzicht.indicators.loader import default_catalog
+from buurtzicht.indicators.model import Indicator
+from buurtzicht.indicators.themes import Catalog
 
 
 def secure_indicators(catalog: Catalog | None = None) -> list[Indicator]:

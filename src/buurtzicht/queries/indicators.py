@@ -3,7 +3,7 @@ indicators have figures, the measures it holds, and the figures (``indicator_val
 of some regions, of a level, of the children of a parent.
 
 The catalog comes back as the model it was stored from
-(:class:`~buurtzicht.indicators.model.Catalog`), a region's figures as
+(:class:`~buurtzicht.indicators.themes.Catalog`), a region's figures as
 :class:`IndicatorFigure` records. Every query of figures expects ``indicator_values`` to
 be queryable on the connection: the engine makes sure of that first
 (:func:`buurtzicht.analysis.connection.with_figures` computes it for a build that did
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from buurtzicht.indicators.model import Catalog
+from buurtzicht.indicators.themes import Catalog
 from buurtzicht.regions.codes import NEDERLAND
 
 #: The catalog the figures of a build were computed with (written by

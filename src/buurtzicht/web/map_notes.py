@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import duckdb
 
-from buurtzicht.api.catalog_view import Catalog
 from buurtzicht.api.schemas.card import format_number
 from buurtzicht.api.schemas.figures import ValuesOut
+from buurtzicht.api.services.catalog import Catalog
 from buurtzicht.api.services.map_choice import MapChoice
 from buurtzicht.queries import regions as region_queries
 from buurtzicht.web.i18n import translator

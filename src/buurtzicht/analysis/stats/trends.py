@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from buurtzicht.indicators.model import Uncertainty
+from buurtzicht.indicators.formula import Uncertainty
 
 
 @dataclass(frozen=True)

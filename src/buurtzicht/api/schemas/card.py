@@ -13,8 +13,8 @@ import math
 from pydantic import Field
 
 from buurtzicht.analysis.stats.legend_classes import LegendClass
-from buurtzicht.api.catalog_view import Citation, IndicatorMeta
 from buurtzicht.api.schemas.common import SYNTHETIC_LABEL, Public
+from buurtzicht.indicators.model import Citation, IndicatorMeta
 
 
 class SourceOut(Public):

@@ -21,7 +21,6 @@ from buurtzicht.analysis.composite import (
     report_rows,
     sensitivity,
 )
-from buurtzicht.api.catalog_view import COMPOSITE_THEME, Catalog, IndicatorMeta
 from buurtzicht.api.problems import InvalidParameterError, PeriodNotAvailableError
 from buurtzicht.api.schemas import card as present
 from buurtzicht.api.schemas.common import RegionDetail, RegionRef
@@ -31,10 +30,11 @@ from buurtzicht.api.schemas.region_page import (
     CompositeRegionOut,
     CompositeReportOut,
 )
-from buurtzicht.api.services.catalog import catalog, model_catalog
+from buurtzicht.api.services.catalog import COMPOSITE_THEME, Catalog, catalog, model_catalog
 from buurtzicht.api.services.periods import parse_period
 from buurtzicht.api.services.values import LEVELS
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.indicators.model import IndicatorMeta
 from buurtzicht.queries.regions import newest_names
 
 

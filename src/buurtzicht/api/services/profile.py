@@ -13,7 +13,6 @@ from buurtzicht.analysis.compare import compare as analysis_compare
 from buurtzicht.analysis.deviations import DeviatingChild
 from buurtzicht.analysis.highlights import Highlight, highlights
 from buurtzicht.analysis.region_profile import profile as analysis_profile
-from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.schemas import card as present
 from buurtzicht.api.schemas.card import Figure, ProfileCard, TrendPoint
@@ -33,6 +32,7 @@ from buurtzicht.api.services.composites import composite_cards, gemeente_of_comp
 from buurtzicht.api.services.profile_text import highlight_sentence, peer_text, similar_text
 from buurtzicht.api.services.suppressions import region_reason
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.indicators.model import IndicatorMeta
 from buurtzicht.queries import figures as value_queries
 from buurtzicht.queries import regions as region_queries
 from buurtzicht.queries import suppressions as suppression_queries

@@ -4,8 +4,8 @@ how its similar regions were chosen, in the page's language."""
 from __future__ import annotations
 
 from buurtzicht.analysis.region_profile import PeerGroupOut, SimilarBasis
-from buurtzicht.api.catalog_view import Catalog
 from buurtzicht.api.schemas.card import format_number
+from buurtzicht.api.services.catalog import Catalog
 
 PLURAL = {
     "nl": {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"},

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from buurtzicht.api.catalog_view import IndicatorMeta
-from buurtzicht.indicators.model import Indicator
+from buurtzicht.indicators.model import Indicator, IndicatorMeta
 
 
 def formula_measures(indicator: IndicatorMeta) -> list[str]:

@@ -15,7 +15,6 @@ import duckdb
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from buurtzicht.api.catalog_view import IndicatorMeta
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import InvalidParameterError
 from buurtzicht.api.schemas.figures import ValuesOut
@@ -23,6 +22,7 @@ from buurtzicht.api.services import map_choice
 from buurtzicht.api.services.catalog import catalog
 from buurtzicht.api.services.values import LEVELS, level_values
 from buurtzicht.api.warehouse import Snapshot
+from buurtzicht.indicators.model import IndicatorMeta
 from buurtzicht.queries import boundaries as geometry_queries
 from buurtzicht.web.contexts import Context, MapPage, TilesRef
 from buurtzicht.web.i18n import translator

@@ -9,15 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from buurtzicht.analysis.composite import DRAWS, SEED, SPREAD
-from buurtzicht.api.catalog_view import COMPOSITE_THEME
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.problems import NotFoundError
 from buurtzicht.api.schemas.card import format_number
 from buurtzicht.api.schemas.figures import ThemeOut
 from buurtzicht.api.services.build import build_summary
-from buurtzicht.api.services.catalog import model_catalog
+from buurtzicht.api.services.catalog import COMPOSITE_THEME, model_catalog
 from buurtzicht.api.warehouse import Snapshot
-from buurtzicht.indicators.model import Catalog as ModelCatalog
+from buurtzicht.indicators.themes import Catalog as ModelCatalog
 from buurtzicht.queries.secure_release import secure_audit
 from buurtzicht.warehouse.audit_note import AuditFigures
 from buurtzicht.web.contexts import (
