@@ -1,14 +1,14 @@
 """Own data beside the public figures on the profile, compare, ranking and map pages.
 
 The public pages are pure functions of the build and the URL, rendered once per build
-and kept in its page cache (:func:`buurtzicht.web.render.public_page`), together with
+and kept in its answer cache (:func:`buurtzicht.web.render.public_page`), together with
 the regions each page shows. A signed-in member of an organisation gets those same
 public bytes with an *eigen gegevens* block put in: that organisation's current data
 sets for the regions shown, read and rendered for the one request (HTML at the page's
 ``own_figures_slot``, JSON as the member ``eigen_gegevens``). Only the block is per
-request; the answer that holds it is never read from or written to any cache (neither
-the page cache nor the API's URL cache) and goes out ``Cache-Control: no-store,
-private``. Anonymous visitors and accounts without an organisation get the public page,
+request; the answer that holds it is never read from or written to any cache (only
+its public part is, :mod:`buurtzicht.api.response_cache`) and goes out
+``Cache-Control: no-store, private``. Anonymous visitors and accounts without an organisation get the public page,
 which never contains own data. Every view that shows own figures is written to the
 audit log (queued, and written with the process's other views within
 :data:`buurtzicht.workspace.audit.FLUSH_SECONDS`).
@@ -157,7 +157,7 @@ def personal_page(
     before, after = split_at_block(body, as_json=as_json)
     if "gzip" in request.headers.get("accept-encoding", ""):
         # The public parts were compressed once, the block when it was made.
-        key = ("gzip-around-own-figures", *page_key(request, lang, as_json=as_json))
+        key = ("gzip-around-own-figures", *page_key(request, lang))
         around = snapshot.cached(key, lambda: Compressed.around(before, after))
         response = Response(
             around.with_part(own.part, own.deflated),
@@ -211,7 +211,7 @@ def own_part(
         snapshot.build_id,
         principal.organisation.code,
         principal.organisation.name,
-        *page_key(request, lang, as_json=as_json),
+        *page_key(request, lang),
     )
     found = cache.get(epoch, key)
     if found is None:

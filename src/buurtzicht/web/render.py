@@ -10,7 +10,9 @@ import duckdb
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from buurtzicht.api.cache import MISSING
 from buurtzicht.api.params import accepted_query_params
+from buurtzicht.api.response_cache import media_type, request_key, shared_answer
 from buurtzicht.api.security import set_cookie
 from buurtzicht.api.warehouse import Snapshot
 from buurtzicht.web.contexts import Context, PageMeta
@@ -45,7 +47,7 @@ def page_meta(request: Request, title: str, lang: str, *, build_id: str | None =
 def page_query(request: Request) -> list[tuple[str, str]]:
     """The query parameters the page's route accepts (``lang`` aside), as sent.
 
-    Links back to the page (JSON twin, language toggle) and the page cache use only
+    Links back to the page (JSON twin, language toggle) and the answer cache use only
     these: junk parameters neither travel along nor create new cache entries.
     """
     known = accepted_query_params(request)
@@ -86,18 +88,18 @@ def cached_page(
     template: str,
     build: Callable[[duckdb.DuckDBPyConnection], Context],
 ) -> Response:
-    """A page rendered once per build, path, query and language (:func:`public_page`)."""
-    body, media_type, _ = public_page(
+    """A page rendered once per build and request (:func:`public_page`)."""
+    body, media, _ = public_page(
         request, snapshot, lang, as_json=as_json, template=template, build=build
     )
-    response = Response(body, media_type=media_type)
+    response = Response(body, media_type=media)
     remember_language(request, response)
     return response
 
 
-def page_key(request: Request, lang: str, *, as_json: bool) -> tuple[object, ...]:
-    """The key of a page in the build's cache: path, accepted query, language, twin."""
-    return ("page", request.url.path, tuple(sorted(page_query(request))), lang, as_json)
+def page_key(request: Request, lang: str) -> tuple[object, ...]:
+    """The key of a page in the answer cache (path, accepted query, language)."""
+    return request_key(request, lang) or ("page", request.url.path, lang)
 
 
 def public_page(
@@ -110,25 +112,36 @@ def public_page(
     build: Callable[[duckdb.DuckDBPyConnection], Context],
     also: Callable[[Context], T] | None = None,
 ) -> tuple[bytes, str, T | None]:
-    """The page's bytes, media type and ``also(context)``, kept in the build snapshot.
+    """The page's bytes, media type and ``also(context)``, from the one answer cache
+    (:func:`~buurtzicht.api.response_cache.shared_answer`).
 
     Pages are pure functions of the build and the URL, so they are rendered once per
     build, path, query and language; ``build`` gets a cursor only when the page is not
     cached yet. ``also`` derives something public from the same context (the regions a
-    page shows) that is kept beside the bytes, so that no later request needs the
+    page shows) that is kept beside the answer, so that no later request needs the
     context again.
     """
-    key = page_key(request, lang, as_json=as_json)
+    contexts: list[Context] = []
 
-    def compute() -> tuple[bytes, str, T | None]:
-        context = snapshot.read(build)
-        extra = also(context) if also is not None else None
+    def context() -> Context:
+        if not contexts:
+            contexts.append(snapshot.read(build))
+        return contexts[0]
+
+    def make() -> tuple[bytes, str]:
         if as_json:
-            return context.model_dump_json().encode(), "application/json", extra
+            return context().model_dump_json().encode(), "application/json"
         html = TEMPLATES.get_template(template).render(
-            ctx=context, t=translator(lang), lang=lang, request=request
+            ctx=context(), t=translator(lang), lang=lang, request=request
         )
-        return html.encode(), "text/html; charset=utf-8", extra
+        return html.encode(), "text/html; charset=utf-8"
 
-    found: tuple[bytes, str, T | None] = snapshot.cached(key, compute)
-    return found
+    stored = shared_answer(request, snapshot, lang, make)
+    if also is None:
+        return stored.raw, media_type(stored), None
+    beside = ("shown", *page_key(request, lang))
+    extra: T = snapshot.cache.lookup(beside)
+    if extra is MISSING:
+        extra = also(context())
+        snapshot.cache.put(beside, extra)
+    return stored.raw, media_type(stored), extra

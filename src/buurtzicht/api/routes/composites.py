@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.params import INDICATOR_PATTERN, LevelParam, PeriodParam
-from buurtzicht.api.responses import cached_json
+from buurtzicht.api.response_cache import cached_json
 from buurtzicht.api.schemas.region_page import CompositeReportOut
 from buurtzicht.api.services.composites import composite_report
 
@@ -38,11 +38,10 @@ async def composite(
     level: LevelParam = "gemeente",
     period: PeriodParam = None,
 ) -> Response:
-    key = ("composite-report", composite, level, period, lang)
     return await cached_json(
         request,
         snapshot,
-        key,
+        lang,
         lambda: snapshot.read(
             lambda cur: composite_report(snapshot, cur, composite, level, period, lang)
         ),

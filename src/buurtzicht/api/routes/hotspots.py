@@ -12,7 +12,7 @@ from buurtzicht.api.params import (
     ParentParam,
     PeriodParam,
 )
-from buurtzicht.api.responses import cached_json
+from buurtzicht.api.response_cache import cached_json
 from buurtzicht.api.schemas.figures import HotspotsOut
 from buurtzicht.api.services.hotspots import hotspots as hotspot_service
 
@@ -35,7 +35,7 @@ async def hotspots(
     return await cached_json(
         request,
         snapshot,
-        ("hotspots", indicator, level, period, method, parent, lang),
+        lang,
         lambda: snapshot.read(
             lambda cur: hotspot_service(
                 snapshot,

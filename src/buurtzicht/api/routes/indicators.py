@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.params import INDICATOR_PATTERN
-from buurtzicht.api.responses import cached_json
+from buurtzicht.api.response_cache import cached_json
 from buurtzicht.api.schemas import card as present
 from buurtzicht.api.schemas.card import IndicatorOut
 from buurtzicht.api.schemas.figures import CatalogOut, ThemeOut
@@ -32,7 +32,7 @@ async def themes(request: Request, snapshot: SnapshotDep, lang: LangDep) -> Resp
             ]
         )
 
-    return await cached_json(request, snapshot, ("themes", lang), compute)
+    return await cached_json(request, snapshot, lang, compute)
 
 
 @router.get("/indicators", response_model=list[IndicatorOut], summary="Every indicator")
@@ -41,7 +41,7 @@ async def indicators(request: Request, snapshot: SnapshotDep, lang: LangDep) -> 
         found = snapshot.read(lambda cur: catalog(snapshot, cur)).indicators
         return [present.indicator_out(i, lang) for i in found]
 
-    return await cached_json(request, snapshot, ("indicators", lang), compute)
+    return await cached_json(request, snapshot, lang, compute)
 
 
 @router.get(
@@ -58,7 +58,7 @@ async def indicator(
     return await cached_json(
         request,
         snapshot,
-        ("indicator", indicator_id, lang),
+        lang,
         lambda: present.indicator_out(
             snapshot.read(lambda cur: catalog(snapshot, cur)).get(indicator_id), lang
         ),

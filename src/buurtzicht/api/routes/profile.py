@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.params import CompareRegionsParam, RegionCodePath, region_codes
-from buurtzicht.api.responses import cached_json
+from buurtzicht.api.response_cache import cached_json
 from buurtzicht.api.schemas.region_page import CompareOut, ProfileOut
 from buurtzicht.api.services import profile as profile_service
 from buurtzicht.regions.codes import normalise_code
@@ -22,7 +22,7 @@ async def profile(
     return await cached_json(
         request,
         snapshot,
-        ("profile", code, lang),
+        lang,
         lambda: snapshot.read(lambda cur: profile_service.profile(snapshot, cur, code, lang)),
     )
 
@@ -38,7 +38,7 @@ async def compare(
     return await cached_json(
         request,
         snapshot,
-        ("compare", tuple(codes), lang),
+        lang,
         lambda: snapshot.read(lambda cur: profile_service.compare(snapshot, cur, codes, lang)),
     )
 

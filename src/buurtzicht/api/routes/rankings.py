@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from buurtzicht.api import exports
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.params import IndicatorParam, LevelParam, ParentParam, PeriodParam
-from buurtzicht.api.responses import cached_json
+from buurtzicht.api.response_cache import cached_json
 from buurtzicht.api.schemas.figures import RankingOut
 from buurtzicht.api.services.rankings import rankings as ranking_service
 
@@ -31,11 +31,10 @@ async def rankings(
     period: PeriodParam = None,
     parent: ParentParam = None,
 ) -> Response:
-    key = ("rankings", indicator, level, period, parent, lang)
     return await cached_json(
         request,
         snapshot,
-        key,
+        lang,
         lambda: snapshot.read(
             lambda cur: ranking_service(
                 snapshot,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.params import Level, RegionCodePath
-from buurtzicht.api.responses import cached_json
+from buurtzicht.api.response_cache import cached_json
 from buurtzicht.api.schemas.common import RegionDetail, RegionHit
 from buurtzicht.api.services import regions as region_service
 from buurtzicht.api.services import search as search_service
@@ -46,6 +46,6 @@ async def get_region(request: Request, snapshot: SnapshotDep, code: RegionCodePa
     return await cached_json(
         request,
         snapshot,
-        ("region", code),
+        None,  # the same in both languages, kept per language as every answer
         lambda: snapshot.read(lambda cur: region_service.detail(cur, code)),
     )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from buurtzicht.api.deps import LangDep, SnapshotDep
 from buurtzicht.api.params import IndicatorParam, RegionsParam, region_codes
-from buurtzicht.api.responses import cached_json
+from buurtzicht.api.response_cache import cached_json
 from buurtzicht.api.schemas.figures import TrendsOut
 from buurtzicht.api.services.trends import trends as trend_service
 
@@ -28,7 +28,7 @@ async def trends(
     return await cached_json(
         request,
         snapshot,
-        ("trends", indicator, tuple(codes), national, lang),
+        lang,
         lambda: snapshot.read(
             lambda cur: trend_service(
                 snapshot,

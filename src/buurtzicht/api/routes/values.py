@@ -13,7 +13,7 @@ from buurtzicht.api.params import (
     PeriodParam,
     SchemeParam,
 )
-from buurtzicht.api.responses import cached_json
+from buurtzicht.api.response_cache import cached_json
 from buurtzicht.api.schemas.figures import ValuesOut
 from buurtzicht.api.services.values import level_values
 
@@ -32,11 +32,10 @@ async def values(
     scheme: SchemeParam = "quantiles",
     k: ClassesParam = 5,
 ) -> Response:
-    key = ("values", indicator, level, period, parent, scheme, k, lang)
     return await cached_json(
         request,
         snapshot,
-        key,
+        lang,
         lambda: snapshot.read(
             lambda cur: level_values(
                 snapshot,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from buurtzicht.api.deps import CursorDep, LangDep, SnapshotDep
 from buurtzicht.api.params import ParentParam, PeriodParam
-from buurtzicht.api.responses import cached_json
+from buurtzicht.api.response_cache import cached_json
 from buurtzicht.api.schemas.risk import ModelsOut, ZoekgebiedenOut
 from buurtzicht.api.services import zoekgebieden as service
 
@@ -43,7 +43,7 @@ async def zoekgebieden(
     return await cached_json(
         request,
         snapshot,
-        ("zoekgebieden", theme, level, period, parent, lang),
+        lang,
         lambda: snapshot.read(
             lambda cur: service.zoekgebieden(
                 snapshot, cur, theme=theme, level=level, period=period, lang=lang, parent=parent
