@@ -98,6 +98,25 @@ def test_a_buurt_alone_in_its_wijk_is_protected_through_the_gemeente() -> None:
     assert audit(protected.published, table, rules=EXACT).ok
 
 
+def test_a_wijk_that_must_move_carries_its_buurt_rather_than_partial_siblings() -> None:
+    # A buurt of 1 must be able to reach 4. Its siblings of 11 would be known to be at
+    # least 10 once suppressed (room 1 each, 2 together): not enough, so the wijk must
+    # move. It then carries all 3 (its sibling wijk of 55 has room for it), and the two
+    # buurten of 11 stay published; suppressing both for 1 unit each cost two cells.
+    rows = [cell("m", "BU03630000", 1), cell("m", "BU03630001", 11), cell("m", "BU03630002", 11)]
+    rows += [cell("m", "WK036300", 23), cell("m", "BU03630100", 30), cell("m", "BU03630101", 25)]
+    rows += [cell("m", "WK036301", 55), cell("m", "GM0363", 78)]
+    table = pd.DataFrame(rows)
+    protected = protect(table, rules=EXACT)
+    shown = protected.published.set_index("region")["status"]
+    assert shown["BU03630000"] == "suppressed"
+    assert shown[["BU03630001", "BU03630002", "GM0363"]].ne("suppressed").all()
+    assert shown[["WK036300", "WK036301"]].eq("suppressed").all()
+    assert (protected.published["reason"] == "secondary").sum() == 3
+    assert protected.programs == 0
+    assert audit(protected.published, table, rules=EXACT).ok
+
+
 def test_naive_tree_publication_fails_the_exact_audit() -> None:
     table = wijk_table({"BU03630000": 4, "BU03630001": 25, "BU03630002": 31})
     naive = protect(table, rules=EXACT, secondary=False)

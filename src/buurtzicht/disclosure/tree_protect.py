@@ -126,7 +126,12 @@ class _State:
         return self._kids_order[self._starts[total] : self._starts[total + 1]]
 
     def escalate(self) -> None:
-        """Upward: a part its siblings cannot cover makes its total move (and need cover)."""
+        """Upward: a part its siblings cannot cover makes its total move (and need cover).
+
+        Once the total has to move, it carries the part's whole movement beyond what
+        siblings already suppressed can take (:meth:`_carried`), rather than each
+        published sibling being suppressed for a fraction of it.
+        """
         parent = self.forest.parent
         n = len(parent)
         for d in range(self.forest.depth - 1, 0, -1):
@@ -134,14 +139,11 @@ class _State:
             par = parent[kids]
             for direction in (0, 1):
                 other = 1 - direction  # siblings move the other way
-                room = self.room[other][kids]
-                finite = np.isfinite(room)
-                total = np.bincount(par, np.where(finite, room, 0.0), minlength=n)[par]
-                infinite = np.bincount(par, ~finite, minlength=n)[par] - ~finite > 0
-                siblings = np.where(infinite, np.inf, total - np.where(finite, room, 0.0))
+                siblings = _sibling_room(par, self.room[other][kids], n)
                 wanted = self.protect[direction][kids]
                 short = wanted - siblings
                 short = np.where(short > tolerance(wanted), short, 0.0)
+                short = self._carried(d, kids, short, direction)
                 self.total_share[direction][kids] = short
                 escalated = np.zeros(n)
                 np.maximum.at(escalated, par, short)
@@ -151,6 +153,32 @@ class _State:
                     self.protect[direction][totals], escalated[totals]
                 )
         self.need = (self.protect[0].copy(), self.protect[1].copy())
+
+    def _carried(self, d: int, kids: np.ndarray, short: np.ndarray, direction: int) -> np.ndarray:
+        """The share of each part's movement its total carries, given that it must move.
+
+        Siblings that can only cover part of a movement would all be suppressed for it
+        (a buurt of 1 beside published buurten of 11 and 12, known to be at least 10
+        once suppressed: room 1 and 2). The total moves anyway, so it takes everything
+        the siblings already suppressed cannot, where that costs it nothing more one
+        level up: its own siblings cover the larger movement too, or could not cover
+        even the smaller one (it moves further up either way). Not for a total that
+        is a root (the Netherlands stays published).
+        """
+        if d < 2 or not short.any():
+            return short
+        parent, n, other = self.forest.parent, len(self.forest.parent), 1 - direction
+        par = parent[kids]
+        room = self.room[other][kids]
+        hidden = _sibling_room(par, np.where(self.suppressed[kids], room, 0.0), n)
+        full = np.maximum(self.protect[direction][kids] - hidden, short)
+        totals = self.forest.levels[d - 1]
+        above = _sibling_room(parent[totals], self.room[other][totals], n)
+        beside = np.full(n, np.inf)
+        beside[totals] = above
+        beside = beside[par]
+        fits = (self.room[direction][par] >= full) & ((beside >= full) | (beside < short))
+        return np.where((short > 0) & fits, full, short)
 
     def descend(self) -> None:
         """Top-down, one relation at a time: absorb the total, cover every part."""
@@ -202,6 +230,14 @@ class _State:
             options = np.flatnonzero(enough)
             return int(candidates[int(options[np.argmin(self.weight[candidates][options])])])
         return int(candidates[int(np.argmax(room))])
+
+
+def _sibling_room(parent: np.ndarray, room: np.ndarray, n: int) -> np.ndarray:
+    """Per part, the summed ``room`` of its siblings (the other parts of its total)."""
+    finite = np.isfinite(room)
+    total = np.bincount(parent, np.where(finite, room, 0.0), minlength=n)[parent]
+    infinite = np.bincount(parent, ~finite, minlength=n)[parent] - ~finite > 0
+    return np.where(infinite, np.inf, total - np.where(finite, room, 0.0))
 
 
 def tolerance(value: float | np.ndarray) -> float | np.ndarray:
