@@ -230,7 +230,9 @@ class DeviationModel:
         self.n = int(matrix.shape[1])
         self._scale = unit_scale(room_down)
         self._upper = np.concatenate([room_up, room_down]).astype(float) / self._scale
-        self._cost = np.concatenate([cost, cost]).astype(float)
+        cost = np.asarray(cost, float)
+        # One cost per cell (both directions), or one per column: up, then down.
+        self._cost = cost.copy() if len(cost) == 2 * self.n else np.concatenate([cost, cost])
         zeros = np.zeros(matrix.shape[0])
         self._highs = highs_model(
             sparse.hstack([matrix, -matrix]),

@@ -214,7 +214,12 @@ class Search(SearchState):
         movable = self.finder.movable | self.reserved if national else self.finder.movable
         variables = block[movable[block]]
         matrix, _ = submatrix(self.structure, variables)
-        cost = np.where(self.suppressed[variables], EPSILON_COST, self.weight[variables])
+        cost = charged_cost(
+            self.weight[variables],
+            self.room_up[variables],
+            self.room_down[variables],
+            self.suppressed[variables],
+        )
         model = DeviationModel(matrix, self.room_up[variables], self.room_down[variables], cost)
         failed = []
         pending = self._uncovered(model, variables, jobs)
@@ -273,6 +278,32 @@ class Search(SearchState):
         reached = np.where(amounts > 0, high[where], -low[where])
         keep = reached < np.abs(amounts) - tolerance(amounts)
         return [job for job, k in zip(jobs, keep, strict=True) if k]
+
+
+#: The movement a complement typically has to carry: the minimum protection level
+#: of the count rule sets.
+TYPICAL_MOVEMENT = 3.0
+
+
+def charged_cost(
+    weight: np.ndarray, room_up: np.ndarray, room_down: np.ndarray, suppressed: np.ndarray
+) -> np.ndarray:
+    """Cost per unit of movement, up then down, for a block model (``2 n`` values).
+
+    A complement is suppressed whole however little it moves, so its real cost is a
+    fixed charge, its information loss ``weight``. Linear costs ignore that: a cell
+    with room for 1 (a secondary count of 11, known to be at least 10) looks as cheap
+    per unit as one with room for 3, and a program splits a movement of 3 over three
+    such cells. Charging ``weight / min(room, 3) * 3`` per unit in each direction makes
+    a cell that carries the whole movement cost about its weight, one that carries a
+    third of it three times as much per unit. Cells already suppressed stay
+    (almost) free. Only the choice among certificates changes, never their validity.
+    """
+    costs = []
+    for room in (room_up, room_down):
+        share = np.clip(room, 1e-3, TYPICAL_MOVEMENT) / TYPICAL_MOVEMENT
+        costs.append(np.where(suppressed, EPSILON_COST, weight / share))
+    return np.concatenate(costs)
 
 
 def _not_reached(
