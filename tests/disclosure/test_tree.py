@@ -117,6 +117,21 @@ def test_a_wijk_that_must_move_carries_its_buurt_rather_than_partial_siblings() 
     assert audit(protected.published, table, rules=EXACT).ok
 
 
+def test_rounded_buurten_carry_a_level_without_being_suppressed() -> None:
+    # Rounded to 5, the buurten of 40 and 35 are known only to [38, 42] and [33, 37]
+    # and the wijk of 76 to [73, 77]: the buurt of 1 can be anything in [1, 6], so it
+    # reaches 4 with no complement at all (each sibling moves 2 within its interval,
+    # which it would also have once suppressed). Exact figures need a complement.
+    table = wijk_table({"BU03630000": 1, "BU03630001": 40, "BU03630002": 35})
+    rounded = protect(table)
+    assert (rounded.published["reason"] == "secondary").sum() == 0
+    assert rounded.programs == 0
+    assert audit(rounded.published, table).ok
+    exact = protect(table, rules=EXACT)
+    assert (exact.published["reason"] == "secondary").sum() == 1
+    assert audit(exact.published, table, rules=EXACT).ok
+
+
 def test_naive_tree_publication_fails_the_exact_audit() -> None:
     table = wijk_table({"BU03630000": 4, "BU03630001": 25, "BU03630002": 31})
     naive = protect(table, rules=EXACT, secondary=False)

@@ -103,6 +103,32 @@ def public_bounds(
     return mask, known
 
 
+def published_bounds(cells: pd.DataFrame, rules: Mapping[str, RuleSet]) -> np.ndarray:
+    """Per cell the ``[lo, hi]`` the attacker knows if it is published, shape ``(n, 2)``.
+
+    Its rounding interval under its rule set (the value itself when the rule set does
+    not round); empty and structural zeros (``reason`` ``zero``/``structural_zero``)
+    are published as an exact 0.
+
+    >>> from buurtzicht.disclosure.rules import RuleSet
+    >>> cells = pd.DataFrame({"measure": "m", "value": [11.0, 0.0], "count": True,
+    ...                       "reason": ["", "zero"]})
+    >>> published_bounds(cells, {"m": RuleSet(name="d")}).tolist()
+    [[8.0, 12.0], [0.0, 0.0]]
+    """
+    x = cells["value"].to_numpy(float)
+    count = cells["count"].to_numpy(bool)
+    out = np.column_stack([x, x])
+    for measure, index in cells.groupby("measure").indices.items():
+        rounding = rules[str(measure)].rounding
+        if rounding is not None:
+            shown = round_half_up(x[index], rounding.base)
+            out[index] = rounding_bounds(shown, count[index], rounding.base)
+    exact = cells["reason"].isin(["zero", "structural_zero"]).to_numpy()
+    out[exact] = x[exact, None]
+    return out
+
+
 def rounding_bounds(published: np.ndarray, count: np.ndarray, base: float) -> np.ndarray:
     """``[lo, hi]`` per published rounded value (an array of shape ``(n, 2)``).
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from buurtzicht.disclosure.apriori import block_apriori
+from buurtzicht.disclosure.knowledge import published_bounds
 from buurtzicht.disclosure.lp import DeviationModel
 from buurtzicht.disclosure.neighbourhood import BallFinder, submatrix
 from buurtzicht.disclosure.primary import PUBLIC, SECONDARY
@@ -71,6 +72,7 @@ class Search(SearchState):
             reserved=reserved,
             everything=BallFinder(structure, np.ones(len(x), dtype=bool)),
             result=SecondaryResult(cells["reason"].to_numpy(object).copy()),
+            shown=published_bounds(cells, rules),
         )
 
     def copy(self) -> Search:
@@ -109,7 +111,14 @@ class Search(SearchState):
         movable = self.finder.movable | self.reserved
         bounds = np.where(movable[:, None], self.bounds, self.x[:, None])
         problem = TreeProblem(
-            forest, self.x, bounds, self.suppressed.copy(), self.up, self.down, self.weight
+            forest,
+            self.x,
+            bounds,
+            self.suppressed.copy(),
+            self.up,
+            self.down,
+            self.weight,
+            shown=np.where(movable[:, None], self.shown, self.x[:, None]),
         )
         result = protect_forest(problem)
         self._suppress(np.flatnonzero(result.suppressed & ~self.suppressed))

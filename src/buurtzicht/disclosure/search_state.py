@@ -84,6 +84,8 @@ class SearchState:
     reserved: np.ndarray
     # A-priori intervals depend only on the statuses, which never change: keep them.
     apriori: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
+    #: What the attacker knows of each cell if it stays published (rounding interval).
+    shown: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
     def certify(self, variables: np.ndarray, y: np.ndarray) -> None:
         """Record certificate ``y`` over ``variables`` (after suppressing what it moves).

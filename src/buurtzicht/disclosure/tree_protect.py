@@ -59,6 +59,9 @@ class TreeProblem:
     up: np.ndarray
     down: np.ndarray
     weight: np.ndarray
+    #: What the attacker knows of each cell if it stays published (its rounding
+    #: interval; the value itself when exact). None: every published cell is exact.
+    shown: np.ndarray | None = None
 
 
 @dataclass
@@ -77,17 +80,40 @@ def protect_forest(problem: TreeProblem) -> TreeResult:
     up = np.where(member_primary, np.maximum(np.minimum(problem.up, apriori_high - x), 0), 0.0)
     down = np.where(member_primary, np.maximum(np.minimum(problem.down, x - apriori_low), 0), 0.0)
     potential_low, potential_high, _ = subtree_intervals(forest, problem.bounds)
+    room = (np.maximum(potential_high - x, 0.0), np.maximum(x - potential_low, 0.0))
     state = _State(
         forest=forest,
         x=x,
-        room=(np.maximum(potential_high - x, 0.0), np.maximum(x - potential_low, 0.0)),
+        room=room,
         weight=problem.weight,
         suppressed=problem.primary.copy(),
         protect=(up.copy(), down.copy()),
+        slack=_slack(problem, room),
     )
     state.escalate()
     state.descend()
     return TreeResult(state.suppressed, _check(problem, state.suppressed, up, down))
+
+
+def _slack(problem: TreeProblem, room: tuple[np.ndarray, np.ndarray]) -> tuple:
+    """Per published buurt (a leaf) how far it may move without being suppressed.
+
+    A rounded cell is known only to its rounding interval (a published 11 of base 5
+    lies in ``[8, 12]``), so a certificate may move it within that interval for free.
+    The movement is also kept within what the cell would be known to lie in once
+    suppressed (a secondary count of 11 is at least 10): whether or not a later step
+    suppresses the cell, the certificate stays valid. Leaves only: a published total
+    that moved would need its own parts to absorb the movement.
+    """
+    x, forest = problem.x, problem.forest
+    if problem.shown is None:
+        return np.zeros(len(x)), np.zeros(len(x))
+    parent = forest.parent[forest.parent >= 0]
+    leaf = forest.member & (np.bincount(parent, minlength=len(x)) == 0)
+    free = leaf & ~problem.primary
+    up = np.minimum(problem.shown[:, 1] - x, room[0])
+    down = np.minimum(x - problem.shown[:, 0], room[1])
+    return np.where(free, np.maximum(up, 0.0), 0.0), np.where(free, np.maximum(down, 0.0), 0.0)
 
 
 def _check(
@@ -95,7 +121,8 @@ def _check(
 ) -> np.ndarray:
     """Primary member cells whose exact interval over the suppressed cells falls short."""
     x = problem.x
-    known = np.where(suppressed[:, None], problem.bounds, x[:, None])
+    shown = x[:, None] if problem.shown is None else problem.shown
+    known = np.where(suppressed[:, None], problem.bounds, shown)
     low, high = tree_intervals(problem.forest, known)
     slack = 1e-6 * np.maximum(1.0, np.abs(x))
     short = (high < x + up - slack) | (low > x - down + slack)
@@ -110,6 +137,7 @@ class _State:
     weight: np.ndarray
     suppressed: np.ndarray
     protect: tuple[np.ndarray, np.ndarray]  # certificate needed in the parent relation
+    slack: tuple[np.ndarray, np.ndarray]  # free movement of a published buurt (up, down)
 
     def __post_init__(self) -> None:
         parent = self.forest.parent
@@ -170,7 +198,8 @@ class _State:
         parent, n, other = self.forest.parent, len(self.forest.parent), 1 - direction
         par = parent[kids]
         room = self.room[other][kids]
-        hidden = _sibling_room(par, np.where(self.suppressed[kids], room, 0.0), n)
+        free = np.where(self.suppressed[kids], room, self.slack[other][kids])
+        hidden = _sibling_room(par, free, n)
         full = np.maximum(self.protect[direction][kids] - hidden, short)
         totals = self.forest.levels[d - 1]
         above = _sibling_room(parent[totals], self.room[other][totals], n)
@@ -202,7 +231,12 @@ class _State:
                     self._fill(np.delete(kids, k), amount, 1 - direction)
 
     def _fill(self, cells: np.ndarray, amount: float, direction: int) -> None:
-        """Let ``cells`` move by ``amount`` together in ``direction``; suppress as needed."""
+        """Let ``cells`` move by ``amount`` together in ``direction``; suppress as needed.
+
+        Suppressed cells first, then published buurten within their rounding slack
+        (all of it or none: a cell suppressed after lending its slack would count
+        twice), then new complements.
+        """
         room = self.room[direction][cells]
         need = self.need[direction]
         hidden = self.suppressed[cells] & (room > 0)
@@ -213,6 +247,10 @@ class _State:
             amount -= share
             if amount <= tolerance(amount):
                 return
+        # Published buurten moved within their rounding intervals, if they suffice.
+        slack = np.where(self.suppressed[cells], 0.0, self.slack[direction][cells])
+        if slack.sum() >= amount - tolerance(amount):
+            return
         candidates = list(cells[~self.suppressed[cells] & (room > 0)])
         while candidates and amount > tolerance(amount):
             c = self._cheapest(candidates, amount, direction)
