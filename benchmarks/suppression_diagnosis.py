@@ -9,10 +9,11 @@ does, in one process: the lanes give the same result) and prints
   family, ``_move`` the top table for a gemeente-level cell, ``through`` a block job
   carried through the top table, ``protect`` the neighbourhoods);
 * for the tree-shaped measures, the gemeente and wijk cells that are *forced*: with
-  that cell published (and the Netherlands), and every cell below it free to be
-  suppressed, some primary cell below cannot reach its protection level (exact tree
-  intervals, the levels capped a priori as the engine caps them). No choice of
-  complements can publish such a cell under the same rules;
+  that cell published (and the Netherlands), known to its rounding interval, and
+  every cell below it free to be published or suppressed, some primary cell below
+  cannot reach its protection level (exact tree intervals, the levels capped a priori
+  as the engine caps them). No choice of complements can publish such a cell under
+  the same rules. Also the count when published cells are taken as known exactly;
 * per measure with a typical gemeente of >= 10 units (as ``release_utility.py``), the
   gemeente cells: primary, secondary (forced), published, and the most that could be
   published (all cells but the primary and the forced ones).
@@ -75,19 +76,32 @@ def _record(original: Any) -> Any:
     return suppress
 
 
-def forced(cells: pd.DataFrame, search: Search, level: str) -> np.ndarray:
-    """Tree cells of ``level`` (GM or WK) that no engine can publish (see above)."""
+def forced(cells: pd.DataFrame, search: Search, level: str, *, rounded: bool) -> np.ndarray:
+    """Tree cells of ``level`` (GM or WK) that no engine can publish (see above).
+
+    ``rounded=False``: a published cell is known exactly (complements only, as the
+    engine chose them before it used rounding); ``True``: to its rounding interval,
+    as the attacker and the audit know it, and every cell below free to be either
+    published or suppressed (the hull of both intervals: a relaxation, so a cell
+    found forced is forced).
+    """
     forest, x = find_forest(search.structure), search.x
-    bounds = np.where((search.finder.movable | search.reserved)[:, None], search.bounds, x[:, None])
+    movable = (search.finder.movable | search.reserved)[:, None]
+    bounds = np.where(movable, search.bounds, x[:, None])
     a_low, a_high = tree_intervals(forest, bounds)
     primary = cells["primary"].to_numpy(bool) & forest.member
     up = np.where(primary, np.maximum(np.minimum(search.up, a_high - x), 0), 0.0)
     down = np.where(primary, np.maximum(np.minimum(search.down, x - a_low), 0), 0.0)
+    shown = np.where(movable, search.shown, x[:, None]) if rounded else np.column_stack([x, x])
+    below = np.column_stack(
+        [np.minimum(bounds[:, 0], shown[:, 0]), np.maximum(bounds[:, 1], shown[:, 1])]
+    )
+    below = np.where(primary[:, None], bounds, below)
     prefix = cells["region"].str[:2].to_numpy()
     top = np.isin(prefix, ["NL", "GM"] + (["WK"] if level == "WK" else []))
-    fixed = bounds.copy()
-    fixed[top] = x[top, None]
-    low, high = tree_intervals(forest, fixed)
+    known = below.copy()
+    known[top] = shown[top]
+    low, high = tree_intervals(forest, known)
     short = primary & ~top & ((high < x + up - tolerance(x)) | (low > x - down + tolerance(x)))
     digits = 4 if level == "GM" else 6
     owner = level + cells["region"].str[2 : 2 + digits]
@@ -120,7 +134,9 @@ def main() -> None:
         level=cells["region"].str[:2],
         secondary=result.reason == "secondary",
         cause=[CAUSE.get(i, "") for i in range(len(cells))],
-        forced=forced(cells, start, "GM") | forced(cells, start, "WK"),
+        forced=forced(cells, start, "GM", rounded=True) | forced(cells, start, "WK", rounded=True),
+        forced_exact=forced(cells, start, "GM", rounded=False)
+        | forced(cells, start, "WK", rounded=False),
     )
     _print(frame, prepared.zeros_after)
 
@@ -132,7 +148,10 @@ def _print(frame: pd.DataFrame, zeros: pd.DataFrame) -> None:
     tree = secondary[secondary["cause"] == "protect_trees"]
     for level in ("GM", "WK"):
         at = tree[tree["level"] == level]
-        print(f"{level}: tree pass {len(at):,}, of which forced {int(at['forced'].sum()):,}")
+        print(
+            f"{level}: tree pass {len(at):,}, of which forced {int(at['forced'].sum()):,} "
+            f"(published cells known exactly: {int(at['forced_exact'].sum()):,})"
+        )
     latest = frame[frame["period"] == frame.groupby("measure")["period"].transform("max")]
     national = latest[latest["region"] == "NL01"].set_index("measure")["value"]
     inhabitants = latest[latest["measure"] == "secure.basis.inwoners"].set_index("region")["value"]
