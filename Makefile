@@ -12,8 +12,12 @@ NODE_STAMP := node_modules/.installed-stamp
 VENDOR_MANIFEST := src/buurtzicht/web/static/vendor/manifest.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The 25 slowest tests end every run's log (make test is kept under ~15 min on 2 cores).
-PYTEST_ARGS ?= --durations=25
+# make test is kept under ~15 min on 2 cores (benchmarks/README.md, "make test"): two
+# pytest-xdist workers; a test module stays on one worker and the browser tests share one
+# (tests/xdist_scopes.py), and the real mirror build is made once for both
+# (tests/shared_builds.py). The 25 slowest tests end every run's log.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadscope --durations=25
 # Secure side: size of the synthetic world (1.0 = the whole country, 17.9 M persons), its
 # seed, and the region levels published. The default is what Zicht op Ondermijning is
 # about: the whole country released down to buurt (a fresh clone's first make run takes

@@ -22,10 +22,12 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from buurtzicht.assembly.from_mirror import collect_from_mirror, published_batches
+from buurtzicht.assembly.from_current import collect_from_build
+from buurtzicht.assembly.from_mirror import MIRROR_EXPECTATIONS, published_batches
 from buurtzicht.config import Settings
-from buurtzicht.warehouse.build import BuildInputs, run_build
+from buurtzicht.warehouse.build import BuildInputs, Step, run_build
 from tests.api.smallbuild import secure_batch, secure_buurt_batch
+from tests.shared_builds import shared_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -47,32 +49,49 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _mirror_with_secure_side(settings: Settings, models: dict[str, pd.DataFrame]) -> BuildInputs:
-    """The real build from the offline mirror, plus small secure-side batches flagged
-    synthetic (with suppressed and rounded cells) as the disclosure control delivers them:
-    a raw measure for the wijken of Amsterdam and Rotterdam, and the catalog indicator
+def _mirror_with_secure_side(
+    base: Settings, models: dict[str, pd.DataFrame], say: Step
+) -> BuildInputs:
+    """The real build of the offline mirror (``base``, its open data copied as
+    ``buurtzicht secure load`` does), plus small secure-side batches flagged synthetic
+    (with suppressed and rounded cells) as the disclosure control delivers them: a raw
+    measure for the wijken of Amsterdam and Rotterdam, and the catalog indicator
     ``drugs_verdachten_per_10000`` down to the buurten of Amsterdam; and the risk models'
     tables (``models``) of a small world published through the command line."""
-    inputs = collect_from_mirror(settings, lambda _msg: None)
+    inputs = collect_from_build(base, say)
     secure = [secure_batch(inputs.regions), secure_buurt_batch(inputs.regions)]
     # The suppression reasons of the small world's release and of the buurt batch: one table.
     reasons = [t[REASONS] for t in (models, *(b.tables for b in secure)) if REASONS in t]
-    tables = {**inputs.tables, **models, REASONS: pd.concat(reasons, ignore_index=True)}
-    return dataclasses.replace(inputs, batches=[*inputs.batches, *secure], tables=tables)
+    tables = {**models, REASONS: pd.concat(reasons, ignore_index=True)}
+    return dataclasses.replace(
+        inputs, batches=secure, tables=tables, expectations=MIRROR_EXPECTATIONS
+    )
 
 
 REASONS = "secure_suppressions"
 
 
 @pytest.fixture(scope="session")
-def e2e_home(tmp_path_factory: pytest.TempPathFactory, mirror: Path, built: Settings) -> Path:
-    """A real warehouse build of the whole mirror with its indicator values (a few
-    minutes on 2 cores), with the model tables of the small synthetic world ``built``
-    (two real gemeenten: synth, link, models, publish --audit)."""
+def e2e_home(
+    tmp_path_factory: pytest.TempPathFactory, mirror_build: Settings, built: Settings
+) -> Path:
+    """The real warehouse build of the whole mirror (``mirror_build``) with its indicator
+    values computed again, with the model tables of the small synthetic world ``built``
+    (two real gemeenten: synth, link, models, publish --audit).
+
+    The build is made once per run and shared by the xdist workers; each worker's home
+    (its server's workspace database and log) links to it.
+    """
     (release,) = published_batches(built, lambda _msg: None)
+
+    def make(folder: Path) -> None:
+        settings = Settings(home=folder / "var", mirror=mirror_build.mirror)
+        run_build(settings, lambda say: _mirror_with_secure_side(mirror_build, release.tables, say))
+
+    shared = shared_folder(tmp_path_factory, "e2e-build", make) / "var"
     home = tmp_path_factory.mktemp("e2e") / "var"
-    settings = Settings(home=home, mirror=mirror)
-    run_build(settings, lambda _say: _mirror_with_secure_side(settings, release.tables))
+    home.mkdir()
+    (home / "warehouse").symlink_to((shared / "warehouse").resolve())
     return home
 
 
