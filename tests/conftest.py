@@ -107,9 +107,18 @@ def small_settings(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Se
 
 
 @pytest.fixture(scope="session")
-def client(small_settings: Settings) -> Iterator[TestClient]:
+def small_app_client(small_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(small_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(small_app_client: TestClient) -> TestClient:
+    """The app on the small build (started once per session), without the cookies an
+    earlier test left (``?lang=en`` sets one): each test starts from the default language
+    whichever tests ran before it on its worker."""
+    small_app_client.cookies.clear()
+    return small_app_client
 
 
 @pytest.fixture(scope="session")
