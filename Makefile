@@ -21,7 +21,7 @@ PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadscope --durations=25
 # Secure side: size of the synthetic world (1.0 = the whole country, 17.9 M persons), its
 # seed, and the region levels published. The default is what Zicht op Ondermijning is
 # about: the whole country released down to buurt (a fresh clone's first make run takes
-# about 15 minutes on 2 cores and 7.2 GB of memory; benchmarks/README.md). On a small
+# about 11 minutes on 2 cores and 6.7-6.9 GB of memory; benchmarks/README.md). On a small
 # machine SCALE=0.1 SECURE_LEVELS=gemeente,wijk takes a few minutes and 1-2 GB, with
 # counts a tenth of the real ones, so far more cells are suppressed.
 SCALE ?= 1.0
