@@ -95,7 +95,9 @@ def protect_forest(problem: TreeProblem) -> TreeResult:
     return TreeResult(state.suppressed, _check(problem, state.suppressed, up, down))
 
 
-def _slack(problem: TreeProblem, room: tuple[np.ndarray, np.ndarray]) -> tuple:
+def _slack(
+    problem: TreeProblem, room: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
     """Per published buurt (a leaf) how far it may move without being suppressed.
 
     A rounded cell is known only to its rounding interval (a published 11 of base 5
